@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+
+namespace GrandAmbassador.Contracts.Endpoints;
+
+/// <summary>
+/// Everything an ambassador needs to reach one container: what an agent saw on its host's Docker engine.
+/// </summary>
+/// <param name="HostId">The agent's host (its <c>--host-id</c>).</param>
+/// <param name="ContainerId">The full Docker container id.</param>
+/// <param name="ContainerName">The container's name, without Docker's leading slash.</param>
+/// <param name="ServiceNames">Every name the container answers to: its own name and its
+/// <c>grand-ambassador.name</c> label, if any.</param>
+/// <param name="Addresses">Its address on each network it is attached to.</param>
+/// <param name="Ports">Its exposed ports, with where each is published.</param>
+/// <param name="Health">Its HEALTHCHECK status.</param>
+/// <param name="Running">Whether it is running (and not paused or restarting).</param>
+/// <param name="StartedAt">When it last started: a restart changes it, so it tells one run from the next.</param>
+/// <param name="AdvertiseAddress">The address other hosts use to reach this host's published ports.</param>
+/// <param name="HostNetwork">True for <c>--network host</c>: it listens on the host's own addresses.</param>
+[GenerateSerializer, Immutable, Alias("ga.ContainerEndpoint")]
+public sealed record ContainerEndpoint(
+    [property: Id(0)] string HostId,
+    [property: Id(1)] string ContainerId,
+    [property: Id(2)] string ContainerName,
+    [property: Id(3)] ImmutableArray<string> ServiceNames,
+    [property: Id(4)] ImmutableArray<NetworkAddress> Addresses,
+    [property: Id(5)] ImmutableArray<ExposedPort> Ports,
+    [property: Id(6)] ContainerHealth Health,
+    [property: Id(7)] bool Running,
+    [property: Id(8)] DateTimeOffset StartedAt,
+    [property: Id(9)] string? AdvertiseAddress,
+    [property: Id(10)] bool HostNetwork)
+{
+    /// <summary>Identifies one run of one container: the id alone survives a restart, the address does not.</summary>
+    public string RunId => $"{HostId}/{ContainerId}@{StartedAt.UtcTicks}";
+
+    /// <summary>Whether new connections may go to it: running, and healthy if it has a HEALTHCHECK.</summary>
+    public bool AcceptsTraffic => Running && Health is ContainerHealth.None or ContainerHealth.Healthy;
+
+    public string ShortId => ContainerId.Length > 12 ? ContainerId[..12] : ContainerId;
+}
