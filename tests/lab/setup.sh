@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Prepares this machine (Debian 12, as root) for the Docker tests: installs what is missing,
+# starts a Docker engine if none answers, builds the offline test images.
+# Idempotent: safe to run again, also after a run that was killed half-way.
+#   tests/lab/setup.sh            # everything
+#   GA_DOCKERD_LOG=/tmp/d.log tests/lab/setup.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts dockerd)"
+
+install_missing_packages() {
+  # package:command pairs; a package is installed only when its command is missing.
+  local wanted=(docker.io:dockerd redis-server:redis-server busybox-static:busybox
+                socat:socat iproute2:ip iptables:iptables)
+  local missing=() pair
+  for pair in "${wanted[@]}"; do
+    command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
+  done
+  # busybox-static specifically: a dynamic busybox would not run in a library-less image.
+  if command -v busybox >/dev/null && ldd "$(command -v busybox)" >/dev/null 2>&1; then
+    missing+=(busybox-static)
+  fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+start_dockerd() {
+  if docker info >/dev/null 2>&1; then log "docker engine is up"; return 0; fi
+  local logfile=${GA_DOCKERD_LOG:-/var/log/ga-dockerd.log}
+  touch "$logfile" 2>/dev/null || logfile=/tmp/ga-dockerd.log
+  # A dockerd killed with -9 leaves its pidfile; dockerd itself refuses to start only when that
+  # pid is still alive, so a live one that does not answer is stuck: say so rather than guess.
+  if [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+    die "dockerd (pid $(cat /var/run/docker.pid)) runs but does not answer; see $logfile"
+  fi
+  log "starting dockerd (log: $logfile)"
+  setsid nohup dockerd >>"$logfile" 2>&1 </dev/null &
+  local deadline=$((SECONDS + 60))
+  until docker info >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || { tail -n 20 "$logfile" >&2; die "dockerd not ready after 60 s"; }
+    sleep 0.5
+  done
+  log "docker engine is up"
+}
+
+build_images() {
+  "$here/images/busybox.sh"
+  "$here/images/socat.sh"
+  "$here/images/redis.sh"
+}
+
+install_missing_packages
+start_dockerd
+build_images
+log "ready"
