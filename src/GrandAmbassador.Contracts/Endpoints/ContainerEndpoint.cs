@@ -37,5 +37,22 @@ public sealed record ContainerEndpoint(
     /// <summary>Whether new connections may go to it: running, and healthy if it has a HEALTHCHECK.</summary>
     public bool AcceptsTraffic => Running && Health is ContainerHealth.None or ContainerHealth.Healthy;
 
+    public bool Equals(ContainerEndpoint? other) =>
+        other is not null
+        && HostId == other.HostId
+        && ContainerId == other.ContainerId
+        && ContainerName == other.ContainerName
+        && ImmutableArrayEquality.Equal(ServiceNames, other.ServiceNames)
+        && ImmutableArrayEquality.Equal(Addresses, other.Addresses)
+        && ImmutableArrayEquality.Equal(Ports, other.Ports)
+        && Health == other.Health
+        && Running == other.Running
+        && StartedAt == other.StartedAt
+        && AdvertiseAddress == other.AdvertiseAddress
+        && HostNetwork == other.HostNetwork;
+
+    public override int GetHashCode() =>
+        HashCode.Combine(HostId, ContainerId, StartedAt, Running, Health, ImmutableArrayEquality.Hash(Addresses));
+
     public string ShortId => ContainerId.Length > 12 ? ContainerId[..12] : ContainerId;
 }

@@ -15,5 +15,13 @@ public sealed record EndpointSet(
     [property: Id(1)] long Version,
     [property: Id(2)] ImmutableArray<ContainerEndpoint> Endpoints)
 {
+    public bool Equals(EndpointSet? other) =>
+        other is not null
+        && Name == other.Name
+        && Version == other.Version
+        && ImmutableArrayEquality.Equal(Endpoints, other.Endpoints);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Version, ImmutableArrayEquality.Hash(Endpoints));
+
     public static EndpointSet Empty(string name) => new(name, 0, []);
 }
