@@ -1,0 +1,59 @@
+namespace GrandAmbassador.Docker;
+
+/// <summary>How the agent reaches its host's Docker engine and how it describes this host.</summary>
+/// <remarks>Bound from the <c>DockerAgent</c> configuration section by default.</remarks>
+public sealed class DockerAgentOptions
+{
+    /// <summary>The configuration section <see cref="Hosting.DockerAgentServiceCollectionExtensions"/> binds.</summary>
+    public const string SectionName = "DockerAgent";
+
+    /// <summary>
+    /// The engine's API endpoint: <c>unix:///path</c>, <c>tcp://host:port</c> or <c>https://host:port</c>.
+    /// Default: <c>null</c>, meaning <c>$DOCKER_HOST</c> when set, else <c>unix:///var/run/docker.sock</c>,
+    /// as the docker CLI does.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>
+    /// The directory with <c>ca.pem</c>, <c>cert.pem</c> and <c>key.pem</c> for a TLS <c>tcp://</c> endpoint.
+    /// Default: <c>$DOCKER_CERT_PATH</c>; when only <see cref="TlsVerify"/> is on, <c>~/.docker</c>.
+    /// Setting it turns TLS on for tcp endpoints, as the Docker Go client's <c>FromEnv</c> does.
+    /// </summary>
+    public string? TlsCertPath { get; set; } = NullIfEmpty(Environment.GetEnvironmentVariable("DOCKER_CERT_PATH"));
+
+    /// <summary>
+    /// Whether to check the engine's certificate against <c>ca.pem</c> (on) or accept any (off).
+    /// Default: on when <c>$DOCKER_TLS_VERIFY</c> is set to anything non-empty, like the docker CLI.
+    /// </summary>
+    public bool TlsVerify { get; set; } = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY"));
+
+    /// <summary>This host's id in every endpoint it reports. Default: <see cref="Environment.MachineName"/>.</summary>
+    public string HostId { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// The address other hosts use to reach this host's published ports.
+    /// Default: <c>null</c>, meaning the first IPv4 address of an interface that is up, not loopback
+    /// and not a Docker bridge.
+    /// </summary>
+    public string? AdvertiseAddress { get; set; }
+
+    /// <summary>
+    /// How often to re-list every container and report the full set, which also renews the
+    /// endpoints' leases and heals anything an event missed. Default: 10 seconds.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first wait before reconnecting to an engine that is down. Default: 0.5 seconds.</summary>
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between reconnection attempts (the wait doubles up to it). Default: 15 seconds.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long one API call (list, inspect) may take; a hung engine connection then ends the
+    /// session and the agent reconnects. Does not apply to the event stream. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,92 @@
+using System.Collections.Immutable;
+using Docker.DotNet.Models;
+using GrandAmbassador.Contracts.Endpoints;
+
+namespace GrandAmbassador.Docker.Inspection;
+
+/// <summary>Turns a container inspect response into the <see cref="ContainerEndpoint"/> the agent reports.</summary>
+internal static class ContainerEndpointMapper
+{
+    /// <summary>The label with extra names a container answers to; a comma-separated list is allowed.</summary>
+    public const string NameLabel = "grand-ambassador.name";
+
+    public static ContainerEndpoint ToEndpoint(ContainerInspectResponse container, HostIdentity host)
+    {
+        var state = container.State;
+        var name = container.Name.TrimStart('/');
+        return new ContainerEndpoint(
+            host.HostId,
+            container.ID,
+            name,
+            ServiceNames(name, container.Config?.Labels),
+            Addresses(container.NetworkSettings?.Networks),
+            ContainerPortsMapper.ToExposedPorts(container.Config?.ExposedPorts, container.NetworkSettings?.Ports),
+            Health(state?.Health?.Status),
+            state is { Running: true, Paused: false, Restarting: false },
+            DockerTimestamp.Parse(state?.StartedAt),
+            host.AdvertiseAddress,
+            string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal));
+    }
+
+    internal static ImmutableArray<string> ServiceNames(string containerName, IDictionary<string, string>? labels)
+    {
+        var names = ImmutableArray.CreateBuilder<string>();
+        if (containerName.Length > 0)
+        {
+            names.Add(containerName);
+        }
+
+        if (labels is not null && labels.TryGetValue(NameLabel, out var value) && value is not null)
+        {
+            foreach (var label in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!names.Contains(label))
+                {
+                    names.Add(label);
+                }
+            }
+        }
+
+        return names.ToImmutable();
+    }
+
+    // Only NetworkSettings.Networks: the top-level IPAddress is deprecated and gone in Docker 29.
+    internal static ImmutableArray<NetworkAddress> Addresses(IDictionary<string, EndpointSettings>? networks)
+    {
+        if (networks is null)
+        {
+            return [];
+        }
+
+        var addresses = ImmutableArray.CreateBuilder<NetworkAddress>();
+        foreach (var (network, settings) in networks.OrderBy(n => n.Key, StringComparer.Ordinal))
+        {
+            if (settings is null)
+            {
+                continue;
+            }
+
+            if (!string.IsNullOrEmpty(settings.IPAddress))
+            {
+                addresses.Add(new NetworkAddress(network, settings.IPAddress, (int)settings.IPPrefixLen, NullIfEmpty(settings.Gateway)));
+            }
+
+            if (!string.IsNullOrEmpty(settings.GlobalIPv6Address))
+            {
+                addresses.Add(new NetworkAddress(network, settings.GlobalIPv6Address, (int)settings.GlobalIPv6PrefixLen, NullIfEmpty(settings.IPv6Gateway)));
+            }
+        }
+
+        return addresses.ToImmutable();
+    }
+
+    internal static ContainerHealth Health(string? status) => status switch
+    {
+        "starting" => ContainerHealth.Starting,
+        "healthy" => ContainerHealth.Healthy,
+        "unhealthy" => ContainerHealth.Unhealthy,
+        _ => ContainerHealth.None,
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

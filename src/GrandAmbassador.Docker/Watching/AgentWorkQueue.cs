@@ -1,0 +1,48 @@
+using System.Threading.Channels;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Docker.Watching;
+
+/// <summary>
+/// Hands work from the event stream and the reconcile timer to the one loop that talks to the
+/// engine and the sink. Bounded: when it is full the work is not queued but turned into one
+/// full re-list, which covers everything it would have done, so the stream reader never blocks.
+/// </summary>
+internal sealed class AgentWorkQueue(ILogger logger) : IProgress<Message>
+{
+    private const int Capacity = 1024;
+
+    private readonly Channel<AgentWork> _channel = Channel.CreateBounded<AgentWork>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private int _reconcilePending;
+
+    public ChannelReader<AgentWork> Reader => _channel.Reader;
+
+    /// <summary>Called by the event stream, in stream order, on its reader's thread.</summary>
+    void IProgress<Message>.Report(Message value)
+    {
+        if (ContainerEventFilter.ContainerIdOf(value) is { } containerId)
+        {
+            Enqueue(new AgentWork(containerId));
+        }
+    }
+
+    public void RequestReconcile() => Enqueue(AgentWork.Reconcile);
+
+    /// <summary>Whether a re-list was asked for without being queued (queue full); clears the request.</summary>
+    public bool TakeReconcileRequest() => Interlocked.Exchange(ref _reconcilePending, 0) == 1;
+
+    /// <summary>Ends the session's work: the reader sees <paramref name="reason"/> once it has drained the queue.</summary>
+    public void Complete(Exception reason) => _channel.Writer.TryComplete(reason);
+
+    private void Enqueue(AgentWork work)
+    {
+        // A full queue means the reader is busy and will come back for more, so it sees the flag.
+        if (!_channel.Writer.TryWrite(work) && Interlocked.Exchange(ref _reconcilePending, 1) == 0)
+        {
+            DockerAgentLog.EventQueueFull(logger);
+        }
+    }
+}

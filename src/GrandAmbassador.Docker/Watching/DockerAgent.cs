@@ -1,0 +1,79 @@
+using GrandAmbassador.Docker.Connection;
+using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Docker.Inspection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GrandAmbassador.Docker.Watching;
+
+/// <summary>
+/// The agent: watches this host's Docker engine and reports every container's endpoint to the
+/// sink. Reconnects with backoff whenever the engine or its event stream goes away, and never
+/// stops before the host does.
+/// </summary>
+internal sealed class DockerAgent(
+    DockerClientFactory clientFactory,
+    IContainerEndpointSink sink,
+    IOptions<DockerAgentOptions> options,
+    TimeProvider timeProvider,
+    ILogger<DockerAgent> logger) : BackgroundService
+{
+    private readonly HostIdentity _host = new(
+        options.Value.HostId,
+        options.Value.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve());
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var value = options.Value;
+        var backoff = new ReconnectBackoff(value.ReconnectMinDelay, value.ReconnectMaxDelay);
+        var inspector = new ContainerInspector(_host);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var client = clientFactory.Create();
+                var session = new DockerAgentSession(client, inspector, sink, timeProvider, value.ReconcileInterval, logger);
+                await session.RunAsync(
+                    info =>
+                    {
+                        backoff.Reset();
+                        DockerAgentLog.Connected(logger, info.ServerVersion, clientFactory.Endpoint, _host.HostId, _host.AdvertiseAddress);
+                    },
+                    stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                var delay = backoff.Next();
+                // One line per retry; the stack trace only at Debug, since "engine down" is expected.
+                DockerAgentLog.EngineUnavailable(logger, clientFactory.Endpoint, Describe(exception), delay);
+                DockerAgentLog.FailureDetail(logger, exception);
+                try
+                {
+                    await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var innermost = exception;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return ReferenceEquals(innermost, exception)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Docker.Watching;
+
+/// <summary>The agent's log lines. Event ids are stable: dashboards and alerts may key on them.</summary>
+internal static partial class DockerAgentLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
+        Message = "Watching Docker engine {ServerVersion} at {Endpoint} as host {HostId} (advertising {AdvertiseAddress})")]
+    public static partial void Connected(ILogger logger, string serverVersion, Uri endpoint, string hostId, string? advertiseAddress);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "Docker engine at {Endpoint} unavailable: {Reason}; retrying in {Delay}")]
+    public static partial void EngineUnavailable(ILogger logger, Uri endpoint, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Listed {Count} containers")]
+    public static partial void Reconciled(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug,
+        Message = "Container {Name} ({ContainerId}): running {Running}, health {Health}")]
+    public static partial void ContainerReported(ILogger logger, string name, string containerId, bool running, Contracts.Endpoints.ContainerHealth health);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Container {ContainerId} is gone")]
+    public static partial void ContainerRemoved(ILogger logger, string containerId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
+        Message = "The endpoint sink failed in {Operation}; the next reconcile reports everything again")]
+    public static partial void SinkFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "Docker events arrive faster than they are handled; re-listing every container instead")]
+    public static partial void EventQueueFull(ILogger logger);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Docker agent failure detail")]
+    public static partial void FailureDetail(ILogger logger, Exception exception);
+}

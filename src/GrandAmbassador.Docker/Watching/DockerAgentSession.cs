@@ -1,0 +1,174 @@
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using GrandAmbassador.Docker.Inspection;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Docker.Watching;
+
+/// <summary>
+/// One connection's worth of watching: subscribe to events, list everything, then follow events
+/// and re-list periodically. Ends only by failing (engine gone, stream ended) or by cancellation;
+/// the agent then reconnects with a new session.
+/// </summary>
+internal sealed class DockerAgentSession(
+    IDockerClient client,
+    ContainerInspector inspector,
+    IContainerEndpointSink sink,
+    TimeProvider timeProvider,
+    TimeSpan reconcileInterval,
+    ILogger logger)
+{
+    private const int MaxBatch = 256;
+
+    private readonly AgentWorkQueue _queue = new(logger);
+
+    /// <summary>Runs until it fails or <paramref name="ct"/> is cancelled; <paramref name="onListed"/> runs after the first full list.</summary>
+    public async Task RunAsync(Action<SystemInfoResponse> onListed, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var info = await client.System.GetSystemInfoAsync(cts.Token).ConfigureAwait(false);
+
+        // Subscribe before listing, so that nothing between the list and the subscription is lost.
+        // `since` = the engine's own clock before the list makes the engine replay anything that
+        // happened before the subscription request reached it, whatever the request's timing.
+        var events = WatchEventsAsync(SinceParameter(info.SystemTime), cts.Token);
+        var ticker = TickAsync(cts.Token);
+        try
+        {
+            await ReconcileAsync(cts.Token).ConfigureAwait(false);
+            onListed(info);
+            await ProcessAsync(cts.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(events, ticker).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchEventsAsync(string? since, CancellationToken ct)
+    {
+        var parameters = new ContainerEventsParameters
+        {
+            Since = since,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true, ["network"] = true },
+            },
+        };
+        try
+        {
+            await client.System.MonitorEventsAsync(parameters, _queue, ct).ConfigureAwait(false);
+            _queue.Complete(new EventStreamEndedException());
+        }
+        catch (Exception exception)
+        {
+            _queue.Complete(exception);
+        }
+    }
+
+    private async Task TickAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(reconcileInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                _queue.RequestReconcile();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The session is over.
+        }
+    }
+
+    private async Task ProcessAsync(CancellationToken ct)
+    {
+        var batch = new List<string>(MaxBatch);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // WaitToReadAsync throws the stream's failure once the queue is drained: the session ends.
+        while (await _queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            batch.Clear();
+            seen.Clear();
+            var reconcile = false;
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var work))
+            {
+                if (work.ContainerId is null)
+                {
+                    reconcile = true;
+                }
+                else if (seen.Add(work.ContainerId))
+                {
+                    // Level-triggered: a restart's kill, die, stop, start… need one inspect, not six.
+                    batch.Add(work.ContainerId);
+                }
+            }
+
+            if (_queue.TakeReconcileRequest() || reconcile)
+            {
+                // A list made now is newer than every event read so far.
+                await ReconcileAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var containerId in batch)
+            {
+                await RefreshAsync(containerId, ct).ConfigureAwait(false);
+            }
+        }
+
+        throw new EventStreamEndedException();
+    }
+
+    private async Task ReconcileAsync(CancellationToken ct)
+    {
+        var all = await inspector.ListAsync(client, ct).ConfigureAwait(false);
+        DockerAgentLog.Reconciled(logger, all.Count);
+        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, ct), ct).ConfigureAwait(false);
+    }
+
+    private async Task RefreshAsync(string containerId, CancellationToken ct)
+    {
+        if (await inspector.InspectAsync(client, containerId, ct).ConfigureAwait(false) is { } endpoint)
+        {
+            DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health);
+            await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(endpoint, ct), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            DockerAgentLog.ContainerRemoved(logger, containerId);
+            await SinkAsync(nameof(IContainerEndpointSink.RemoveAsync), () => sink.RemoveAsync(containerId, ct), ct).ConfigureAwait(false);
+        }
+    }
+
+    // The sink failing (its cluster unreachable) is not the engine failing: keep watching, and
+    // let the next periodic reconcile report the whole set again.
+    private async Task SinkAsync(string operation, Func<Task> call, CancellationToken ct)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!ct.IsCancellationRequested)
+        {
+            DockerAgentLog.SinkFailed(logger, operation, exception);
+        }
+    }
+
+    // The engine's "since" takes Unix seconds with a fraction.
+    private static string? SinceParameter(string systemTime)
+    {
+        var time = DockerTimestamp.Parse(systemTime);
+        if (time == DateTimeOffset.MinValue)
+        {
+            return null;
+        }
+
+        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return string.Create(CultureInfo.InvariantCulture, $"{ticks / TimeSpan.TicksPerSecond}.{ticks % TimeSpan.TicksPerSecond * 100:D9}");
+    }
+}
