@@ -1,0 +1,17 @@
+using GrandAmbassador.Proxy.Routing;
+
+namespace GrandAmbassador.Proxy.Diagnostics;
+
+/// <summary>The metric tags of one port, boxed once so that recording a measurement allocates nothing.</summary>
+internal sealed class PortTags(string serviceName, ListenPort port)
+{
+    public KeyValuePair<string, object?> Service { get; } = new("service", serviceName);
+
+    public KeyValuePair<string, object?> Port { get; } = new("port", port.ToString());
+
+    /// <summary>Client to backend.</summary>
+    public KeyValuePair<string, object?> Upstream { get; } = new("direction", "upstream");
+
+    /// <summary>Backend to client.</summary>
+    public KeyValuePair<string, object?> Downstream { get; } = new("direction", "downstream");
+}

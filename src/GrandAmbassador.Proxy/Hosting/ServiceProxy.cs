@@ -1,0 +1,193 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tcp;
+using GrandAmbassador.Proxy.Udp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GrandAmbassador.Proxy.Hosting;
+
+/// <summary>
+/// The relay for one fronted service: a listener per port, re-pointed by whole snapshots of routes.
+/// Applying is serialized; the data path reads the current snapshot without locks.
+/// </summary>
+public sealed class ServiceProxy : IAsyncDisposable
+{
+    private readonly ProxyOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ProxyMetrics _metrics;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _applyGate = new(1, 1);
+    private ImmutableDictionary<ListenPort, IPortListener> _listeners = ImmutableDictionary<ListenPort, IPortListener>.Empty;
+    private bool _disposed;
+
+    /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them.</summary>
+    public ServiceProxy(string serviceName, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory)
+        : this(serviceName, options, loggerFactory, TimeProvider.System, meterFactory: null)
+    {
+    }
+
+    /// <summary>Creates a proxy with an explicit clock (tests pass a fake one) and meter factory.</summary>
+    public ServiceProxy(string serviceName, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IMeterFactory? meterFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(serviceName);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ServiceName = serviceName;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<ServiceProxy>();
+        _metrics = new ProxyMetrics(meterFactory);
+    }
+
+    public string ServiceName { get; }
+
+    /// <summary>The ports bound right now.</summary>
+    public IReadOnlyCollection<ListenPort> ListeningPorts => [.. Volatile.Read(ref _listeners).Keys];
+
+    /// <summary>The bound endpoint of each listening port; the real port number when 0 was asked for.</summary>
+    public IReadOnlyDictionary<ListenPort, IPEndPoint> LocalEndPoints =>
+        Volatile.Read(ref _listeners).ToImmutableDictionary(pair => pair.Key, pair => pair.Value.LocalEndPoint);
+
+    /// <summary>The bound endpoint of <paramref name="port"/>, or <see langword="null"/> if it is not listening.</summary>
+    public IPEndPoint? GetLocalEndPoint(ListenPort port) =>
+        Volatile.Read(ref _listeners).TryGetValue(port, out var listener) ? listener.LocalEndPoint : null;
+
+    /// <summary>
+    /// Applies a whole new snapshot: opens listeners for ports new in it, closes listeners (and their connections)
+    /// for ports gone from it, swaps destinations for the rest, releases held connections when destinations
+    /// appear, and closes (both ways) connections whose backend is neither retained nor a destination.
+    /// </summary>
+    /// <returns>The ports that could not be bound; they are retried on the next call.</returns>
+    public async Task<IReadOnlyList<ListenFailure>> ApplyAsync(ServiceRoutes routes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        if (!string.Equals(routes.ServiceName, ServiceName, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Routes for '{routes.ServiceName}' given to the proxy of '{ServiceName}'.", nameof(routes));
+        }
+
+        var ports = routes.Ports.IsDefault ? [] : routes.Ports;
+        var wanted = new Dictionary<ListenPort, PortRoute>(ports.Length);
+        foreach (var route in ports)
+        {
+            if (!wanted.TryAdd(route.Listen, route))
+            {
+                throw new ArgumentException($"Port {route.Listen} appears twice in the routes of '{ServiceName}'.", nameof(routes));
+            }
+        }
+
+        await _applyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var retained = RetainedBackendIds(routes, ports);
+            var listeners = _listeners.ToBuilder();
+            var closing = new List<IPortListener>();
+            foreach (var (port, listener) in _listeners)
+            {
+                if (!wanted.ContainsKey(port))
+                {
+                    listeners.Remove(port);
+                    closing.Add(listener);
+                }
+            }
+
+            // Closed first, so that a port moving between protocols' listeners never sees both at once.
+            foreach (var listener in closing)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            var failures = new List<ListenFailure>();
+            foreach (var route in ports)
+            {
+                var snapshot = new RouteSnapshot(route.Destinations, retained);
+                if (listeners.TryGetValue(route.Listen, out var listener))
+                {
+                    listener.Apply(snapshot);
+                    continue;
+                }
+
+                try
+                {
+                    listeners[route.Listen] = Open(route.Listen, snapshot);
+                }
+                catch (SocketException ex)
+                {
+                    HostingLog.ListenFailed(_logger, ServiceName, route.Listen, ex.SocketErrorCode);
+                    failures.Add(new ListenFailure(route.Listen, ex.Message));
+                }
+            }
+
+            Volatile.Write(ref _listeners, listeners.ToImmutable());
+            HostingLog.Applied(_logger, ServiceName, listeners.Count, failures.Count);
+            return failures;
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    /// <summary>Closes every listener and connection and waits for their loops to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _applyGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            var listeners = _listeners;
+            Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, IPortListener>.Empty);
+            foreach (var listener in listeners.Values)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _metrics.Dispose();
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    private static FrozenSet<string> RetainedBackendIds(ServiceRoutes routes, ImmutableArray<PortRoute> ports)
+    {
+        // A backend that receives new connections keeps its existing ones, even if the host forgot to list it.
+        var ids = new HashSet<string>(routes.RetainedBackendIds ?? [], StringComparer.Ordinal);
+        foreach (var route in ports)
+        {
+            foreach (var destination in route.Destinations.IsDefault ? [] : route.Destinations)
+            {
+                ids.Add(destination.BackendId);
+            }
+        }
+
+        return ids.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    private IPortListener Open(ListenPort port, RouteSnapshot snapshot)
+    {
+        var tags = new PortTags(ServiceName, port);
+        return port.Protocol switch
+        {
+            TransportProtocol.Tcp => TcpPortListener.Start(port, snapshot, _options, _timeProvider, _metrics, tags, _loggerFactory.CreateLogger<TcpPortListener>()),
+            TransportProtocol.Udp => UdpPortListener.Start(port, snapshot, _options, _timeProvider, _metrics, tags, _loggerFactory.CreateLogger<UdpPortListener>()),
+            _ => throw new ArgumentOutOfRangeException(nameof(port), port.Protocol, "Unknown transport."),
+        };
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Proxy.Routing;
+
+/// <summary>
+/// Finds a backend for one new connection or UDP session: round-robin over the destinations, each address in
+/// order, and while none answers, waits for a new snapshot until <see cref="ProxyOptions.ConnectWait"/> ends.
+/// The client notices none of this; it only sees a connection that starts later.
+/// </summary>
+internal sealed class BackendDialer(
+    ListenPort port,
+    PortRouter router,
+    ProxyOptions options,
+    TimeProvider timeProvider,
+    ProxyMetrics metrics,
+    PortTags tags,
+    ILogger logger)
+{
+    private readonly SocketType _socketType = port.Protocol == TransportProtocol.Tcp ? SocketType.Stream : SocketType.Dgram;
+    private readonly ProtocolType _protocolType = port.Protocol == TransportProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp;
+
+    /// <summary>Connects, or returns <see langword="null"/> once the connect wait is over.</summary>
+    public async ValueTask<DialResult?> DialAsync(CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        while (true)
+        {
+            var snapshot = router.Current;
+            var destinations = snapshot.Destinations;
+            var wait = options.ConnectWait - timeProvider.GetElapsedTime(started);
+            if (!destinations.IsEmpty)
+            {
+                var start = router.NextStart(destinations.Length);
+                for (var i = 0; i < destinations.Length; i++)
+                {
+                    var destination = destinations[(start + i) % destinations.Length];
+                    foreach (var address in destination.Addresses)
+                    {
+                        var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
+                        if (socket is not null)
+                        {
+                            return new DialResult(socket, destination);
+                        }
+                    }
+                }
+
+                // Everything refused: a restarting backend may come back at the same address, so try again
+                // soon even if the host sends nothing new.
+                wait = options.ConnectRetryInterval < wait ? options.ConnectRetryInterval : wait;
+            }
+
+            if (wait <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            await snapshot.Replaced.WaitAsync(wait, timeProvider, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (timeProvider.GetElapsedTime(started) >= options.ConnectWait && ReferenceEquals(router.Current, snapshot))
+            {
+                return null;
+            }
+        }
+    }
+
+    private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(address.AddressFamily, _socketType, _protocolType);
+        using var timeout = new CancellationTokenSource(options.ConnectAttemptTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            if (_socketType == SocketType.Stream)
+            {
+                socket.NoDelay = true;
+            }
+
+            await socket.ConnectAsync(address, linked.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            metrics.ConnectFailures.Add(1, tags.Service, tags.Port);
+            RoutingLog.ConnectFailed(logger, port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
+            return null;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

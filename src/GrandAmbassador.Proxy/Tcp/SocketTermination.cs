@@ -1,0 +1,45 @@
+using System.Net.Sockets;
+
+namespace GrandAmbassador.Proxy.Tcp;
+
+/// <summary>The two ways a relayed TCP socket ends: a FIN passed on, or an abortive reset.</summary>
+internal static class SocketTermination
+{
+    private static readonly LingerOption s_abortive = new(enable: true, seconds: 0);
+
+    /// <summary>Sends FIN: the peer reads end-of-stream but may keep sending to us.</summary>
+    public static void ShutdownSend(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The peer is already gone, or the connection was aborted; either way there is nobody to tell.
+        }
+    }
+
+    /// <summary>
+    /// Closes with RST. Used when a relay cannot finish cleanly, so that the peer learns at once instead of
+    /// waiting on a half-dead connection; disposing also fails the pending operations on the socket.
+    /// </summary>
+    public static void Reset(Socket? socket)
+    {
+        if (socket is null)
+        {
+            return;
+        }
+
+        try
+        {
+            socket.LingerState = s_abortive;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing left to reset.
+        }
+
+        socket.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Proxy.Tcp;
+
+/// <summary>Log messages of the TCP relay; event ids 200-299 are stable.</summary>
+internal static partial class TcpLog
+{
+    [LoggerMessage(EventId = 201, EventName = "Listening", Level = LogLevel.Information,
+        Message = "Port {Port}: listening on {EndPoint}.")]
+    public static partial void Listening(ILogger logger, ListenPort port, EndPoint? endPoint);
+
+    [LoggerMessage(EventId = 202, EventName = "StoppedListening", Level = LogLevel.Information,
+        Message = "Port {Port}: stopped listening.")]
+    public static partial void StoppedListening(ILogger logger, ListenPort port);
+
+    [LoggerMessage(EventId = 203, EventName = "AcceptFailed", Level = LogLevel.Warning,
+        Message = "Port {Port}: accept failed; retrying.")]
+    public static partial void AcceptFailed(ILogger logger, ListenPort port, Exception exception);
+
+    [LoggerMessage(EventId = 204, EventName = "ConnectWaitExpired", Level = LogLevel.Warning,
+        Message = "Port {Port}: no destination accepted the connection within {ConnectWait}; closing it.")]
+    public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, TimeSpan connectWait);
+
+    [LoggerMessage(EventId = 205, EventName = "Relaying", Level = LogLevel.Debug,
+        Message = "Port {Port}: relaying to backend {BackendId} at {Backend}.")]
+    public static partial void Relaying(ILogger logger, ListenPort port, string backendId, EndPoint? backend);
+
+    [LoggerMessage(EventId = 206, EventName = "Closed", Level = LogLevel.Debug,
+        Message = "Port {Port}: connection closed after {Upstream} bytes up and {Downstream} bytes down.")]
+    public static partial void Closed(ILogger logger, ListenPort port, long upstream, long downstream);
+
+    [LoggerMessage(EventId = 207, EventName = "PeerReset", Level = LogLevel.Debug,
+        Message = "Port {Port}: connection reset (upstream {UpstreamStatus} {UpstreamError}, downstream {DownstreamStatus} {DownstreamError}).")]
+    public static partial void PeerReset(ILogger logger, ListenPort port, CopyStatus upstreamStatus, SocketError upstreamError, CopyStatus downstreamStatus, SocketError downstreamError);
+
+    [LoggerMessage(EventId = 208, EventName = "RelayFailed", Level = LogLevel.Warning,
+        Message = "Port {Port}: relay failed unexpectedly in the {Direction} direction; connection reset.")]
+    public static partial void RelayFailed(ILogger logger, ListenPort port, string direction, Exception exception);
+
+    [LoggerMessage(EventId = 209, EventName = "ConnectionFailed", Level = LogLevel.Error,
+        Message = "Port {Port}: connection failed unexpectedly; connection reset.")]
+    public static partial void ConnectionFailed(ILogger logger, ListenPort port, Exception exception);
+
+    [LoggerMessage(EventId = 210, EventName = "ClosingNotRetained", Level = LogLevel.Information,
+        Message = "Port {Port}: closing {Count} connection(s) to backends no longer retained.")]
+    public static partial void ClosingNotRetained(ILogger logger, ListenPort port, int count);
+
+    [LoggerMessage(EventId = 211, EventName = "AcceptLoopFailed", Level = LogLevel.Error,
+        Message = "Port {Port}: accept loop failed unexpectedly; retrying.")]
+    public static partial void AcceptLoopFailed(ILogger logger, ListenPort port, Exception exception);
+}

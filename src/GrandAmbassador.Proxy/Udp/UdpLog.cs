@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Proxy.Udp;
+
+/// <summary>Log messages of the UDP relay; event ids 300-399 are stable.</summary>
+internal static partial class UdpLog
+{
+    [LoggerMessage(EventId = 301, EventName = "Listening", Level = LogLevel.Information,
+        Message = "Port {Port}: listening on {EndPoint}.")]
+    public static partial void Listening(ILogger logger, ListenPort port, EndPoint? endPoint);
+
+    [LoggerMessage(EventId = 302, EventName = "StoppedListening", Level = LogLevel.Information,
+        Message = "Port {Port}: stopped listening.")]
+    public static partial void StoppedListening(ILogger logger, ListenPort port);
+
+    [LoggerMessage(EventId = 303, EventName = "ConnectWaitExpired", Level = LogLevel.Warning,
+        Message = "Port {Port}: no destination within {ConnectWait}; dropping the session and its {Dropped} held datagram(s).")]
+    public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, TimeSpan connectWait, int dropped);
+
+    [LoggerMessage(EventId = 304, EventName = "SessionStarted", Level = LogLevel.Debug,
+        Message = "Port {Port}: new session relaying to backend {BackendId} at {Backend}.")]
+    public static partial void SessionStarted(ILogger logger, ListenPort port, string backendId, EndPoint? backend);
+
+    [LoggerMessage(EventId = 305, EventName = "SessionSendFailed", Level = LogLevel.Debug,
+        Message = "Port {Port}: sending to the backend failed ({Error}); closing the session.")]
+    public static partial void SessionSendFailed(ILogger logger, ListenPort port, SocketError error);
+
+    [LoggerMessage(EventId = 306, EventName = "SessionReceiveFailed", Level = LogLevel.Debug,
+        Message = "Port {Port}: receiving from the backend failed ({Error}); closing the session.")]
+    public static partial void SessionReceiveFailed(ILogger logger, ListenPort port, SocketError error);
+
+    [LoggerMessage(EventId = 307, EventName = "SessionFailed", Level = LogLevel.Error,
+        Message = "Port {Port}: session failed unexpectedly; closing it.")]
+    public static partial void SessionFailed(ILogger logger, ListenPort port, Exception exception);
+
+    [LoggerMessage(EventId = 308, EventName = "ReceiveFailed", Level = LogLevel.Debug,
+        Message = "Port {Port}: receive failed ({Error}); continuing.")]
+    public static partial void ReceiveFailed(ILogger logger, ListenPort port, SocketError error);
+
+    [LoggerMessage(EventId = 309, EventName = "ReceiveLoopFailed", Level = LogLevel.Error,
+        Message = "Port {Port}: receive loop failed unexpectedly; continuing.")]
+    public static partial void ReceiveLoopFailed(ILogger logger, ListenPort port, Exception exception);
+
+    [LoggerMessage(EventId = 310, EventName = "SessionLimitReached", Level = LogLevel.Warning,
+        Message = "Port {Port}: {MaxSessions} sessions open; dropping datagrams from new clients until one closes.")]
+    public static partial void SessionLimitReached(ILogger logger, ListenPort port, int maxSessions);
+
+    [LoggerMessage(EventId = 311, EventName = "ClosingNotRetained", Level = LogLevel.Information,
+        Message = "Port {Port}: closing {Count} session(s) to backends no longer retained.")]
+    public static partial void ClosingNotRetained(ILogger logger, ListenPort port, int count);
+
+    [LoggerMessage(EventId = 312, EventName = "SweepFailed", Level = LogLevel.Error,
+        Message = "Port {Port}: idle session sweep failed unexpectedly.")]
+    public static partial void SweepFailed(ILogger logger, ListenPort port, Exception exception);
+}

@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using GrandAmbassador.Proxy.Routing;
+
+namespace GrandAmbassador.Proxy.Udp;
+
+/// <summary>
+/// The datagrams of one client endpoint on one UDP port, relayed through a socket connected to one backend,
+/// so that the backend sees a stable peer per client and replies find their way back. Like traefik's
+/// <c>udp.Conn</c>: a session per remote address, ended by idleness.
+/// </summary>
+internal sealed class UdpSession
+{
+    private readonly UdpPortListener _listener;
+    private readonly object _gate = new();
+    private Queue<byte[]>? _held = new();
+    private Socket? _socket;
+    private Destination? _destination;
+    private long _lastActivity;
+    private int _closed;
+
+    public UdpSession(UdpPortListener listener, SocketAddress clientAddress)
+    {
+        _listener = listener;
+        ClientAddress = clientAddress;
+        _lastActivity = listener.TimeProvider.GetTimestamp();
+    }
+
+    /// <summary>The client's address; also the session's key, so it is never written after construction.</summary>
+    public SocketAddress ClientAddress { get; }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>The backend this session relays to; <see langword="null"/> while it waits for one.</summary>
+    public string? BackendId => Volatile.Read(ref _destination)?.BackendId;
+
+    /// <summary>The timestamp (of the listener's <see cref="TimeProvider"/>) of the last datagram either way.</summary>
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    public void Start(CancellationToken cancellationToken) => Completion = RunAsync(cancellationToken);
+
+    /// <summary>Relays a datagram from the client, or holds a copy while the session has no backend yet.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ForwardAsync(ReadOnlyMemory<byte> datagram)
+    {
+        Volatile.Write(ref _lastActivity, _listener.TimeProvider.GetTimestamp());
+        var socket = Volatile.Read(ref _socket);
+        if (socket is null)
+        {
+            lock (_gate)
+            {
+                socket = _socket;
+                if (socket is null)
+                {
+                    Hold(datagram.Span);
+                    return;
+                }
+            }
+        }
+
+        try
+        {
+            await socket.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
+            _listener.Metrics.UdpDatagrams.Add(1, _listener.Tags.Service, _listener.Tags.Port, _listener.Tags.Upstream);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // An ICMP "port unreachable" from an earlier datagram surfaces here: the backend is gone.
+            // Closing lets the client's next datagram start a session towards the current destinations.
+            UdpLog.SessionSendFailed(_listener.Logger, _listener.Port, ex is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted);
+            Close();
+        }
+    }
+
+    /// <summary>Closes the session and its backend socket; its receive loop then ends.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _listener.OnSessionClosed(this);
+        Socket? socket;
+        int dropped;
+        lock (_gate)
+        {
+            socket = _socket;
+            dropped = _held?.Count ?? 0;
+            _held = null;
+        }
+
+        if (dropped > 0)
+        {
+            _listener.Metrics.UdpDatagramsDropped.Add(dropped, _listener.Tags.Service, _listener.Tags.Port);
+        }
+
+        socket?.Dispose();
+    }
+
+    private void Hold(ReadOnlySpan<byte> datagram)
+    {
+        // Held datagrams are copies, bounded per session: memory stays bounded however long the wait.
+        if (_held is { } held && held.Count < _listener.MaxHeldDatagrams)
+        {
+            held.Enqueue(datagram.ToArray());
+        }
+        else
+        {
+            _listener.Metrics.UdpDatagramsDropped.Add(1, _listener.Tags.Service, _listener.Tags.Port);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var dialed = await _listener.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            if (dialed is not { } result)
+            {
+                int dropped;
+                lock (_gate)
+                {
+                    dropped = _held?.Count ?? 0;
+                }
+
+                UdpLog.ConnectWaitExpired(_listener.Logger, _listener.Port, _listener.ConnectWait, dropped);
+                return;
+            }
+
+            // Publish before checking, as TcpConnection does, so that a concurrent snapshot swap cannot miss us.
+            Interlocked.Exchange(ref _destination, result.Destination);
+            if (!_listener.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket))
+            {
+                result.Socket.Dispose();
+                return;
+            }
+
+            UdpLog.SessionStarted(_listener.Logger, _listener.Port, result.Destination.BackendId, result.Socket.RemoteEndPoint);
+            await ReceiveLoopAsync(result.Socket).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The port is closing.
+        }
+        catch (Exception ex)
+        {
+            UdpLog.SessionFailed(_listener.Logger, _listener.Port, ex);
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Sends the held datagrams in order, then lets new ones go straight through.</summary>
+    private bool TryPublish(Socket socket)
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                return false;
+            }
+
+            var held = _held!;
+            _held = null;
+            while (held.TryDequeue(out var datagram))
+            {
+                // Under the lock, so that no datagram from the client overtakes the held ones; a datagram
+                // send does not wait for the peer.
+                try
+                {
+                    socket.Send(datagram);
+                    _listener.Metrics.UdpDatagrams.Add(1, _listener.Tags.Service, _listener.Tags.Port, _listener.Tags.Upstream);
+                }
+                catch (SocketException)
+                {
+                    _listener.Metrics.UdpDatagramsDropped.Add(1, _listener.Tags.Service, _listener.Tags.Port);
+                }
+            }
+
+            _socket = socket;
+            return true;
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Socket socket)
+    {
+        while (true)
+        {
+            byte[]? buffer = null;
+            try
+            {
+                // A peek with no buffer waits for a datagram without consuming it, so an idle session holds
+                // no 64 KiB buffer (a plain zero-byte read would discard a datagram).
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek).ConfigureAwait(false);
+                buffer = ArrayPool<byte>.Shared.Rent(UdpPortListener.MaxDatagramSize);
+                var read = await socket.ReceiveAsync(buffer.AsMemory(0, UdpPortListener.MaxDatagramSize), SocketFlags.None).ConfigureAwait(false);
+                Volatile.Write(ref _lastActivity, _listener.TimeProvider.GetTimestamp());
+                await _listener.SendToClientAsync(buffer.AsMemory(0, read), ClientAddress).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted })
+            {
+                // Closed by idleness, policy or shutdown.
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Typically ConnectionRefused: an ICMP "port unreachable" came back from the backend.
+                UdpLog.SessionReceiveFailed(_listener.Logger, _listener.Port, ex.SocketErrorCode);
+                return;
+            }
+            finally
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+    }
+}
