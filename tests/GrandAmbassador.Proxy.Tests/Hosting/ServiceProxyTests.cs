@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tests.Support;
+using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;
+
+namespace GrandAmbassador.Proxy.Tests.Hosting;
+
+public sealed class ServiceProxyTests
+{
+    [Fact]
+    public async Task Dispose_ClosesListenersAndEveryConnection()
+    {
+        await using var a = TcpBackend.Echo("a");
+        var proxy = Create();
+        var routed = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        var empty = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        var udp = new ListenPort(FreePort.Udp(), TransportProtocol.Udp);
+        await proxy.ApplyAsync(Routes(Route(routed, Destination("a", a.EndPoint)), Route(empty), Route(udp)));
+        using var relayed = await SocketTestExtensions.ConnectTcpAsync(routed.Port);
+        await relayed.SendTextAsync("x");
+        Assert.Equal("x", await relayed.ReceiveTextAsync(1));
+        using var held = await SocketTestExtensions.ConnectTcpAsync(empty.Port);
+
+        await proxy.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Hang);
+
+        await relayed.ReceiveCloseAsync();
+        await held.ReceiveCloseAsync();
+        Assert.Empty(proxy.ListeningPorts);
+        var error = await Assert.ThrowsAsync<SocketException>(() => SocketTestExtensions.ConnectTcpAsync(routed.Port));
+        Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => proxy.ApplyAsync(Routes(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Apply_RejectsRoutesOfAnotherService()
+    {
+        await using var proxy = Create();
+        var routes = Routes() with { ServiceName = "other" };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => proxy.ApplyAsync(routes, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Apply_RejectsAPortListedTwice()
+    {
+        await using var proxy = Create();
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => proxy.ApplyAsync(Routes(Route(port), Route(port)), CancellationToken.None));
+        Assert.Empty(proxy.ListeningPorts);
+    }
+}

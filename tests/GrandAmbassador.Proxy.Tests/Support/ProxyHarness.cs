@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using System.Net;
+using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GrandAmbassador.Proxy.Tests.Support;
+
+/// <summary>Builds proxies on loopback and the route snapshots the tests feed them.</summary>
+internal static class ProxyHarness
+{
+    public const string Service = "svc";
+
+    public static ServiceProxy Create(Action<ProxyOptions>? configure = null, TimeProvider? timeProvider = null, string serviceName = Service)
+    {
+        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback };
+        configure?.Invoke(options);
+        return new ServiceProxy(serviceName, Options.Create(options), NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System);
+    }
+
+    public static Destination Destination(string backendId, params IPEndPoint[] addresses) => new(backendId, [.. addresses]);
+
+    public static PortRoute Route(ListenPort port, params Destination[] destinations) => new(port, port.Port, [.. destinations]);
+
+    public static ServiceRoutes Routes(params PortRoute[] ports) => Routes([], ports);
+
+    public static ServiceRoutes Routes(IEnumerable<string> retained, params PortRoute[] ports) =>
+        new(Service, [.. ports], retained.ToImmutableHashSet());
+
+    /// <summary>Applies and asserts that every port bound.</summary>
+    public static async Task ApplyAsync(this ServiceProxy proxy, ServiceRoutes routes)
+    {
+        var failures = await proxy.ApplyAsync(routes, CancellationToken.None).WaitAsync(TestTimeouts.Hang);
+        Assert.Empty(failures);
+    }
+
+    /// <summary>An address nothing listens on: connects to it are refused.</summary>
+    public static IPEndPoint DeadEndPoint() => new(IPAddress.Loopback, FreePort.Tcp());
+}

@@ -1,0 +1,53 @@
+using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tests.Support;
+using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;
+
+namespace GrandAmbassador.Proxy.Tests.Tcp;
+
+public sealed class HeldConnectionTests
+{
+    [Fact]
+    public async Task HeldConnection_GoesThrough_WhenDestinationAppears()
+    {
+        await using var backend = TcpBackend.Echo("a");
+        await using var proxy = Create();
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(Routes(Route(port)));
+
+        // Accepted although there is nowhere to go: the listener stays open with zero destinations.
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("early");
+
+        await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));
+        Assert.Equal("early", await client.ReceiveTextAsync(5));
+    }
+
+    [Fact]
+    public async Task HeldConnection_IsClosed_AfterConnectWait()
+    {
+        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromMilliseconds(200));
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(Routes(Route(port)));
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.ReceiveCloseAsync();
+
+        // The port itself keeps listening.
+        using var next = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+    }
+
+    [Fact]
+    public async Task HeldConnection_KeepsWaiting_WhenEveryConnectFails_UntilANewSnapshot()
+    {
+        await using var backend = TcpBackend.Echo("b");
+        await using var proxy = Create(options => options.ConnectRetryInterval = TimeSpan.FromMinutes(5));
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(Routes(Route(port, Destination("dead", DeadEndPoint()))));
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("patient");
+
+        await proxy.ApplyAsync(Routes(Route(port, Destination("b", backend.EndPoint))));
+        Assert.Equal("patient", await client.ReceiveTextAsync(7));
+    }
+}
