@@ -7,7 +7,7 @@ internal static partial class ContainerEndpointGrainLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "{Name}: {HostId}/{ContainerId} reported (running {Running}, health {Health})")]
     public static partial void Reported(ILogger logger, string name, string hostId, string containerId, bool running, string health);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Name}: {HostId}/{ContainerId} removed")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "{Name}: {HostId}/{ContainerId} removed")]
     public static partial void Removed(ILogger logger, string name, string hostId, string containerId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "{Name}: the lease of {HostId}/{ContainerId} expired; its agent stopped reporting it")]

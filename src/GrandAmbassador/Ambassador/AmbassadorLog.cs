@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Ambassador;
+
+internal static partial class AmbassadorLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Name}: waiting for a container named {Name} to run; new connections are held for up to {WaitSeconds} s")]
+    public static partial void Waiting(ILogger logger, string name, double waitSeconds);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Name}: {Port} -> {Destinations}")]
+    public static partial void Routing(ILogger logger, string name, string port, string destinations);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "{Name}: {Port} has no container up; holding new connections")]
+    public static partial void Holding(ILogger logger, string name, string port);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Name}: cannot listen on {Port}: {Reason}; will retry")]
+    public static partial void ListenFailed(ILogger logger, string name, string port, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Name}: container {Container} on host {HostId} is unreachable for {Port}: {Reason}")]
+    public static partial void Unreachable(ILogger logger, string name, string container, string hostId, string port, string reason);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Name}: subscribing to its endpoints failed; retrying in {DelaySeconds} s")]
+    public static partial void SubscribeFailed(ILogger logger, Exception exception, string name, double delaySeconds);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{Name}: stopped listening on {Port}")]
+    public static partial void StoppedListening(ILogger logger, string name, string port);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "{Name}: applying routes failed")]
+    public static partial void ApplyFailed(ILogger logger, Exception exception, string name);
+}

@@ -1,0 +1,169 @@
+using System.Collections.Immutable;
+using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Ambassador;
+
+/// <summary>
+/// Follows one fronted name: subscribes to its grain (renewing, since observers are not durable),
+/// turns every snapshot into routes and re-points the name's proxy.
+/// </summary>
+internal sealed class ServiceFollower(
+    FrontedService service,
+    ServiceProxy proxy,
+    IGrainFactory grains,
+    string hostId,
+    AmbassadorOptions options,
+    TimeSpan wait,
+    TimeProvider time,
+    ILogger logger) : IAsyncDisposable
+{
+    private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
+    private readonly RouteLogger _routeLogger = new(service.Name, logger);
+    private ImmutableArray<ListenPort> _ports = [];
+    private EndpointSet? _applied;
+
+    /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken stops start-up.</summary>
+    public async Task BindExplicitPortsAsync(CancellationToken cancellationToken)
+    {
+        if (!service.HasExplicitPorts)
+        {
+            return;
+        }
+
+        var plan = RouteBuilder.Build(service, EndpointSet.Empty(service.Name), Context(), _ports);
+        var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
+        if (failures.Count > 0)
+        {
+            throw new StartupException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
+        }
+
+        _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var observer = new EndpointObserver();
+        var reference = grains.CreateObjectReference<IEndpointObserver>(observer);
+        var grain = grains.GetGrain<IContainerEndpointGrain>(service.Name);
+        var renewals = KeepSubscribedAsync(grain, reference, observer, cancellationToken);
+        try
+        {
+            var retryListening = false;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var snapshot = retryListening
+                    ? await NextOrRetryAsync(observer, cancellationToken).ConfigureAwait(false)
+                    : await observer.NextAsync(cancellationToken).ConfigureAwait(false);
+                retryListening = await ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await renewals.ConfigureAwait(false);
+            await UnsubscribeQuietlyAsync(grain, reference).ConfigureAwait(false);
+            grains.DeleteObjectReference<IEndpointObserver>(reference);
+        }
+    }
+
+    public ValueTask DisposeAsync() => proxy.DisposeAsync();
+
+    private async Task<EndpointSet> NextOrRetryAsync(EndpointObserver observer, CancellationToken cancellationToken)
+    {
+        using var retry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        retry.CancelAfter(ListenRetry);
+        try
+        {
+            return await observer.NextAsync(retry.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return _applied!;
+        }
+    }
+
+    /// <returns>Whether some port could not be bound and the snapshot should be applied again soon.</returns>
+    private async Task<bool> ApplyAsync(EndpointSet snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var plan = RouteBuilder.Build(service, snapshot, Context(), _ports);
+            var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
+            foreach (var failure in failures)
+            {
+                AmbassadorLog.ListenFailed(logger, service.Name, failure.Port.ToString(), failure.Reason);
+            }
+
+            _routeLogger.Log(plan, snapshot, _applied is null, wait);
+            _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+            _applied = snapshot;
+            return failures.Count > 0;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            AmbassadorLog.ApplyFailed(logger, exception, service.Name);
+            _applied ??= snapshot;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Subscribes now and renews on a timer. Each reply carries the grain's snapshot, which also
+    /// repairs a missed notification, or a grain that was reactivated elsewhere and refilled.
+    /// </summary>
+    private async Task KeepSubscribedAsync(IContainerEndpointGrain grain, IEndpointObserver reference, EndpointObserver observer, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            try
+            {
+                observer.Offer(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
+                failures = 0;
+                delay = options.SubscriptionRenewal;
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures++;
+                delay = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, failures - 1)));
+                AmbassadorLog.SubscribeFailed(logger, exception, service.Name, delay.TotalSeconds);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task UnsubscribeQuietlyAsync(IContainerEndpointGrain grain, IEndpointObserver reference)
+    {
+        try
+        {
+            await grain.UnsubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Shutting down: the grain forgets the observer when its subscription expires anyway.
+        }
+    }
+
+    private RouteContext Context() => new(hostId, LocalNetworks.Read());
+}

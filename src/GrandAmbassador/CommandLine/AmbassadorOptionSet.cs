@@ -1,0 +1,76 @@
+using System.CommandLine;
+
+namespace GrandAmbassador.CommandLine;
+
+/// <summary>The options of the main command, each with its environment variable named in its help.</summary>
+internal sealed class AmbassadorOptionSet
+{
+    public Option<string[]> Name { get; } = List(
+        "--name", "NAME", "Front the container NAME (repeatable). A container labelled grand-ambassador.name=NAME answers to NAME too.", "-name");
+
+    public Option<string> Docker { get; } = Scalar(
+        "--docker", "URI",
+        "The Docker engine: unix:///path or tcp://host:port (TLS from DOCKER_CERT_PATH/DOCKER_TLS_VERIFY, as the docker CLI).",
+        () => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock",
+        "default: $DOCKER_HOST, else unix:///var/run/docker.sock");
+
+    public Option<string> Listen { get; } = Scalar("--listen", "ADDR", "The address the proxies listen on.", () => "0.0.0.0", "default: 0.0.0.0");
+
+    public Option<string[]> Port { get; } = List(
+        "--port", "[NAME=]LISTEN[:TARGET][/tcp|/udp]",
+        "Proxy only these ports: listen on LISTEN, forward to the target's TARGET (default LISTEN), tcp unless /udp. NAME= is needed when several names are fronted. Default: every port the target exposes, same number.");
+
+    public Option<string> Wait { get; } = Scalar(
+        "--wait", "SECONDS", "How long a new connection is held while no target is up, before it is closed.", () => "30", "default: 30");
+
+    public Option<string> LogLevel { get; } = Scalar(
+        "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", "default: information");
+
+    public Option<string?> Cluster { get; } = Scalar<string?>(
+        "--cluster", "redis://[:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis. Without it: a single-host cluster of one silo.", () => null, null);
+
+    public Option<string> ClusterId { get; } = Scalar(
+        "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", () => "grand-ambassador", "default: grand-ambassador");
+
+    public Option<string> HostId { get; } = Scalar(
+        "--host-id", "ID", "This host's name in the cluster.", () => Environment.MachineName, "default: the host name");
+
+    public Option<string?> Advertise { get; } = Scalar<string?>(
+        "--advertise", "ADDR", "The address other hosts use to reach this host (its silo and published ports).", () => null, "default: the first non-loopback IPv4 address");
+
+    public Option<bool> NoAgent { get; } = Flag("--no-agent", "Do not watch a Docker engine here: only proxy.");
+
+    public Option<string?> SiloPort { get; } = Scalar<string?>(
+        "--silo-port", "PORT", "Silo-to-silo port.", () => null, "default: 11111 with --cluster, a free port otherwise");
+
+    public Option<string?> GatewayPort { get; } = Scalar<string?>(
+        "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", () => null, "default: 30000 with --cluster, a free port otherwise");
+
+    public IEnumerable<Option> All =>
+        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort];
+
+    private static Option<string[]> List(string name, string helpName, string description, params string[] aliases) =>
+        new(name, aliases)
+        {
+            HelpName = helpName,
+            Description = $"{description} [env: {EnvironmentDefaults.VariableFor(name)}, comma-separated]",
+            DefaultValueFactory = _ => EnvironmentDefaults.GetList(name),
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+
+    internal static Option<T> Scalar<T>(string name, string helpName, string description, Func<T> fallback, string? defaultText) =>
+        new(name)
+        {
+            HelpName = helpName,
+            Description = $"{description} [env: {EnvironmentDefaults.VariableFor(name)}]{(defaultText is null ? "" : $" ({defaultText})")}",
+            DefaultValueFactory = _ => EnvironmentDefaults.Get(name) is { } value ? (T)(object)value : fallback(),
+        };
+
+    private static Option<bool> Flag(string name, string description) =>
+        new(name)
+        {
+            Description = $"{description} [env: {EnvironmentDefaults.VariableFor(name)}=true]",
+            DefaultValueFactory = _ => bool.TryParse(EnvironmentDefaults.Get(name), out var value) && value,
+        };
+}

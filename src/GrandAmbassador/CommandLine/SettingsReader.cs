@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.CommandLine;
+
+/// <summary>Turns a parse result into validated <see cref="AmbassadorSettings"/>, or one clear error.</summary>
+internal static class SettingsReader
+{
+    public static AmbassadorSettings Read(ParseResult parse, AmbassadorOptionSet options)
+    {
+        var names = (parse.GetValue(options.Name) ?? []).Select(NameValidator.Validate).Distinct(StringComparer.Ordinal).ToList();
+        var noAgent = parse.GetValue(options.NoAgent);
+        var mappings = (parse.GetValue(options.Port) ?? []).Select(PortMappingParser.Parse).ToList();
+        if (names.Count == 0 && mappings.Count > 0)
+        {
+            throw new StartupException("--port needs a --name to forward to");
+        }
+
+        return new AmbassadorSettings(
+            Services: PortMappingParser.Assign(names, mappings),
+            DockerEndpoint: ParseDockerUri(parse.GetValue(options.Docker)!),
+            ListenAddress: IPAddress.TryParse(parse.GetValue(options.Listen), out var listen)
+                ? listen
+                : throw new StartupException($"--listen {parse.GetValue(options.Listen)}: not an IP address"),
+            Wait: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.Wait), "--wait", min: 0, max: 86_400)),
+            LogLevel: ParseLogLevel(parse.GetValue(options.LogLevel)),
+            Cluster: ParseCluster(parse.GetValue(options.Cluster)),
+            ClusterId: NonEmpty(parse.GetValue(options.ClusterId), "--cluster-id"),
+            HostId: NonEmpty(parse.GetValue(options.HostId), "--host-id"),
+            AdvertiseAddress: ParseOptionalAddress(parse.GetValue(options.Advertise)),
+            NoAgent: noAgent,
+            SiloPort: ParseOptionalPort(parse.GetValue(options.SiloPort), "--silo-port"),
+            GatewayPort: ParseOptionalPort(parse.GetValue(options.GatewayPort), "--gateway-port"));
+    }
+
+    private static Uri ParseDockerUri(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "unix" or "tcp" or "http" or "https"
+            ? uri
+            : throw new StartupException($"--docker {text}: expected unix:///path/to/docker.sock or tcp://host:port");
+
+    private static Uri? ParseCluster(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "redis" && uri.Port > 0
+            ? uri
+            : throw new StartupException($"--cluster {text}: expected redis://[:PASSWORD@]HOST:PORT[/DB]");
+    }
+
+    private static double ParseNumber(string? text, string option, double min, double max) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new StartupException($"{option} {text}: expected a number of seconds from {min} to {max}");
+
+    private static LogLevel ParseLogLevel(string? text) =>
+        text?.ToLowerInvariant() switch
+        {
+            "trace" => LogLevel.Trace,
+            "debug" => LogLevel.Debug,
+            "info" or "information" => LogLevel.Information,
+            "warn" or "warning" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => throw new StartupException($"--log-level {text}: expected trace, debug, information, warning or error"),
+        };
+
+    private static string NonEmpty(string? text, string option) =>
+        string.IsNullOrWhiteSpace(text) ? throw new StartupException($"{option}: must not be empty") : text.Trim();
+
+    private static string? ParseOptionalAddress(string? text) =>
+        text is null || IPAddress.TryParse(text, out _)
+            ? text
+            : throw new StartupException($"--advertise {text}: not an IP address");
+
+    private static int? ParseOptionalPort(string? text, string option) =>
+        text is null ? null : (int)ParseNumber(text, option, min: 1, max: 65535);
+}

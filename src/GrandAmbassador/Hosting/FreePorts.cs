@@ -1,0 +1,18 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace GrandAmbassador.Hosting;
+
+/// <summary>
+/// Picks a free TCP port, so that two single-host instances on one machine never collide on their
+/// silo and gateway ports.
+/// </summary>
+internal static class FreePorts
+{
+    public static int Next()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}

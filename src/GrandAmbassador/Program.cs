@@ -1,0 +1,3 @@
+using GrandAmbassador.CommandLine;
+
+return await AmbassadorCommandLine.RunAsync(args);
