@@ -61,6 +61,10 @@ public sealed class ServiceProxy : IAsyncDisposable
     public IPEndPoint? GetLocalEndPoint(ListenPort port) =>
         Volatile.Read(ref _listeners).TryGetValue(port, out var listener) ? listener.LocalEndPoint : null;
 
+    /// <summary>The listener of <paramref name="port"/>, for tests and diagnostics.</summary>
+    internal IPortListener? GetListener(ListenPort port) =>
+        Volatile.Read(ref _listeners).TryGetValue(port, out var listener) ? listener : null;
+
     /// <summary>
     /// Applies a whole new snapshot: opens listeners for ports new in it, closes listeners (and their connections)
     /// for ports gone from it, swaps destinations for the rest, releases held connections when destinations
