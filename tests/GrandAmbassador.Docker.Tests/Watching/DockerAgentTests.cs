@@ -7,6 +7,8 @@ namespace GrandAmbassador.Docker.Tests.Watching;
 /// <summary>The agent against the real engine: events in, sink calls out.</summary>
 public sealed class DockerAgentTests : IAsyncLifetime
 {
+    private const int EngineUnavailableEventId = 2002;
+
     private readonly DockerScope _docker = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -137,11 +139,14 @@ public sealed class DockerAgentTests : IAsyncLifetime
     {
         await using var relay = new SocketRelay();
         await using var agent = await AgentHarness.StartAsync(o => o.Endpoint = relay.Endpoint);
-        await WaitForLogAsync(agent, EngineUnavailableEventId);
+        await agent.Logger.WaitForAsync(EngineUnavailableEventId);
 
         await relay.StartAsync();
 
         await agent.Sink.WaitForReconcileAsync(1);
+        Assert.All(
+            agent.Logger.Entries.Where(e => e.Id.Id == EngineUnavailableEventId),
+            e => Assert.DoesNotContain('\n', e.Message));
     }
 
     [Fact]
@@ -153,7 +158,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
         await agent.Sink.WaitForReconcileAsync(1);
 
         await relay.StopAsync();
-        await WaitForLogAsync(agent, EngineUnavailableEventId);
+        await agent.Logger.WaitForAsync(EngineUnavailableEventId);
         var whileDown = await _docker.RunHttpdAsync("while-down");
         await relay.StartAsync();
 
@@ -163,16 +168,4 @@ public sealed class DockerAgentTests : IAsyncLifetime
         await agent.Sink.WaitForAsync(c => c is SinkCall.Report r && r.Endpoint.ContainerId == afterwards);
     }
 
-    private const int EngineUnavailableEventId = 2002;
-
-    private static async Task WaitForLogAsync(AgentHarness agent, int eventId)
-    {
-        // The logger has no notification of its own; a short poll with a hang guard.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!agent.Logger.Entries.Any(e => e.Id.Id == eventId))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no log event {eventId}");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -1,0 +1,41 @@
+using GrandAmbassador.Docker.Connection;
+
+namespace GrandAmbassador.Docker.Tests.Connection;
+
+public sealed class ReconnectBackoffTests
+{
+    [Fact]
+    public void Next_DoublesFromMinUpToMax()
+    {
+        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(15));
+
+        var delays = Enumerable.Range(0, 8).Select(_ => backoff.Next().TotalSeconds).ToArray();
+
+        Assert.Equal([0.5, 1, 2, 4, 8, 15, 15, 15], delays);
+    }
+
+    [Fact]
+    public void Reset_StartsAgainFromMin()
+    {
+        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(15));
+        backoff.Next();
+        backoff.Next();
+
+        backoff.Reset();
+
+        Assert.Equal(TimeSpan.FromSeconds(0.5), backoff.Next());
+    }
+
+    [Fact]
+    public void Next_AfterManyFailures_StaysAtMax()
+    {
+        var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(15));
+
+        for (var i = 0; i < 1000; i++)
+        {
+            backoff.Next();
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(15), backoff.Next());
+    }
+}
