@@ -46,4 +46,18 @@ public sealed class ProxyOptions
     /// next idle wait, so idle connections hold none. Default: 64 KiB, as YARP and Kestrel use.
     /// </summary>
     public int BufferSize { get; set; } = 64 * 1024;
+
+    /// <summary>Fails fast on settings that would break the relay rather than degrade it.</summary>
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(ListenAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ListenBacklog);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConnectWait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectAttemptTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectRetryInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UdpSessionIdleTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UdpMaxSessionsPerPort);
+        ArgumentOutOfRangeException.ThrowIfNegative(UdpHeldDatagramsPerSession);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BufferSize);
+    }
 }

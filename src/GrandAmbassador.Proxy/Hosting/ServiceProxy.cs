@@ -42,6 +42,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(timeProvider);
         ServiceName = serviceName;
         _options = options.Value;
+        _options.Validate();
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServiceProxy>();

@@ -28,6 +28,9 @@ internal static class ProxyHarness
     public static ServiceRoutes Routes(IEnumerable<string> retained, params PortRoute[] ports) =>
         new(Service, [.. ports], retained.ToImmutableHashSet());
 
+    public static ServiceRoutes RoutesFor(string serviceName, params PortRoute[] ports) =>
+        new(serviceName, [.. ports], []);
+
     /// <summary>Applies and asserts that every port bound.</summary>
     public static async Task ApplyAsync(this ServiceProxy proxy, ServiceRoutes routes)
     {

@@ -53,4 +53,20 @@ public sealed class BalancingTests
             Assert.Equal("a", await client.ReceiveLineAsync());
         }
     }
+
+    [Fact]
+    public async Task ConnectThatHangs_TimesOut_AndMovesOnToTheNextDestination()
+    {
+        await using var a = TcpBackend.Greeting("a");
+        using var blackHole = await BlackHole.CreateAsync();
+        await using var proxy = Create(options => options.ConnectAttemptTimeout = TimeSpan.FromMilliseconds(200));
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(Routes(Route(port, Destination("hung", blackHole.EndPoint), Destination("a", a.EndPoint))));
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+            Assert.Equal("a", await client.ReceiveLineAsync());
+        }
+    }
 }

@@ -60,6 +60,7 @@ public sealed class TcpRelayTests
 
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         using var server = await backend.AcceptAsync();
+        await EstablishAsync(client, server);
         server.ResetOnClose();
         server.Close();
 
@@ -77,10 +78,21 @@ public sealed class TcpRelayTests
 
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         using var server = await backend.AcceptAsync();
+        await EstablishAsync(client, server);
         client.ResetOnClose();
         client.Close();
 
         var error = await Assert.ThrowsAsync<SocketException>(() => server.ReceiveAsync(new byte[16].AsMemory()).AsTask().WaitAsync(TestTimeouts.Hang));
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+    }
+
+    /// <summary>
+    /// Proves the relay is running before a test resets a side; a reset that beat the proxy's connect would be
+    /// a failed connect instead, which the proxy retries.
+    /// </summary>
+    private static async Task EstablishAsync(Socket client, Socket server)
+    {
+        await client.SendTextAsync("x");
+        Assert.Equal("x", await server.ReceiveTextAsync(1));
     }
 }
