@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ internal sealed class BackendDialer(
     private readonly ProtocolType _protocolType = port.Protocol == TransportProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp;
 
     /// <summary>Connects, or returns <see langword="null"/> once the connect wait is over.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<DialResult?> DialAsync(CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
@@ -38,12 +40,17 @@ internal sealed class BackendDialer(
                 for (var i = 0; i < destinations.Length; i++)
                 {
                     var destination = destinations[(start + i) % destinations.Length];
+                    if (destination.Addresses.IsDefault)
+                    {
+                        continue;
+                    }
+
                     foreach (var address in destination.Addresses)
                     {
                         var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
                         if (socket is not null)
                         {
-                            return new DialResult(socket, destination);
+                            return new DialResult(socket, destination, address);
                         }
                     }
                 }
@@ -68,6 +75,7 @@ internal sealed class BackendDialer(
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, CancellationToken cancellationToken)
     {
         var socket = new Socket(address.AddressFamily, _socketType, _protocolType);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,7 @@ internal sealed class TcpConnection
                 return;
             }
 
-            TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Socket.RemoteEndPoint);
+            TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
             await RelayAsync(result.Socket).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,7 +87,8 @@ internal sealed class TcpConnection
         }
     }
 
-    private async Task RelayAsync(Socket backend)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RelayAsync(Socket backend)
     {
         var bufferSize = _listener.BufferSize;
         var upstreamTask = SocketCopier.CopyAsync(_client, backend, bufferSize);

@@ -138,7 +138,7 @@ internal sealed class UdpSession
                 return;
             }
 
-            UdpLog.SessionStarted(_listener.Logger, _listener.Port, result.Destination.BackendId, result.Socket.RemoteEndPoint);
+            UdpLog.SessionStarted(_listener.Logger, _listener.Port, result.Destination.BackendId, result.Address);
             await ReceiveLoopAsync(result.Socket).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
