@@ -12,6 +12,31 @@ internal static class AmbassadorCommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new AmbassadorOptionSet();
+        var root = CreateRoot(options);
+        root.SetAction((parse, cancellationToken) => RunAmbassadorAsync(parse, options, cancellationToken));
+
+        var parse = root.Parse(OriginalSpelling.Normalize(args));
+        if (parse.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"grand-ambassador: error: {parse.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Parses and validates without running: what tests use to start a host in-process.</summary>
+    public static AmbassadorSettings ParseSettings(params string[] args)
+    {
+        var options = new AmbassadorOptionSet();
+        var parse = CreateRoot(options).Parse(OriginalSpelling.Normalize(args));
+        return parse.Errors.Count > 0
+            ? throw new StartupException(parse.Errors[0].Message)
+            : SettingsReader.Read(parse, options);
+    }
+
+    private static RootCommand CreateRoot(AmbassadorOptionSet options)
+    {
         var root = new RootCommand(
             "grand-ambassador: a proxy that fronts Docker containers by name. It listens on every port the " +
             "container exposes and forwards each connection to wherever the container is now: it waits for the " +
@@ -22,16 +47,7 @@ internal static class AmbassadorCommandLine
             root.Options.Add(option);
         }
 
-        root.SetAction((parse, cancellationToken) => RunAmbassadorAsync(parse, options, cancellationToken));
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            await Console.Error.WriteLineAsync($"grand-ambassador: error: {parse.Errors[0].Message} (see --help)").ConfigureAwait(false);
-            return BadInput;
-        }
-
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        return root;
     }
 
     private static async Task<int> RunAmbassadorAsync(ParseResult parse, AmbassadorOptionSet options, CancellationToken cancellationToken)

@@ -6,34 +6,34 @@ namespace GrandAmbassador.CommandLine;
 internal sealed class AmbassadorOptionSet
 {
     public Option<string[]> Name { get; } = List(
-        "--name", "NAME", "Front the container NAME (repeatable). A container labelled grand-ambassador.name=NAME answers to NAME too.", "-name");
+        "--name", "NAME", "Front the container NAME (repeatable; the original's -name spelling works too). A container labelled grand-ambassador.name=NAME answers to NAME too.");
 
     public Option<string> Docker { get; } = Scalar(
         "--docker", "URI",
         "The Docker engine: unix:///path or tcp://host:port (TLS from DOCKER_CERT_PATH/DOCKER_TLS_VERIFY, as the docker CLI).",
         () => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock",
-        "default: $DOCKER_HOST, else unix:///var/run/docker.sock");
+        "$DOCKER_HOST when set");
 
-    public Option<string> Listen { get; } = Scalar("--listen", "ADDR", "The address the proxies listen on.", () => "0.0.0.0", "default: 0.0.0.0");
+    public Option<string> Listen { get; } = Scalar("--listen", "ADDR", "The address the proxies listen on.", () => "0.0.0.0", null);
 
     public Option<string[]> Port { get; } = List(
         "--port", "[NAME=]LISTEN[:TARGET][/tcp|/udp]",
         "Proxy only these ports: listen on LISTEN, forward to the target's TARGET (default LISTEN), tcp unless /udp. NAME= is needed when several names are fronted. Default: every port the target exposes, same number.");
 
     public Option<string> Wait { get; } = Scalar(
-        "--wait", "SECONDS", "How long a new connection is held while no target is up, before it is closed.", () => "30", "default: 30");
+        "--wait", "SECONDS", "How long a new connection is held while no target is up, before it is closed.", () => "30", null);
 
     public Option<string> LogLevel { get; } = Scalar(
-        "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", "default: information");
+        "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", null);
 
     public Option<string?> Cluster { get; } = Scalar<string?>(
         "--cluster", "redis://[:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis. Without it: a single-host cluster of one silo.", () => null, null);
 
     public Option<string> ClusterId { get; } = Scalar(
-        "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", () => "grand-ambassador", "default: grand-ambassador");
+        "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", () => "grand-ambassador", null);
 
     public Option<string> HostId { get; } = Scalar(
-        "--host-id", "ID", "This host's name in the cluster.", () => Environment.MachineName, "default: the host name");
+        "--host-id", "ID", "This host's name in the cluster.", () => Environment.MachineName, null);
 
     public Option<string?> Advertise { get; } = Scalar<string?>(
         "--advertise", "ADDR", "The address other hosts use to reach this host (its silo and published ports).", () => null, "default: the first non-loopback IPv4 address");
@@ -49,8 +49,8 @@ internal sealed class AmbassadorOptionSet
     public IEnumerable<Option> All =>
         [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort];
 
-    private static Option<string[]> List(string name, string helpName, string description, params string[] aliases) =>
-        new(name, aliases)
+    private static Option<string[]> List(string name, string helpName, string description) =>
+        new(name)
         {
             HelpName = helpName,
             Description = $"{description} [env: {EnvironmentDefaults.VariableFor(name)}, comma-separated]",

@@ -15,10 +15,11 @@ namespace GrandAmbassador.Hosting;
 /// <summary>Wires one process: the silo, the Docker agent that feeds it, and the proxies that follow it.</summary>
 internal static class AmbassadorHostBuilder
 {
-    public static IHost Build(AmbassadorSettings settings)
+    public static IHost Build(AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, settings.LogLevel);
+        configureLogging?.Invoke(builder.Logging);
         var advertise = settings.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1";
 
         builder.Services.TryAddSingleton(TimeProvider.System);

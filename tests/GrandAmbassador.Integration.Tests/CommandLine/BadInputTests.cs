@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using GrandAmbassador.Integration.Tests.Harness;
+using GrandAmbassador.Testing;
+
+namespace GrandAmbassador.Integration.Tests.CommandLine;
+
+/// <summary>Bad input at start-up: one clear line on stderr and a non-zero exit, from the real executable.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class BadInputTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData("unknown flag", "--bogus", "--bogus")]
+    [InlineData("empty name", "--name=", "--name")]
+    [InlineData("invalid name", "--name=bad/name!", "not a valid container name")]
+    [InlineData("malformed port", "--name=web --port=80:http", "'http' is not a port number")]
+    [InlineData("port out of range", "--name=web --port=70000", "'70000' is not a port number")]
+    [InlineData("unknown protocol", "--name=web --port=53/sctp", "unknown protocol 'sctp'")]
+    [InlineData("two names, one port", "--name=a --name=b --port=a=8080 --port=b=8080", "both want port 8080/tcp")]
+    [InlineData("port for no name", "--name=a --name=b --port=8080", "say which one it is for")]
+    [InlineData("bad wait", "--name=web --wait=soon", "--wait soon")]
+    [InlineData("bad listen address", "--name=web --listen=everywhere", "--listen everywhere")]
+    [InlineData("bad cluster uri", "--name=web --cluster=http://x", "--cluster http://x")]
+    public async Task BadInput_PrintsOneLine_AndExitsNonZero(string what, string args, string expected)
+    {
+        var (exitCode, _, error) = await AmbassadorProcess.RunAsync(Guard, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.True(exitCode != 0, $"{what}: exit code {exitCode}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("grand-ambassador: error: ", line);
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public async Task ListenPortAlreadyTaken_PrintsOneLine_AndExitsNonZero()
+    {
+        var port = FreePort.Next();
+        using var squatter = new TcpListener(IPAddress.Any, port);
+        squatter.Start();
+
+        var (exitCode, _, error) = await AmbassadorProcess.RunAsync(
+            Guard, "--name", "ga-it-taken", "--port", $"{port}", "--docker", "unix:///nonexistent/docker.sock");
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"cannot listen on {port}/tcp", line);
+    }
+
+    [Fact]
+    public async Task Help_NamesEveryOption_AndItsEnvironmentVariable()
+    {
+        var (exitCode, output, _) = await AmbassadorProcess.RunAsync(Guard, "--help");
+
+        Assert.Equal(0, exitCode);
+        foreach (var option in new[] { "name", "docker", "listen", "port", "wait", "log-level", "cluster", "cluster-id", "host-id", "advertise", "no-agent", "silo-port", "gateway-port" })
+        {
+            Assert.Contains($"--{option}", output);
+            Assert.Contains($"GRAND_AMBASSADOR_{option.Replace('-', '_').ToUpperInvariant()}", output);
+        }
+    }
+}

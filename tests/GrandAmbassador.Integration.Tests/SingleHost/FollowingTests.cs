@@ -1,0 +1,153 @@
+using System.Net.Sockets;
+using GrandAmbassador.Integration.Tests.Harness;
+using GrandAmbassador.Testing;
+using static GrandAmbassador.Integration.Tests.Harness.RunningAmbassador;
+
+namespace GrandAmbassador.Integration.Tests.SingleHost;
+
+/// <summary>The original's promises: wait for the container, follow restarts, removal and re-creation.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class FollowingTests : IAsyncLifetime
+{
+    private const string Ok = "HTTP/1.0 200 OK";
+    private readonly DockerScope _docker = new("ga-it");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _docker.DisposeAsync();
+
+    [Fact]
+    public async Task AmbassadorStartedFirst_SaysItIsWaiting_AndServesOnceTheContainerRuns()
+    {
+        var port = FreePort.Next();
+        var name = _docker.Name("late");
+        await using var ambassador = await StartAsync("--name", name);
+
+        var waiting = await ambassador.Logs.WaitForAsync(line => line.EventId == 3001);
+        Assert.Contains($"waiting for a container named {name}", waiting.Message);
+
+        await _docker.RunHttpdAsync("late", port);
+        await ambassador.RoutedAsync(name, port);
+        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+    }
+
+    [Fact]
+    public async Task DockerRestart_IsFollowedToTheNewAddress_WithoutRestartingAnything()
+    {
+        var port = FreePort.Next();
+        var name = _docker.Name("restarted");
+        await _docker.RunHttpdAsync("restarted", port);
+        await using var ambassador = await StartAsync("--name", name);
+        await ambassador.RoutedAsync(name, port);
+        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+        var before = await DockerScope.InspectAsync(name, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
+
+        // Stop it and let another container take its address, so the restart really moves it.
+        await DockerCli.RunAsync("stop", "-t", "1", name);
+        await _docker.RunAsync("squatter", [], DockerScope.Busybox, "sleep", "300");
+        await DockerCli.RunAsync("start", name);
+        var after = await DockerScope.InspectAsync(name, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+        var routed = await ambassador.Logs.WaitForAsync(line => line.EventId == 3002 && line.Message.Contains($"{after}:{port}"));
+        Assert.Contains(name, routed.Message);
+    }
+
+    [Fact]
+    public async Task RemovedAndRecreatedWithOtherPorts_NewPortsOpen_AndPortsThatWentAwayClose()
+    {
+        int oldPort = FreePort.Next(), newPort = FreePort.Next();
+        var name = _docker.Name("recreated");
+        await _docker.RunHttpdAsync("recreated", oldPort);
+        await using var ambassador = await StartAsync("--name", name);
+        await ambassador.RoutedAsync(name, oldPort);
+        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(oldPort)));
+
+        await DockerCli.RunAsync("rm", "-f", name);
+        await _docker.RunHttpdAsync("recreated", newPort);
+
+        await ambassador.RoutedAsync(name, newPort);
+        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(newPort)));
+        await ambassador.Logs.WaitForAsync(line => line.EventId == 3007 && line.Message.Contains($"{oldPort}/tcp"));
+        var refused = await Assert.ThrowsAsync<SocketException>(() => Clients.HttpGetStatusAsync(Local(oldPort)));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task WhileNoTargetIsUp_NewConnectionsAreHeld_AndGoThroughWhenItIsBack()
+    {
+        var port = FreePort.Next();
+        var name = _docker.Name("held");
+        await _docker.RunHttpdAsync("held", port);
+        await using var ambassador = await StartAsync("--name", name);
+        await ambassador.RoutedAsync(name, port);
+
+        await DockerCli.RunAsync("stop", "-t", "1", name);
+        await ambassador.Logs.WaitForAsync(line => line.EventId == 3003 && line.Message.StartsWith($"{name}: {port}/tcp", StringComparison.Ordinal));
+        var held = Clients.HttpGetStatusAsync(Local(port));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(held.IsCompleted, "the connection should be held while the container is stopped");
+
+        await DockerCli.RunAsync("start", name);
+        Assert.Equal(Ok, await held);
+    }
+
+    [Fact]
+    public async Task ConnectionToATargetThatDied_IsClosed()
+    {
+        var port = FreePort.Next();
+        var name = _docker.Name("dying");
+        await _docker.RunTcpEchoAsync("dying", port);
+        await using var ambassador = await StartAsync("--name", name);
+        await ambassador.RoutedAsync(name, port);
+        using var client = await Eventually.GetAsync(async () =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(Local(port));
+            await socket.SendAsync("hi"u8.ToArray());
+            var echo = new byte[2];
+            using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.ReceiveAsync(echo, guard.Token);
+            return socket;
+        });
+
+        await DockerCli.RunAsync("kill", name);
+
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ended = await ReadUntilClosedAsync(client, hangGuard.Token);
+        Assert.True(ended, "the client's connection should be closed when its container dies");
+    }
+
+    [Fact]
+    public async Task HeldConnection_IsClosedAfterWait_WhenNoTargetComes()
+    {
+        var port = FreePort.Next();
+        await using var ambassador = await StartAsync("--name", _docker.Name("never"), "--port", $"{port}", "--wait", "1");
+
+        using var client = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(Local(port)); // accepted, not refused
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        Assert.True(await ReadUntilClosedAsync(client, hangGuard.Token));
+        await ambassador.Logs.WaitForAsync(line => line.EventId == 204);
+    }
+
+    /// <summary>True once the peer closed (FIN or reset).</summary>
+    private static async Task<bool> ReadUntilClosedAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using GrandAmbassador.Integration.Tests.Harness;
+using GrandAmbassador.Testing;
+using static GrandAmbassador.Integration.Tests.Harness.RunningAmbassador;
+
+namespace GrandAmbassador.Integration.Tests.SingleHost;
+
+[Collection(DockerCollection.Name)]
+public sealed class HealthTests : IAsyncLifetime
+{
+    private const string Ok = "HTTP/1.0 200 OK";
+    private readonly DockerScope _docker = new("ga-it");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _docker.DisposeAsync();
+
+    [Fact]
+    public async Task ContainerWithAHealthcheck_GetsTrafficOnlyWhileHealthy()
+    {
+        var port = FreePort.Next();
+        var name = _docker.Name("checked");
+        await _docker.RunHttpdAsync(
+            "checked", port,
+            "--health-cmd", "test -f /tmp/ready", "--health-interval", "1s", "--health-retries", "1", "--health-timeout", "1s");
+        await using var ambassador = await StartAsync("--name", name);
+        await ambassador.Logs.WaitForAsync(line => line.EventId == 3001);
+
+        // Starting: not healthy yet, so a new connection waits.
+        var whileStarting = Clients.HttpGetStatusAsync(Local(port));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(whileStarting.IsCompleted, "no traffic before the container is healthy");
+
+        await DockerCli.RunAsync("exec", name, "touch", "/tmp/ready");
+        Assert.Equal(Ok, await whileStarting);
+
+        // Unhealthy again: new connections wait again, until it recovers.
+        await DockerCli.RunAsync("exec", name, "rm", "/tmp/ready");
+        await ambassador.Logs.WaitForAsync(line => line.EventId == 3003 && line.Message.StartsWith($"{name}: {port}/tcp", StringComparison.Ordinal));
+        var whileUnhealthy = Clients.HttpGetStatusAsync(Local(port));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(whileUnhealthy.IsCompleted, "no traffic while the container is unhealthy");
+
+        await DockerCli.RunAsync("exec", name, "touch", "/tmp/ready");
+        Assert.Equal(Ok, await whileUnhealthy);
+    }
+}
