@@ -7,6 +7,9 @@ namespace GrandAmbassador.Testing;
 /// <summary>Small real clients, the way a user's program would talk through the ambassador.</summary>
 public static class Clients
 {
+    /// <summary>What busybox httpd answers to a GET of its index page.</summary>
+    public const string HttpOk = "HTTP/1.1 200 OK";
+
     private static readonly TimeSpan IoGuard = TimeSpan.FromSeconds(30);
 
     /// <summary>GET / over HTTP/1.0 and returns the status line.</summary>

@@ -10,7 +10,7 @@ internal static partial class AmbassadorLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Name}: {Port} -> {Destinations}")]
     public static partial void Routing(ILogger logger, string name, string port, string destinations);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "{Name}: {Port} has no container up; holding new connections")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "{Name}: {Port} has no container ready (none running, or none healthy); holding new connections")]
     public static partial void Holding(ILogger logger, string name, string port);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Name}: cannot listen on {Port}: {Reason}; will retry")]

@@ -32,10 +32,7 @@ internal sealed class RouteLogger(string name, ILogger logger)
 
             if (destinations.Length == 0)
             {
-                if (!first)
-                {
-                    AmbassadorLog.Holding(logger, name, port);
-                }
+                AmbassadorLog.Holding(logger, name, port);
             }
             else
             {

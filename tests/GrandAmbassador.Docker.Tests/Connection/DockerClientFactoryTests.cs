@@ -1,3 +1,4 @@
+using GrandAmbassador.Testing;
 using Docker.DotNet.Handler.Abstractions;
 using GrandAmbassador.Docker.Connection;
 

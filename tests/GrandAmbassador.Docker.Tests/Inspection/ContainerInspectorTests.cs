@@ -1,3 +1,4 @@
+using GrandAmbassador.Testing;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Docker.Tests.Lab;
 
@@ -6,7 +7,7 @@ namespace GrandAmbassador.Docker.Tests.Inspection;
 /// <summary>The inspector against real containers: what it reads must match what the engine says.</summary>
 public sealed class ContainerInspectorTests : IAsyncLifetime
 {
-    private readonly DockerScope _docker = new();
+    private readonly DockerScope _docker = new("ga-dt");
     private readonly EngineFixture _engine = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -20,7 +21,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_DefaultBridge_AddressComesFromNetworks()
     {
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
 
         var endpoint = await InspectAsync(id);
 
@@ -43,7 +44,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     public async Task Inspect_UserDefinedNetwork_AddressOnThatNetwork()
     {
         var network = await _docker.CreateNetworkAsync("net");
-        var id = await _docker.RunHttpdAsync("web", "--network", network);
+        var id = await _docker.RunHttpdAsync("web", 8080, "--network", network);
 
         var endpoint = await InspectAsync(id);
 
@@ -58,7 +59,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     {
         var first = await _docker.CreateNetworkAsync("one");
         var second = await _docker.CreateNetworkAsync("two");
-        var id = await _docker.RunHttpdAsync("web", "--network", first);
+        var id = await _docker.RunHttpdAsync("web", 8080, "--network", first);
         await DockerCli.RunAsync("network", "connect", second, id);
 
         var endpoint = await InspectAsync(id);
@@ -70,7 +71,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_ExposedAndPublishedPorts_AreMerged()
     {
-        var id = await _docker.RunHttpdAsync("web", "--expose", "6379", "--expose", "5353/udp", "-p", "127.0.0.1::8080");
+        var id = await _docker.RunHttpdAsync("web", 8080, "--expose", "6379", "--expose", "5353/udp", "-p", "127.0.0.1::8080");
         var hostPort = int.Parse((await DockerCli.RunAsync("port", id, "8080/tcp")).Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
 
         var endpoint = await InspectAsync(id);
@@ -88,7 +89,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_NameLabel_AddsServiceNames()
     {
-        var id = await _docker.RunHttpdAsync("web", "--label", "grand-ambassador.name=cache, db,,cache");
+        var id = await _docker.RunHttpdAsync("web", 8080, "--label", "grand-ambassador.name=cache, db,,cache");
 
         var endpoint = await InspectAsync(id);
 
@@ -98,7 +99,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_HealthCheckNotYetRun_IsStarting()
     {
-        var id = await _docker.RunHttpdAsync("web", "--health-cmd", "true", "--health-interval", "30s");
+        var id = await _docker.RunHttpdAsync("web", 8080, "--health-cmd", "true", "--health-interval", "30s");
 
         var endpoint = await InspectAsync(id);
 
@@ -120,7 +121,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     [Fact]
     public async Task Inspect_PausedAndStopped_AreNotRunning()
     {
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
         var startedAt = (await InspectAsync(id)).StartedAt;
         await DockerCli.RunAsync("pause", id);
         var paused = await InspectAsync(id);

@@ -1,3 +1,4 @@
+using GrandAmbassador.Testing;
 using GrandAmbassador.Docker.Connection;
 using GrandAmbassador.Docker.Watching;
 using Microsoft.Extensions.Options;

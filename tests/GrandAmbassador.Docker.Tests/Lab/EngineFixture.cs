@@ -1,3 +1,4 @@
+using GrandAmbassador.Testing;
 using Docker.DotNet;
 using GrandAmbassador.Docker.Connection;
 using GrandAmbassador.Docker.Inspection;

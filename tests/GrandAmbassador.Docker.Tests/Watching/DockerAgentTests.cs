@@ -1,3 +1,4 @@
+using GrandAmbassador.Testing;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Docker.Tests.Lab;
 using Microsoft.Extensions.Time.Testing;
@@ -9,7 +10,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
 {
     private const int EngineUnavailableEventId = 2002;
 
-    private readonly DockerScope _docker = new();
+    private readonly DockerScope _docker = new("ga-dt");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -18,7 +19,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
     [Fact]
     public async Task Agent_ExistingContainer_IsInTheFirstReconcile()
     {
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
         await using var agent = await AgentHarness.StartAsync();
 
         var first = await agent.Sink.WaitForReconcileAsync(1);
@@ -34,7 +35,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
         await using var agent = await AgentHarness.StartAsync();
         await agent.Sink.WaitForReconcileAsync(1);
 
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
 
         var endpoint = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Running);
         Assert.Equal(_docker.Name("web"), endpoint.ContainerName);
@@ -44,7 +45,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
     [Fact]
     public async Task Agent_DockerRestart_ReportsTheNewRun()
     {
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
         await using var agent = await AgentHarness.StartAsync();
         var before = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Running);
 
@@ -57,7 +58,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
     [Fact]
     public async Task Agent_DockerRmForce_ReportsRemoval()
     {
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
         await using var agent = await AgentHarness.StartAsync();
         await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id);
 
@@ -72,7 +73,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
         await using var agent = await AgentHarness.StartAsync();
         await agent.Sink.WaitForReconcileAsync(1);
 
-        var id = await _docker.RunHttpdAsync("web", "--health-cmd", "wget -q -O /dev/null http://127.0.0.1:8080/", "--health-interval", "1s");
+        var id = await _docker.RunHttpdAsync("web", 8080, "--health-cmd", "wget -q -O /dev/null http://127.0.0.1:8080/", "--health-interval", "1s");
 
         await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Health == ContainerHealth.Starting);
         var healthy = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Health == ContainerHealth.Healthy);
@@ -85,7 +86,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
         await using var agent = await AgentHarness.StartAsync();
         await agent.Sink.WaitForReconcileAsync(1);
 
-        var id = await _docker.RunHttpdAsync("web", "--health-cmd", "false", "--health-interval", "1s", "--health-retries", "1");
+        var id = await _docker.RunHttpdAsync("web", 8080, "--health-cmd", "false", "--health-interval", "1s", "--health-retries", "1");
 
         var unhealthy = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Health == ContainerHealth.Unhealthy);
         Assert.True(unhealthy.Running);
@@ -96,7 +97,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
     public async Task Agent_NetworkConnect_ReportsTheNewAddress()
     {
         var network = await _docker.CreateNetworkAsync("extra");
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
         await using var agent = await AgentHarness.StartAsync();
         await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id);
 
@@ -108,7 +109,7 @@ public sealed class DockerAgentTests : IAsyncLifetime
     [Fact]
     public async Task Agent_Rename_ReportsTheNewName()
     {
-        var id = await _docker.RunHttpdAsync("web");
+        var id = await _docker.RunHttpdAsync("web", 8080);
         await using var agent = await AgentHarness.StartAsync();
         await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id);
 
@@ -159,12 +160,12 @@ public sealed class DockerAgentTests : IAsyncLifetime
 
         await relay.StopAsync();
         await agent.Logger.WaitForAsync(EngineUnavailableEventId);
-        var whileDown = await _docker.RunHttpdAsync("while-down");
+        var whileDown = await _docker.RunHttpdAsync("while-down", 8080);
         await relay.StartAsync();
 
         // Only a re-list after reconnecting can see it: the reconcile interval is 10 minutes.
         await agent.Sink.WaitForReconcileAsync(2, r => r.All.Any(e => e.ContainerId == whileDown && e.Running));
-        var afterwards = await _docker.RunHttpdAsync("after");
+        var afterwards = await _docker.RunHttpdAsync("after", 8080);
         await agent.Sink.WaitForAsync(c => c is SinkCall.Report r && r.Endpoint.ContainerId == afterwards);
     }
 

@@ -13,7 +13,6 @@ namespace GrandAmbassador.Integration.Tests.SingleHost;
 [Collection(DockerCollection.Name)]
 public sealed class EngineTests : IAsyncLifetime
 {
-    private const string Ok = "HTTP/1.0 200 OK";
     private readonly DockerScope _docker = new("ga-it");
     private readonly string _socket = Path.Combine(Path.GetTempPath(), $"ga-it-{Guid.NewGuid():N}.sock");
     private Process? _relay;
@@ -39,7 +38,7 @@ public sealed class EngineTests : IAsyncLifetime
         StartRelay();
 
         await ambassador.RoutedAsync(name, port);
-        Assert.Equal(Ok, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
+        Assert.Equal(Clients.HttpOk, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
     }
 
     [Fact]
@@ -57,7 +56,7 @@ public sealed class EngineTests : IAsyncLifetime
         StartRelay();
 
         await ambassador.RoutedAsync(name, port);
-        Assert.Equal(Ok, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
+        Assert.Equal(Clients.HttpOk, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
     }
 
     private void StartRelay()

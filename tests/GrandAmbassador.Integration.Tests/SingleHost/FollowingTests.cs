@@ -9,7 +9,6 @@ namespace GrandAmbassador.Integration.Tests.SingleHost;
 [Collection(DockerCollection.Name)]
 public sealed class FollowingTests : IAsyncLifetime
 {
-    private const string Ok = "HTTP/1.0 200 OK";
     private readonly DockerScope _docker = new("ga-it");
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -28,7 +27,7 @@ public sealed class FollowingTests : IAsyncLifetime
 
         await _docker.RunHttpdAsync("late", port);
         await ambassador.RoutedAsync(name, port);
-        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(port)));
     }
 
     [Fact]
@@ -39,7 +38,7 @@ public sealed class FollowingTests : IAsyncLifetime
         await _docker.RunHttpdAsync("restarted", port);
         await using var ambassador = await StartAsync("--name", name);
         await ambassador.RoutedAsync(name, port);
-        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(port)));
         var before = await DockerScope.InspectAsync(name, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
 
         // Stop it and let another container take its address, so the restart really moves it.
@@ -49,7 +48,7 @@ public sealed class FollowingTests : IAsyncLifetime
         var after = await DockerScope.InspectAsync(name, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
 
         Assert.NotEqual(before, after);
-        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(port)));
         var routed = await ambassador.Logs.WaitForAsync(line => line.EventId == 3002 && line.Message.Contains($"{after}:{port}"));
         Assert.Contains(name, routed.Message);
     }
@@ -62,13 +61,13 @@ public sealed class FollowingTests : IAsyncLifetime
         await _docker.RunHttpdAsync("recreated", oldPort);
         await using var ambassador = await StartAsync("--name", name);
         await ambassador.RoutedAsync(name, oldPort);
-        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(oldPort)));
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(oldPort)));
 
         await DockerCli.RunAsync("rm", "-f", name);
         await _docker.RunHttpdAsync("recreated", newPort);
 
         await ambassador.RoutedAsync(name, newPort);
-        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(newPort)));
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(newPort)));
         await ambassador.Logs.WaitForAsync(line => line.EventId == 3007 && line.Message.Contains($"{oldPort}/tcp"));
         var refused = await Assert.ThrowsAsync<SocketException>(() => Clients.HttpGetStatusAsync(Local(oldPort)));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
@@ -90,7 +89,7 @@ public sealed class FollowingTests : IAsyncLifetime
         Assert.False(held.IsCompleted, "the connection should be held while the container is stopped");
 
         await DockerCli.RunAsync("start", name);
-        Assert.Equal(Ok, await held);
+        Assert.Equal(Clients.HttpOk, await held);
     }
 
     [Fact]

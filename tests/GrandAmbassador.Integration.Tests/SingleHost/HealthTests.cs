@@ -7,7 +7,6 @@ namespace GrandAmbassador.Integration.Tests.SingleHost;
 [Collection(DockerCollection.Name)]
 public sealed class HealthTests : IAsyncLifetime
 {
-    private const string Ok = "HTTP/1.0 200 OK";
     private readonly DockerScope _docker = new("ga-it");
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -23,7 +22,7 @@ public sealed class HealthTests : IAsyncLifetime
             "checked", port,
             "--health-cmd", "test -f /tmp/ready", "--health-interval", "1s", "--health-retries", "1", "--health-timeout", "1s");
         await using var ambassador = await StartAsync("--name", name);
-        await ambassador.Logs.WaitForAsync(line => line.EventId == 3001);
+        await ambassador.Logs.WaitForAsync(line => line.EventId == 3003 && line.Message.StartsWith($"{name}: {port}/tcp", StringComparison.Ordinal));
 
         // Starting: not healthy yet, so a new connection waits.
         var whileStarting = Clients.HttpGetStatusAsync(Local(port));
@@ -31,7 +30,7 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.False(whileStarting.IsCompleted, "no traffic before the container is healthy");
 
         await DockerCli.RunAsync("exec", name, "touch", "/tmp/ready");
-        Assert.Equal(Ok, await whileStarting);
+        Assert.Equal(Clients.HttpOk, await whileStarting);
 
         // Unhealthy again: new connections wait again, until it recovers.
         await DockerCli.RunAsync("exec", name, "rm", "/tmp/ready");
@@ -41,6 +40,6 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.False(whileUnhealthy.IsCompleted, "no traffic while the container is unhealthy");
 
         await DockerCli.RunAsync("exec", name, "touch", "/tmp/ready");
-        Assert.Equal(Ok, await whileUnhealthy);
+        Assert.Equal(Clients.HttpOk, await whileUnhealthy);
     }
 }

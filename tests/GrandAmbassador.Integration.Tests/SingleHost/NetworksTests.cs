@@ -7,7 +7,6 @@ namespace GrandAmbassador.Integration.Tests.SingleHost;
 [Collection(DockerCollection.Name)]
 public sealed class NetworksTests : IAsyncLifetime
 {
-    private const string Ok = "HTTP/1.0 200 OK";
     private readonly DockerScope _docker = new("ga-it");
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -27,7 +26,7 @@ public sealed class NetworksTests : IAsyncLifetime
         var routed = await ambassador.RoutedAsync(name, port);
 
         Assert.Contains($"{address}:{port}", routed.Message);
-        Assert.Equal(Ok, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
+        Assert.Equal(Clients.HttpOk, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
     }
 
     [Fact]
@@ -43,11 +42,11 @@ public sealed class NetworksTests : IAsyncLifetime
 
         await using var ambassador = await StartAsync("--name", name);
         await ambassador.RoutedAsync(name, port);
-        Assert.Equal(Ok, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
+        Assert.Equal(Clients.HttpOk, await Eventually.GetAsync(() => Clients.HttpGetStatusAsync(Local(port))));
 
         await DockerCli.RunAsync("network", "disconnect", first, name);
 
         await ambassador.Logs.WaitForAsync(line => line.EventId == 3002 && line.Message.StartsWith($"{name}: {port}/tcp -> {secondAddress}:{port}", StringComparison.Ordinal));
-        Assert.Equal(Ok, await Clients.HttpGetStatusAsync(Local(port)));
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(port)));
     }
 }

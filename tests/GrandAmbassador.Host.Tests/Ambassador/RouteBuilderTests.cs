@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using System.Net;
+using GrandAmbassador.Ambassador;
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Proxy.Routing;
+
+namespace GrandAmbassador.Host.Tests.Ambassador;
+
+public sealed class RouteBuilderTests
+{
+    private static readonly FrontedService Redis = new("redis", []);
+    private static readonly RouteContext OnHostC = new("host-c", LocalNetworks.Of((IPAddress.Parse("172.17.0.1"), 16)));
+
+    [Fact]
+    public void LocalContainer_IsReachedAtItsAddress_OnEveryExposedPort()
+    {
+        var endpoint = Endpoint("host-c", "c1", address: "172.17.0.5", ports: [Tcp(6379), Udp(5353)]);
+
+        var plan = Build(Redis, endpoint);
+
+        Assert.Equal(["5353/udp", "6379/tcp"], plan.Routes.Ports.Select(p => p.Listen.ToString()).Order());
+        var tcp = plan.Routes.Ports.Single(p => p.Listen.Protocol == TransportProtocol.Tcp);
+        Assert.Equal("172.17.0.5:6379", Assert.Single(Assert.Single(tcp.Destinations).Addresses).ToString());
+    }
+
+    [Fact]
+    public void AddressOnANetworkWeAreAttachedTo_IsTriedFirst()
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(80)]) with
+        {
+            Addresses = [new NetworkAddress("other", "10.99.0.4", 24, null), new NetworkAddress("bridge", "172.17.0.9", 16, null)],
+        };
+
+        var destination = Assert.Single(Build(Redis, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Equal(["172.17.0.9:80", "10.99.0.4:80"], destination.Addresses.Select(a => a.ToString()));
+    }
+
+    [Fact]
+    public void RemoteContainer_IsReachedAtItsHostsAdvertisedAddress_AndPublishedPort()
+    {
+        var endpoint = Endpoint("host-a", "c1", ports: [Tcp(6379, new PublishedPort("0.0.0.0", 16379))]);
+
+        var plan = Build(Redis, endpoint);
+
+        var destination = Assert.Single(plan.Routes.Ports.Single().Destinations);
+        Assert.Equal("10.231.0.11:16379", Assert.Single(destination.Addresses).ToString());
+        Assert.Empty(plan.Unreachable);
+    }
+
+    [Fact]
+    public void RemoteContainerWithoutPublishedPort_IsReportedUnreachable_NotRouted()
+    {
+        var endpoint = Endpoint("host-a", "c1", ports: [Tcp(6379)]);
+
+        var plan = Build(Redis, endpoint);
+
+        Assert.Empty(plan.Routes.Ports.Single().Destinations);
+        var problem = Assert.Single(plan.Unreachable);
+        Assert.Equal("6379/tcp", problem.Port);
+        Assert.Contains("publishes no host port", problem.Reason);
+    }
+
+    [Theory]
+    [InlineData(ContainerHealth.Starting)]
+    [InlineData(ContainerHealth.Unhealthy)]
+    public void RunningButNotHealthy_GetsNoNewConnections_ButKeepsItsOpenOnes(ContainerHealth health)
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(80)]) with { Health = health };
+
+        var plan = Build(Redis, endpoint);
+
+        Assert.Empty(plan.Routes.Ports.Single().Destinations);
+        Assert.Contains(endpoint.RunId, plan.Routes.RetainedBackendIds);
+    }
+
+    [Fact]
+    public void StoppedContainer_KeepsItsPortsListening_ButIsNeitherRoutedNorRetained()
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(80)]) with { Running = false };
+        ImmutableArray<ListenPort> previous = [new ListenPort(80, TransportProtocol.Tcp)];
+
+        var plan = RouteBuilder.Build(Redis, Set(endpoint), OnHostC, previous);
+
+        var port = Assert.Single(plan.Routes.Ports);
+        Assert.Equal(80, port.Listen.Port);
+        Assert.Empty(port.Destinations);
+        Assert.Empty(plan.Routes.RetainedBackendIds);
+    }
+
+    [Fact]
+    public void Replicas_AreAllDestinations_OnlyForPortsTheyExpose()
+    {
+        var a = Endpoint("host-c", "a", address: "172.17.0.2", ports: [Tcp(80), Tcp(443)]);
+        var b = Endpoint("host-c", "b", address: "172.17.0.3", ports: [Tcp(80)]);
+
+        var plan = Build(Redis, a, b);
+
+        Assert.Equal(2, plan.Routes.Ports.Single(p => p.Listen.Port == 80).Destinations.Length);
+        Assert.Equal(a.RunId, Assert.Single(plan.Routes.Ports.Single(p => p.Listen.Port == 443).Destinations).BackendId);
+    }
+
+    [Fact]
+    public void ExplicitPorts_ReplaceTheExposedOnes()
+    {
+        var web = new FrontedService("web", [new PortMapping(null, 8080, 80, PortProtocol.Tcp)]);
+        var endpoint = Endpoint("host-c", "c1", address: "172.17.0.4", ports: [Tcp(80), Tcp(443)]);
+
+        var port = Assert.Single(Build(web, endpoint).Routes.Ports);
+
+        Assert.Equal(8080, port.Listen.Port);
+        Assert.Equal("172.17.0.4:80", Assert.Single(Assert.Single(port.Destinations).Addresses).ToString());
+    }
+
+    [Fact]
+    public void HostNetworkContainer_IsReachedOnLoopback()
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(9000)]) with { Addresses = [], HostNetwork = true };
+
+        var destination = Assert.Single(Build(Redis, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Equal("127.0.0.1:9000", Assert.Single(destination.Addresses).ToString());
+    }
+
+    private static RoutePlan Build(FrontedService service, params ContainerEndpoint[] endpoints) =>
+        RouteBuilder.Build(service, Set(endpoints), OnHostC, []);
+
+    private static EndpointSet Set(params ContainerEndpoint[] endpoints) => new("redis", 1, [.. endpoints]);
+
+    private static ExposedPort Tcp(int port, params PublishedPort[] published) => new(port, PortProtocol.Tcp, [.. published]);
+
+    private static ExposedPort Udp(int port) => new(port, PortProtocol.Udp, []);
+
+    private static ContainerEndpoint Endpoint(string hostId, string id, string address = "172.17.0.2", ImmutableArray<ExposedPort> ports = default) =>
+        new(hostId, id, "redis", ["redis"], [new NetworkAddress("bridge", address, 16, "172.17.0.1")], ports.IsDefault ? [] : ports,
+            ContainerHealth.None, Running: true, DateTimeOffset.UnixEpoch, AdvertiseAddress: hostId == "host-a" ? "10.231.0.11" : "10.231.0.13", HostNetwork: false);
+}

@@ -1,0 +1,101 @@
+using GrandAmbassador.CommandLine;
+using GrandAmbassador.Contracts.Endpoints;
+
+namespace GrandAmbassador.Host.Tests.CommandLine;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void OriginalSingleDashName_IsAccepted()
+    {
+        var settings = AmbassadorCommandLine.ParseSettings("-name", "redis");
+
+        Assert.Equal("redis", Assert.Single(settings.Services).Name);
+    }
+
+    [Fact]
+    public void Defaults_AreThoseTheHelpPromises()
+    {
+        var settings = AmbassadorCommandLine.ParseSettings("--name", "redis");
+
+        Assert.Equal("0.0.0.0", settings.ListenAddress.ToString());
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.Wait);
+        Assert.Null(settings.Cluster);
+        Assert.False(settings.NoAgent);
+        Assert.False(settings.Services[0].HasExplicitPorts);
+    }
+
+    [Theory]
+    [InlineData("6379", 6379, 6379, PortProtocol.Tcp)]
+    [InlineData("16379:6379", 16379, 6379, PortProtocol.Tcp)]
+    [InlineData("53/udp", 53, 53, PortProtocol.Udp)]
+    [InlineData("8053:53/UDP", 8053, 53, PortProtocol.Udp)]
+    [InlineData("8080:80/tcp", 8080, 80, PortProtocol.Tcp)]
+    public void PortMapping_IsParsed(string text, int listen, int target, PortProtocol protocol)
+    {
+        var mapping = PortMappingParser.Parse(text);
+
+        Assert.Equal((listen, target, protocol), (mapping.ListenPort, mapping.TargetPort, mapping.Protocol));
+        Assert.Null(mapping.ServiceName);
+    }
+
+    [Fact]
+    public void PortMappings_GoToTheNamesTheySay()
+    {
+        var settings = AmbassadorCommandLine.ParseSettings(
+            "--name", "web", "--name", "dns", "--port", "web=8080:80", "--port", "dns=53/udp");
+
+        Assert.Equal([8080], settings.Services.Single(s => s.Name == "web").Ports.Select(p => p.ListenPort));
+        Assert.Equal([PortProtocol.Udp], settings.Services.Single(s => s.Name == "dns").Ports.Select(p => p.Protocol));
+    }
+
+    [Fact]
+    public void SamePortNumber_OverTcpAndUdp_IsNoConflict()
+    {
+        var settings = AmbassadorCommandLine.ParseSettings("--name", "dns", "--port", "53", "--port", "53/udp");
+
+        Assert.Equal(2, settings.Services[0].Ports.Length);
+    }
+
+    [Fact]
+    public void EnvironmentVariables_SetOptions_AndTheCommandLineWins()
+    {
+        Environment.SetEnvironmentVariable("GRAND_AMBASSADOR_WAIT", "5");
+        Environment.SetEnvironmentVariable("GRAND_AMBASSADOR_NAME", "a,b");
+        try
+        {
+            var fromEnvironment = AmbassadorCommandLine.ParseSettings();
+            var overridden = AmbassadorCommandLine.ParseSettings("--wait", "7", "--name", "c");
+
+            Assert.Equal(TimeSpan.FromSeconds(5), fromEnvironment.Wait);
+            Assert.Equal(["a", "b"], fromEnvironment.Services.Select(s => s.Name));
+            Assert.Equal(TimeSpan.FromSeconds(7), overridden.Wait);
+            Assert.Equal(["c"], overridden.Services.Select(s => s.Name));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GRAND_AMBASSADOR_WAIT", null);
+            Environment.SetEnvironmentVariable("GRAND_AMBASSADOR_NAME", null);
+        }
+    }
+
+    [Fact]
+    public void ClusterUri_IsReadIntoRedisOptions()
+    {
+        var settings = AmbassadorCommandLine.ParseSettings("--name", "web", "--cluster", "redis://:s3cret@10.0.0.5:6390/2");
+        var redis = Hosting.RedisClusterUri.ToConfigurationOptions(settings.Cluster!);
+
+        Assert.Equal("s3cret", redis.Password);
+        Assert.Equal(2, redis.DefaultDatabase);
+        Assert.Equal("10.0.0.5:6390", Assert.Single(redis.EndPoints).ToString());
+    }
+
+    [Theory]
+    [InlineData("--name", "bad/name")]
+    [InlineData("--name", "web", "--port", "0")]
+    [InlineData("--name", "web", "--port", "1:2:3")]
+    [InlineData("--name", "web", "--log-level", "loud")]
+    [InlineData("--port", "80")]
+    public void BadInput_IsAStartupError(params string[] args) =>
+        Assert.Throws<StartupException>(() => AmbassadorCommandLine.ParseSettings(args));
+}

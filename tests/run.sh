@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every test of Grand Ambassador, doing all of the set-up first. On a fresh Debian 12 machine,
+# as root: installs what is missing, starts a Docker engine when none answers, builds the test
+# images and the grand-ambassador image, brings up the multi-host lab, then runs each test project
+# in turn and prints one summary line: "tests: N passed, N failed, N skipped".
+# Safe to re-run, also after a run that was killed half-way.
+#   tests/run.sh                 # everything
+#   tests/run.sh Proxy Grains    # only these test projects (GrandAmbassador.<name>.Tests)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+log() { printf 'run: %s\n' "$*" >&2; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log "preparing the lab (packages, Docker engine, test images)"
+bash tests/lab/setup.sh
+
+log "building"
+dotnet build Cluster.sln -c Release --nologo -v quiet
+
+log "publishing and packing the grand-ambassador image"
+publish="$repo/artifacts/publish"
+rm -rf "$publish"
+dotnet publish src/GrandAmbassador -c Release -o "$publish" --nologo -v quiet
+bash tests/lab/build-ambassador-image.sh "$publish" grand-ambassador:latest
+
+if [ -x tests/lab/multihost/lab.sh ]; then
+  log "bringing up the multi-host lab"
+  bash tests/lab/multihost/lab.sh up
+  bash tests/lab/multihost/lab.sh load-images
+  trap 'bash tests/lab/multihost/lab.sh down >/dev/null 2>&1 || true' EXIT
+fi
+
+projects=("$@")
+[ ${#projects[@]} -gt 0 ] || projects=(Proxy Grains Docker Host Integration MultiHost)
+passed=0 failed=0 skipped=0 status=0
+results="$repo/artifacts/test-results"
+mkdir -p "$results"
+for name in "${projects[@]}"; do
+  project="tests/GrandAmbassador.$name.Tests"
+  [ -d "$project" ] || continue
+  log "testing $project"
+  out="$results/$name.log"
+  set +e
+  dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$out"
+  code=${PIPESTATUS[0]}
+  set -e
+  [ "$code" -eq 0 ] || status=1
+  # "Passed!  - Failed:     0, Passed:    32, Skipped:     0, Total:    32, ..."
+  summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$out" | tail -n 1 || true)
+  if [ -z "$summary" ]; then
+    log "$project printed no summary (build or host failure)"; status=1; failed=$((failed + 1)); continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+# A skipped test is a gap, not a pass.
+[ "$skipped" -eq 0 ] || status=1
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
