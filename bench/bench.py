@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The relay benchmark driver; run it through bench/run.sh, which installs and builds what it needs."""
+import argparse
+import datetime
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from gabench import follow, idle, measures, paths as pathlib, report, targets  # noqa: E402
+from gabench.util import log, port_free, run, summary  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+ALL = ["iperf", "redis", "conns", "udp", "memory", "follow"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1 repetition, short runs: a smoke test")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 3)")
+    parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated subset of {','.join(ALL)}")
+    parser.add_argument("--binary", default=os.path.join(HERE, "out", "publish", "grand-ambassador"))
+    parser.add_argument("--variant", action="append", default=[], metavar="LABEL=BINARY",
+                        help="also measure another grand-ambassador build, e.g. baseline=/tmp/base/grand-ambassador")
+    parser.add_argument("--no-haproxy", action="store_true")
+    parser.add_argument("--no-socat", action="store_true")
+    parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
+    parser.add_argument("--json", default=None, help="default: results.json beside --output")
+    return parser.parse_args()
+
+
+class Settings:
+    def __init__(self, args):
+        quick = args.quick
+        self.reps = args.reps or (1 if quick else 3)
+        self.iperf_seconds = 2 if quick else 5
+        self.udp_seconds = 2 if quick else 4
+        self.redis_1 = 20_000 if quick else 50_000
+        self.redis_50 = 50_000 if quick else 200_000
+        self.wrk_seconds = 2 if quick else 5
+        self.idle = 1_000 if quick else pathlib.idle_connection_count()
+        self.restarts = 3 if quick else 20
+
+
+def environment(command):
+    runtimes = run(["dotnet", "--list-runtimes"], check=False).splitlines()
+    netcore = [r.split(" [")[0] for r in runtimes if r.startswith("Microsoft.NETCore.App")]
+    commit = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], check=False).strip()
+    dirty = run(["git", "-C", REPO, "status", "--porcelain", "--", "src"], check=False).strip()
+    return {
+        "command": command,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": run(["nproc"]).strip(),
+        "kernel": platform.release(),
+        "docker engine": run(["docker", "version", "--format", "{{.Server.Version}}"], check=False).strip(),
+        ".NET runtime": ", ".join(netcore),
+        "haproxy": run(["haproxy", "-v"], check=False).splitlines()[0],
+        "socat": run(["socat", "-V"], check=False).splitlines()[1].strip() if run(["socat", "-V"], check=False) else "",
+        "iperf3": run(["iperf3", "--version"], check=False).splitlines()[0],
+        "grand-ambassador commit": commit + (" (+ local changes in src/)" if dirty else ""),
+    }
+
+
+def main():
+    args = parse_args()
+    settings = Settings(args)
+    only = set(args.only.split(","))
+    os.makedirs(pathlib.OUT, exist_ok=True)
+    command = "bench/run.sh" + ("" if len(sys.argv) == 1 else " " + " ".join(sys.argv[1:]))
+
+    pathlib.stop_leftover_processes()
+    targets.remove_leftovers()
+    run_id = f"{os.getpid()}"
+    services = [targets.SERVICES[k] for k in ("iperf", "redis", "http")]
+    follow_service = targets.SERVICES["follow"]
+    started_paths = []
+
+    def cleanup(*_):
+        for p in started_paths:
+            p.stop()
+        targets.stop(services + [follow_service])
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    results = {}
+
+    def record(path_key, samples_by_metric):
+        for metric, samples in samples_by_metric.items():
+            results.setdefault(metric, {})[path_key] = summary(samples)
+
+    try:
+        targets.start(services + ([follow_service] if "follow" in only else []), run_id)
+        paths = [pathlib.Direct(services, 0), pathlib.Ambassador(services, 12001, args.binary)]
+        for i, variant in enumerate(args.variant):
+            label, binary = variant.split("=", 1)
+            path = pathlib.Ambassador(services, 15001 + 100 * i, binary)
+            path.name, path.key = f"grand-ambassador ({label})", f"ambassador-{label}"
+            path.log_path = os.path.join(pathlib.OUT, f"{path.key}.log")
+            paths.append(path)
+        if not args.no_haproxy:
+            paths.append(pathlib.HAProxy(services, 13001))
+        if not args.no_socat:
+            paths.append(pathlib.Socat(services, 14001))
+        for p in paths:
+            for port in getattr(p, "ports", {}).values():
+                if p.proxy and not port_free(port):
+                    raise RuntimeError(f"port {port} is taken; is another bench running?")
+
+        traffic = only & {"iperf", "redis", "conns", "udp"}
+        if traffic:
+            for p in paths:
+                p.start()
+                started_paths.append(p)
+            samples = {p.key: {} for p in paths}
+            for rep in range(settings.reps):
+                log(f"repetition {rep + 1}/{settings.reps}")
+                steps = []
+                if "iperf" in only:
+                    steps.append(("iperf3 TCP", lambda p: measures.iperf_tcp(p, settings.iperf_seconds)))
+                if "redis" in only:
+                    steps.append(("redis", lambda p: measures.redis_ping(p, settings.redis_1, settings.redis_50)))
+                if "conns" in only:
+                    steps.append(("wrk", lambda p: measures.new_connections(p, settings.wrk_seconds)))
+                if "udp" in only:
+                    steps.append(("iperf3 UDP", lambda p: measures.iperf_udp(p, settings.udp_seconds)
+                                  if p.udp else {}))
+                for label, step in steps:
+                    for p in paths:
+                        figures = step(p)
+                        log(f"  {label:10} {p.name:28} " + " ".join(
+                            f"{k}={v:.4g}" for k, v in figures.items() if v is not None))
+                        for k, v in figures.items():
+                            samples[p.key].setdefault(k, []).append(v)
+            for p in paths:
+                record(p.key, samples[p.key])
+                p.stop()
+            started_paths.clear()
+
+        if "memory" in only:
+            redis = [s for s in services if s.key == "redis"]
+            proxies = [p for p in paths if p.proxy]
+            per_conn = {p.key: [] for p in proxies}
+            before = {p.key: [] for p in proxies}
+            for rep in range(settings.reps):
+                for p in proxies:
+                    fresh = _fresh(p, redis)
+                    fresh.start()
+                    started_paths.append(fresh)
+                    host, port = fresh.endpoint("redis")
+                    idle.close_all(idle.open_idle(host, port, 1))
+                    time.sleep(1)
+                    rss_before = fresh.memory_bytes()
+                    conns = idle.open_idle(host, port, settings.idle)
+                    time.sleep(2)
+                    rss_with = fresh.memory_bytes()
+                    idle.close_all(conns)
+                    fresh.stop()
+                    started_paths.remove(fresh)
+                    per_conn[p.key].append((rss_with - rss_before) / settings.idle / 1024)
+                    before[p.key].append(rss_before / 2**20)
+                    log(f"  memory     {p.name:28} before={rss_before / 2**20:.1f} MiB "
+                        f"with={rss_with / 2**20:.1f} MiB per_conn={per_conn[p.key][-1]:.2f} KiB")
+            for p in proxies:
+                record(p.key, {"mem_per_conn_kib": per_conn[p.key], "mem_before_mib": before[p.key]})
+
+        if "follow" in only:
+            for p in [p for p in paths if isinstance(p, pathlib.Ambassador)]:
+                ambassador = pathlib.Ambassador([follow_service], p.ports["iperf"] + 50, p.binary)
+                ambassador.key, ambassador.log_path = p.key, os.path.join(pathlib.OUT, f"{p.key}-follow.log")
+                ambassador.start()
+                started_paths.append(ambassador)
+                scenario = follow.Scenario("single-host", ["docker"], follow_service.container,
+                                           *ambassador.endpoint("follow"))
+                latencies, missed = follow.measure(scenario, settings.restarts)
+                ambassador.stop()
+                started_paths.remove(ambassador)
+                figures = follow.summarize(latencies, missed)
+                log(f"  follow     {p.name:28} p50={figures['follow_p50']} p99={figures['follow_p99']} missed={missed}")
+                results.setdefault("follow_p50", {})[p.key] = summary([figures["follow_p50"]]) if latencies else None
+                results.setdefault("follow_p99", {})[p.key] = summary([figures["follow_p99"]]) if latencies else None
+                results.setdefault("follow_detail", {})[p.key] = figures
+
+        columns = [(p.key, p.name) for p in paths]
+        json_path = args.json or os.path.join(os.path.dirname(args.output), "results.json")
+        text = report.write(args.output, json_path, environment(command), results, columns)
+        print(text)
+    finally:
+        cleanup()
+
+
+def _fresh(path, services):
+    """A new instance of a relay path fronting only the given services, on ports of its own."""
+    base = min(path.ports.values()) + 40
+    if isinstance(path, pathlib.Ambassador):
+        fresh = pathlib.Ambassador(services, base, path.binary)
+    else:
+        fresh = type(path)(services, base)
+    fresh.name, fresh.key = path.name, path.key
+    fresh.log_path = path.log_path.replace(".log", "-memory.log")
+    return fresh
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The relay benchmark's driver: targets, paths, measurements and the report. See bench/README.md."""

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One command for the relay benchmark: direct vs grand-ambassador vs HAProxy 2.6 (mode tcp) vs socat,
+# against the same target containers on the local Docker engine, in one run.
+#
+#   sudo bench/run.sh                 # everything (~10-15 min), writes bench/RESULTS.md + bench/results.json
+#   bench/run.sh --quick              # 1 repetition, shorter runs: a smoke test of the bench itself
+#   bench/run.sh --only iperf,redis   # a subset of: iperf,redis,conns,memory,udp,follow
+#   GA_BENCH_SKIP_SETUP=1 bench/run.sh  # skip package installs / image builds / publish (already done)
+#
+# As root on a fresh Debian 12 it installs what it needs (tests/lab/setup.sh: docker.io, dockerd,
+# lab images; then haproxy iperf3 wrk redis-tools socat), builds ga-bench/iperf3 offline, and
+# publishes grand-ambassador (Release) to bench/out/publish.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+install_tools() {
+  local wanted=(haproxy:haproxy iperf3:iperf3 wrk:wrk redis-tools:redis-benchmark socat:socat python3:python3)
+  local missing=() pair
+  for pair in "${wanted[@]}"; do
+    command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+if [ -z "${GA_BENCH_SKIP_SETUP:-}" ]; then
+  [ "$(id -u)" = 0 ] || { log "run as root (installs packages, starts dockerd, raises limits)"; exit 1; }
+  "$repo/tests/lab/setup.sh"
+  install_tools
+  "$here/images/iperf3.sh"
+  log "publishing grand-ambassador (Release) to bench/out/publish"
+  dotnet publish "$repo/src/GrandAmbassador" -c Release -o "$here/out/publish" --nologo -v quiet >&2
+fi
+
+# 10,000 idle connections through a proxy take 20,000 descriptors in it, 10,000 in the client. Without
+# CAP_SYS_RESOURCE the hard limit cannot be raised: then the memory test uses as many as fit (see RESULTS.md).
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)"
+exec python3 "$here/bench.py" "$@"
