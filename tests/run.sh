@@ -25,7 +25,7 @@ rm -rf "$publish"
 dotnet publish src/GrandAmbassador -c Release -o "$publish" --nologo -v quiet
 bash tests/lab/build-ambassador-image.sh "$publish" grand-ambassador:latest
 
-if [ -x tests/lab/multihost/lab.sh ]; then
+if [ -x tests/lab/multihost/lab.sh ] && [ -d tests/GrandAmbassador.MultiHost.Tests ]; then
   log "bringing up the multi-host lab"
   bash tests/lab/multihost/lab.sh up
   bash tests/lab/multihost/lab.sh load-images

@@ -15,8 +15,13 @@ internal sealed class LogCollector : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new CollectingLogger(this, categoryName);
 
     /// <summary>Completes with the first line (past or future) that matches; the guard only catches a hang.</summary>
-    public Task<LogLine> WaitForAsync(Func<LogLine, bool> match, TimeSpan? guard = null)
+    public Task<LogLine> WaitForAsync(Func<LogLine, bool> match, TimeSpan? guard = null) => WaitForAsync(match, DateTime.MinValue, guard);
+
+    /// <summary>Like <see cref="WaitForAsync(Func{LogLine, bool}, TimeSpan?)"/>, for lines logged at or after <paramref name="since"/>.</summary>
+    public Task<LogLine> WaitForAsync(Func<LogLine, bool> match, DateTime since, TimeSpan? guard = null)
     {
+        var inner = match;
+        match = line => line.At >= since && inner(line);
         var seen = new TaskCompletionSource<LogLine>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {

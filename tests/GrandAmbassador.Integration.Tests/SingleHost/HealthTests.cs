@@ -29,17 +29,19 @@ public sealed class HealthTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(whileStarting.IsCompleted, "no traffic before the container is healthy");
 
-        await DockerCli.RunAsync("exec", name, "touch", "/tmp/ready");
+        await DockerCli.RunAsync("exec", name, "sh", "-c", "echo ready > /tmp/ready");
         Assert.Equal(Clients.HttpOk, await whileStarting);
 
         // Unhealthy again: new connections wait again, until it recovers.
+        var turnedUnhealthy = DateTime.UtcNow;
         await DockerCli.RunAsync("exec", name, "rm", "/tmp/ready");
-        await ambassador.Logs.WaitForAsync(line => line.EventId == 3003 && line.Message.StartsWith($"{name}: {port}/tcp", StringComparison.Ordinal));
+        await ambassador.Logs.WaitForAsync(
+            line => line.EventId == 3003 && line.Message.StartsWith($"{name}: {port}/tcp", StringComparison.Ordinal), since: turnedUnhealthy);
         var whileUnhealthy = Clients.HttpGetStatusAsync(Local(port));
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(whileUnhealthy.IsCompleted, "no traffic while the container is unhealthy");
 
-        await DockerCli.RunAsync("exec", name, "touch", "/tmp/ready");
+        await DockerCli.RunAsync("exec", name, "sh", "-c", "echo ready > /tmp/ready");
         Assert.Equal(Clients.HttpOk, await whileUnhealthy);
     }
 }

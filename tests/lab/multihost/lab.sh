@@ -95,11 +95,18 @@ kill_host_processes() {
   done
   log "warning: processes still in $ns: $(ip netns pids "$ns" | tr '\n' ' ')"
 }
+# alive PID: the process exists and is not a zombie. Killed daemons are orphans of pid 1, which
+# on this machine reaps them only after a while: until then they linger as zombies.
+alive() {
+  local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }; [ "${stat%% *}" != Z ]
+}
+# dockerd_pid HOST: the pid of HOST's live dockerd (the one its pidfile names), else fails.
 dockerd_pid() {
   local f; f=$(pidfile_of "$1")
   [ -s "$f" ] || return 1
   local pid; pid=$(cat "$f")
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || return 1
+  alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--pidfile $f " || return 1
   echo "$pid"
 }
 engine_answers() { timeout 10 docker -H "unix://$(sock_of "$1")" version >/dev/null 2>&1; }
@@ -150,7 +157,7 @@ dockerd_start() {
     -H "unix://$(sock_of "$h")" \
     --containerd-namespace "ga-lab-$h" \
     --containerd-plugins-namespace "ga-lab-$h-plugins" \
-    >>"$logfile" 2>&1 </dev/null &
+    >>"$logfile" 2>&1 </dev/null 9>&- &     # 9: the lab's lock, not to be inherited
 }
 dockerd_wait() {
   local h=$1 deadline=$((SECONDS + READY_TIMEOUT))
@@ -184,7 +191,7 @@ host_down() {
   fi
   if pid=$(dockerd_pid "$h"); then
     kill -TERM "$pid" 2>/dev/null || true
-    local i; for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    local i; for i in $(seq 1 50); do alive "$pid" || break; sleep 0.2; done
   fi
   kill_host_processes "$h"
   unmount_under "$run"
@@ -208,7 +215,7 @@ redis_start() {
   # Redis 7 refuses non-loopback clients in protected mode even with --bind; it listens on the
   # lab bridge only, which nothing outside this machine reaches.
   redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' --appendonly no \
-    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG"
+    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" 9>&-
   local deadline=$((SECONDS + 10))
   until redis_ping; do
     [ $SECONDS -lt $deadline ] || { tail -n 20 "$REDIS_LOG" >&2 || true; die "redis not answering at $GATEWAY:$REDIS_PORT"; }
@@ -220,7 +227,7 @@ redis_stop() {
   local pids=() pid
   if [ -s "$REDIS_PIDFILE" ]; then
     pid=$(cat "$REDIS_PIDFILE")
-    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == redis-server* ]] && pids+=("$pid")
+    alive "$pid" && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == redis-server* ]] && pids+=("$pid")
   fi
   # Also whatever redis-server listens on the lab's port (a run whose pidfile was lost).
   while read -r pid; do
@@ -228,7 +235,11 @@ redis_stop() {
   done < <(ss -Hltnp "sport = :$REDIS_PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
   if [ ${#pids[@]} -gt 0 ]; then
     kill -KILL "${pids[@]}" 2>/dev/null || true
-    local i; for i in $(seq 1 50); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.1; done
+    local i p left
+    for i in $(seq 1 50); do
+      left=0; for p in "${pids[@]}"; do alive "$p" && left=1; done
+      [ $left = 1 ] || break; sleep 0.1
+    done
     log "redis stopped"
   fi
   rm -f "$REDIS_PIDFILE"
@@ -362,7 +373,8 @@ cmd=$1; shift
 need_host() { [ $# -ge 1 ] || die "usage: $cmd HOST"; }
 case "$cmd" in
   up|down|kill-host|start-host|cut|heal|redis-stop|redis-start|load-images)
-    exec 9>"$LOCK"; flock 9 ;;        # one changing command at a time
+    exec 9>"$LOCK"                    # one changing command at a time
+    flock -w 300 9 || die "another lab.sh holds $LOCK for 5 minutes" ;;
 esac
 case "$cmd" in
   up)          cmd_up ;;
