@@ -11,6 +11,8 @@
 # Run as root. The root dockerd (/var/run/docker.sock) is only read from (images); it is never
 # stopped, and no iptables chain is ever flushed: the lab adds and removes one FORWARD rule.
 set -euo pipefail
+# (With pipefail, `producer | grep -q` fails when grep exits first and the producer gets SIGPIPE:
+# pipelines here send grep's output to /dev/null instead.)
 
 BRIDGE=galab0
 NET=10.231.0
@@ -33,6 +35,7 @@ veth_of()    { echo "galab-$1"; }              # root-side end; the host side is
 run_of()     { echo "/run/ga-lab-$1"; }
 data_of()    { echo "/var/lib/ga-lab-$1"; }
 sock_of()    { echo "/run/ga-lab-$1/docker.sock"; }
+uts_of()     { echo "/run/ga-lab-$1/uts"; }     # its UTS namespace: hostname ga-host-HOST
 pidfile_of() { echo "/run/ga-lab-$1/docker.pid"; }
 log_of()     { echo "/var/log/ga-lab-$1-dockerd.log"; }
 hdocker()    { local h=$1; shift; docker -H "unix://$(sock_of "$h")" "$@"; }
@@ -51,7 +54,7 @@ addr_of() {
   return 1
 }
 known_host() {
-  hosts | grep -qxF -- "$1" || die "unknown host '$1' (hosts: $(hosts | tr '\n' ' '))"
+  hosts | grep -xF -- "$1" >/dev/null || die "unknown host '$1' (hosts: $(hosts | tr '\n' ' '))"
 }
 # Every host any earlier run may have left pieces of, whatever GA_LAB_HOSTS says now.
 leftover_hosts() {
@@ -106,7 +109,7 @@ dockerd_pid() {
   local f; f=$(pidfile_of "$1")
   [ -s "$f" ] || return 1
   local pid; pid=$(cat "$f")
-  alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "--pidfile $f " || return 1
+  alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "--pidfile $f " >/dev/null || return 1
   echo "$pid"
 }
 engine_answers() { timeout 10 docker -H "unix://$(sock_of "$1")" version >/dev/null 2>&1; }
@@ -137,6 +140,10 @@ host_net_up() {
   ip -n "$ns" link set lo up
   ip -n "$ns" link set eth0 up
   ip -n "$ns" route add default via "$GATEWAY"
+  # A hostname of its own, so that the engine's Name and a program's machine name (the
+  # ambassador's default host id) differ between hosts as they would on real machines.
+  mkdir -p "$(run_of "$h")"; touch "$(uts_of "$h")"
+  unshare --uts="$(uts_of "$h")" hostname "$ns"
 }
 
 # --- dockerd per host ---------------------------------------------------------------------------
@@ -145,23 +152,39 @@ dockerd_start() {
   ns=$(ns_of "$h"); run=$(run_of "$h"); data=$(data_of "$h"); logfile=$(log_of "$h")
   [ -e "/run/netns/$ns" ] || die "no namespace $ns: run 'up' first"
   if dockerd_pid "$h" >/dev/null; then log "$h: dockerd already runs"; return 0; fi
-  rm -f "$(pidfile_of "$h")" "$(sock_of "$h")"
+  # Pidfiles of a killed dockerd and containerd: both daemons refuse to start, or wait forever,
+  # while the pid they name exists, and a killed one lingers as a zombie for a while.
+  local f
+  for f in "$(pidfile_of "$h")" "$run/exec/containerd/containerd.pid"; do
+    [ -s "$f" ] && ! alive "$(cat "$f")" && rm -f "$f"
+  done
+  rm -f "$(sock_of "$h")"
   mkdir -p "$run/exec" "$data"
+  # The key path has no command-line flag in 20.10, only this configuration key.
+  printf '{ "deprecated-key-path": "%s" }\n' "$data/key.json" >"$run/daemon.json"
   # nsenter --net only (not `ip netns exec`, which remounts /sys and breaks the cgroup checks).
+  # Its own key (else all engines share /etc/docker/key.json and report the same ID).
   # Its own containerd namespace too, in case it ever shares a system containerd with the root
   # dockerd (20.10 uses /run/containerd/containerd.sock when one runs there).
-  nsenter --net="/run/netns/$ns" setsid nohup dockerd \
+  nsenter --net="/run/netns/$ns" --uts="$(uts_of "$h")" setsid nohup dockerd \
     --data-root "$data" \
     --exec-root "$run/exec" \
     --pidfile "$(pidfile_of "$h")" \
+    --config-file "$run/daemon.json" \
     -H "unix://$(sock_of "$h")" \
     --containerd-namespace "ga-lab-$h" \
     --containerd-plugins-namespace "ga-lab-$h-plugins" \
     >>"$logfile" 2>&1 </dev/null 9>&- &     # 9: the lab's lock, not to be inherited
+  echo $! >"$run/launched.pid"                # dockerd's pid before it writes its pidfile
 }
 dockerd_wait() {
   local h=$1 deadline=$((SECONDS + READY_TIMEOUT))
+  local launched; launched=$(cat "$(run_of "$h")/launched.pid" 2>/dev/null || echo 0)
   until engine_answers "$h" && hdocker "$h" info >/dev/null 2>&1; do
+    if ! alive "$launched"; then
+      tail -n 20 "$(log_of "$h")" >&2 || true
+      die "$h: dockerd exited (log: $(log_of "$h"))"
+    fi
     if [ $SECONDS -ge "$deadline" ]; then
       tail -n 20 "$(log_of "$h")" >&2 || true
       die "$h: dockerd not ready after $READY_TIMEOUT s (log: $(log_of "$h"))"
@@ -207,10 +230,10 @@ host_down() {
 }
 
 # --- redis --------------------------------------------------------------------------------------
-redis_ping() { timeout 5 redis-cli -h "$GATEWAY" -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+redis_ping() { timeout 5 redis-cli -h "$GATEWAY" -p "$REDIS_PORT" ping 2>/dev/null | grep PONG >/dev/null; }
 redis_start() {
   if redis_ping; then log "redis already answers at $GATEWAY:$REDIS_PORT"; return 0; fi
-  ip addr show dev "$BRIDGE" 2>/dev/null | grep -q "inet $GATEWAY/" || die "no $BRIDGE: run 'up' first"
+  ip addr show dev "$BRIDGE" 2>/dev/null | grep "inet $GATEWAY/" >/dev/null || die "no $BRIDGE: run 'up' first"
   rm -f "$REDIS_PIDFILE"
   # Redis 7 refuses non-loopback clients in protected mode even with --bind; it listens on the
   # lab bridge only, which nothing outside this machine reaches.
@@ -267,7 +290,7 @@ load_images_all() {
   local imgs=("$@") h
   [ ${#imgs[@]} -gt 0 ] || imgs=("${DEFAULT_IMAGES[@]}")
   docker info >/dev/null 2>&1 || die "the root engine (/var/run/docker.sock) does not answer: run tests/lab/setup.sh"
-  if printf '%s\n' "${imgs[@]}" | grep -qx 'grand-ambassador:latest' \
+  if printf '%s\n' "${imgs[@]}" | grep -x 'grand-ambassador:latest' >/dev/null \
      && ! docker image inspect grand-ambassador:latest >/dev/null 2>&1; then
     log "note: no grand-ambassador:latest in the root engine (build it with tests/lab/build-ambassador-image.sh), skipped"
     mapfile -t imgs < <(printf '%s\n' "${imgs[@]}" | grep -vx 'grand-ambassador:latest')
@@ -326,7 +349,7 @@ cmd_status() {
     local ns link engine containers=''
     ns=$(ns_of "$h")
     if [ ! -e "/run/netns/$ns" ]; then printf '%-8s %-12s absent\n' "$h" "$(addr_of "$h" || echo '?')"; ok=1; continue; fi
-    state=$(ip -o link show "$(veth_of "$h")" 2>/dev/null | grep -q '[<,]UP[,>]' && echo linked || echo CUT)
+    state=$(ip -o link show "$(veth_of "$h")" 2>/dev/null | grep '[<,]UP[,>]' >/dev/null && echo linked || echo CUT)
     [ "$state" = linked ] || ok=1
     if engine_answers "$h"; then
       engine="engine=up"
@@ -359,7 +382,7 @@ cmd_exec() {
   local h=$1; shift; known_host "$h"
   [ $# -gt 0 ] || die "usage: exec HOST CMD..."
   [ -e "/run/netns/$(ns_of "$h")" ] || die "no namespace $(ns_of "$h"): run 'up' first"
-  DOCKER_HOST="unix://$(sock_of "$h")" exec nsenter --net="/run/netns/$(ns_of "$h")" -- "$@"
+  DOCKER_HOST="unix://$(sock_of "$h")" exec nsenter --net="/run/netns/$(ns_of "$h")" --uts="$(uts_of "$h")" -- "$@"
 }
 
 usage() {
