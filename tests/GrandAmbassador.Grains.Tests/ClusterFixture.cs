@@ -1,4 +1,6 @@
 using GrandAmbassador.Grains.Endpoints;
+using GrandAmbassador.Grains.Hosting;
+using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -23,6 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             host.Services.AddSingleton<TimeProvider>(Time);
             host.Services.Configure<ContainerEndpointGrainOptions>(options => options.LeaseSweepInterval = TimeSpan.FromMilliseconds(200));
+            host.Services.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -9,9 +9,13 @@ namespace GrandAmbassador.Contracts.Grains;
 [Alias("ga.IContainerEndpointGrain")]
 public interface IContainerEndpointGrain : IGrainWithStringKey
 {
-    /// <summary>Adds or replaces one container's endpoint; it expires unless reported again within <paramref name="lease"/>.</summary>
+    /// <summary>
+    /// Adds or replaces one container's endpoint; it expires unless reported again within
+    /// <paramref name="lease"/>, and goes at once when the <paramref name="reporter"/> silo is
+    /// declared dead (its host died or was cut off).
+    /// </summary>
     [Alias("Report")]
-    Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease);
+    Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null);
 
     /// <summary>Removes one container of one host (it was destroyed, or no longer answers to this name).</summary>
     [Alias("Remove")]

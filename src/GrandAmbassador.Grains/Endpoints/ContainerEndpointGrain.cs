@@ -21,12 +21,16 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     private readonly ILogger<ContainerEndpointGrain> _logger;
     private EndpointSet _current;
 
+    private readonly IClusterMembershipService _membership;
+
     public ContainerEndpointGrain(
         TimeProvider time,
+        IClusterMembershipService membership,
         IOptions<ContainerEndpointGrainOptions> options,
         ILogger<ContainerEndpointGrain> logger)
     {
         _time = time;
+        _membership = membership;
         _options = options.Value;
         _logger = logger;
         _observers = new ObserverManager<IEndpointObserver>(_options.ObserverExpiry, logger);
@@ -46,12 +50,12 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return Task.CompletedTask;
     }
 
-    public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease)
+    public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var key = (endpoint.HostId, endpoint.ContainerId);
         var changed = !_endpoints.TryGetValue(key, out var previous) || previous.Endpoint != endpoint;
-        _endpoints[key] = new LeasedEndpoint(endpoint, _time.GetUtcNow() + lease);
+        _endpoints[key] = new LeasedEndpoint(endpoint, _time.GetUtcNow() + lease, reporter);
         if (changed)
         {
             ContainerEndpointGrainLog.Reported(_logger, Name, endpoint.HostId, endpoint.ShortId, endpoint.Running, endpoint.Health.ToString());
@@ -114,17 +118,36 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Drops endpoints whose lease ran out, and those whose reporting silo the cluster declared
+    /// dead: a host that dies takes its endpoints with it as fast as membership notices, not a
+    /// whole lease later.
+    /// </summary>
     private void SweepExpiredLeasesNow()
     {
         var now = _time.GetUtcNow();
-        var expired = _endpoints.Where(entry => entry.Value.ExpiresAt <= now).Select(entry => entry.Key).ToList();
-        foreach (var key in expired)
+        var membership = _membership.CurrentSnapshot;
+        var gone = new List<(string HostId, string ContainerId)>();
+        foreach (var (key, leased) in _endpoints)
         {
-            _endpoints.Remove(key);
-            ContainerEndpointGrainLog.LeaseExpired(_logger, Name, key.HostId, key.ContainerId);
+            if (leased.ExpiresAt <= now)
+            {
+                ContainerEndpointGrainLog.LeaseExpired(_logger, Name, key.HostId, key.ContainerId);
+                gone.Add(key);
+            }
+            else if (leased.Reporter is { } reporter && membership.GetSiloStatus(reporter) == SiloStatus.Dead)
+            {
+                ContainerEndpointGrainLog.ReporterDead(_logger, Name, key.HostId, key.ContainerId, reporter.ToString());
+                gone.Add(key);
+            }
         }
 
-        if (expired.Count > 0)
+        foreach (var key in gone)
+        {
+            _endpoints.Remove(key);
+        }
+
+        if (gone.Count > 0)
         {
             Publish();
         }

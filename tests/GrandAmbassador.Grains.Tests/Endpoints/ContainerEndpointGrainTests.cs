@@ -81,9 +81,11 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
         await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "kept"), TimeSpan.FromMinutes(10));
         await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "lapsing"), TimeSpan.FromSeconds(5));
 
+        await observer.WaitForAsync(set => set.Endpoints.Length == 2);
+
         fixture.Time.Advance(TimeSpan.FromSeconds(6));
 
-        var afterExpiry = await observer.WaitForAsync(set => set.Endpoints.Length == 1);
+        var afterExpiry = await observer.WaitForAsync(set => set.Endpoints.Length < 2);
         Assert.Equal("kept", afterExpiry.Endpoints[0].ContainerId);
         Assert.Equal("kept", Assert.Single((await Grain(name).GetAsync()).Endpoints).ContainerId);
         await Grain(name).UnsubscribeAsync(reference);
@@ -107,6 +109,54 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
         Assert.True(after.Version > before.Version, $"version {after.Version} after the kill, {before.Version} before");
         Assert.NotEqual(silo, await LocateAsync(name));
         await fixture.Cluster.StartAdditionalSiloAsync();
+    }
+
+    [Fact]
+    public async Task EndpointsReportedFromASiloThatIsKilled_LeaveWithIt_WithoutWaitingForTheirLease()
+    {
+        // The extra silo stands for another host's agent; it dies with its host.
+        var dying = await fixture.Cluster.StartAdditionalSiloAsync();
+        var name = await NameNotHostedOnAsync(dying.SiloAddress);
+        var observer = new RecordingObserver();
+        var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(observer);
+        await Grain(name).SubscribeAsync(reference);
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-dying", "c1"), TimeSpan.FromHours(1), dying.SiloAddress);
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-staying", "c2"), TimeSpan.FromHours(1), fixture.Cluster.Silos[0].SiloAddress);
+
+        await observer.WaitForAsync(set => set.Endpoints.Length == 2);
+        await fixture.Cluster.KillSiloAsync(dying);
+        await WaitUntilDeclaredDeadAsync(dying.SiloAddress);
+
+        // The grain's sweep runs on the (fake) clock: one tick, and it notices the dead reporter.
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var after = await observer.WaitForAsync(set => set.Endpoints.Length < 2);
+        Assert.Equal("host-staying", Assert.Single(after.Endpoints).HostId);
+        await Grain(name).UnsubscribeAsync(reference);
+    }
+
+    private async Task WaitUntilDeclaredDeadAsync(SiloAddress silo)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        while (!(await management.GetHosts(onlyActive: false)).TryGetValue(silo, out var status) || status != SiloStatus.Dead)
+        {
+            await Task.Delay(100, guard.Token);
+        }
+    }
+
+    private async Task<string> NameNotHostedOnAsync(SiloAddress silo)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var name = Endpoints.UniqueName("survivor");
+            await Grain(name).GetAsync();
+            if (await LocateAsync(name) is { } host && !host.Equals(silo))
+            {
+                return name;
+            }
+        }
+
+        throw new InvalidOperationException("Every grain landed on the silo to be killed, 50 times.");
     }
 
     private async Task<(string Name, SiloAddress Silo)> ActivateOnSecondarySiloAsync()

@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+
+namespace GrandAmbassador.Contracts.Endpoints;
+
+/// <summary>One host's agent, as it last registered: where it is, and the names its containers answer to.</summary>
+[GenerateSerializer, Immutable, Alias("ga.HostRegistration")]
+public sealed record HostRegistration(
+    [property: Id(0)] string HostId,
+    [property: Id(1)] string? AdvertiseAddress,
+    [property: Id(2)] ImmutableArray<string> Names,
+    [property: Id(3)] DateTimeOffset RegisteredAt)
+{
+    public bool Equals(HostRegistration? other) =>
+        other is not null
+        && HostId == other.HostId
+        && AdvertiseAddress == other.AdvertiseAddress
+        && ImmutableArrayEquality.Equal(Names, other.Names)
+        && RegisteredAt == other.RegisteredAt;
+
+    public override int GetHashCode() => HashCode.Combine(HostId, AdvertiseAddress, RegisteredAt);
+}
