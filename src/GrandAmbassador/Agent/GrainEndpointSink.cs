@@ -10,15 +10,18 @@ namespace GrandAmbassador.Agent;
 
 /// <summary>
 /// Where the Docker agent's reports go: the <see cref="IContainerEndpointGrain"/> of every name a
-/// container answers to. Remembers which names each container was reported under, so that a
-/// renamed or relabelled container leaves its old names.
+/// container answers to, with this silo as the reporter (so the endpoints die with this host), and
+/// the cluster's <see cref="IHostDirectoryGrain"/>. Remembers the last report of each container, so
+/// that a renamed or relabelled container leaves its old names and everything can be re-reported
+/// at once when grains moved.
 /// </summary>
 internal sealed class GrainEndpointSink(
     IGrainFactory grains,
+    ILocalSiloDetails silo,
     IOptions<DockerAgentOptions> options,
     ILogger<GrainEndpointSink> logger) : IContainerEndpointSink
 {
-    private readonly ConcurrentDictionary<string, ImmutableArray<string>> _namesByContainer = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContainerEndpoint> _reported = new(StringComparer.Ordinal);
 
     /// <summary>Three reconcile intervals: two renewals can be lost before an endpoint expires.</summary>
     private TimeSpan Lease => options.Value.ReconcileInterval * 3;
@@ -27,24 +30,40 @@ internal sealed class GrainEndpointSink(
 
     public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct)
     {
-        var previous = _namesByContainer.TryGetValue(endpoint.ContainerId, out var names) ? names : [];
-        _namesByContainer[endpoint.ContainerId] = endpoint.ServiceNames;
-        var reports = endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Lease), ct));
-        var removals = previous.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId), ct));
-        return Task.WhenAll(reports.Concat(removals));
+        var previousNames = _reported.TryGetValue(endpoint.ContainerId, out var previous) ? previous.ServiceNames : [];
+        _reported[endpoint.ContainerId] = endpoint;
+        var reports = endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Lease, silo.SiloAddress), ct));
+        var removals = previousNames.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId), ct));
+        var directory = previousNames.IsDefaultOrEmpty || endpoint.ServiceNames.Except(previousNames).Any()
+            ? RegisterHostAsync(ct)
+            : Task.CompletedTask;
+        return Task.WhenAll(reports.Concat(removals).Append(directory));
     }
 
     public Task RemoveAsync(string containerId, CancellationToken ct) =>
-        _namesByContainer.TryRemove(containerId, out var names)
-            ? Task.WhenAll(names.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId), ct)))
+        _reported.TryRemove(containerId, out var endpoint)
+            ? Task.WhenAll(endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId), ct)))
             : Task.CompletedTask;
 
     public async Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, CancellationToken ct)
     {
-        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, ct))).ConfigureAwait(false);
         var present = all.Select(endpoint => endpoint.ContainerId).ToHashSet(StringComparer.Ordinal);
-        var gone = _namesByContainer.Keys.Where(id => !present.Contains(id)).ToList();
-        await Task.WhenAll(gone.Select(id => RemoveAsync(id, ct))).ConfigureAwait(false);
+        var gone = _reported.Keys.Where(id => !present.Contains(id)).ToList();
+        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, ct)).Concat(gone.Select(id => RemoveAsync(id, ct)))).ConfigureAwait(false);
+        await RegisterHostAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reports everything again now: grains moved (a silo died) and came back empty.</summary>
+    public Task RefreshAsync(CancellationToken ct) => ReconcileAsync([.. _reported.Values], ct);
+
+    private Task RegisterHostAsync(CancellationToken ct)
+    {
+        var names = _reported.Values.SelectMany(endpoint => endpoint.ServiceNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
+        var registration = new HostRegistration(HostId, options.Value.AdvertiseAddress, names, DateTimeOffset.UtcNow);
+        return CallAsync(
+            IHostDirectoryGrain.Key,
+            _ => grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key).RegisterAsync(registration, Lease),
+            ct);
     }
 
     /// <summary>A failed call is logged and left to the next reconcile, which reports everything again.</summary>

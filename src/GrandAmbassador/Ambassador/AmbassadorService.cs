@@ -1,3 +1,4 @@
+using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ internal sealed class AmbassadorService(
     IOptions<AmbassadorOptions> ambassadorOptions,
     IOptions<ProxyOptions> proxyOptions,
     IOptions<HostIdentityOptions> hostIdentity,
+    ClusterChanges clusterChanges,
     TimeProvider time,
     ILoggerFactory loggerFactory) : BackgroundService
 {
@@ -24,7 +26,7 @@ internal sealed class AmbassadorService(
         {
             var proxy = new ServiceProxy(service.Name, proxyOptions, loggerFactory, time);
             var follower = new ServiceFollower(
-                service, proxy, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, time, logger);
+                service, proxy, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger);
             _followers.Add(follower);
             await follower.BindExplicitPortsAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using GrandAmbassador.Cluster;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
@@ -20,6 +21,7 @@ internal sealed class ServiceFollower(
     string hostId,
     AmbassadorOptions options,
     TimeSpan wait,
+    ClusterChanges clusterChanges,
     TimeProvider time,
     ILogger logger) : IAsyncDisposable
 {
@@ -142,9 +144,11 @@ internal sealed class ServiceFollower(
                 return;
             }
 
+            // Renew on the timer, or at once when a silo died or joined: the grain may have moved.
+            var membershipChanged = clusterChanges.Next;
             try
             {
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(delay, time, cancellationToken), membershipChanged).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

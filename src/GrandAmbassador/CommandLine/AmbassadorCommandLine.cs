@@ -47,6 +47,7 @@ internal static class AmbassadorCommandLine
             root.Options.Add(option);
         }
 
+        root.Subcommands.Add(StatusCommand.Create());
         return root;
     }
 

@@ -40,7 +40,7 @@ internal static class SettingsReader
             ? uri
             : throw new StartupException($"--docker {text}: expected unix:///path/to/docker.sock or tcp://host:port");
 
-    private static Uri? ParseCluster(string? text)
+    public static Uri? ParseCluster(string? text)
     {
         if (text is null)
         {
@@ -76,6 +76,6 @@ internal static class SettingsReader
             ? text
             : throw new StartupException($"--advertise {text}: not an IP address");
 
-    private static int? ParseOptionalPort(string? text, string option) =>
+    public static int? ParseOptionalPort(string? text, string option) =>
         text is null ? null : (int)ParseNumber(text, option, min: 1, max: 65535);
 }

@@ -1,5 +1,6 @@
 using GrandAmbassador.Agent;
 using GrandAmbassador.Ambassador;
+using GrandAmbassador.Cluster;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker;
@@ -38,10 +39,16 @@ internal static class AmbassadorHostBuilder
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, advertise));
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddSingleton<ClusterChanges>();
+        builder.Services.AddHostedService<MembershipWatcher>();
 
         if (!settings.NoAgent)
         {
-            builder.Services.AddSingleton<IContainerEndpointSink, GrainEndpointSink>();
+            builder.Services.AddSingleton<GrainEndpointSink>();
+            builder.Services.AddSingleton<IContainerEndpointSink>(services => services.GetRequiredService<GrainEndpointSink>());
+            builder.Services.AddHostedService<ReportAgainOnClusterChange>();
             builder.Services.AddDockerAgent(options =>
             {
                 options.Endpoint = settings.DockerEndpoint;

@@ -9,6 +9,21 @@ namespace GrandAmbassador.Hosting;
 /// </summary>
 internal static class FreePorts
 {
+    /// <summary><paramref name="preferred"/> when nothing listens on it, else any free port.</summary>
+    public static int PreferOr(int preferred)
+    {
+        try
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.Any, preferred));
+            return preferred;
+        }
+        catch (SocketException)
+        {
+            return Next();
+        }
+    }
+
     public static int Next()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

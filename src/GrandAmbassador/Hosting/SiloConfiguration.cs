@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using System.Net;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Grains.Endpoints;
+using GrandAmbassador.Grains.Hosting;
 using Orleans.Configuration;
 
 namespace GrandAmbassador.Hosting;
@@ -16,9 +17,11 @@ internal static class SiloConfiguration
     {
         if (settings.Cluster is null)
         {
+            // Orleans' usual ports when free, so that `status` finds the first instance without
+            // being told; free ones otherwise, so that a second instance never collides.
             silo.UseLocalhostClustering(
-                siloPort: settings.SiloPort ?? FreePorts.Next(),
-                gatewayPort: settings.GatewayPort ?? FreePorts.Next(),
+                siloPort: settings.SiloPort ?? FreePorts.PreferOr(11111),
+                gatewayPort: settings.GatewayPort ?? FreePorts.PreferOr(30000),
                 serviceId: ServiceId,
                 clusterId: settings.ClusterId);
         }
@@ -30,6 +33,7 @@ internal static class SiloConfiguration
                 options.ClusterId = settings.ClusterId;
                 options.ServiceId = ServiceId;
             });
+            silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
             silo.ConfigureEndpoints(
                 IPAddress.Parse(advertiseAddress),
                 settings.SiloPort ?? 11111,

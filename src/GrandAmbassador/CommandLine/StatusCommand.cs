@@ -1,0 +1,89 @@
+using System.CommandLine;
+using GrandAmbassador.Hosting;
+using GrandAmbassador.Status;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace GrandAmbassador.CommandLine;
+
+/// <summary>
+/// <c>grand-ambassador status</c>: an Orleans client that prints, for each name, its endpoints: host,
+/// container, address per port, health, since when, and which hosts can reach it.
+/// </summary>
+internal static class StatusCommand
+{
+    private static readonly TimeSpan ConnectGuard = TimeSpan.FromSeconds(30);
+
+    public static Command Create()
+    {
+        var cluster = AmbassadorOptionSet.Scalar<string?>(
+            "--cluster", "redis://[:PASSWORD@]HOST:PORT[/DB]", "The cluster's Redis. Without it: the single-host ambassador on this machine.", () => null, null);
+        var clusterId = AmbassadorOptionSet.Scalar("--cluster-id", "ID", "The cluster's id.", () => "grand-ambassador", null);
+        var gatewayPort = AmbassadorOptionSet.Scalar(
+            "--gateway-port", "PORT", "The single-host ambassador's gateway port (it logs it at start).", () => "30000", null);
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
+        var command = new Command("status", "Print every name the cluster knows, with its containers, addresses, health and reach.")
+        {
+            cluster, clusterId, gatewayPort, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var clusterUri = SettingsReader.ParseCluster(parse.GetValue(cluster));
+                var port = SettingsReader.ParseOptionalPort(parse.GetValue(gatewayPort), "--gateway-port") ?? 30000;
+                var status = await ReadAsync(clusterUri, parse.GetValue(clusterId)!, port, cancellationToken).ConfigureAwait(false);
+                await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
+                return 0;
+            }
+            catch (StartupException exception)
+            {
+                await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
+                return AmbassadorCommandLine.BadInput;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<ClusterStatus> ReadAsync(Uri? cluster, string clusterId, int gatewayPort, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            if (cluster is null)
+            {
+                client.UseLocalhostClustering(gatewayPort, SiloConfiguration.ServiceId, clusterId);
+            }
+            else
+            {
+                client.UseRedisClustering(options => options.ConfigurationOptions = RedisClusterUri.ToConfigurationOptions(cluster));
+                client.Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = clusterId;
+                    options.ServiceId = SiloConfiguration.ServiceId;
+                });
+            }
+        });
+        using var host = builder.Build();
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(ConnectGuard);
+        try
+        {
+            await host.StartAsync(guard.Token).ConfigureAwait(false);
+            return await StatusReader.ReadAsync(host.Services.GetRequiredService<IClusterClient>(), guard.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not StartupException)
+        {
+            var where = cluster is null ? $"localhost gateway port {gatewayPort}" : cluster.ToString();
+            throw new StartupException($"cannot reach the cluster ({where}): {exception.Message.Split('\n')[0]}");
+        }
+        finally
+        {
+            using var stopGuard = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await host.StopAsync(stopGuard.Token).ConfigureAwait(false);
+        }
+    }
+}

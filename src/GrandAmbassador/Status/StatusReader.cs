@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Contracts.Grains;
+
+namespace GrandAmbassador.Status;
+
+/// <summary>Asks the cluster what it knows: the host directory for the names, each name's grain for its endpoints.</summary>
+internal static class StatusReader
+{
+    public static async Task<ClusterStatus> ReadAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var hosts = await grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key).GetHostsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var names = hosts.SelectMany(host => host.Names).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var sets = await Task.WhenAll(names.Select(name => grains.GetGrain<IContainerEndpointGrain>(name).GetAsync().WaitAsync(cancellationToken))).ConfigureAwait(false);
+        return new ClusterStatus(
+            [.. hosts.Select(host => host.AdvertiseAddress is null ? host.HostId : $"{host.HostId} ({host.AdvertiseAddress})")],
+            [.. sets.Select(set => new NameStatus(set.Name, [.. set.Endpoints.Select(Describe)]))]);
+    }
+
+    private static EndpointStatus Describe(ContainerEndpoint endpoint) =>
+        new(
+            endpoint.HostId,
+            endpoint.ContainerName,
+            endpoint.ShortId,
+            endpoint.Running ? "running" : "stopped",
+            endpoint.Health == ContainerHealth.None ? "no healthcheck" : endpoint.Health.ToString().ToLowerInvariant(),
+            endpoint.StartedAt,
+            [.. endpoint.Ports.Select(port => DescribePort(endpoint, port))]);
+
+    private static PortStatus DescribePort(ContainerEndpoint endpoint, ExposedPort port)
+    {
+        var published = port.Published.IsDefault ? [] : port.Published
+            .Select(p => $"{(p.HostIp is "0.0.0.0" or "::" or "" ? endpoint.AdvertiseAddress ?? p.HostIp : p.HostIp)}:{p.HostPort}")
+            .Distinct()
+            .ToImmutableArray();
+        var addresses = endpoint.HostNetwork
+            ? ImmutableArray.Create($"host network:{port.ContainerPort}")
+            : [.. endpoint.Addresses.Select(address => $"{address.Address}:{port.ContainerPort} ({address.Network})")];
+        // Other hosts reach a container only through a port its host publishes (see RouteBuilder).
+        var reachable = published.IsEmpty
+            ? $"{endpoint.HostId} only (not published: run it with -p to reach it from other hosts)"
+            : "every host";
+        return new PortStatus(port.ToString(), addresses, published, reachable);
+    }
+}
