@@ -17,6 +17,8 @@ namespace GrandAmbassador.Contracts.Endpoints;
 /// <param name="StartedAt">When it last started: a restart changes it, so it tells one run from the next.</param>
 /// <param name="AdvertiseAddress">The address other hosts use to reach this host's published ports.</param>
 /// <param name="HostNetwork">True for <c>--network host</c>: it listens on the host's own addresses.</param>
+/// <param name="Stopping">Docker has signalled it to stop (<c>docker stop</c>, a redeploy): it gets no new
+/// connections while it finishes the ones it has.</param>
 [GenerateSerializer, Immutable, Alias("ga.ContainerEndpoint")]
 public sealed record ContainerEndpoint(
     [property: Id(0)] string HostId,
@@ -29,13 +31,14 @@ public sealed record ContainerEndpoint(
     [property: Id(7)] bool Running,
     [property: Id(8)] DateTimeOffset StartedAt,
     [property: Id(9)] string? AdvertiseAddress,
-    [property: Id(10)] bool HostNetwork)
+    [property: Id(10)] bool HostNetwork,
+    [property: Id(11)] bool Stopping = false)
 {
     /// <summary>Identifies one run of one container: the id alone survives a restart, the address does not.</summary>
     public string RunId => $"{HostId}/{ContainerId}@{StartedAt.UtcTicks}";
 
     /// <summary>Whether new connections may go to it: running, and healthy if it has a HEALTHCHECK.</summary>
-    public bool AcceptsTraffic => Running && Health is ContainerHealth.None or ContainerHealth.Healthy;
+    public bool AcceptsTraffic => Running && !Stopping && Health is ContainerHealth.None or ContainerHealth.Healthy;
 
     public bool Equals(ContainerEndpoint? other) =>
         other is not null
@@ -49,7 +52,8 @@ public sealed record ContainerEndpoint(
         && Running == other.Running
         && StartedAt == other.StartedAt
         && AdvertiseAddress == other.AdvertiseAddress
-        && HostNetwork == other.HostNetwork;
+        && HostNetwork == other.HostNetwork
+        && Stopping == other.Stopping;
 
     public override int GetHashCode() =>
         HashCode.Combine(HostId, ContainerId, StartedAt, Running, Health, ImmutableArrayEquality.Hash(Addresses));

@@ -20,9 +20,13 @@ internal sealed class AgentWorkQueue(ILogger logger) : IProgress<Message>
 
     public ChannelReader<AgentWork> Reader => _channel.Reader;
 
+    /// <summary>Containers signalled to stop, read off the same stream in the same order.</summary>
+    public StoppingContainers Stopping { get; } = new();
+
     /// <summary>Called by the event stream, in stream order, on its reader's thread.</summary>
     void IProgress<Message>.Report(Message value)
     {
+        Stopping.Observe(value);
         if (ContainerEventFilter.ContainerIdOf(value) is { } containerId)
         {
             Enqueue(new AgentWork(containerId));

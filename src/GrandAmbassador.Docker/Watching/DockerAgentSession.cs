@@ -126,15 +126,16 @@ internal sealed class DockerAgentSession(
 
     private async Task ReconcileAsync(CancellationToken ct)
     {
-        var all = await inspector.ListAsync(client, ct).ConfigureAwait(false);
+        var all = (await inspector.ListAsync(client, ct).ConfigureAwait(false)).Select(_queue.Stopping.Mark).ToList();
         DockerAgentLog.Reconciled(logger, all.Count);
         await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, ct), ct).ConfigureAwait(false);
     }
 
     private async Task RefreshAsync(string containerId, CancellationToken ct)
     {
-        if (await inspector.InspectAsync(client, containerId, ct).ConfigureAwait(false) is { } endpoint)
+        if (await inspector.InspectAsync(client, containerId, ct).ConfigureAwait(false) is { } inspected)
         {
+            var endpoint = _queue.Stopping.Mark(inspected);
             DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health);
             await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(endpoint, ct), ct).ConfigureAwait(false);
         }

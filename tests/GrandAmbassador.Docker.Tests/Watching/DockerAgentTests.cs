@@ -56,6 +56,25 @@ public sealed class DockerAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Agent_DockerStop_ReportsStoppingWhileTheContainerDrains_ThenStopped()
+    {
+        // A server that takes its time to shut down on SIGTERM, as a graceful one does.
+        var id = await _docker.RunAsync(
+            "draining", [], DockerScope.Busybox, "sh", "-c", "trap 'sleep 3; exit 0' TERM; while true; do sleep 1; done");
+        await using var agent = await AgentHarness.StartAsync();
+        await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Running && !e.Stopping);
+
+        var stop = DockerCli.RunAsync("stop", "-t", "20", id);
+
+        var draining = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Stopping);
+        Assert.True(draining.Running);
+        Assert.False(draining.AcceptsTraffic);
+        await stop;
+        var stopped = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && !e.Running);
+        Assert.False(stopped.Stopping);
+    }
+
+    [Fact]
     public async Task Agent_DockerRmForce_ReportsRemoval()
     {
         var id = await _docker.RunHttpdAsync("web", 8080);
