@@ -4,6 +4,7 @@ import argparse
 import datetime
 import os
 import platform
+import resource
 import signal
 import subprocess
 import sys
@@ -27,6 +28,8 @@ def parse_args():
     parser.add_argument("--binary", default=os.path.join(HERE, "out", "publish", "grand-ambassador"))
     parser.add_argument("--variant", action="append", default=[], metavar="LABEL=BINARY",
                         help="also measure another grand-ambassador build, e.g. baseline=/tmp/base/grand-ambassador")
+    parser.add_argument("--variant-env", action="append", default=[], metavar="LABEL:NAME=VALUE",
+                        help="environment for a variant (or for 'main'), e.g. inline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1")
     parser.add_argument("--no-haproxy", action="store_true")
     parser.add_argument("--no-socat", action="store_true")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
@@ -94,10 +97,15 @@ def main():
 
     try:
         targets.start(services + ([follow_service] if "follow" in only else []), run_id)
-        paths = [pathlib.Direct(services, 0), pathlib.Ambassador(services, 12001, args.binary)]
+        envs = {}
+        for item in args.variant_env:
+            label, assignment = item.split(":", 1)
+            name, value = assignment.split("=", 1)
+            envs.setdefault(label, {})[name] = value
+        paths = [pathlib.Direct(services, 0), pathlib.Ambassador(services, 12001, args.binary, env=envs.get("main"))]
         for i, variant in enumerate(args.variant):
             label, binary = variant.split("=", 1)
-            path = pathlib.Ambassador(services, 15001 + 100 * i, binary)
+            path = pathlib.Ambassador(services, 15001 + 100 * i, binary, env=envs.get(label))
             path.name, path.key = f"grand-ambassador ({label})", f"ambassador-{label}"
             path.log_path = os.path.join(pathlib.OUT, f"{path.key}.log")
             paths.append(path)
@@ -169,7 +177,7 @@ def main():
 
         if "follow" in only:
             for p in [p for p in paths if isinstance(p, pathlib.Ambassador)]:
-                ambassador = pathlib.Ambassador([follow_service], p.ports["iperf"] + 50, p.binary)
+                ambassador = pathlib.Ambassador([follow_service], p.ports["iperf"] + 50, p.binary, env=p.env)
                 ambassador.key, ambassador.log_path = p.key, os.path.join(pathlib.OUT, f"{p.key}-follow.log")
                 ambassador.start()
                 started_paths.append(ambassador)
@@ -186,7 +194,13 @@ def main():
 
         columns = [(p.key, p.name) for p in paths]
         json_path = args.json or os.path.join(os.path.dirname(args.output), "results.json")
-        text = report.write(args.output, json_path, environment(command), results, columns)
+        meta = environment(command)
+        meta["repetitions"] = settings.reps
+        meta["idle connections (memory test)"] = settings.idle
+        meta["ulimit -n"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        text = report.write(args.output, json_path, meta, results, columns)
+        if args.output == os.path.join(HERE, "RESULTS.md"):
+            report.update_readme(os.path.join(HERE, "README.md"), text)
         print(text)
     finally:
         cleanup()
@@ -196,7 +210,7 @@ def _fresh(path, services):
     """A new instance of a relay path fronting only the given services, on ports of its own."""
     base = min(path.ports.values()) + 40
     if isinstance(path, pathlib.Ambassador):
-        fresh = pathlib.Ambassador(services, base, path.binary)
+        fresh = pathlib.Ambassador(services, base, path.binary, env=path.env)
     else:
         fresh = type(path)(services, base)
     fresh.name, fresh.key = path.name, path.key

@@ -110,9 +110,10 @@ class Ambassador(Path):
     name = "grand-ambassador"
     key = "ambassador"
 
-    def __init__(self, services, base_port, binary, extra_args=()):
+    def __init__(self, services, base_port, binary, extra_args=(), env=None):
         super().__init__(services, base_port)
         self.binary = binary
+        self.env = env
         self.extra_args = list(extra_args)
 
     def start(self):
@@ -126,7 +127,7 @@ class Ambassador(Path):
             if service.udp:
                 args += ["--port", f"{prefix}{port}:{service.port}/udp"]
         open(self.log_path, "w").close()
-        self._spawn(args + self.extra_args)
+        self._spawn(args + self.extra_args, env=dict(os.environ, **self.env) if self.env else None)
         self._wait_listening()
         # Listening starts before the container is found: wait until every port is routed.
         for service in self.services:

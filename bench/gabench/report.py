@@ -109,7 +109,7 @@ for latency, loss and memory lower is better). Relays listen on 127.0.0.1 and di
 
 {table(results, paths)}
 
-Memory: VmRSS of the relay process after 10,000 idle proxied connections minus before, ÷ 10,000; for socat the
+Memory: VmRSS of the relay process after {meta.get("idle connections (memory test)", 10000):,} idle proxied connections minus before, ÷ that count; for socat the
 summed PSS of the listener and its per-connection processes (one process per connection).
 UDP: iperf3 -u -b 0 (sender unthrottled); datagrams/s the server received; HAProxy has no UDP.
 Following: time from the target's `start` event to the first request served through grand-ambassador,
@@ -122,3 +122,13 @@ over `docker restart -t 0` repetitions; only grand-ambassador follows a containe
     with open(markdown_path, "w") as f:
         f.write(text)
     return text
+
+
+def update_readme(readme_path, results_text):
+    """Replaces everything after the README's "## Latest results" heading with this run's RESULTS.md."""
+    marker = "## Latest results"
+    with open(readme_path) as f:
+        head = f.read().split(marker, 1)[0]
+    body = results_text.split("\n", 1)[1].replace("\n## Goals", "\n### Goals")
+    with open(readme_path, "w") as f:
+        f.write(head + marker + "\n\nCopied from [RESULTS.md](RESULTS.md) by the last full run.\n" + body)
