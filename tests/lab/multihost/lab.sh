@@ -20,6 +20,7 @@ GATEWAY=$NET.1
 REDIS_PORT=${GA_LAB_REDIS_PORT:-6390}
 REDIS_PIDFILE=/run/ga-lab-redis.pid
 REDIS_LOG=/var/log/ga-lab-redis.log
+REDIS_DIR=/var/lib/ga-lab-redis
 STATE=/run/ga-lab.hosts          # "NAME ADDRESS" per line, written by `up`
 LOCK=/run/ga-lab.lock
 DEFAULT_IMAGES=(ga-test/busybox:latest ga-test/socat:latest local/redis:7 redis:7 redis:latest
@@ -237,7 +238,10 @@ redis_start() {
   rm -f "$REDIS_PIDFILE"
   # Redis 7 refuses non-loopback clients in protected mode even with --bind; it listens on the
   # lab bridge only, which nothing outside this machine reaches.
-  redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' --appendonly no \
+  # Persistent, like a production Redis: a crash (redis-stop) loses no membership rows.
+  mkdir -p "$REDIS_DIR"
+  redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' \
+    --dir "$REDIS_DIR" --appendonly yes --appendfsync always \
     --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" 9>&-
   local deadline=$((SECONDS + 10))
   until redis_ping; do
@@ -306,6 +310,7 @@ cmd_down() {
   local h
   for h in $(leftover_hosts); do host_down "$h"; done
   redis_stop
+  rm -rf "$REDIS_DIR"
   bridge_down
   rm -f "$STATE"
   log "down"

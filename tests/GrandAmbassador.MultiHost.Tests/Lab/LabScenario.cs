@@ -1,0 +1,67 @@
+using System.Net;
+using GrandAmbassador.Testing;
+
+namespace GrandAmbassador.MultiHost.Tests.Lab;
+
+/// <summary>
+/// One test's cluster: its own cluster id and container names, the ambassadors it started, and
+/// clean-up of all of them, also when the test failed.
+/// </summary>
+internal sealed class LabScenario : IAsyncDisposable
+{
+    public const int WebPort = 8080;
+    public const int PublishedPort = 18080;
+
+    private readonly Dictionary<string, RunningProcess> _ambassadors = [];
+
+    public string ClusterId { get; } = $"ga-mh-{Guid.NewGuid().ToString("N")[..8]}";
+
+    public string Web => $"{ClusterId}-web";
+
+    public RunningProcess Ambassador(string host) => _ambassadors[host];
+
+    /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>.</summary>
+    public RunningProcess StartAmbassador(string host, params string[] names)
+    {
+        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name })]);
+        _ambassadors[host] = ambassador;
+        return ambassador;
+    }
+
+    /// <summary>
+    /// A web container on <paramref name="host"/> that serves its host's name, published on
+    /// <see cref="PublishedPort"/>, and shuts down gracefully (2 s) on <c>docker stop</c>.
+    /// </summary>
+    public Task<string> RunWebAsync(string host, string? name = null, bool publish = true, int port = WebPort) =>
+        MultiHostLab.DockerAsync(host, [
+            "run", "-d", "--name", name ?? Web, "--expose", $"{port}",
+            .. publish ? new[] { "-p", $"{PublishedPort}:{port}" } : [],
+            "ga-test/busybox:latest", "sh", "-c",
+            $"mkdir -p /tmp/www && echo {MultiHostLab.HostId(host)} > /tmp/www/index.html && " +
+            $"trap 'sleep 2; exit 0' TERM; httpd -f -p {port} -h /tmp/www & wait"]);
+
+    /// <summary>Where a client reaches <paramref name="host"/>'s ambassador for the web port.</summary>
+    public static IPEndPoint Through(string host) => new(IPAddress.Parse(MultiHostLab.Address(host)), WebPort);
+
+    /// <summary>Waits until <paramref name="host"/>'s ambassador routes the web port exactly to these hosts' published ports.</summary>
+    public Task<(DateTime At, string Line)> RoutedToAsync(string host, string[] targets, DateTime since = default) =>
+        Ambassador(host).WaitForAsync(
+            line => line.Contains($"{Web}: {WebPort}/tcp -> ", StringComparison.Ordinal)
+                && targets.All(t => line.Contains($"{MultiHostLab.Address(t)}:{PublishedPort}", StringComparison.Ordinal))
+                && new[] { "a", "b", "c" }.Except(targets).All(t => !line.Contains($"{MultiHostLab.Address(t)}:{PublishedPort}", StringComparison.Ordinal)),
+            since);
+
+    public string Logs() => string.Join(
+        Environment.NewLine + Environment.NewLine,
+        _ambassadors.Select(pair => $"--- ambassador on {pair.Key} ---{Environment.NewLine}{pair.Value.Dump()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var ambassador in _ambassadors.Values)
+        {
+            await ambassador.DisposeAsync();
+        }
+
+        await MultiHostLab.RemoveContainersAsync(ClusterId);
+    }
+}
