@@ -12,8 +12,7 @@ internal static class AmbassadorCommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         var options = new AmbassadorOptionSet();
-        var root = CreateRoot(options);
-        root.SetAction((parse, cancellationToken) => RunAmbassadorAsync(parse, options, cancellationToken));
+        var root = CreateRoot(options, (parse, cancellationToken) => RunAmbassadorAsync(parse, options, cancellationToken));
 
         var parse = root.Parse(OriginalSpelling.Normalize(args));
         if (parse.Errors.Count > 0)
@@ -29,13 +28,13 @@ internal static class AmbassadorCommandLine
     public static AmbassadorSettings ParseSettings(params string[] args)
     {
         var options = new AmbassadorOptionSet();
-        var parse = CreateRoot(options).Parse(OriginalSpelling.Normalize(args));
+        var parse = CreateRoot(options, (_, _) => Task.FromResult(0)).Parse(OriginalSpelling.Normalize(args));
         return parse.Errors.Count > 0
             ? throw new StartupException(parse.Errors[0].Message)
             : SettingsReader.Read(parse, options);
     }
 
-    private static RootCommand CreateRoot(AmbassadorOptionSet options)
+    private static RootCommand CreateRoot(AmbassadorOptionSet options, Func<ParseResult, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand(
             "grand-ambassador: a proxy that fronts Docker containers by name. It listens on every port the " +
@@ -48,6 +47,7 @@ internal static class AmbassadorCommandLine
         }
 
         root.Subcommands.Add(StatusCommand.Create());
+        root.SetAction(run);
         return root;
     }
 
