@@ -142,7 +142,8 @@ public sealed class UdpRelayTests
     public async Task HeldDatagrams_AreDropped_AfterConnectWait()
     {
         await using var backend = new UdpBackend("a");
-        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromMilliseconds(200));
+        // Long enough that the poll below sees the held session even on a loaded machine.
+        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromSeconds(1));
         var port = new ListenPort(FreePort.Udp(), TransportProtocol.Udp);
         await proxy.ApplyAsync(Routes(Route(port)));
         using var client = new UdpClientSocket(port.Port);
