@@ -56,22 +56,7 @@ internal sealed class TcpPortListener : IPortListener
     /// <summary>Binds and starts accepting; a <see cref="SocketException"/> means the port cannot be had.</summary>
     public static TcpPortListener Start(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, PortTags tags, ILogger logger)
     {
-        var socket = new Socket(options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (options.ListenAddress.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                socket.DualMode = true;
-            }
-
-            socket.Bind(new IPEndPoint(options.ListenAddress, port.Port));
-            socket.Listen(options.ListenBacklog);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = ListenSockets.Bind(options, port.Port, SocketType.Stream, ProtocolType.Tcp, bound => bound.Listen(options.ListenBacklog));
 
         var listener = new TcpPortListener(port, socket, snapshot, options, timeProvider, metrics, tags, logger);
         listener._acceptLoop = listener.AcceptLoopAsync();

@@ -74,21 +74,7 @@ internal sealed class UdpPortListener : IPortListener
     /// <summary>Binds and starts receiving; a <see cref="SocketException"/> means the port cannot be had.</summary>
     public static UdpPortListener Start(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, PortTags tags, ILogger logger)
     {
-        var socket = new Socket(options.ListenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            if (options.ListenAddress.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                socket.DualMode = true;
-            }
-
-            socket.Bind(new IPEndPoint(options.ListenAddress, port.Port));
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = ListenSockets.Bind(options, port.Port, SocketType.Dgram, ProtocolType.Udp);
 
         var listener = new UdpPortListener(port, socket, snapshot, options, timeProvider, metrics, tags, logger);
         listener._receiveLoop = listener.ReceiveLoopAsync();
