@@ -12,12 +12,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from gabench import follow, idle, measures, paths as pathlib, report, targets  # noqa: E402
+from gabench import follow, idle, measures, multihost, paths as pathlib, report, targets  # noqa: E402
 from gabench.util import log, port_free, run, summary  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-ALL = ["iperf", "redis", "conns", "udp", "memory", "follow"]
+ALL = ["iperf", "redis", "conns", "udp", "memory", "follow", "follow-multihost"]
 
 
 def parse_args():
@@ -34,6 +34,9 @@ def parse_args():
     parser.add_argument("--no-socat", action="store_true")
     parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
     parser.add_argument("--json", default=None, help="default: results.json beside --output")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the figures of the existing results.json that this run does not measure "
+                             "(e.g. with --only follow-multihost), and replace only those it does")
     return parser.parse_args()
 
 
@@ -50,11 +53,17 @@ class Settings:
         self.restarts = 3 if quick else 20
 
 
-def environment(command):
+def environment(command, binary):
     runtimes = run(["dotnet", "--list-runtimes"], check=False).splitlines()
     netcore = [r.split(" [")[0] for r in runtimes if r.startswith("Microsoft.NETCore.App")]
-    commit = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], check=False).strip()
-    dirty = run(["git", "-C", REPO, "status", "--porcelain", "--", "src"], check=False).strip()
+    published = os.path.join(HERE, "out", "publish-commit")  # written by run.sh when it publishes
+    if os.path.abspath(binary) == os.path.join(HERE, "out", "publish", "grand-ambassador") and os.path.exists(published):
+        with open(published) as f:
+            built_from = f.read().strip()
+    else:
+        commit = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], check=False).strip()
+        dirty = run(["git", "-C", REPO, "status", "--porcelain", "--", "src"], check=False).strip()
+        built_from = commit + (" (+ local changes in src/)" if dirty else "")
     return {
         "command": command,
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -65,7 +74,7 @@ def environment(command):
         "haproxy": run(["haproxy", "-v"], check=False).splitlines()[0],
         "socat": run(["socat", "-V"], check=False).splitlines()[1].strip() if run(["socat", "-V"], check=False) else "",
         "iperf3": run(["iperf3", "--version"], check=False).splitlines()[0],
-        "grand-ambassador commit": commit + (" (+ local changes in src/)" if dirty else ""),
+        "grand-ambassador commit": built_from,
     }
 
 
@@ -192,12 +201,25 @@ def main():
                 results.setdefault("follow_p99", {})[p.key] = summary([figures["follow_p99"]]) if latencies else None
                 results.setdefault("follow_detail", {})[p.key] = figures
 
+        if "follow-multihost" in only:
+            dll = os.path.join(os.path.dirname(args.binary), "grand-ambassador.dll")
+            latencies, missed, figures = multihost.measure(dll, run_id, settings.restarts,
+                                                           log_level=os.environ.get("GA_BENCH_MULTIHOST_LOG_LEVEL"))
+            log(f"  follow     across hosts (a -> c)            p50={figures['follow_p50']} "
+                f"p99={figures['follow_p99']} missed={missed} " + " ".join(
+                f"{k}={v}" for k, v in figures.get("where the time goes", {}).items() if k.startswith("median")))
+            results["follow_mh_p50"] = {"ambassador": summary([figures["follow_p50"]]) if latencies else None}
+            results["follow_mh_p99"] = {"ambassador": summary([figures["follow_p99"]]) if latencies else None}
+            results.setdefault("follow_detail", {})["ambassador-multihost"] = figures
+
         columns = [(p.key, p.name) for p in paths]
         json_path = args.json or os.path.join(os.path.dirname(args.output), "results.json")
-        meta = environment(command)
+        meta = environment(command, args.binary)
         meta["repetitions"] = settings.reps
         meta["idle connections (memory test)"] = settings.idle
         meta["ulimit -n"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if args.merge and os.path.exists(json_path):
+            meta, results = report.merge(json_path, meta, results, sorted(only))
         text = report.write(args.output, json_path, meta, results, columns)
         if args.output == os.path.join(HERE, "RESULTS.md"):
             report.update_readme(os.path.join(HERE, "README.md"), text)

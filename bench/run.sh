@@ -4,7 +4,8 @@
 #
 #   sudo bench/run.sh                 # everything (~10-15 min), writes bench/RESULTS.md + bench/results.json
 #   bench/run.sh --quick              # 1 repetition, shorter runs: a smoke test of the bench itself
-#   bench/run.sh --only iperf,redis   # a subset of: iperf,redis,conns,memory,udp,follow
+#   bench/run.sh --only iperf,redis   # a subset of: iperf,redis,conns,memory,udp,follow,follow-multihost
+#   bench/run.sh --only follow,follow-multihost --merge   # re-measure some figures, keep the rest of results.json
 #   GA_BENCH_SKIP_SETUP=1 bench/run.sh  # skip package installs / image builds / publish (already done)
 #
 # As root on a fresh Debian 12 it installs what it needs (tests/lab/setup.sh: docker.io, dockerd,
@@ -35,6 +36,11 @@ if [ -z "${GA_BENCH_SKIP_SETUP:-}" ]; then
   install_tools
   "$here/images/iperf3.sh"
   log "publishing grand-ambassador (Release) to bench/out/publish"
+  # The commit the binary is built from (others may commit while the bench runs): results.json names this one.
+  mkdir -p "$here/out"
+  { git -C "$repo" rev-parse --short HEAD
+    [ -z "$(git -C "$repo" status --porcelain -- src)" ] || echo "(+ local changes in src/)"; } | paste -sd' ' \
+    > "$here/out/publish-commit"
   dotnet publish "$repo/src/GrandAmbassador" -c Release -o "$here/out/publish" --nologo -v quiet >&2
 fi
 
@@ -45,4 +51,22 @@ ulimit -n "$(ulimit -Hn)"
 # Each memory repetition leaves ~10,000 relay->Redis connections in TIME_WAIT, all to one address; three relays
 # in a row would run out of the 28k ephemeral ports. Let new outgoing connections reuse TIME_WAIT ports.
 sysctl -qw net.ipv4.tcp_tw_reuse=1 2>/dev/null || log "could not set net.ipv4.tcp_tw_reuse=1; the memory test may run out of ports"
-exec python3 "$here/bench.py" "$@"
+
+# follow-multihost needs the multi-host lab (tests/lab/multihost): bring it up (a fresh lab; `up` resets whatever
+# was there) and always down again on the way out.
+only="iperf,redis,conns,udp,memory,follow,follow-multihost" prev=""
+for arg in "$@"; do
+  case "$arg" in --only=*) only=${arg#--only=} ;; esac
+  [ "$prev" = --only ] && only=$arg
+  prev=$arg
+done
+lab="$repo/tests/lab/multihost/lab.sh"
+if [[ ",$only," == *,follow-multihost,* ]]; then
+  [ "$(id -u)" = 0 ] || { log "follow-multihost needs root (the multi-host lab)"; exit 1; }
+  trap 'log "multi-host lab down"; "$lab" down >/dev/null 2>&1 || log "lab.sh down failed; run it by hand"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  log "multi-host lab up (tests/lab/multihost/lab.sh up)"
+  "$lab" up >&2
+fi
+python3 "$here/bench.py" "$@"
