@@ -47,7 +47,7 @@ public sealed class HostFailureTests(ITestOutputHelper output) : LabTest(output)
     }
 
     [Fact]
-    public async Task HostCutOff_ItsEndpointsLeave_AndComeBackAfterTheNetworkHeals()
+    public async Task HostCutOff_ItsEndpointsLeaveWithin10s_AndComeBackAfterTheNetworkHeals()
     {
         await Lab.RunWebAsync("a");
         await Lab.RunWebAsync("b");
@@ -62,7 +62,7 @@ public sealed class HostFailureTests(ITestOutputHelper output) : LabTest(output)
         // Measured ~12 s here (the 10 s goal is met for a killed host, not yet for a cut-off one):
         // the bound only catches a host that never leaves.
         Output.WriteLine($"host a's endpoints left host c's routes {(left - cut).TotalMilliseconds:F0} ms after the cut");
-        Assert.True(left - cut < TimeSpan.FromSeconds(30), $"took {(left - cut).TotalSeconds:F1} s");
+        Assert.True(left - cut < TimeSpan.FromSeconds(10), $"took {(left - cut).TotalSeconds:F1} s");
 
         // A silo declared dead stops itself; its supervisor starts it again once the network is back.
         var healed = DateTime.UtcNow;
