@@ -26,6 +26,7 @@ internal sealed class ServiceFollower(
     ILogger logger) : IAsyncDisposable
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
     private readonly RouteLogger _routeLogger = new(service.Name, logger);
     private ImmutableArray<ListenPort> _ports = [];
     private EndpointSet? _applied;
@@ -56,7 +57,8 @@ internal sealed class ServiceFollower(
         var renewals = KeepSubscribedAsync(grain, reference, observer, cancellationToken);
         try
         {
-            var retryListening = false;
+            var first = await FirstSnapshotAsync(observer, cancellationToken).ConfigureAwait(false);
+            var retryListening = await ApplyAsync(first, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var snapshot = retryListening
@@ -77,6 +79,31 @@ internal sealed class ServiceFollower(
     }
 
     public ValueTask DisposeAsync() => proxy.DisposeAsync();
+
+    /// <summary>
+    /// The first snapshot; when it has no container ready, a newer one is awaited briefly: at start
+    /// the grain is often read before this host's agent has made its first report, and "waiting for
+    /// a container" would be a false alarm. Explicit ports are already listening meanwhile.
+    /// </summary>
+    private async Task<EndpointSet> FirstSnapshotAsync(EndpointObserver observer, CancellationToken cancellationToken)
+    {
+        var first = await observer.NextAsync(cancellationToken).ConfigureAwait(false);
+        if (first.Endpoints.Any(endpoint => endpoint.AcceptsTraffic))
+        {
+            return first;
+        }
+
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(FirstReportGrace);
+        try
+        {
+            return await observer.NextAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return first;
+        }
+    }
 
     private async Task<EndpointSet> NextOrRetryAsync(EndpointObserver observer, CancellationToken cancellationToken)
     {
