@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
@@ -10,13 +10,18 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// One accepted client connection, from the wait for a backend to the last byte. <see cref="Completion"/> is
 /// its lifetime, as with Kestrel's <c>OnConnectedAsync</c>.
 /// </summary>
-internal sealed class TcpConnection
+internal sealed class TcpConnection : IValueTaskSource
 {
+    private static readonly Action<SocketCopier> s_onCopyCompleted = OnCopyCompleted;
     private readonly Socket _client;
     private readonly TcpPortListener _listener;
     private Socket? _backend;
     private Destination? _destination;
     private int _aborted;
+    private int _relaying;
+    private SocketCopier? _upstream;
+    private SocketCopier? _downstream;
+    private ManualResetValueTaskSourceCore<bool> _relayDone;
 
     public TcpConnection(Socket client, TcpPortListener listener)
     {
@@ -68,6 +73,7 @@ internal sealed class TcpConnection
 
             TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
             await RelayAsync(result.Socket).ConfigureAwait(false);
+            Report();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -83,19 +89,44 @@ internal sealed class TcpConnection
         {
             _client.Dispose();
             _backend?.Dispose();
+            _upstream?.Dispose();
+            _downstream?.Dispose();
             _listener.OnConnectionClosed(this);
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask RelayAsync(Socket backend)
+    private ValueTask RelayAsync(Socket backend)
     {
         var bufferSize = _listener.BufferSize;
-        var upstreamTask = SocketCopier.CopyAsync(_client, backend, bufferSize);
-        var downstreamTask = SocketCopier.CopyAsync(backend, _client, bufferSize);
-        var upstream = await upstreamTask.ConfigureAwait(false);
-        var downstream = await downstreamTask.ConfigureAwait(false);
+        _relaying = 2;
+        _upstream = new SocketCopier(_client, backend, bufferSize, s_onCopyCompleted) { UserToken = this };
+        _downstream = new SocketCopier(backend, _client, bufferSize, s_onCopyCompleted) { UserToken = this };
+        var done = new ValueTask(this, _relayDone.Version);
+        _upstream.Start();
+        _downstream.Start();
+        return done;
+    }
 
+    private static void OnCopyCompleted(SocketCopier copier)
+    {
+        var connection = (TcpConnection)copier.UserToken!;
+        if (Interlocked.Decrement(ref connection._relaying) == 0)
+        {
+            connection._relayDone.SetResult(true);
+        }
+    }
+
+    void IValueTaskSource.GetResult(short token) => _relayDone.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _relayDone.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _relayDone.OnCompleted(continuation, state, token, flags);
+
+    private void Report()
+    {
+        var upstream = _upstream!.Result;
+        var downstream = _downstream!.Result;
         var metrics = _listener.Metrics;
         var tags = _listener.Tags;
         metrics.Bytes.Add(upstream.Bytes, tags.Service, tags.Port, tags.Upstream);
