@@ -28,5 +28,25 @@ internal sealed class RouteSnapshot
 
     public bool Retains(string backendId) => _retainedBackendIds.Contains(backendId);
 
+    /// <summary>
+    /// Closes every open flow (a TCP connection, a UDP session) whose backend this snapshot no longer
+    /// retains, and says how many it closed. Runs after the swap, so a flow still choosing its backend
+    /// from the old snapshot checks the new one itself.
+    /// </summary>
+    public int CloseNotRetained<TFlow>(IEnumerable<TFlow> flows, Func<TFlow, string?> backendOf, Action<TFlow> close)
+    {
+        var closed = 0;
+        foreach (var flow in flows)
+        {
+            if (backendOf(flow) is { } backendId && !Retains(backendId))
+            {
+                close(flow);
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     internal void MarkReplaced() => _replaced.TrySetResult();
 }

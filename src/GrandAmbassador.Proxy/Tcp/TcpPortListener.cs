@@ -67,18 +67,7 @@ internal sealed class TcpPortListener : IPortListener
     public void Apply(RouteSnapshot snapshot)
     {
         Router.Update(snapshot);
-
-        // After the swap: a connection that picks its backend from the old snapshot re-checks the new one.
-        var closed = 0;
-        foreach (var connection in _connections.Keys)
-        {
-            if (connection.BackendId is { } backendId && !snapshot.Retains(backendId))
-            {
-                connection.Abort();
-                closed++;
-            }
-        }
-
+        var closed = snapshot.CloseNotRetained(_connections.Keys, connection => connection.BackendId, connection => connection.Abort());
         if (closed > 0)
         {
             TcpLog.ClosingNotRetained(Logger, Port, closed);

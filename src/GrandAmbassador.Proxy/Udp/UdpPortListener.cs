@@ -85,16 +85,7 @@ internal sealed class UdpPortListener : IPortListener
     public void Apply(RouteSnapshot snapshot)
     {
         Router.Update(snapshot);
-        var closed = 0;
-        foreach (var session in _sessions.Values)
-        {
-            if (session.BackendId is { } backendId && !snapshot.Retains(backendId))
-            {
-                session.Close();
-                closed++;
-            }
-        }
-
+        var closed = snapshot.CloseNotRetained(_sessions.Values, session => session.BackendId, session => session.Close());
         if (closed > 0)
         {
             UdpLog.ClosingNotRetained(Logger, Port, closed);
