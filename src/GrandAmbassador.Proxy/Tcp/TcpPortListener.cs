@@ -92,14 +92,7 @@ internal sealed class TcpPortListener : IPortListener
         await _acceptLoop.ConfigureAwait(false);
 
         // The accept loop has ended, so the set can only shrink from here.
-        var pending = new List<Task>();
-        foreach (var connection in _connections.Keys)
-        {
-            connection.Abort();
-            pending.Add(connection.Completion);
-        }
-
-        await Task.WhenAll(pending).ConfigureAwait(false);
+        await OpenFlows.CloseAllAsync(_connections.Keys, connection => connection.Abort(), connection => connection.Completion).ConfigureAwait(false);
         Router.Update(RouteSnapshot.Empty);
         _shutdown.Dispose();
         TcpLog.StoppedListening(Logger, Port);

@@ -120,14 +120,7 @@ internal sealed class UdpPortListener : IPortListener
         _socket.Dispose();
         await _receiveLoop.ConfigureAwait(false);
 
-        var pending = new List<Task>();
-        foreach (var session in _sessions.Values)
-        {
-            session.Close();
-            pending.Add(session.Completion);
-        }
-
-        await Task.WhenAll(pending).ConfigureAwait(false);
+        await OpenFlows.CloseAllAsync(_sessions.Values, session => session.Close(), session => session.Completion).ConfigureAwait(false);
         Router.Update(RouteSnapshot.Empty);
         _shutdown.Dispose();
         UdpLog.StoppedListening(Logger, Port);
