@@ -28,13 +28,26 @@ internal sealed class GrainEndpointSink(
 
     private string HostId => options.Value.HostId;
 
-    public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct)
+    public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct) => ReportAsync(endpoint, registerNewNames: true, ct);
+
+    public async Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, CancellationToken ct)
+    {
+        var present = all.Select(endpoint => endpoint.ContainerId).ToHashSet(StringComparer.Ordinal);
+        var gone = _reported.Keys.Where(id => !present.Contains(id)).ToList();
+        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, registerNewNames: false, ct)).Concat(gone.Select(id => RemoveAsync(id, ct)))).ConfigureAwait(false);
+        // Once for the whole set, rather than once per container that brought a new name.
+        await RegisterHostAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <param name="registerNewNames">Whether a name this host did not have yet is registered with the
+    /// directory now; a reconcile registers the whole set once at its end instead.</param>
+    private Task ReportAsync(ContainerEndpoint endpoint, bool registerNewNames, CancellationToken ct)
     {
         var previousNames = _reported.TryGetValue(endpoint.ContainerId, out var previous) ? previous.ServiceNames : [];
         _reported[endpoint.ContainerId] = endpoint;
         var reports = endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Lease, silo.SiloAddress), ct));
         var removals = previousNames.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId), ct));
-        var directory = previousNames.IsDefaultOrEmpty || endpoint.ServiceNames.Except(previousNames).Any()
+        var directory = registerNewNames && (previousNames.IsDefaultOrEmpty || endpoint.ServiceNames.Except(previousNames).Any())
             ? RegisterHostAsync(ct)
             : Task.CompletedTask;
         return Task.WhenAll(reports.Concat(removals).Append(directory));
@@ -44,14 +57,6 @@ internal sealed class GrainEndpointSink(
         _reported.TryRemove(containerId, out var endpoint)
             ? Task.WhenAll(endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId), ct)))
             : Task.CompletedTask;
-
-    public async Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, CancellationToken ct)
-    {
-        var present = all.Select(endpoint => endpoint.ContainerId).ToHashSet(StringComparer.Ordinal);
-        var gone = _reported.Keys.Where(id => !present.Contains(id)).ToList();
-        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, ct)).Concat(gone.Select(id => RemoveAsync(id, ct)))).ConfigureAwait(false);
-        await RegisterHostAsync(ct).ConfigureAwait(false);
-    }
 
     /// <summary>Reports everything again now: grains moved (a silo died) and came back empty.</summary>
     public Task RefreshAsync(CancellationToken ct) => ReconcileAsync([.. _reported.Values], ct);
