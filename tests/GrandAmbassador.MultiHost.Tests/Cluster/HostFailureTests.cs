@@ -14,12 +14,7 @@ public sealed class HostFailureTests(ITestOutputHelper output) : LabTest(output)
     [Fact]
     public async Task HostKilled_ItsEndpointsLeaveWithin10s_TrafficGoesToTheOthers_AndItsContainersComeBack()
     {
-        await Lab.RunWebAsync("a");
-        await Lab.RunWebAsync("b");
-        Lab.StartAmbassador("a");
-        Lab.StartAmbassador("b");
-        Lab.StartAmbassador("c", Lab.Web);
-        await Lab.RoutedToAsync("c", ["a", "b"]);
+        await Lab.FrontWebFromHostCAsync("a", "b");
         await using var load = HttpLoad.Start(LabScenario.Through("c"));
         await load.FirstAnswerFromAsync(MultiHostLab.HostId("b"), DateTime.MinValue);
 
@@ -49,12 +44,7 @@ public sealed class HostFailureTests(ITestOutputHelper output) : LabTest(output)
     [Fact]
     public async Task HostCutOff_ItsEndpointsLeaveWithin10s_AndComeBackAfterTheNetworkHeals()
     {
-        await Lab.RunWebAsync("a");
-        await Lab.RunWebAsync("b");
-        Lab.StartAmbassador("a");
-        Lab.StartAmbassador("b");
-        Lab.StartAmbassador("c", Lab.Web);
-        await Lab.RoutedToAsync("c", ["a", "b"]);
+        await Lab.FrontWebFromHostCAsync("a", "b");
 
         var cut = DateTime.UtcNow;
         await MultiHostLab.RunAsync("cut", "a");

@@ -14,11 +14,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : LabTest(output)
     [Fact]
     public async Task RedisDown_AmbassadorsKeepServing_AndChangesMadeMeanwhilePropagate()
     {
-        await Lab.RunWebAsync("a");
-        Lab.StartAmbassador("a");
-        Lab.StartAmbassador("b");
-        Lab.StartAmbassador("c", Lab.Web);
-        await Lab.RoutedToAsync("c", ["a"]);
+        await Lab.FrontWebFromHostCAsync("a");
         await using var load = HttpLoad.Start(LabScenario.Through("c"));
         await load.FirstAnswerFromAsync(MultiHostLab.HostId("a"), DateTime.MinValue);
 

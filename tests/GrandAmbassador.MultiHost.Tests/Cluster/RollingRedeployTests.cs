@@ -9,11 +9,7 @@ public sealed class RollingRedeployTests(ITestOutputHelper output) : LabTest(out
     [Fact]
     public async Task RedeployFromHostAToHostB_WhileAClientOnHostCRuns_FailsNoRequest()
     {
-        await Lab.RunWebAsync("a");
-        Lab.StartAmbassador("a");
-        Lab.StartAmbassador("b");
-        Lab.StartAmbassador("c", Lab.Web);
-        await Lab.RoutedToAsync("c", ["a"]);
+        await Lab.FrontWebFromHostCAsync("a");
 
         await using var load = HttpLoad.Start(LabScenario.Through("c"));
         await load.FirstAnswerFromAsync(MultiHostLab.HostId("a"), DateTime.MinValue);

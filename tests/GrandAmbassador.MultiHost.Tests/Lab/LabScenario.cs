@@ -40,6 +40,23 @@ internal sealed class LabScenario : IAsyncDisposable
             $"mkdir -p /tmp/www && echo {MultiHostLab.HostId(host)} > /tmp/www/index.html && " +
             $"trap 'sleep 2; exit 0' TERM; httpd -f -p {port} -h /tmp/www & wait"]);
 
+    /// <summary>
+    /// The usual stage: the web container on each of <paramref name="webHosts"/>, agents on a and b,
+    /// host c's ambassador fronting the web name, and c already routing to exactly those hosts.
+    /// </summary>
+    public async Task FrontWebFromHostCAsync(params string[] webHosts)
+    {
+        foreach (var host in webHosts)
+        {
+            await RunWebAsync(host);
+        }
+
+        StartAmbassador("a");
+        StartAmbassador("b");
+        StartAmbassador("c", Web);
+        await RoutedToAsync("c", webHosts);
+    }
+
     /// <summary>Where a client reaches <paramref name="host"/>'s ambassador for the web port.</summary>
     public static IPEndPoint Through(string host) => new(IPAddress.Parse(MultiHostLab.Address(host)), WebPort);
 
