@@ -6,6 +6,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Limits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,11 +32,21 @@ internal static class AmbassadorHostBuilder
             options.AdvertiseAddress = advertise;
         });
         builder.Services.Configure<AmbassadorOptions>(options => options.Services = settings.Services);
+        // Before anything reads it: the default connection limit is derived from the soft open-file limit.
+        var openFiles = ProcessLimits.RaiseOpenFilesToHardLimit();
+        builder.Services.AddHostedService(services => new OpenFilesBanner(openFiles, services.GetRequiredService<ILogger<OpenFilesBanner>>()));
         builder.Services.AddGrandAmbassadorProxy();
         builder.Services.Configure<ProxyOptions>(options =>
         {
             options.ListenAddress = settings.ListenAddress;
             options.ConnectWait = settings.Wait;
+            if (settings.ProxyLimits is { } limits)
+            {
+                options.MaxConnections = limits.MaxConnections;
+                options.IdleTimeout = limits.IdleTimeout;
+                options.HalfCloseTimeout = limits.HalfCloseTimeout;
+                options.DrainTimeout = limits.Drain;
+            }
         });
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
