@@ -55,5 +55,14 @@ public sealed class DockerAgentOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the containers the agent last saw stay routable while it cannot reach its engine:
+    /// it keeps renewing their leases, flagged stale (<c>status</c> shows it), so that an engine
+    /// restart (live-restore keeps containers running) cuts nothing. After it they are no longer
+    /// renewed and get no new connections once their lease ends; open connections stay.
+    /// Default: 5 minutes.
+    /// </summary>
+    public TimeSpan StaleEndpointLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

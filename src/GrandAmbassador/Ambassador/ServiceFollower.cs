@@ -28,7 +28,7 @@ internal sealed class ServiceFollower(
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
     private readonly RouteLogger _routeLogger = new(service.Name, logger);
-    private ImmutableArray<ListenPort> _ports = [];
+    private RoutePlan? _plan;
     private EndpointSet? _applied;
 
     /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken stops start-up.</summary>
@@ -39,14 +39,14 @@ internal sealed class ServiceFollower(
             return;
         }
 
-        var plan = RouteBuilder.Build(service, EndpointSet.Empty(service.Name), Context(), _ports);
+        var plan = RouteBuilder.Build(service, EndpointSet.Empty(service.Name), Context(), _plan);
         var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0)
         {
             throw new StartupException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
         }
 
-        _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+        _plan = plan;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -124,7 +124,7 @@ internal sealed class ServiceFollower(
     {
         try
         {
-            var plan = RouteBuilder.Build(service, snapshot, Context(), _ports);
+            var plan = RouteBuilder.Build(service, snapshot, Context(), _plan);
             var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
             foreach (var failure in failures)
             {
@@ -132,7 +132,7 @@ internal sealed class ServiceFollower(
             }
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
-            _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+            _plan = plan;
             _applied = snapshot;
             return failures.Count > 0;
         }
@@ -156,7 +156,7 @@ internal sealed class ServiceFollower(
             TimeSpan delay;
             try
             {
-                observer.Offer(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
+                observer.OfferReply(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
                 failures = 0;
                 delay = options.SubscriptionRenewal;
             }
