@@ -1,12 +1,8 @@
 namespace GrandAmbassador.Docker;
 
 /// <summary>How the agent reaches its host's Docker engine and how it describes this host.</summary>
-/// <remarks>Bound from the <c>DockerAgent</c> configuration section by default.</remarks>
 public sealed class DockerAgentOptions
 {
-    /// <summary>The configuration section <see cref="Hosting.DockerAgentServiceCollectionExtensions"/> binds.</summary>
-    public const string SectionName = "DockerAgent";
-
     /// <summary>
     /// The engine's API endpoint: <c>unix:///path</c>, <c>tcp://host:port</c> or <c>https://host:port</c>.
     /// Default: <c>null</c>, meaning <c>$DOCKER_HOST</c> when set, else <c>unix:///var/run/docker.sock</c>,
