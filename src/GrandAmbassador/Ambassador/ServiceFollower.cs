@@ -1,11 +1,9 @@
-using System.Collections.Immutable;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Hosting;
-using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Ambassador;
@@ -31,7 +29,7 @@ internal sealed class ServiceFollower(
     private readonly ServiceProxy _proxy = name.Proxy;
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
     private EndpointSet? _applied = name.Applied.Snapshot;
-    private ImmutableArray<ListenPort> _ports = name.Applied.Ports;
+    private RoutePlan? _plan = name.Applied.Plan;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -125,7 +123,7 @@ internal sealed class ServiceFollower(
     {
         try
         {
-            var plan = RouteBuilder.Build(_service, snapshot, Context(), _ports);
+            var plan = RouteBuilder.Build(_service, snapshot, Context(), _plan);
             var failures = await _proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
             foreach (var failure in failures)
             {
@@ -133,9 +131,9 @@ internal sealed class ServiceFollower(
             }
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
-            _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+            _plan = plan;
             _applied = snapshot;
-            name.Applied = new AppliedRoutes(snapshot, _ports);
+            name.Applied = new AppliedRoutes(snapshot, plan);
             return failures.Count > 0;
         }
         catch (Exception) when (name.Removed.IsCancellationRequested)
@@ -163,7 +161,7 @@ internal sealed class ServiceFollower(
             TimeSpan delay;
             try
             {
-                observer.Offer(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
+                observer.OfferReply(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
                 failures = 0;
                 delay = options.SubscriptionRenewal;
             }
