@@ -2,7 +2,6 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GrandAmbassador.DataPlane;
 
@@ -35,12 +34,8 @@ internal sealed class DataPlaneServices : IAsyncDisposable
             options.ListenAddress = settings.ListenAddress;
             options.ConnectWait = settings.Wait;
         });
-        services.AddSingleton<Func<string, ServiceProxy>>(provider => name => new ServiceProxy(
-            name,
-            provider.GetRequiredService<IOptions<ProxyOptions>>(),
-            provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddGrandAmbassadorProxy();
+        services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();
         return new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
     }

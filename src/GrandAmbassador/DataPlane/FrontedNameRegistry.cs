@@ -109,7 +109,7 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
 
         var routes = new ServiceRoutes(
             service.Name,
-            [.. service.Ports.Select(mapping => new PortRoute(mapping.Listen, mapping.TargetPort, []))],
+            [.. service.Ports.Select(mapping => new PortRoute(mapping.Listen, []))],
             []);
         var failures = await proxy.ApplyAsync(routes, cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0)
