@@ -20,6 +20,17 @@ public sealed class RunningProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, to send it signals (pause it with SIGSTOP, stop it with SIGTERM).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Waits for the process to exit and returns its exit code; the guard only catches a hang.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan guard)
+    {
+        using var timeout = new CancellationTokenSource(guard);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     public static RunningProcess Start(string program, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
