@@ -27,7 +27,7 @@ internal sealed class AmbassadorOptionSet
         "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", null);
 
     public Option<string?> Cluster { get; } = Scalar<string?>(
-        "--cluster", "redis://[:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis. Without it: a single-host cluster of one silo.", () => null, null);
+        "--cluster", "redis[s]://[[USER]:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis (prefer --cluster-file: a password here shows in the process list). Without it: a single-host cluster of one silo.", () => null, null);
 
     public Option<string> ClusterId { get; } = Scalar(
         "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", () => "grand-ambassador", null);
@@ -46,8 +46,10 @@ internal sealed class AmbassadorOptionSet
     public Option<string?> GatewayPort { get; } = Scalar<string?>(
         "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", () => null, "default: 30000 with --cluster, a free port otherwise");
 
+    public SecurityOptionSet Security { get; } = new();
+
     public IEnumerable<Option> All =>
-        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort];
+        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

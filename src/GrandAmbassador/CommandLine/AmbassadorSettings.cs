@@ -18,4 +18,5 @@ internal sealed record AmbassadorSettings(
     string? AdvertiseAddress,
     bool NoAgent,
     int? SiloPort,
-    int? GatewayPort);
+    int? GatewayPort,
+    SecuritySettings Security);

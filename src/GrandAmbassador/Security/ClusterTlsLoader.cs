@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using GrandAmbassador.CommandLine;
+
+namespace GrandAmbassador.Security;
+
+/// <summary>
+/// Reads <c>--tls-cert</c>, <c>--tls-key</c> and <c>--tls-ca</c> (PEM, as openssl or <c>tls cert</c>
+/// writes them: RSA or EC keys, PKCS#1, SEC1 or PKCS#8); a problem is one line naming the file.
+/// </summary>
+internal static class ClusterTlsLoader
+{
+    public static ClusterTls? Load(string? certificateFile, string? keyFile, string? caFile)
+    {
+        if (certificateFile is null && keyFile is null && caFile is null)
+        {
+            return null;
+        }
+
+        if (certificateFile is null || keyFile is null || caFile is null)
+        {
+            throw new StartupException("--tls-cert, --tls-key and --tls-ca go together: give all three");
+        }
+
+        var authorities = LoadAuthorities(caFile);
+        var certificate = LoadCertificate(certificateFile, keyFile);
+        if (CaChainValidator.Check(certificate, null, authorities) is { } problem)
+        {
+            throw new StartupException($"--tls-cert {certificateFile}: not issued by --tls-ca {caFile} ({problem})");
+        }
+
+        return new ClusterTls(certificate, authorities);
+    }
+
+    private static X509Certificate2Collection LoadAuthorities(string caFile)
+    {
+        var authorities = new X509Certificate2Collection();
+        try
+        {
+            authorities.ImportFromPemFile(caFile);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new StartupException($"--tls-ca {caFile}: {Describe(exception)}");
+        }
+
+        return authorities.Count > 0
+            ? authorities
+            : throw new StartupException($"--tls-ca {caFile}: no PEM certificate in it");
+    }
+
+    private static X509Certificate2 LoadCertificate(string certificateFile, string keyFile)
+    {
+        if (!File.Exists(certificateFile))
+        {
+            throw new StartupException($"--tls-cert {certificateFile}: no such file");
+        }
+
+        if (!File.Exists(keyFile))
+        {
+            throw new StartupException($"--tls-key {keyFile}: no such file");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new StartupException($"--tls-cert {certificateFile} with --tls-key {keyFile}: {Describe(exception)}");
+        }
+    }
+
+    private static string Describe(Exception exception) =>
+        exception switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => "no such file",
+            UnauthorizedAccessException => "cannot read it (permissions)",
+            _ => exception.Message.Split('\n')[0].TrimEnd('.', '\r') + " (expected PEM: a certificate, and its key unencrypted)",
+        };
+}
