@@ -47,6 +47,7 @@ internal static class AmbassadorCommandLine
         }
 
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(TlsCommand.Create());
         root.SetAction(run);
         return root;
     }
