@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GrandAmbassador.Hosting;
+using GrandAmbassador.Security;
 using Microsoft.Extensions.Hosting;
 
 namespace GrandAmbassador.CommandLine;
@@ -57,6 +58,11 @@ internal static class AmbassadorCommandLine
         try
         {
             var settings = SettingsReader.Read(parse, options);
+            if (settings.Cluster is { } cluster)
+            {
+                await RedisPreflight.CheckAsync(cluster, settings.Security.RedisCaFile, cancellationToken).ConfigureAwait(false);
+            }
+
             using var host = AmbassadorHostBuilder.Build(settings);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,11 @@ internal static class StatusCommand
                 var clusterUri = ClusterUrlReader.Read(parse.GetValue(cluster), parse.GetValue(security.ClusterFile));
                 var port = SettingsReader.ParseOptionalPort(parse.GetValue(gatewayPort), "--gateway-port") ?? 30000;
                 var securitySettings = SettingsReader.ReadSecurity(parse, security);
+                if (clusterUri is not null)
+                {
+                    await RedisPreflight.CheckAsync(clusterUri, securitySettings.RedisCaFile, cancellationToken).ConfigureAwait(false);
+                }
+
                 var status = await ReadAsync(clusterUri, parse.GetValue(clusterId)!, port, securitySettings, cancellationToken).ConfigureAwait(false);
                 await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
                 return 0;
