@@ -1,7 +1,8 @@
 using System.CommandLine;
 using GrandAmbassador.Hosting;
+using System.Runtime.InteropServices;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Security;
-using Microsoft.Extensions.Hosting;
 
 namespace GrandAmbassador.CommandLine;
 
@@ -22,7 +23,9 @@ internal static class AmbassadorCommandLine
             return BadInput;
         }
 
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // No termination handling by System.CommandLine (it would exit 2 s after SIGTERM): the
+        // supervisor stops on SIGTERM itself and drains before it returns.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 
     /// <summary>Parses and validates without running: what tests use to start a host in-process.</summary>
@@ -34,6 +37,14 @@ internal static class AmbassadorCommandLine
             ? throw new StartupException(parse.Errors[0].Message)
             : SettingsReader.Read(parse, options);
     }
+
+    private static PosixSignalRegistration StopOn(PosixSignal signal, AmbassadorRuntime runtime) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            // Handled here: the runtime drains and the process exits with the runtime's code.
+            context.Cancel = true;
+            runtime.RequestStop();
+        });
 
     private static RootCommand CreateRoot(AmbassadorOptionSet options, Func<ParseResult, CancellationToken, Task<int>> run)
     {
@@ -58,17 +69,14 @@ internal static class AmbassadorCommandLine
         try
         {
             var settings = SettingsReader.Read(parse, options);
-            if (settings.Cluster is { } cluster)
-            {
-                await RedisPreflight.CheckAsync(cluster, settings.Security.RedisCaFile, cancellationToken).ConfigureAwait(false);
-            }
-
-            using var host = AmbassadorHostBuilder.Build(settings);
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            await ClusterStartupChecks.CheckAsync(settings, cancellationToken).ConfigureAwait(false);
+            await using var runtime = await AmbassadorRuntime.StartAsync(settings, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var terminate = StopOn(PosixSignal.SIGTERM, runtime);
+            using var interrupt = StopOn(PosixSignal.SIGINT, runtime);
+            using var quit = StopOn(PosixSignal.SIGQUIT, runtime);
+            return await runtime.StopAsync(waitForRequest: true).ConfigureAwait(false);
         }
-        catch (StartupException exception)
+        catch (InvalidSettingException exception)
         {
             await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
             return BadInput;

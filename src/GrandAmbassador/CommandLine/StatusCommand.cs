@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Hosting;
 using GrandAmbassador.Security;
 using GrandAmbassador.Status;
@@ -51,7 +52,7 @@ internal static class StatusCommand
                 await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
                 return 0;
             }
-            catch (StartupException exception)
+            catch (InvalidSettingException exception)
             {
                 await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
                 return AmbassadorCommandLine.BadInput;
@@ -94,7 +95,7 @@ internal static class StatusCommand
             await host.StartAsync(guard.Token).ConfigureAwait(false);
             return await StatusReader.ReadAsync(host.Services.GetRequiredService<IClusterClient>(), guard.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not StartupException)
+        catch (Exception exception) when (exception is not InvalidSettingException)
         {
             var where = cluster is null ? $"localhost gateway port {gatewayPort}" : RedisClusterUri.Display(cluster);
             var hint = security.Tls is null ? " (if the cluster uses TLS, give --tls-cert, --tls-key and --tls-ca)" : " (or its gateways refused this certificate)";

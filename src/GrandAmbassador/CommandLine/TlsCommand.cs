@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.RegularExpressions;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Security;
 
 namespace GrandAmbassador.CommandLine;
@@ -70,7 +71,7 @@ internal static partial class TlsCommand
             await Console.Out.WriteLineAsync(action()).ConfigureAwait(false);
             return 0;
         }
-        catch (StartupException exception)
+        catch (InvalidSettingException exception)
         {
             await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
             return AmbassadorCommandLine.BadInput;

@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Security;
 using StackExchange.Redis;
 
@@ -19,7 +19,7 @@ internal static partial class RedisClusterUri
     public static Uri Parse(string text, string source) =>
         Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss" && uri.Port > 0 && uri.Host.Length > 0
             ? uri
-            : throw new StartupException($"{source}: expected {Form}");
+            : throw new InvalidSettingException($"{source}: expected {Form}");
 
     /// <summary>Scheme, host and port: what log lines and errors say about the cluster's Redis.</summary>
     public static string Display(Uri uri) => $"{uri.Scheme}://{uri.Host}:{uri.Port}";
@@ -67,7 +67,7 @@ internal static partial class RedisClusterUri
         }
         else if (caFile is not null)
         {
-            throw new StartupException($"--redis-ca {caFile}: only for a rediss:// URL");
+            throw new InvalidSettingException($"--redis-ca {caFile}: only for a rediss:// URL");
         }
 
         return options;
@@ -91,10 +91,10 @@ internal static partial class RedisClusterUri
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new StartupException($"--redis-ca {caFile}: cannot read a PEM certificate from it");
+            throw new InvalidSettingException($"--redis-ca {caFile}: cannot read a PEM certificate from it");
         }
 
-        return authorities.Count > 0 ? authorities : throw new StartupException($"--redis-ca {caFile}: no PEM certificate in it");
+        return authorities.Count > 0 ? authorities : throw new InvalidSettingException($"--redis-ca {caFile}: no PEM certificate in it");
     }
 
     [GeneratedRegex("//[^/@\\s]*@")]

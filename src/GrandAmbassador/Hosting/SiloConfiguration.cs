@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using System.Net;
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Grains.Endpoints;
 using GrandAmbassador.Grains.Hosting;
 using GrandAmbassador.Security;
@@ -28,13 +28,8 @@ internal static class SiloConfiguration
         }
         else
         {
+            // A loopback address is refused before this (ClusterStartupChecks).
             var advertised = IPAddress.Parse(advertiseAddress);
-            if (IPAddress.IsLoopback(advertised))
-            {
-                throw new StartupException(
-                    $"--advertise {advertiseAddress}: a loopback address, which other hosts cannot reach; with --cluster, advertise this host's network address");
-            }
-
             var redis = RedisClusterUri.ToConfigurationOptions(settings.Cluster, settings.Security.RedisCaFile);
             silo.UseRedisClustering(options => options.ConfigurationOptions = redis);
             silo.Configure<ClusterOptions>(options =>

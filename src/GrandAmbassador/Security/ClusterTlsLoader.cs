@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 
 namespace GrandAmbassador.Security;
 
@@ -19,14 +19,14 @@ internal static class ClusterTlsLoader
 
         if (certificateFile is null || keyFile is null || caFile is null)
         {
-            throw new StartupException("--tls-cert, --tls-key and --tls-ca go together: give all three");
+            throw new InvalidSettingException("--tls-cert, --tls-key and --tls-ca go together: give all three");
         }
 
         var authorities = LoadAuthorities(caFile);
         var certificate = LoadCertificate(certificateFile, keyFile);
         if (CaChainValidator.Check(certificate, null, authorities) is { } problem)
         {
-            throw new StartupException($"--tls-cert {certificateFile}: not issued by --tls-ca {caFile} ({problem})");
+            throw new InvalidSettingException($"--tls-cert {certificateFile}: not issued by --tls-ca {caFile} ({problem})");
         }
 
         return new ClusterTls(certificate, authorities);
@@ -41,24 +41,24 @@ internal static class ClusterTlsLoader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new StartupException($"--tls-ca {caFile}: {Describe(exception)}");
+            throw new InvalidSettingException($"--tls-ca {caFile}: {Describe(exception)}");
         }
 
         return authorities.Count > 0
             ? authorities
-            : throw new StartupException($"--tls-ca {caFile}: no PEM certificate in it");
+            : throw new InvalidSettingException($"--tls-ca {caFile}: no PEM certificate in it");
     }
 
     private static X509Certificate2 LoadCertificate(string certificateFile, string keyFile)
     {
         if (!File.Exists(certificateFile))
         {
-            throw new StartupException($"--tls-cert {certificateFile}: no such file");
+            throw new InvalidSettingException($"--tls-cert {certificateFile}: no such file");
         }
 
         if (!File.Exists(keyFile))
         {
-            throw new StartupException($"--tls-key {keyFile}: no such file");
+            throw new InvalidSettingException($"--tls-key {keyFile}: no such file");
         }
 
         try
@@ -67,7 +67,7 @@ internal static class ClusterTlsLoader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new StartupException($"--tls-cert {certificateFile} with --tls-key {keyFile}: {Describe(exception)}");
+            throw new InvalidSettingException($"--tls-cert {certificateFile} with --tls-key {keyFile}: {Describe(exception)}");
         }
     }
 

@@ -1,4 +1,4 @@
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Hosting;
 using StackExchange.Redis;
 
@@ -27,12 +27,12 @@ internal static class RedisPreflight
         }
         catch (RedisConnectionException exception)
         {
-            throw new StartupException($"the cluster's Redis {RedisClusterUri.Display(cluster)}: {Describe(cluster, exception)}");
+            throw new InvalidSettingException($"the cluster's Redis {RedisClusterUri.Display(cluster)}: {Describe(cluster, exception)}");
         }
         catch (RedisServerException exception)
         {
             // NOAUTH, NOPERM, WRONGPASS: the server says what is wrong, and never echoes the password.
-            throw new StartupException($"the cluster's Redis {RedisClusterUri.Display(cluster)}: {RedisClusterUri.Redact(exception.Message.Split('\n')[0])}");
+            throw new InvalidSettingException($"the cluster's Redis {RedisClusterUri.Display(cluster)}: {RedisClusterUri.Redact(exception.Message.Split('\n')[0])}");
         }
     }
 

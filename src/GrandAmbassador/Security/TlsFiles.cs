@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 
 namespace GrandAmbassador.Security;
 
@@ -26,7 +26,7 @@ internal static class TlsFiles
         {
             if (File.Exists(path))
             {
-                throw new StartupException($"{path}: already exists (remove it first: nothing is overwritten)");
+                throw new InvalidSettingException($"{path}: already exists (remove it first: nothing is overwritten)");
             }
         }
 
@@ -45,7 +45,7 @@ internal static class TlsFiles
         var key = Path.Combine(directory, CaKey);
         if (!File.Exists(certificate) || !File.Exists(key))
         {
-            throw new StartupException($"--ca {directory}: expected {CaCertificate} and {CaKey} in it (made by 'grand-ambassador tls ca')");
+            throw new InvalidSettingException($"--ca {directory}: expected {CaCertificate} and {CaKey} in it (made by 'grand-ambassador tls ca')");
         }
 
         try
@@ -54,7 +54,7 @@ internal static class TlsFiles
         }
         catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new StartupException($"--ca {directory}: cannot read {CaCertificate} with {CaKey}: {exception.Message.Split('\n')[0]}");
+            throw new InvalidSettingException($"--ca {directory}: cannot read {CaCertificate} with {CaKey}: {exception.Message.Split('\n')[0]}");
         }
     }
 

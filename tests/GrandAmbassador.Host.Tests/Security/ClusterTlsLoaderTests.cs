@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Security;
 
 namespace GrandAmbassador.Host.Tests.Security;
@@ -37,7 +38,7 @@ public sealed class ClusterTlsLoaderTests : IDisposable
     [Fact]
     public void OnlySomeOfTheThree_IsOneClearError()
     {
-        var error = Assert.Throws<StartupException>(() => ClusterTlsLoader.Load("a.pem", null, "ca.pem"));
+        var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterTlsLoader.Load("a.pem", null, "ca.pem"));
 
         Assert.Contains("--tls-cert, --tls-key and --tls-ca go together", error.Message);
     }
@@ -49,7 +50,7 @@ public sealed class ClusterTlsLoaderTests : IDisposable
         using var other = CertificateIssuer.CreateAuthority("other", DateTimeOffset.UtcNow);
         var (certificate, key) = Issue(other, "ec-pkcs8");
 
-        var error = Assert.Throws<StartupException>(() => ClusterTlsLoader.Load(certificate, key, WriteCa(ca)));
+        var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterTlsLoader.Load(certificate, key, WriteCa(ca)));
 
         Assert.Contains("not issued by --tls-ca", error.Message);
     }
@@ -62,9 +63,9 @@ public sealed class ClusterTlsLoaderTests : IDisposable
         var garbage = Path.Combine(_directory, "garbage.pem");
         File.WriteAllText(garbage, "not a certificate");
 
-        Assert.Contains("no such file", Assert.Throws<StartupException>(() => ClusterTlsLoader.Load(Path.Combine(_directory, "none.pem"), garbage, caFile)).Message);
-        Assert.Contains("--tls-ca " + garbage, Assert.Throws<StartupException>(() => ClusterTlsLoader.Load(garbage, garbage, garbage)).Message);
-        var message = Assert.Throws<StartupException>(() => ClusterTlsLoader.Load(garbage, garbage, caFile)).Message;
+        Assert.Contains("no such file", Assert.ThrowsAny<InvalidSettingException>(() => ClusterTlsLoader.Load(Path.Combine(_directory, "none.pem"), garbage, caFile)).Message);
+        Assert.Contains("--tls-ca " + garbage, Assert.ThrowsAny<InvalidSettingException>(() => ClusterTlsLoader.Load(garbage, garbage, garbage)).Message);
+        var message = Assert.ThrowsAny<InvalidSettingException>(() => ClusterTlsLoader.Load(garbage, garbage, caFile)).Message;
         Assert.Contains("--tls-cert " + garbage, message);
         Assert.DoesNotContain('\n', message);
     }

@@ -1,4 +1,5 @@
 using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Hosting;
 
 namespace GrandAmbassador.Host.Tests.Security;
@@ -32,7 +33,7 @@ public sealed class RedisClusterUriTests
     [Fact]
     public void RedisCa_WithPlainRedis_IsAnError()
     {
-        var error = Assert.Throws<StartupException>(() => RedisClusterUri.ToConfigurationOptions(new Uri("redis://h:1"), "ca.pem"));
+        var error = Assert.ThrowsAny<InvalidSettingException>(() => RedisClusterUri.ToConfigurationOptions(new Uri("redis://h:1"), "ca.pem"));
 
         Assert.Contains("only for a rediss:// URL", error.Message);
     }
@@ -43,7 +44,7 @@ public sealed class RedisClusterUriTests
     [InlineData("redis://user:s3cret@:1")]
     public void BadUrl_IsOneError_WithoutThePassword(string url)
     {
-        var error = Assert.Throws<StartupException>(() => ClusterUrlReader.Read(url, null));
+        var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read(url, null));
 
         Assert.DoesNotContain("s3cret", error.Message);
         Assert.Contains("--cluster", error.Message);
@@ -65,9 +66,9 @@ public sealed class RedisClusterUriTests
             File.WriteAllText(file, "# the cluster\n\n  redis://u:s3cret@h:6379 \n");
 
             Assert.Equal("s3cret", RedisClusterUri.SplitUserInfo(ClusterUrlReader.Read(null, file)!.UserInfo).Password);
-            Assert.Contains("give one of them", Assert.Throws<StartupException>(() => ClusterUrlReader.Read("redis://h:1", file)).Message);
+            Assert.Contains("give one of them", Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read("redis://h:1", file)).Message);
             File.WriteAllText(file, "redis://u:s3cret@h\n");
-            var error = Assert.Throws<StartupException>(() => ClusterUrlReader.Read(null, file));
+            var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read(null, file));
             Assert.DoesNotContain("s3cret", error.Message);
             Assert.Contains($"--cluster-file {file}", error.Message);
         }

@@ -1,6 +1,6 @@
 using GrandAmbassador.Security;
 
-namespace GrandAmbassador.CommandLine;
+namespace GrandAmbassador.Configuration;
 
 /// <summary>The validated security options: cluster TLS (null: none), the Redis CA file, where the silo listens.</summary>
 internal sealed record SecuritySettings(ClusterTls? Tls, string? RedisCaFile, bool ClusterListenAny)
