@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using GrandAmbassador.Configuration;
@@ -58,7 +57,7 @@ internal static partial class RedisClusterUri
             options.SslHost = uri.Host;
             if (caFile is not null)
             {
-                var authorities = LoadAuthorities(caFile);
+                var authorities = PemAuthorities.Load(caFile, "--redis-ca");
                 options.CertificateValidation += (_, certificate, chain, errors) =>
                     certificate is not null
                     && (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
@@ -80,21 +79,6 @@ internal static partial class RedisClusterUri
         return colon < 0
             ? (string.Empty, Uri.UnescapeDataString(userInfo))
             : (Uri.UnescapeDataString(userInfo[..colon]), Uri.UnescapeDataString(userInfo[(colon + 1)..]));
-    }
-
-    private static X509Certificate2Collection LoadAuthorities(string caFile)
-    {
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(caFile);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new InvalidSettingException($"--redis-ca {caFile}: cannot read a PEM certificate from it");
-        }
-
-        return authorities.Count > 0 ? authorities : throw new InvalidSettingException($"--redis-ca {caFile}: no PEM certificate in it");
     }
 
     [GeneratedRegex("//[^/@\\s]*@")]

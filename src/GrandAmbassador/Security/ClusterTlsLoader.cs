@@ -22,7 +22,7 @@ internal static class ClusterTlsLoader
             throw new InvalidSettingException("--tls-cert, --tls-key and --tls-ca go together: give all three");
         }
 
-        var authorities = LoadAuthorities(caFile);
+        var authorities = PemAuthorities.Load(caFile, "--tls-ca");
         var certificate = LoadCertificate(certificateFile, keyFile);
         if (CaChainValidator.Check(certificate, null, authorities) is { } problem)
         {
@@ -30,23 +30,6 @@ internal static class ClusterTlsLoader
         }
 
         return new ClusterTls(certificate, authorities);
-    }
-
-    private static X509Certificate2Collection LoadAuthorities(string caFile)
-    {
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(caFile);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new InvalidSettingException($"--tls-ca {caFile}: {Describe(exception)}");
-        }
-
-        return authorities.Count > 0
-            ? authorities
-            : throw new InvalidSettingException($"--tls-ca {caFile}: no PEM certificate in it");
     }
 
     private static X509Certificate2 LoadCertificate(string certificateFile, string keyFile)
@@ -67,15 +50,7 @@ internal static class ClusterTlsLoader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new InvalidSettingException($"--tls-cert {certificateFile} with --tls-key {keyFile}: {Describe(exception)}");
+            throw new InvalidSettingException($"--tls-cert {certificateFile} with --tls-key {keyFile}: {PemProblem.Describe(exception)}");
         }
     }
-
-    private static string Describe(Exception exception) =>
-        exception switch
-        {
-            FileNotFoundException or DirectoryNotFoundException => "no such file",
-            UnauthorizedAccessException => "cannot read it (permissions)",
-            _ => exception.Message.Split('\n')[0].TrimEnd('.', '\r') + " (expected PEM: a certificate, and its key unencrypted)",
-        };
 }

@@ -10,7 +10,10 @@ namespace GrandAmbassador.Integration.Tests.Security;
 /// </summary>
 public sealed class TlsClusterTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(240);
+
+    // Generous: on a loaded machine a silo takes long to start; the guard only catches a hang.
+    private static readonly TimeSpan StartGuard = TimeSpan.FromSeconds(240);
 
     [Fact]
     public async Task TlsCluster_OverTlsRedisWithAclUser_Forms_AndIntrudersNeverJoin()
@@ -26,10 +29,10 @@ public sealed class TlsClusterTests
         string[] cluster = ["--no-agent", "--cluster-file", clusterFile, "--redis-ca", Path.Combine(ca, "ca.pem"), "--cluster-id", "security-it"];
 
         await using var hostA = Start("host-a", out var gatewayA, [.. cluster, .. Own(ca, "host-a")]);
-        await hostA.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal));
+        await hostA.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal), guard: StartGuard);
         await using var hostB = Start("host-b", out _, [.. cluster, .. Own(ca, "host-b")]);
-        await hostB.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal));
-        await hostA.WaitForAsync(line => line.Contains("is now Active", StringComparison.Ordinal));
+        await hostB.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal), guard: StartGuard);
+        await hostA.WaitForAsync(line => line.Contains("is now Active", StringComparison.Ordinal), guard: StartGuard);
 
         // An intruder is refused at the handshake, both ways; the members vote it dead and it stops.
         await using var foreign = Start("intruder", out var foreignSilo, [.. cluster, .. TlsGatewayTests.Tls(certificates, "intruder", "other-ca")]);

@@ -6,7 +6,10 @@ namespace GrandAmbassador.Integration.Tests.Security;
 /// <summary>The gateway of a TLS host: a client with a certificate from the cluster CA reads; without one, or from another CA, it is refused.</summary>
 public sealed class TlsGatewayTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(240);
+
+    // Generous: on a loaded machine a silo takes long to start; the guard only catches a hang.
+    private static readonly TimeSpan StartGuard = TimeSpan.FromSeconds(240);
 
     [Fact]
     public async Task Status_WithClusterCertificate_Reads_WithoutOne_OrFromAnotherCa_IsRefusedInOneLine()
@@ -21,7 +24,7 @@ public sealed class TlsGatewayTests
         await using var host = RunningProcess.Start("dotnet", [
             Repository.AmbassadorDll, "--no-agent", "--host-id", "host-a", "--gateway-port", $"{gatewayPort}", "--silo-port", $"{FreePort.Next()}",
             .. Tls(certificates, "host-a", "cluster-ca")]);
-        await host.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal));
+        await host.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal), guard: StartGuard);
 
         var (allowed, output, allowedError) = await AmbassadorProcess.RunAsync(Guard, ["status", "--gateway-port", $"{gatewayPort}", .. Tls(certificates, "status", "cluster-ca")]);
         var (plain, _, plainError) = await AmbassadorProcess.RunAsync(Guard, "status", "--gateway-port", $"{gatewayPort}");
