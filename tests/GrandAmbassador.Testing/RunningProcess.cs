@@ -69,6 +69,9 @@ public sealed class RunningProcess : IAsyncDisposable
         return seen.Task.WaitAsync(guard ?? TimeSpan.FromSeconds(90));
     }
 
+    /// <summary>Until the program exits on its own; the guard only catches a hang.</summary>
+    public Task WaitForExitAsync(TimeSpan guard) => _process.WaitForExitAsync().WaitAsync(guard);
+
     public string Dump() => string.Join(Environment.NewLine, _lines.Select(l => $"{l.At:HH:mm:ss.fff} | {l.Line}"));
 
     public async ValueTask DisposeAsync()

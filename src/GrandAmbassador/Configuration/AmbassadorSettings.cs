@@ -21,4 +21,5 @@ internal sealed record AmbassadorSettings(
     bool NoAgent,
     int? SiloPort,
     int? GatewayPort,
+    SecuritySettings Security,
     ProxyLimitSettings? ProxyLimits = null);
