@@ -23,13 +23,23 @@ internal sealed class ServiceFollower(
     TimeSpan wait,
     ClusterChanges clusterChanges,
     TimeProvider time,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger,
+    AmbassadorMetrics? metrics = null,
+    Action? applied = null) : IAsyncDisposable
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
     private readonly RouteLogger _routeLogger = new(service.Name, logger);
     private ImmutableArray<ListenPort> _ports = [];
     private EndpointSet? _applied;
+    private volatile bool _listening;
+    private DateTimeOffset _followingSince = DateTimeOffset.MaxValue;
+
+    /// <summary>Every port of the name's current routes is bound (false before the first route, or while one fails).</summary>
+    public bool IsListening => _listening;
+
+    /// <summary>The snapshot last applied, and when: what the page shows as the name's last change.</summary>
+    public (EndpointSet Snapshot, DateTimeOffset At)? LastApplied { get; private set; }
 
     /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken stops start-up.</summary>
     public async Task BindExplicitPortsAsync(CancellationToken cancellationToken)
@@ -47,10 +57,12 @@ internal sealed class ServiceFollower(
         }
 
         _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+        _listening = true;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _followingSince = time.GetUtcNow();
         var observer = new EndpointObserver();
         var reference = grains.CreateObjectReference<IEndpointObserver>(observer);
         var grain = grains.GetGrain<IContainerEndpointGrain>(service.Name);
@@ -133,7 +145,11 @@ internal sealed class ServiceFollower(
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
             _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+            _listening = failures.Count == 0 && _ports.Length > 0;
+            Measure(snapshot);
             _applied = snapshot;
+            LastApplied = (snapshot, time.GetUtcNow());
+            applied?.Invoke();
             return failures.Count > 0;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -193,6 +209,31 @@ internal sealed class ServiceFollower(
         catch (Exception)
         {
             // Shutting down: the grain forgets the observer when its subscription expires anyway.
+        }
+    }
+
+    /// <summary>
+    /// Counts the change, and for every run of a container that is new since the last snapshot, the
+    /// time from its start (Docker's start event) to now: only for containers that started while this
+    /// follower was watching, since one that started earlier would read as a slow route.
+    /// </summary>
+    private void Measure(EndpointSet snapshot)
+    {
+        if (metrics is null || _applied is null || _applied.Version == snapshot.Version)
+        {
+            return;
+        }
+
+        var name = new KeyValuePair<string, object?>("name", service.Name);
+        metrics.RouteChanges.Add(1, name);
+        var now = time.GetUtcNow();
+        foreach (var endpoint in snapshot.Endpoints)
+        {
+            var delay = now - endpoint.StartedAt;
+            if (endpoint.AcceptsTraffic && endpoint.StartedAt >= _followingSince && !_applied.Endpoints.Any(old => old.RunId == endpoint.RunId && old.AcceptsTraffic))
+            {
+                metrics.RouteDelay.Record(Math.Max(0, delay.TotalSeconds), name);
+            }
         }
     }
 

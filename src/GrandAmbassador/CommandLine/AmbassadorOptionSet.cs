@@ -46,8 +46,19 @@ internal sealed class AmbassadorOptionSet
     public Option<string?> GatewayPort { get; } = Scalar<string?>(
         "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", () => null, "default: 30000 with --cluster, a free port otherwise");
 
+    public Option<string?> Http { get; } = Scalar<string?>(
+        "--http", "ADDR:PORT|off",
+        "The HTTP server: endpoints page (/), API (/api/names), Orleans dashboard (/orleans), /metrics, /healthz, /readyz. 'off' disables it.",
+        () => null, $"default: {GrandAmbassador.Http.HttpSettings.DefaultAddress}");
+
+    public Option<string?> HttpToken { get; } = Scalar<string?>(
+        "--http-token", "TOKEN", "Require this bearer token for the page, the API and the Orleans dashboard (health and metrics stay open).", () => null, null);
+
+    public Option<string?> HttpTokenFile { get; } = Scalar<string?>(
+        "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", () => null, null);
+
     public IEnumerable<Option> All =>
-        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort];
+        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort, Http, HttpToken, HttpTokenFile];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

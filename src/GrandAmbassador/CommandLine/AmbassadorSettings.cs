@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Http;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.CommandLine;
@@ -18,4 +19,5 @@ internal sealed record AmbassadorSettings(
     string? AdvertiseAddress,
     bool NoAgent,
     int? SiloPort,
-    int? GatewayPort);
+    int? GatewayPort,
+    HttpSettings Http);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using GrandAmbassador.Http;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.CommandLine;
@@ -18,8 +19,9 @@ internal static class SettingsReader
             throw new StartupException("--port needs a --name to forward to");
         }
 
+        var services = PortMappingParser.Assign(names, mappings);
         return new AmbassadorSettings(
-            Services: PortMappingParser.Assign(names, mappings),
+            Services: services,
             DockerEndpoint: ParseDockerUri(parse.GetValue(options.Docker)!),
             ListenAddress: IPAddress.TryParse(parse.GetValue(options.Listen), out var listen)
                 ? listen
@@ -32,7 +34,13 @@ internal static class SettingsReader
             AdvertiseAddress: ParseOptionalAddress(parse.GetValue(options.Advertise)),
             NoAgent: noAgent,
             SiloPort: ParseOptionalPort(parse.GetValue(options.SiloPort), "--silo-port"),
-            GatewayPort: ParseOptionalPort(parse.GetValue(options.GatewayPort), "--gateway-port"));
+            GatewayPort: ParseOptionalPort(parse.GetValue(options.GatewayPort), "--gateway-port"),
+            Http: HttpSettingsReader.Read(
+                parse.GetValue(options.Http),
+                parse.GetValue(options.Http) is not null,
+                parse.GetValue(options.HttpToken),
+                parse.GetValue(options.HttpTokenFile),
+                services));
     }
 
     private static Uri ParseDockerUri(string text) =>

@@ -5,11 +5,14 @@ using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Http;
 using GrandAmbassador.Proxy.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Dashboard;
 
 namespace GrandAmbassador.Hosting;
 
@@ -18,7 +21,30 @@ internal static class AmbassadorHostBuilder
 {
     public static IHost Build(AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null)
     {
+        var http = HttpPortCheck.Resolve(settings.Http, out var defaultInUse);
+        if (http.Enabled)
+        {
+            // The HTTP server shares the silo's container: the dashboard and the API read the grains directly.
+            var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            Configure(web, settings, configureLogging, http);
+            web.AddAmbassadorHttp(http);
+            var app = web.Build();
+            app.MapAmbassadorHttp();
+            return app;
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        Configure(builder, settings, configureLogging, http);
+        if (defaultInUse is not null)
+        {
+            builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<HttpOffNotice>(services, defaultInUse));
+        }
+
+        return builder.Build();
+    }
+
+    private static void Configure(IHostApplicationBuilder builder, AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging, HttpSettings http)
+    {
         ConfigureLogging(builder.Logging, settings.LogLevel);
         configureLogging?.Invoke(builder.Logging);
         var advertise = settings.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1";
@@ -38,7 +64,14 @@ internal static class AmbassadorHostBuilder
         });
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
-        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, advertise));
+        builder.UseOrleans(silo =>
+        {
+            SiloConfiguration.Configure(silo, settings, advertise);
+            if (http.Enabled)
+            {
+                silo.AddDashboard();
+            }
+        });
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<StartupBanner>();
         builder.Services.AddSingleton<ClusterChanges>();
@@ -57,12 +90,11 @@ internal static class AmbassadorHostBuilder
             });
         }
 
-        if (settings.Services.Length > 0)
-        {
-            builder.Services.AddHostedService<AmbassadorService>();
-        }
-
-        return builder.Build();
+        // Always: names can be fronted at run time through the HTTP API.
+        builder.Services.AddSingleton<AmbassadorMetrics>();
+        builder.Services.AddSingleton<AmbassadorService>();
+        builder.Services.AddSingleton<IFrontedNames>(services => services.GetRequiredService<AmbassadorService>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<AmbassadorService>());
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
