@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using GrandAmbassador.CommandLine;
+using GrandAmbassador.Hosting;
+using GrandAmbassador.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GrandAmbassador.Web.Tests.Harness;
+
+/// <summary>
+/// A whole ambassador started in-process from a command line, exactly as <c>grand-ambassador ARGS</c>
+/// builds it, with its HTTP server on a free loopback port, and an HTTP client for it.
+/// </summary>
+internal sealed class WebAmbassador : IAsyncDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+    private readonly IHost _host;
+
+    private WebAmbassador(IHost host, Uri baseAddress, string? token)
+    {
+        _host = host;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client with the token, when there is one.</summary>
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>This silo's address, as the Orleans dashboard lists it.</summary>
+    public string SiloEndpoint => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Endpoint.ToString();
+
+    public static async Task<WebAmbassador> StartAsync(params string[] args)
+    {
+        var port = FreePort.Next();
+        var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--http", $"127.0.0.1:{port}", .. args]);
+        var host = AmbassadorHostBuilder.Build(settings);
+        using var guard = new CancellationTokenSource(Guard);
+        await host.StartAsync(guard.Token);
+        return new WebAmbassador(host, new Uri($"http://127.0.0.1:{port}/"), settings.Http.Token);
+    }
+
+    /// <summary>Asks <paramref name="path"/> until <paramref name="done"/> holds for its status and body (hang guard 30 s).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PollAsync(string path, Func<HttpStatusCode, string, bool> done)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await Http.GetAsync(path, guard.Token);
+            var body = await response.Content.ReadAsStringAsync(guard.Token);
+            if (done(response.StatusCode, body))
+            {
+                return (response.StatusCode, body);
+            }
+
+            if (guard.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{path} still answers {(int)response.StatusCode}: {body.Trim()}");
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _host.StopAsync(guard.Token);
+        _host.Dispose();
+    }
+}
