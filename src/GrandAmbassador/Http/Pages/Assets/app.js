@@ -73,7 +73,9 @@ function fronting(name, ambassador) {
 function render(view) {
   $("ambassador").textContent = "ambassador " + view.ambassador;
   $("hosts").textContent = "hosts with an agent: " + (view.hosts.length ? view.hosts.join(", ") : "none yet") + " · as of " + time(view.at);
-  $("names").replaceChildren(...view.names.map((name) => el("section", { class: "name", "data-name": name.name },
+  // Names this ambassador fronts first, then the rest of what the cluster knows, each sorted by name.
+  const names = [...view.names].sort((a, b) => (!a.fronting - !b.fronting) || a.name.localeCompare(b.name));
+  $("names").replaceChildren(...names.map((name) => el("section", { class: "name", "data-name": name.name },
     el("h2", {}, name.name),
     containers(name),
     fronting(name, view.ambassador),
