@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using GrandAmbassador.Cluster;
-using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
@@ -11,12 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Ambassador;
 
 /// <summary>
-/// Follows one fronted name: subscribes to its grain (renewing, since observers are not durable),
-/// turns every snapshot into routes and re-points the name's proxy.
+/// Follows one fronted name for one control-plane generation: subscribes to its grain (renewing, since
+/// observers are not durable), turns every snapshot into routes and re-points the name's proxy, which
+/// belongs to the data plane and outlives this follower.
 /// </summary>
 internal sealed class ServiceFollower(
-    FrontedService service,
-    ServiceProxy proxy,
+    FrontedName name,
     IGrainFactory grains,
     string hostId,
     AmbassadorOptions options,
@@ -24,41 +24,16 @@ internal sealed class ServiceFollower(
     ClusterChanges clusterChanges,
     TimeProvider time,
     ILogger logger,
-    AmbassadorMetrics? metrics = null,
-    Action? applied = null) : IAsyncDisposable
+    AmbassadorMetrics? metrics = null)
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
-    private readonly RouteLogger _routeLogger = new(service.Name, logger);
-    private ImmutableArray<ListenPort> _ports = [];
-    private EndpointSet? _applied;
-    private volatile bool _listening;
+    private readonly FrontedService service = name.Service;
+    private readonly ServiceProxy proxy = name.Proxy;
+    private readonly RouteLogger _routeLogger = new(name.Name, logger);
+    private EndpointSet? _applied = name.Applied.Snapshot;
+    private ImmutableArray<ListenPort> _ports = name.Applied.Ports;
     private DateTimeOffset _followingSince = DateTimeOffset.MaxValue;
-
-    /// <summary>Every port of the name's current routes is bound (false before the first route, or while one fails).</summary>
-    public bool IsListening => _listening;
-
-    /// <summary>The snapshot last applied, and when: what the page shows as the name's last change.</summary>
-    public (EndpointSet Snapshot, DateTimeOffset At)? LastApplied { get; private set; }
-
-    /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken stops start-up.</summary>
-    public async Task BindExplicitPortsAsync(CancellationToken cancellationToken)
-    {
-        if (!service.HasExplicitPorts)
-        {
-            return;
-        }
-
-        var plan = RouteBuilder.Build(service, EndpointSet.Empty(service.Name), Context(), _ports);
-        var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
-        if (failures.Count > 0)
-        {
-            throw new StartupException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
-        }
-
-        _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
-        _listening = true;
-    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -90,32 +65,49 @@ internal sealed class ServiceFollower(
         }
     }
 
-    public ValueTask DisposeAsync() => proxy.DisposeAsync();
-
     /// <summary>
-    /// The first snapshot; when it has no container ready, a newer one is awaited briefly: at start
-    /// the grain is often read before this host's agent has made its first report, and "waiting for
-    /// a container" would be a false alarm. Explicit ports are already listening meanwhile.
+    /// The first snapshot worth applying. At start, one with no container ready waits briefly for a
+    /// newer one: the grain is often read before this host's agent has made its first report, and
+    /// "waiting for a container" would be a false alarm (explicit ports already listen meanwhile).
+    /// Taking over from an earlier generation, an empty snapshot is not applied for up to
+    /// <see cref="AmbassadorOptions.TakeoverHold"/>: the grain may have come back empty with the silo,
+    /// and applying it would drop the routes the proxy still serves; the agents refill it soon.
     /// </summary>
     private async Task<EndpointSet> FirstSnapshotAsync(EndpointObserver observer, CancellationToken cancellationToken)
     {
-        var first = await observer.NextAsync(cancellationToken).ConfigureAwait(false);
-        if (first.Endpoints.Any(endpoint => endpoint.AcceptsTraffic))
+        var takingOver = _applied is not null;
+        var latest = await observer.NextAsync(cancellationToken).ConfigureAwait(false);
+        if (IsWorthApplying(latest, takingOver))
         {
-            return first;
+            return latest;
+        }
+
+        if (takingOver)
+        {
+            AmbassadorLog.HoldingRoutes(logger, service.Name, options.TakeoverHold.TotalSeconds);
         }
 
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        grace.CancelAfter(FirstReportGrace);
+        grace.CancelAfter(takingOver ? options.TakeoverHold : FirstReportGrace);
         try
         {
-            return await observer.NextAsync(grace.Token).ConfigureAwait(false);
+            while (true)
+            {
+                latest = await observer.NextAsync(grace.Token).ConfigureAwait(false);
+                if (IsWorthApplying(latest, takingOver))
+                {
+                    return latest;
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return first;
+            return latest;
         }
     }
+
+    private static bool IsWorthApplying(EndpointSet snapshot, bool takingOver) =>
+        takingOver ? snapshot.Endpoints.Length > 0 : snapshot.Endpoints.Any(endpoint => endpoint.AcceptsTraffic);
 
     private async Task<EndpointSet> NextOrRetryAsync(EndpointObserver observer, CancellationToken cancellationToken)
     {
@@ -145,12 +137,15 @@ internal sealed class ServiceFollower(
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
             _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
-            _listening = failures.Count == 0 && _ports.Length > 0;
             Measure(snapshot);
             _applied = snapshot;
-            LastApplied = (snapshot, time.GetUtcNow());
-            applied?.Invoke();
+            name.Applied = new AppliedRoutes(snapshot, _ports);
             return failures.Count > 0;
+        }
+        catch (Exception) when (name.Removed.IsCancellationRequested)
+        {
+            // Removed from the registry meanwhile: its proxy is closing, nothing left to apply.
+            return false;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -200,18 +195,6 @@ internal sealed class ServiceFollower(
         }
     }
 
-    private static async Task UnsubscribeQuietlyAsync(IContainerEndpointGrain grain, IEndpointObserver reference)
-    {
-        try
-        {
-            await grain.UnsubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Shutting down: the grain forgets the observer when its subscription expires anyway.
-        }
-    }
-
     /// <summary>
     /// Counts the change, and for every run of a container that is new since the last snapshot, the
     /// time from its start (Docker's start event) to now: only for containers that started while this
@@ -224,16 +207,27 @@ internal sealed class ServiceFollower(
             return;
         }
 
-        var name = new KeyValuePair<string, object?>("name", service.Name);
-        metrics.RouteChanges.Add(1, name);
+        var tag = new KeyValuePair<string, object?>("name", service.Name);
+        metrics.RouteChanges.Add(1, tag);
         var now = time.GetUtcNow();
         foreach (var endpoint in snapshot.Endpoints)
         {
-            var delay = now - endpoint.StartedAt;
             if (endpoint.AcceptsTraffic && endpoint.StartedAt >= _followingSince && !_applied.Endpoints.Any(old => old.RunId == endpoint.RunId && old.AcceptsTraffic))
             {
-                metrics.RouteDelay.Record(Math.Max(0, delay.TotalSeconds), name);
+                metrics.RouteDelay.Record(Math.Max(0, (now - endpoint.StartedAt).TotalSeconds), tag);
             }
+        }
+    }
+
+    private static async Task UnsubscribeQuietlyAsync(IContainerEndpointGrain grain, IEndpointObserver reference)
+    {
+        try
+        {
+            await grain.UnsubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Shutting down: the grain forgets the observer when its subscription expires anyway.
         }
     }
 

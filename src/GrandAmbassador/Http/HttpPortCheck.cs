@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 
 namespace GrandAmbassador.Http;
 
@@ -32,7 +32,7 @@ internal static class HttpPortCheck
         }
         catch (SocketException exception)
         {
-            throw new StartupException($"--http {endpoint}: cannot listen there: {exception.Message}");
+            throw new InvalidSettingException($"--http {endpoint}: cannot listen there: {exception.Message}");
         }
     }
 }

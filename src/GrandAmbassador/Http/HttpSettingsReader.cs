@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Net;
-using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 
@@ -14,7 +13,7 @@ internal static class HttpSettingsReader
         var text = string.IsNullOrWhiteSpace(http) ? HttpSettings.DefaultAddress : http.Trim();
         if (token is not null && tokenFile is not null)
         {
-            throw new StartupException("--http-token and --http-token-file: give one of them");
+            throw new InvalidSettingException("--http-token and --http-token-file: give one of them");
         }
 
         var secret = token is not null ? NonEmptyToken(token, "--http-token") : tokenFile is not null ? ReadTokenFile(tokenFile) : null;
@@ -35,7 +34,7 @@ internal static class HttpSettingsReader
     public static IPEndPoint Parse(string text) =>
         IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal) && endpoint.Port is >= 0 and <= 65535
             ? endpoint
-            : throw new StartupException($"--http {text}: expected ADDR:PORT (e.g. {HttpSettings.DefaultAddress}) or off");
+            : throw new InvalidSettingException($"--http {text}: expected ADDR:PORT (e.g. {HttpSettings.DefaultAddress}) or off");
 
     /// <summary>A TCP port mapping that wants the HTTP server's port is refused: only one of them could have it.</summary>
     public static void CheckClash(IPEndPoint http, ImmutableArray<PortMapping> mappings, string what)
@@ -44,7 +43,7 @@ internal static class HttpSettingsReader
         {
             if (mapping.Protocol == PortProtocol.Tcp && mapping.ListenPort == http.Port)
             {
-                throw new StartupException($"{what} {mapping}: port {http.Port}/tcp is the HTTP server's (--http {http}); pick another port or move --http");
+                throw new InvalidSettingException($"{what} {mapping}: port {http.Port}/tcp is the HTTP server's (--http {http}); pick another port or move --http");
             }
         }
     }
@@ -57,10 +56,10 @@ internal static class HttpSettingsReader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new StartupException($"--http-token-file {path}: {exception.Message}");
+            throw new InvalidSettingException($"--http-token-file {path}: {exception.Message}");
         }
     }
 
     private static string NonEmptyToken(string token, string option) =>
-        string.IsNullOrWhiteSpace(token) ? throw new StartupException($"{option}: the token is empty") : token.Trim();
+        string.IsNullOrWhiteSpace(token) ? throw new InvalidSettingException($"{option}: the token is empty") : token.Trim();
 }

@@ -26,7 +26,7 @@ public sealed class HttpOptionTests
     [InlineData(new[] { "--http-token-file", "/nonexistent/token" }, "--http-token-file /nonexistent/token:")]
     public void BadInput_IsOneClearError(string[] args, string message)
     {
-        var error = Assert.Throws<StartupException>(() => AmbassadorCommandLine.ParseSettings(args));
+        var error = Assert.ThrowsAny<GrandAmbassador.Configuration.InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings(args));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }

@@ -4,7 +4,6 @@ using GrandAmbassador.CommandLine;
 using GrandAmbassador.Hosting;
 using GrandAmbassador.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace GrandAmbassador.Web.Tests.Harness;
 
@@ -15,11 +14,11 @@ namespace GrandAmbassador.Web.Tests.Harness;
 internal sealed class WebAmbassador : IAsyncDisposable
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
-    private readonly IHost _host;
+    private readonly AmbassadorRuntime _runtime;
 
-    private WebAmbassador(IHost host, Uri baseAddress, string? token)
+    private WebAmbassador(AmbassadorRuntime runtime, Uri baseAddress, string? token)
     {
-        _host = host;
+        _runtime = runtime;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)
@@ -33,7 +32,8 @@ internal sealed class WebAmbassador : IAsyncDisposable
     /// <summary>A client with the token, when there is one.</summary>
     public HttpClient Http { get; }
 
-    public IServiceProvider Services => _host.Services;
+    /// <summary>The current control plane's services (the HTTP server restarts with it).</summary>
+    public IServiceProvider Services => _runtime.ControlPlane?.Services ?? throw new InvalidOperationException("no control plane right now");
 
     /// <summary>This silo's address, as the Orleans dashboard lists it.</summary>
     public string SiloEndpoint => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Endpoint.ToString();
@@ -42,10 +42,15 @@ internal sealed class WebAmbassador : IAsyncDisposable
     {
         var port = FreePort.Next();
         var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--http", $"127.0.0.1:{port}", .. args]);
-        var host = AmbassadorHostBuilder.Build(settings);
-        using var guard = new CancellationTokenSource(Guard);
-        await host.StartAsync(guard.Token);
-        return new WebAmbassador(host, new Uri($"http://127.0.0.1:{port}/"), settings.Http.Token);
+        var runtime = await AmbassadorRuntime.StartAsync(settings);
+        await runtime.Started.WaitAsync(Guard);
+        if (runtime.ControlPlane is null)
+        {
+            await runtime.DisposeAsync();
+            throw new InvalidOperationException("The ambassador did not start (see its log above).");
+        }
+
+        return new WebAmbassador(runtime, new Uri($"http://127.0.0.1:{port}/"), settings.Http.Token);
     }
 
     /// <summary>Asks <paramref name="path"/> until <paramref name="done"/> holds for its status and body (hang guard 30 s).</summary>
@@ -73,8 +78,6 @@ internal sealed class WebAmbassador : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _host.StopAsync(guard.Token);
-        _host.Dispose();
+        await _runtime.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
     }
 }

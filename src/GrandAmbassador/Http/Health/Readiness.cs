@@ -1,4 +1,4 @@
-using GrandAmbassador.Ambassador;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +8,7 @@ namespace GrandAmbassador.Http.Health;
 /// Ready when the silo is active in its cluster, the agent (if any) is connected to its engine, and
 /// every fronted name's listeners are open. Otherwise: the first reason it is not.
 /// </summary>
-internal sealed class Readiness(IServiceProvider services, IFrontedNames fronted)
+internal sealed class Readiness(IServiceProvider services, FrontedNameRegistry names)
 {
     public string? WhyNotReady()
     {
@@ -26,7 +26,7 @@ internal sealed class Readiness(IServiceProvider services, IFrontedNames fronted
             return "the agent is not connected to its Docker engine";
         }
 
-        var closed = fronted.Current.Where(name => !name.Follower.IsListening).Select(name => name.Name).ToList();
+        var closed = names.Current.Names.Where(name => !name.IsListening()).Select(name => name.Name).ToList();
         return closed.Count > 0 ? $"not listening yet for: {string.Join(", ", closed)}" : null;
     }
 }

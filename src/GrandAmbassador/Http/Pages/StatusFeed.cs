@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
-using GrandAmbassador.Ambassador;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Http.Api;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,11 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Http.Pages;
 
 /// <summary>
-/// Feeds the page's server-sent events: reads the cluster's view at once when a fronted name changes
+/// Feeds the page's server-sent events: reads the cluster's view at once when a name is fronted or dropped
 /// and at least every <see cref="Interval"/> (names this process does not front have no observer here),
 /// and sends each subscriber the view whenever it differs from the last one sent.
 /// </summary>
-internal sealed class StatusFeed(NamesViewReader reader, IFrontedNames fronted, ILogger<StatusFeed> logger) : BackgroundService
+internal sealed class StatusFeed(NamesViewReader reader, FrontedNameRegistry names, ILogger<StatusFeed> logger) : BackgroundService
 {
     /// <summary>Well under the page's one-second promise, and cheap: one grain call per name.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
@@ -39,25 +39,18 @@ internal sealed class StatusFeed(NamesViewReader reader, IFrontedNames fronted, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        fronted.Changed += Nudge;
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            var namesChanged = names.Current.Changed;
+            await PublishAsync(stoppingToken).ConfigureAwait(false);
+            try
             {
-                await PublishAsync(stoppingToken).ConfigureAwait(false);
-                try
-                {
-                    await _nudge.WaitAsync(Interval, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await Task.WhenAny(_nudge.WaitAsync(Interval, stoppingToken), namesChanged).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            fronted.Changed -= Nudge;
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -79,7 +79,7 @@ function render(view) {
     el("h2", {}, name.name),
     containers(name),
     fronting(name, view.ambassador),
-    name.lastChange ? el("p", { class: "muted" }, "last change applied here: " + time(name.lastChange)) : "")));
+    name.lastChange ? el("p", { class: "muted" }, "containers last changed: " + time(name.lastChange)) : "")));
 }
 
 function listen() {
