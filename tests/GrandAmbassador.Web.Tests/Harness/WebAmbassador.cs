@@ -56,23 +56,22 @@ internal sealed class WebAmbassador : IAsyncDisposable
     /// <summary>Asks <paramref name="path"/> until <paramref name="done"/> holds for its status and body (hang guard 30 s).</summary>
     public async Task<(HttpStatusCode Status, string Body)> PollAsync(string path, Func<HttpStatusCode, string, bool> done)
     {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
         {
-            using var response = await Http.GetAsync(path, guard.Token);
-            var body = await response.Content.ReadAsStringAsync(guard.Token);
+            using var response = await Http.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
             if (done(response.StatusCode, body))
             {
                 return (response.StatusCode, body);
             }
 
-            if (guard.IsCancellationRequested)
-            {
-                throw new TimeoutException($"{path} still answers {(int)response.StatusCode}: {body.Trim()}");
-            }
-
-            await Task.Delay(50, CancellationToken.None);
+            last = $"{(int)response.StatusCode}: {body.Trim()}";
+            await Task.Delay(50);
         }
+
+        throw new TimeoutException($"{path} still answers {last}");
     }
 
     public async ValueTask DisposeAsync()
