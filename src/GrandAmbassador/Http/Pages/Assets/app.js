@@ -61,7 +61,7 @@ function fronting(name, ambassador) {
       f.listeners.map((l) => el("tr", { "data-port": l.port },
         el("td", {}, l.port, " ", el("span", { class: "muted" }, l.address)),
         el("td", { class: "active" }, count(l.counters, "connections.active")),
-        el("td", {}, count(l.counters, "connections.held")),
+        el("td", {}, count(l.counters, "held")),
         el("td", { class: "accepted" }, count(l.counters, "connections.accepted")),
         el("td", {}, count(l.counters, "bytes.upstream")),
         el("td", {}, count(l.counters, "bytes.downstream")),
