@@ -15,7 +15,8 @@ die() { log "error: $*"; exit 1; }
 install_missing_packages() {
   # package:command pairs; a package is installed only when its command is missing.
   local wanted=(docker.io:dockerd redis-server:redis-server busybox-static:busybox
-                socat:socat iproute2:ip iptables:iptables)
+                socat:socat iproute2:ip iptables:iptables
+                chromium:chromium chromium-driver:chromedriver)  # the browser tests (Web.Tests)
   local missing=() pair
   for pair in "${wanted[@]}"; do
     command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")

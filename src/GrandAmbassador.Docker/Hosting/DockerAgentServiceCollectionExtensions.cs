@@ -28,6 +28,7 @@ public static class DockerAgentServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DockerClientFactory>();
+        services.TryAddSingleton<DockerAgentState>();
         services.AddHostedService<DockerAgent>();
         return services;
     }

@@ -18,6 +18,7 @@ internal sealed class DockerAgent(
     IContainerEndpointSink sink,
     IOptions<DockerAgentOptions> options,
     TimeProvider timeProvider,
+    DockerAgentState state,
     ILogger<DockerAgent> logger) : BackgroundService
 {
     private readonly HostIdentity _host = new(
@@ -44,6 +45,7 @@ internal sealed class DockerAgent(
                     {
                         backoff.Reset();
                         away.Back();
+                        state.Connected = true;
                         DockerAgentLog.Connected(logger, info.ServerVersion, clientFactory.Endpoint, _host.HostId, _host.AdvertiseAddress);
                     },
                     stoppingToken).ConfigureAwait(false);
@@ -54,6 +56,7 @@ internal sealed class DockerAgent(
             }
             catch (Exception exception)
             {
+                state.Connected = false;
                 var delay = backoff.Next();
                 // One line per retry; the stack trace only at Debug, since "engine down" is expected.
                 DockerAgentLog.EngineUnavailable(logger, clientFactory.Endpoint, Describe(exception), delay);

@@ -62,9 +62,20 @@ internal sealed class AmbassadorOptionSet
     public Option<string> Drain { get; } = Scalar(
         "--drain", "SECONDS", "On SIGTERM, stop accepting and let open connections go on for up to this long, then close them with a FIN.", () => "10", null);
 
+    public Option<string?> Http { get; } = Scalar<string?>(
+        "--http", "ADDR:PORT|off",
+        "The HTTP server: endpoints page (/), API (/api/names), Orleans dashboard (/orleans), /metrics, /healthz, /readyz. 'off' disables it.",
+        () => null, $"default: {GrandAmbassador.Http.HttpSettings.DefaultAddress}");
+
+    public Option<string?> HttpToken { get; } = Scalar<string?>(
+        "--http-token", "TOKEN", "Require this bearer token for the page, the API and the Orleans dashboard (health and metrics stay open).", () => null, null);
+
+    public Option<string?> HttpTokenFile { get; } = Scalar<string?>(
+        "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", () => null, null);
+
     public IEnumerable<Option> All =>
         [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
-            MaxConnections, IdleTimeout, HalfCloseTimeout, Drain, .. Security.All];
+            MaxConnections, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

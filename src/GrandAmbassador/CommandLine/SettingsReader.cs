@@ -3,6 +3,7 @@ using System.Globalization;
 using GrandAmbassador.Configuration;
 using System.Net;
 using GrandAmbassador.Security;
+using GrandAmbassador.Http;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.CommandLine;
@@ -20,8 +21,9 @@ internal static class SettingsReader
             throw new StartupException("--port needs a --name to forward to");
         }
 
+        var services = PortMappingParser.Assign(names, mappings);
         return new AmbassadorSettings(
-            Services: PortMappingParser.Assign(names, mappings),
+            Services: services,
             DockerEndpoint: ParseDockerUri(parse.GetValue(options.Docker)!),
             ListenAddress: IPAddress.TryParse(parse.GetValue(options.Listen), out var listen)
                 ? listen
@@ -35,6 +37,12 @@ internal static class SettingsReader
             NoAgent: noAgent,
             SiloPort: ParseOptionalPort(parse.GetValue(options.SiloPort), "--silo-port"),
             GatewayPort: ParseOptionalPort(parse.GetValue(options.GatewayPort), "--gateway-port"),
+            Http: HttpSettingsReader.Read(
+                parse.GetValue(options.Http),
+                parse.GetValue(options.Http) is not null,
+                parse.GetValue(options.HttpToken),
+                parse.GetValue(options.HttpTokenFile),
+                services),
             Security: ReadSecurity(parse, options.Security),
             ProxyLimits: ReadProxyLimits(parse, options));
     }
