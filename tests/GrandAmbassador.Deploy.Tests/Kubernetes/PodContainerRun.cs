@@ -9,7 +9,7 @@ namespace GrandAmbassador.Deploy.Tests.Kubernetes;
 /// runtime amounts to on <paramref name="node"/>: image, command and args, env (values with their
 /// <c>$(VAR)</c> references expanded, fieldRefs resolved to the node's values, secretKeyRef and
 /// configMap values from the manifests), envFrom, hostNetwork, hostPath mounts, memory and CPU
-/// limits, the grace period. What the lab cannot stand for (cluster DNS) comes in as
+/// limits, the grace period, the restart policy. What the lab cannot stand for (cluster DNS) comes in as
 /// <paramref name="hosts"/>: name → address lines for /etc/hosts.
 /// </summary>
 internal static partial class PodContainerRun
@@ -20,6 +20,15 @@ internal static partial class PodContainerRun
         var pod = workload["spec"]!["template"]!["spec"]!.AsObject();
         var container = pod["containers"]![0]!.AsObject();
         var args = new List<string> { "run", "-d", "--name", containerName };
+
+        // A DaemonSet's or Deployment's pods restart always (a silo the cluster declared dead stops
+        // itself, and the kubelet brings it back as a new member).
+        args.AddRange(["--restart", ((string?)pod["restartPolicy"] ?? "Always") switch
+        {
+            "Always" => "always",
+            "OnFailure" => "on-failure",
+            _ => "no",
+        }]);
 
         if ((bool?)pod["hostNetwork"] == true)
         {
