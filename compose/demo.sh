@@ -127,8 +127,8 @@ cmd_up() {
   wait
   run_web node-a v1
   log "waiting until node-a, node-b and node-c are members and web answers through node-c"
-  until_true 120 "three hosts in the cluster's status" three_hosts_listed
-  until_true 60 "web through node-c (127.0.0.1:$web_port)" web_answers
+  until_true 300 "three hosts in the cluster's status" three_hosts_listed
+  until_true 120 "web through node-c (127.0.0.1:$web_port)" web_answers
   log "up in $((SECONDS - started)) s"
   cat <<EOF
 web, through node-c:   http://127.0.0.1:$web_port/   ($answer)

@@ -42,7 +42,7 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         }
 
         var clock = Stopwatch.StartNew();
-        var up = await ComposeDemo.RunAsync("up", TimeSpan.FromMinutes(5));
+        var up = await ComposeDemo.RunAsync("up", TimeSpan.FromMinutes(9));
         output.WriteLine($"demo.sh up: exit {up.ExitCode} after {clock.Elapsed.TotalSeconds:F0} s{Environment.NewLine}{up.Output}{up.Error}");
         Assert.True(up.ExitCode == 0, "demo.sh up failed");
         Assert.Contains("http://127.0.0.1:17080/", up.Output);
