@@ -41,10 +41,12 @@ public sealed class ManifestTests
         var daemonSet = manifests.Find("DaemonSet", "grand-ambassador");
         var labels = daemonSet["spec"]!["template"]!["metadata"]!["labels"]!;
         var environment = daemonSet["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
-        var clusterId = environment.Single(e => (string?)e!["name"] == "GRAND_AMBASSADOR_CLUSTER_ID")!["value"]!.GetValue<string>();
+        string Variable(string name) => environment.Single(e => (string?)e!["name"] == name)!["value"]!.GetValue<string>();
+        var clusterId = Variable("GRAND_AMBASSADOR_CLUSTER_ID");
+        var drain = int.Parse(Variable("GRAND_AMBASSADOR_DRAIN"), System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal(clusterId, (string?)labels["orleans/clusterId"]);
         Assert.Equal("grand-ambassador", (string?)labels["orleans/serviceId"]);
-        Assert.True((int)daemonSet["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]! > 10, "the pod must outlive the 10 s drain");
+        Assert.True((int)daemonSet["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]! > drain, $"the pod must outlive its {drain} s drain");
     }
 }
