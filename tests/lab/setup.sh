@@ -16,7 +16,8 @@ install_missing_packages() {
   # package:command pairs; a package is installed only when its command is missing.
   local wanted=(docker.io:dockerd redis-server:redis-server busybox-static:busybox
                 socat:socat iproute2:ip iptables:iptables
-                chromium:chromium chromium-driver:chromedriver)  # the browser tests (Web.Tests)
+                chromium:chromium chromium-driver:chromedriver   # the browser tests (Web.Tests)
+                docker-compose:docker-compose yamllint:yamllint nodejs:node npm:npm)
   local missing=() pair
   for pair in "${wanted[@]}"; do
     command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
@@ -57,7 +58,21 @@ build_images() {
   "$here/images/redis.sh"
 }
 
+# The Kubernetes manifests' validator (k8s/validate.mjs): its npm packages, exactly as locked.
+# Installed again only when the lock file changed.
+install_k8s_validator() {
+  local dir=$here/../../k8s stamp want
+  [ -f "$dir/package-lock.json" ] || return 0
+  stamp=$dir/node_modules/.ga-lock-sha256
+  want=$(sha256sum <"$dir/package-lock.json" | cut -c1-64)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+  log "installing the manifest validator's npm packages (npm ci in k8s/)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$stamp"
+}
+
 install_missing_packages
 start_dockerd
 build_images
+install_k8s_validator
 log "ready"

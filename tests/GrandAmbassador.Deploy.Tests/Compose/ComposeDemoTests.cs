@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using GrandAmbassador.Testing;
+using Xunit.Abstractions;
+
+namespace GrandAmbassador.Deploy.Tests.Compose;
+
+/// <summary>
+/// compose/demo.sh end to end on the machine's engine, as a new user runs it: three Docker-in-Docker
+/// nodes with an agent beside each, a Redis with a password, node-c fronting web.
+/// </summary>
+[Collection(DeployCollection.Name)]
+public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly IPEndPoint WebThroughNodeC = new(IPAddress.Loopback, 17080);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if ((await ComposeDemo.LeftoversAsync()).Length > 0)
+        {
+            var (_, logs, _) = await Tool.RunAsync("docker", ["logs", "--tail", "40", "ga-demo-agent-c"]);
+            output.WriteLine($"--- agent-c ---{Environment.NewLine}{logs}");
+            await ComposeDemo.RunAsync("down", TimeSpan.FromMinutes(3));
+        }
+    }
+
+    [Fact]
+    public async Task UpAfterAKilledUp_ServesThroughNodeC_RedeploysWithNoFailedRequest_AndDownLeavesNothing()
+    {
+        // A run killed half-way: the nodes exist, nothing waited for.
+        using (var killed = ComposeDemo.StartUp())
+        {
+            await Eventually.GetAsync(
+                async () => (await DockerCli.RunAsync("ps", "-q", "--filter", "name=ga-demo-node-a")).Length > 0 ? true : throw new InvalidOperationException("no node-a yet"),
+                TimeSpan.FromMinutes(5),
+                "node-a started by the first up");
+            killed.Kill(entireProcessTree: true);
+            await killed.WaitForExitAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        var up = await ComposeDemo.RunAsync("up", TimeSpan.FromMinutes(9));
+        output.WriteLine($"demo.sh up: exit {up.ExitCode} after {clock.Elapsed.TotalSeconds:F0} s{Environment.NewLine}{up.Output}{up.Error}");
+        Assert.True(up.ExitCode == 0, "demo.sh up failed");
+        Assert.Contains("http://127.0.0.1:17080/", up.Output);
+        Assert.Equal("web v1 on node-a", await GetPageAsync());
+
+        var status = await ComposeDemo.RunAsync("status", TimeSpan.FromMinutes(1));
+        output.WriteLine(status.Output + status.Error);
+        Assert.StartsWith("hosts: node-a (10.247.0.11), node-b (10.247.0.12), node-c (10.247.0.13)", status.Output);
+        Assert.Contains("node-a  web (", status.Output);
+
+        var stats = await DockerCli.RunAsync("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}");
+        output.WriteLine(string.Join(Environment.NewLine, stats.Split('\n').Where(l => l.StartsWith("ga-demo", StringComparison.Ordinal))));
+
+        var redeploy = await ComposeDemo.RunAsync("redeploy", TimeSpan.FromMinutes(3));
+        output.WriteLine($"demo.sh redeploy: exit {redeploy.ExitCode}{Environment.NewLine}{redeploy.Output}{redeploy.Error}");
+        var counted = Counts().Match(redeploy.Output);
+        Assert.True(counted.Success, "redeploy printed no requests=N failed=F line");
+        Assert.Equal("0", counted.Groups["failed"].Value);
+        Assert.True(int.Parse(counted.Groups["requests"].Value, System.Globalization.CultureInfo.InvariantCulture) > 100, "too few requests to have covered the redeploy");
+        Assert.Equal(0, redeploy.ExitCode);
+        Assert.Equal("web v2 on node-b", await GetPageAsync());
+
+        var down = await ComposeDemo.RunAsync("down", TimeSpan.FromMinutes(3));
+        Assert.True(down.ExitCode == 0, $"demo.sh down: {down.Output}{down.Error}");
+        Assert.Empty(await ComposeDemo.LeftoversAsync());
+        Assert.False(File.Exists(Path.Combine(Repository.Root, "compose", ".env")), "down left compose/.env (the Redis password)");
+    }
+
+    private static async Task<string> GetPageAsync()
+    {
+        var response = await Clients.ExchangeAsync(WebThroughNodeC, "GET / HTTP/1.0\r\n\r\n", halfClose: false);
+        Assert.StartsWith(Clients.HttpOk, response);
+        return response.Split("\r\n\r\n", 2)[1].Trim();
+    }
+
+    [GeneratedRegex(@"^requests=(?<requests>[0-9]+) failed=(?<failed>[0-9]+)$", RegexOptions.Multiline)]
+    private static partial Regex Counts();
+}
