@@ -3,7 +3,7 @@ import os
 import resource
 import subprocess
 
-from .util import kill_pid, listening, log, rss_bytes, pss_bytes_tree, wait_until
+from .util import children, cpu_seconds, kill_pid, listening, log, rss_bytes, pss_bytes_tree, wait_until
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "out")
 
@@ -72,6 +72,10 @@ class Path:
         """Resident memory of the relay (VmRSS; socat overrides with the PSS of all its processes)."""
         return rss_bytes(self.process.pid)
 
+    def cpu(self):
+        """CPU seconds the relay has used so far (utime + stime of all its threads); None for direct."""
+        return cpu_seconds(self.process.pid)
+
     def _spawn(self, args, env=None):
         logfile = open(self.log_path, "a")
         self.process = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -101,6 +105,9 @@ class Direct(Path):
         pass
 
     def memory_bytes(self):
+        return None
+
+    def cpu(self):
         return None
 
 
@@ -203,7 +210,14 @@ class Socat(Path):
         # One socat per listening port; the memory test starts a Socat path with only one service.
         return sum(pss_bytes_tree(p.pid) for p in self.processes)
 
+    def cpu(self):
+        # The listeners, the per-connection processes still running, and those already reaped (cutime/cstime).
+        total = 0.0
+        for process in self.processes:
+            total += cpu_seconds(process.pid, reaped_children=True)
+            total += sum(cpu_seconds(child) for child in children(process.pid))
+        return total
+
 
 def _descendants(pid):
-    from .util import children
     return children(pid)
