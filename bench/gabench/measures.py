@@ -79,7 +79,7 @@ def iperf_udp(path, seconds, rate):
     return {"udp_fixed_dps": dps, "udp_fixed_loss": loss, "udp_fixed_cpu": cpu}
 
 
-def udp_max_rate(path, seconds, start=20_000, ceiling=640_000, steps=4, limit=1.0):
+def udp_max_rate(path, seconds, start=5_000, ceiling=640_000, steps=4, limit=1.0):
     """The highest rate of 512-byte datagrams/s found with < limit % loss: double from `start` until a rate loses
     `limit` % or more, then bisect (geometrically) `steps` times between the last good and the first bad rate."""
     good, bad, rate = None, None, start

@@ -172,7 +172,7 @@ figures from the same run: the machine is shared.
 Memory: VmRSS of the relay process after {meta.get("idle connections (memory test)", 10000):,} idle proxied connections minus before, ÷ that count; for socat the
 summed PSS of the listener and its per-connection processes (one process per connection).
 UDP: iperf3 -u -l 512 at a fixed -b of 50,000 datagrams/s, loss as the server counts it; the highest rate
-with < 1 % loss: doubling from 20,000/s until a rate loses ≥ 1 %, then 4 geometric bisections (2 s per probe),
+with < 1 % loss: doubling from 5,000/s until a rate loses ≥ 1 %, then 4 geometric bisections (2 s per probe),
 one search per repetition of the search. HAProxy has no UDP.
 Following: time from the target's `start` event to the first request served through grand-ambassador,
 over {meta.get("restarts (following)", "?")} `docker restart -t 0`; the p50's interval bootstraps the restarts; only grand-ambassador follows a container. Across hosts: in the

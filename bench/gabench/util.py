@@ -97,7 +97,10 @@ def wait_until(predicate, timeout, what, interval=0.05):
 
 
 def port_free(port):
+    """Whether a listener could bind the port; SO_REUSEADDR as relays set it, so that the TIME_WAIT an earlier
+    run left behind does not count as taken."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
             return True
