@@ -142,7 +142,7 @@ def variants(results, paths):
                 cells.append("n/a")
                 continue
             word = verdict(r, 1.0, better)
-            tag = {"met": "better", "missed": "worse"}.get(word, "no difference shown")
+            tag = {"met": "better", "missed": "worse", "not distinguishable": "no difference shown"}.get(word, word)
             cells.append(f"{_fmt_ci('{:.3f}', r)} ({tag})")
         lines.append(f"| {label.strip()} | " + " | ".join(cells) + " |")
     return "\n## Variants (A/B, same run)\n\n" + "\n".join(lines) + "\n"

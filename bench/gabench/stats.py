@@ -9,6 +9,17 @@ import statistics
 
 RESAMPLES = 4000
 SEED = 11
+# Fewer samples than this give no interval worth the name: the verdict says so instead of met or missed.
+MIN_SAMPLES = 3
+
+
+class Interval(tuple):
+    """(point, low, high) with n, the samples (or pairs) it comes from."""
+
+    def __new__(cls, point, lo, hi, n):
+        interval = super().__new__(cls, (point, lo, hi))
+        interval.n = n
+        return interval
 
 
 def _clean(values):
@@ -27,13 +38,13 @@ def median_ci(samples):
     values = _clean(samples)
     if not values:
         return None
-    if len(values) == 1:
-        return values[0], values[0], values[0]
+    if len(values) < MIN_SAMPLES:
+        return Interval(statistics.median(values), min(values), max(values), len(values))
     rng = random.Random(SEED)
     n = len(values)
     estimates = [statistics.median(rng.choices(values, k=n)) for _ in range(RESAMPLES)]
     lo, hi = _quantiles(estimates)
-    return statistics.median(values), lo, hi
+    return Interval(statistics.median(values), lo, hi, n)
 
 
 def ratio_ci(numerator, denominator):
@@ -48,8 +59,9 @@ def ratio_ci(numerator, denominator):
         return statistics.median(a for a, _ in sample) / statistics.median(b for _, b in sample)
 
     point = estimate(pairs)
-    if len(pairs) == 1:
-        return point, point, point
+    if len(pairs) < MIN_SAMPLES:
+        ratios = [a / b for a, b in pairs]
+        return Interval(point, min(ratios), max(ratios), len(pairs))
     rng = random.Random(SEED)
     estimates = []
     for _ in range(RESAMPLES):
@@ -57,13 +69,15 @@ def ratio_ci(numerator, denominator):
         if statistics.median(b for _, b in sample) != 0:
             estimates.append(estimate(sample))
     lo, hi = _quantiles(estimates)
-    return point, lo, hi
+    return Interval(point, lo, hi, len(pairs))
 
 
 def verdict(interval, goal, better):
     """'met' when the whole interval is on the good side of the goal, 'missed' when wholly on the bad side."""
     if interval is None:
         return "not measured"
+    if getattr(interval, "n", MIN_SAMPLES) < MIN_SAMPLES:
+        return f"too few samples ({interval.n})"
     _, lo, hi = interval
     if better == "higher":
         if lo >= goal:
