@@ -33,6 +33,8 @@ def parse_args():
                         help="also measure another grand-ambassador build, e.g. baseline=/tmp/base/grand-ambassador")
     parser.add_argument("--variant-env", action="append", default=[], metavar="LABEL:NAME=VALUE",
                         help="environment for a variant (or for 'main'), e.g. inline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1")
+    parser.add_argument("--udp-rate", type=int, default=50_000,
+                        help="datagrams/s of the fixed-rate UDP row (the goal's 50,000; lower for an A/B on a busy machine)")
     parser.add_argument("--no-haproxy", action="store_true")
     parser.add_argument("--no-socat", action="store_true")
     parser.add_argument("--seed", type=int, default=None, help="seed of the random order of paths (default: time)")
@@ -55,7 +57,7 @@ class Settings:
         self.reps = args.reps or (5 if quick else 10)
         self.iperf_seconds = 2
         self.udp_seconds = 2
-        self.udp_rate = 50_000
+        self.udp_rate = args.udp_rate
         self.udp_searches = 1 if quick else 3
         self.redis_1 = 5_000
         self.redis_50 = 30_000
@@ -273,6 +275,7 @@ def main():
         meta["order of paths"] = f"random per row and repetition (seed {seed})"
         meta["idle connections (memory test)"] = settings.idle
         meta["restarts (following)"] = settings.restarts
+        meta["UDP fixed rate (datagrams/s)"] = settings.udp_rate
         meta["HTTP server in the idle figure"] = _http_server(args.binary)
         meta["ulimit -n"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         if args.merge and os.path.exists(json_path):

@@ -20,7 +20,7 @@ METRICS = [
     ("redis_50_p99", "  p99, 50 clients", "ms", "{:.3f}", "lower"),
     ("conns_per_s", "new connections (wrk, Connection: close)", "conn/s", "{:,.0f}", "higher"),
     ("conns_cpu", "  relay CPU per connection", "µs", "{:.1f}", "lower"),
-    ("udp_fixed_loss", "UDP 512 B at 50,000/s, loss", "%", "{:.2f}", "lower"),
+    ("udp_fixed_loss", "UDP 512 B at a fixed rate (50,000/s unless --udp-rate), loss", "%", "{:.2f}", "lower"),
     ("udp_fixed_dps", "  received", "datagrams/s", "{:,.0f}", "higher"),
     ("udp_fixed_cpu", "  relay CPU per datagram", "µs", "{:.1f}", "lower"),
     ("udp_max_dps", "UDP 512 B, highest rate with < 1 % loss", "datagrams/s", "{:,.0f}", "higher"),
