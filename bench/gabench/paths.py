@@ -135,11 +135,16 @@ class Ambassador(Path):
                 args += ["--port", f"{prefix}{port}:{service.port}/udp"]
         open(self.log_path, "w").close()
         self._spawn(args + self.extra_args, env=dict(os.environ, **self.env) if self.env else None)
-        self._wait_listening()
-        # Listening starts before the container is found: wait until every port is routed.
-        for service in self.services:
-            needle = f"{self.ports[service.key]}/tcp -> {service.ip}:{service.port}"
-            wait_until(lambda n=needle: n in open(self.log_path).read(), 30, f"{self.name} routing {needle}")
+        try:
+            self._wait_listening()
+            # Listening starts before the container is found: wait until every port is routed. A start-up takes
+            # 15-20 s of a saturated 2-core machine (longer with some runtime settings under test).
+            for service in self.services:
+                needle = f"{self.ports[service.key]}/tcp -> {service.ip}:{service.port}"
+                wait_until(lambda n=needle: n in open(self.log_path).read(), 120, f"{self.name} routing {needle}")
+        except BaseException:
+            self.stop()  # not yet among the caller's started paths: nobody else would stop it
+            raise
 
 
 class HAProxy(Path):
