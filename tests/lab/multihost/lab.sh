@@ -72,6 +72,16 @@ leftover_hosts() {
 }
 
 # --- processes ----------------------------------------------------------------------------------
+# without_inherited_fds CMD...: runs CMD with only stdin, stdout and stderr open. The daemons the
+# lab starts outlive this script: an inherited descriptor would keep whatever it refers to open
+# for as long as they run, e.g. the lock of a `flock /tmp/ga-lab.lock lab.sh up` (held forever).
+without_inherited_fds() {
+  local fd
+  for fd in $(ls /proc/$BASHPID/fd); do
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+  done
+  exec "$@"
+}
 # descendants PID...: the given pids and all their descendants.
 descendants() {
   ps -e -o pid= -o ppid= | awk -v roots="$*" '
@@ -170,7 +180,7 @@ dockerd_start() {
   # Its own key (else all engines share /etc/docker/key.json and report the same ID).
   # Its own containerd namespace too, in case it ever shares a system containerd with the root
   # dockerd (20.10 uses /run/containerd/containerd.sock when one runs there).
-  nsenter --net="/run/netns/$ns" --uts="$(uts_of "$h")" setsid nohup dockerd \
+  ( without_inherited_fds nsenter --net="/run/netns/$ns" --uts="$(uts_of "$h")" setsid nohup dockerd \
     --data-root "$data" \
     --exec-root "$run/exec" \
     --pidfile "$(pidfile_of "$h")" \
@@ -179,7 +189,7 @@ dockerd_start() {
     --containerd-namespace "ga-lab-$h" \
     --containerd-plugins-namespace "ga-lab-$h-plugins" \
     --live-restore \
-    >>"$logfile" 2>&1 </dev/null 9>&- &     # 9: the lab's lock, not to be inherited
+    >>"$logfile" 2>&1 </dev/null ) &
   echo $! >"$run/launched.pid"                # dockerd's pid before it writes its pidfile
 }
 dockerd_wait() {
@@ -244,9 +254,9 @@ redis_start() {
   # lab bridge only, which nothing outside this machine reaches.
   # Persistent, like a production Redis: a crash (redis-stop) loses no membership rows.
   mkdir -p "$REDIS_DIR"
-  redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' \
+  ( without_inherited_fds redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' \
     --dir "$REDIS_DIR" --appendonly yes --appendfsync always \
-    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" 9>&-
+    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" )
   local deadline=$((SECONDS + 10))
   until redis_ping; do
     [ $SECONDS -lt $deadline ] || { tail -n 20 "$REDIS_LOG" >&2 || true; die "redis not answering at $GATEWAY:$REDIS_PORT"; }
