@@ -19,11 +19,16 @@ internal sealed class LabScenario : IAsyncDisposable
     // Every process started, also those a test killed and replaced: their logs are evidence too.
     private readonly List<(string Host, RunningProcess Process)> _started = [];
 
-    public string ClusterId { get; } = $"ga-mh-{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>The test's prefix of container names (and its first cluster id).</summary>
+    public string Prefix { get; } = $"ga-mh-{Guid.NewGuid().ToString("N")[..8]}";
 
-    public string Web => $"{ClusterId}-web";
+    public string ClusterId { get; private set; }
 
-    public string Redis => $"{ClusterId}-redis";
+    public string Web => $"{Prefix}-web";
+
+    public string Redis => $"{Prefix}-redis";
+
+    public LabScenario() => ClusterId = Prefix;
 
     public RunningProcess Ambassador(string host) => _ambassadors[host];
 
@@ -38,6 +43,22 @@ internal sealed class LabScenario : IAsyncDisposable
 
     /// <summary>SIGKILLs the ambassador of <paramref name="host"/> (a crash); its containers run on.</summary>
     public Task KillAmbassadorAsync(string host) => Ambassador(host).KillAsync();
+
+    /// <summary>
+    /// Kills every ambassador and moves the next ones to a new, empty cluster (same containers):
+    /// for a test whose stage broke before the test began, so that no dead silo of the first
+    /// attempt is in the new cluster's membership.
+    /// </summary>
+    public async Task StartOverInANewClusterAsync()
+    {
+        foreach (var ambassador in _ambassadors.Values)
+        {
+            await ambassador.KillAsync();
+        }
+
+        _ambassadors.Clear();
+        ClusterId = $"{Prefix}-{_started.Count}";
+    }
 
     /// <summary>
     /// A Redis on <paramref name="host"/> named <see cref="Redis"/>, published on
@@ -105,6 +126,6 @@ internal sealed class LabScenario : IAsyncDisposable
             await ambassador.DisposeAsync();
         }
 
-        await MultiHostLab.RemoveContainersAsync(ClusterId);
+        await MultiHostLab.RemoveContainersAsync(Prefix);
     }
 }

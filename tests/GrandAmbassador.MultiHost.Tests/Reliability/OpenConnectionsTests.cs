@@ -31,20 +31,7 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
     [Fact]
     public async Task SiloHoldingTheNamesGrainKilledAndRestarted_NoOpenConnectionIsCut_AndTheNextContainerIsFollowed()
     {
-        // The grain is made to live on host a (neither the Redis's host nor the fronting one):
-        // activated while a's silo is the only one, then checked through the management grain.
-        await Lab.RunRedisAsync("b");
-        Lab.StartAmbassador("a");
-        await StartedAsync("a");
-        await using (var probe = await ClusterProbe.ConnectAsync(Lab.ClusterId))
-        {
-            await probe.ActivateAsync(Lab.Redis);
-            Lab.StartAmbassador("b");
-            Lab.StartAmbassador("c", Lab.Redis);
-            await RoutedAsync(["b"]);
-            Assert.Equal("a", await probe.HostOfGrainAsync(Lab.Redis));
-        }
-
+        await StageAsync(grainOnA: true);
         await using var load = await LongLivedLoad.StartAsync(ThroughC);
         var killed = DateTime.UtcNow;
         await Lab.KillAmbassadorAsync("a");
@@ -61,7 +48,7 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
     [Fact]
     public async Task TargetHostsEngineRestartsWithLiveRestore_NoOpenConnectionIsCut_AndTheNextContainerIsFollowed()
     {
-        await StageAsync();
+        await StageAsync(grainOnA: false);
         await using var load = await LongLivedLoad.StartAsync(ThroughC);
 
         var stopped = DateTime.UtcNow;
@@ -77,7 +64,7 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
     [Fact]
     public async Task TargetHostsAmbassadorKilledAndRestarted_NoOpenConnectionIsCut_AndTheNextContainerIsFollowed()
     {
-        await StageAsync();
+        await StageAsync(grainOnA: false);
         await using var load = await LongLivedLoad.StartAsync(ThroughC);
 
         var killed = DateTime.UtcNow;
@@ -95,7 +82,7 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
     [Fact]
     public async Task FrontingHostCutOffUntilItsSiloIsDeclaredDead_NoOpenConnectionIsCut_AndTheNextContainerIsFollowed()
     {
-        await StageAsync();
+        await StageAsync(grainOnA: false);
         await using var load = await LongLivedLoad.StartAsync(ThroughC);
 
         var cut = DateTime.UtcNow;
@@ -109,24 +96,83 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
 
         var healed = DateTime.UtcNow;
         await MultiHostLab.RunAsync("heal", "c");
-        var rejoined = await DeclaredAsync("a", "c", "Active", healed);
+        var rejoining = DeclaredAsync("a", "c", "Active", healed);
+        var exited = Lab.Ambassador("c").WaitForExitAsync(TimeSpan.FromSeconds(90));
+        if (await Task.WhenAny(rejoining, exited) == exited)
+        {
+            Assert.Fail($"host c's grand-ambassador process exited (code {await exited}) after its silo was declared dead; load: {load.Describe()}");
+        }
+
+        var rejoined = await rejoining;
         Report($"host c cut off at {cut:HH:mm:ss.fff}; its silo declared dead (seen at host a) after {Ms(dead - cut)} ms; healed after {Ms(healed - cut)} ms; " +
             $"c's new silo active (seen at host a) {Ms(rejoined - healed)} ms after the heal");
-        Assert.False(Lab.Ambassador("c").HasExited, "host c's grand-ambassador process exited");
 
         await FinishAsync(load);
     }
 
     private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture);
 
-    /// <summary>The usual stage for Redis: it runs on host b, agents on a and b, host c fronts it and routes to b.</summary>
-    private async Task StageAsync()
+    /// <summary>
+    /// The stage: the Redis on host b, agents on a and b, host c fronting it and routing to b. The
+    /// silos join one after the other. With <paramref name="grainOnA"/>, the name's grain is made
+    /// to live on host a (neither the Redis's host nor the fronting one): activated while a's silo
+    /// is the only one, and checked through the management grain once all three are up.
+    /// On this shared 2-core machine, silos joining under heavy load have been seen to declare
+    /// each other dead (and stop) before the test began: then the stage starts over in a new
+    /// cluster, as supervisors would restart them; the fault under test comes only after it.
+    /// </summary>
+    private async Task StageAsync(bool grainOnA)
     {
         await Lab.RunRedisAsync("b");
-        Lab.StartAmbassador("a");
-        Lab.StartAmbassador("b");
-        Lab.StartAmbassador("c", Lab.Redis);
-        await RoutedAsync(["b"]);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await TryStageAsync(grainOnA);
+                return;
+            }
+            catch (StageBrokeException broke) when (attempt < 3)
+            {
+                Output.WriteLine($"stage: attempt {attempt} broke ({broke.Message}); starting over in a new cluster");
+                await Lab.StartOverInANewClusterAsync();
+            }
+        }
+    }
+
+    private async Task TryStageAsync(bool grainOnA)
+    {
+        await JoinedAsync(Lab.StartAmbassador("a"), StartedAsync("a"), "a");
+        await using var probe = grainOnA ? await ClusterProbe.ConnectAsync(Lab.ClusterId) : null;
+        if (probe is not null)
+        {
+            await probe.ActivateAsync(Lab.Redis);
+        }
+
+        await JoinedAsync(Lab.StartAmbassador("b"), StartedAsync("b"), "b");
+        await JoinedAsync(Lab.StartAmbassador("c", Lab.Redis), RoutedAsync(["b"]), "c");
+        foreach (var host in new[] { "a", "b" })
+        {
+            if (Lab.Ambassador(host).HasExited)
+            {
+                throw new StageBrokeException($"host {host}'s ambassador exited");
+            }
+        }
+
+        if (probe is not null)
+        {
+            Assert.Equal("a", await probe.HostOfGrainAsync(Lab.Redis));
+        }
+    }
+
+    private static async Task JoinedAsync<T>(Testing.RunningProcess ambassador, Task<T> joined, string host)
+    {
+        var exited = ambassador.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        if (await Task.WhenAny(joined, exited) == exited)
+        {
+            throw new StageBrokeException($"host {host}'s ambassador exited (code {await exited}) while joining");
+        }
+
+        await joined;
     }
 
     private Task<(DateTime At, string Line)> RoutedAsync(string[] targets, DateTime since = default) =>
@@ -169,4 +215,6 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
     }
 
     private void Report(string line) => Output.WriteLine("figures: " + line);
+
+    private sealed class StageBrokeException(string message) : Exception(message);
 }
