@@ -20,6 +20,7 @@ internal sealed class ProxyMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         ConnectionsAccepted = _meter.CreateCounter<long>("grandambassador.proxy.connections.accepted", "{connection}", "TCP connections accepted.");
         ConnectionsActive = _meter.CreateUpDownCounter<long>("grandambassador.proxy.connections.active", "{connection}", "TCP connections open, held ones included.");
+        Held = _meter.CreateUpDownCounter<long>("grandambassador.proxy.held", "{flow}", "TCP connections and UDP sessions waiting for a destination.");
         ConnectFailures = _meter.CreateCounter<long>("grandambassador.proxy.connect.failures", "{attempt}", "Connects to a backend address that failed or timed out.");
         Bytes = _meter.CreateCounter<long>("grandambassador.proxy.bytes", "By", "Bytes relayed, added when a TCP connection closes; tagged by direction.");
         UdpDatagrams = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams", "{datagram}", "UDP datagrams relayed; tagged by direction.");
@@ -30,6 +31,8 @@ internal sealed class ProxyMetrics : IDisposable
     public Counter<long> ConnectionsAccepted { get; }
 
     public UpDownCounter<long> ConnectionsActive { get; }
+
+    public UpDownCounter<long> Held { get; }
 
     public Counter<long> ConnectFailures { get; }
 

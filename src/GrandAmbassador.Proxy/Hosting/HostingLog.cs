@@ -1,10 +1,11 @@
+using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Hosting;
 
-/// <summary>Log messages of <see cref="ServiceProxy"/>; event ids 100-199 are stable.</summary>
+/// <summary>Log messages of <see cref="ServiceProxy"/> and the port listeners; event ids 100-199 are stable.</summary>
 internal static partial class HostingLog
 {
     [LoggerMessage(EventId = 101, EventName = "Applied", Level = LogLevel.Debug,
@@ -15,4 +16,20 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 102, EventName = "ListenFailed", Level = LogLevel.Debug,
         Message = "Service {ServiceName}: port {Port} could not be bound ({Error}).")]
     public static partial void ListenFailed(ILogger logger, string serviceName, ListenPort port, SocketError error);
+
+    [LoggerMessage(EventId = 103, EventName = "Listening", Level = LogLevel.Information,
+        Message = "Port {Port}: listening on {EndPoint}.")]
+    public static partial void Listening(ILogger logger, ListenPort port, EndPoint? endPoint);
+
+    [LoggerMessage(EventId = 104, EventName = "StoppedListening", Level = LogLevel.Information,
+        Message = "Port {Port}: stopped listening.")]
+    public static partial void StoppedListening(ILogger logger, ListenPort port);
+
+    [LoggerMessage(EventId = 105, EventName = "ClosingNotRetained", Level = LogLevel.Information,
+        Message = "Port {Port}: closing {Count} connection(s) or session(s) to backends no longer retained.")]
+    public static partial void ClosingNotRetained(ILogger logger, ListenPort port, int count);
+
+    [LoggerMessage(EventId = 106, EventName = "SweepFailed", Level = LogLevel.Error,
+        Message = "Port {Port}: periodic sweep of open flows failed unexpectedly.")]
+    public static partial void SweepFailed(ILogger logger, ListenPort port, Exception exception);
 }

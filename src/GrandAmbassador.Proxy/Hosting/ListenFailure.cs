@@ -5,4 +5,4 @@ namespace GrandAmbassador.Proxy.Hosting;
 /// <summary>A port that could not be bound; it is retried on the next <see cref="ServiceProxy.ApplyAsync"/>.</summary>
 /// <param name="Port">The port.</param>
 /// <param name="Reason">The operating system's reason, e.g. "Address already in use".</param>
-public sealed record ListenFailure(ListenPort Port, string Reason);
+internal sealed record ListenFailure(ListenPort Port, string Reason);

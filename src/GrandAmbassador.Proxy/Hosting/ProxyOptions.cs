@@ -3,7 +3,7 @@ using System.Net;
 namespace GrandAmbassador.Proxy.Hosting;
 
 /// <summary>Tuning for every <see cref="ServiceProxy"/>; bound through <c>IOptions&lt;ProxyOptions&gt;</c>.</summary>
-public sealed class ProxyOptions
+internal sealed class ProxyOptions
 {
     /// <summary>The local address every port listens on. Default: <see cref="IPAddress.Any"/> (all IPv4 interfaces).</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Any;

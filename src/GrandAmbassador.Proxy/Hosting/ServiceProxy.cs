@@ -1,14 +1,11 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Diagnostics.Metrics;
-using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp;
 using GrandAmbassador.Proxy.Udp;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GrandAmbassador.Proxy.Hosting;
 
@@ -16,7 +13,7 @@ namespace GrandAmbassador.Proxy.Hosting;
 /// The relay for one fronted service: a listener per port, re-pointed by whole snapshots of routes.
 /// Applying is serialized; the data path reads the current snapshot without locks.
 /// </summary>
-public sealed class ServiceProxy : IAsyncDisposable
+internal sealed class ServiceProxy : IAsyncDisposable
 {
     private readonly ProxyOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -24,46 +21,25 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
-    private ImmutableDictionary<ListenPort, IPortListener> _listeners = ImmutableDictionary<ListenPort, IPortListener>.Empty;
+    private ImmutableDictionary<ListenPort, PortListener> _listeners = ImmutableDictionary<ListenPort, PortListener>.Empty;
     private bool _disposed;
 
-    /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them.</summary>
-    public ServiceProxy(string serviceName, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory)
-        : this(serviceName, options, loggerFactory, TimeProvider.System, meterFactory: null)
-    {
-    }
-
-    /// <summary>Creates a proxy with an explicit clock (tests pass a fake one) and meter factory.</summary>
-    public ServiceProxy(string serviceName, IOptions<ProxyOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IMeterFactory? meterFactory = null)
+    /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them. Built by <see cref="ServiceProxyFactory"/>.</summary>
+    internal ServiceProxy(string serviceName, ProxyOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        ArgumentNullException.ThrowIfNull(timeProvider);
         ServiceName = serviceName;
-        _options = options.Value;
-        _options.Validate();
+        _options = options;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServiceProxy>();
-        _metrics = new ProxyMetrics(meterFactory);
+        _metrics = metrics;
     }
 
     public string ServiceName { get; }
 
-    /// <summary>The ports bound right now.</summary>
-    public IReadOnlyCollection<ListenPort> ListeningPorts => [.. Volatile.Read(ref _listeners).Keys];
-
-    /// <summary>The bound endpoint of each listening port; the real port number when 0 was asked for.</summary>
-    public IReadOnlyDictionary<ListenPort, IPEndPoint> LocalEndPoints =>
-        Volatile.Read(ref _listeners).ToImmutableDictionary(pair => pair.Key, pair => pair.Value.LocalEndPoint);
-
-    /// <summary>The bound endpoint of <paramref name="port"/>, or <see langword="null"/> if it is not listening.</summary>
-    public IPEndPoint? GetLocalEndPoint(ListenPort port) =>
-        Volatile.Read(ref _listeners).TryGetValue(port, out var listener) ? listener.LocalEndPoint : null;
-
-    /// <summary>The listener of <paramref name="port"/>, for tests and diagnostics.</summary>
-    internal IPortListener? GetListener(ListenPort port) =>
+    /// <summary>The listener of <paramref name="port"/>, or <see langword="null"/> if it is not listening; for tests and diagnostics.</summary>
+    internal PortListener? GetListener(ListenPort port) =>
         Volatile.Read(ref _listeners).TryGetValue(port, out var listener) ? listener : null;
 
     /// <summary>
@@ -96,7 +72,7 @@ public sealed class ServiceProxy : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var retained = RetainedBackendIds(routes, ports);
             var listeners = _listeners.ToBuilder();
-            var closing = new List<IPortListener>();
+            var closing = new List<PortListener>();
             foreach (var (port, listener) in _listeners)
             {
                 if (!wanted.ContainsKey(port))
@@ -156,13 +132,11 @@ public sealed class ServiceProxy : IAsyncDisposable
 
             _disposed = true;
             var listeners = _listeners;
-            Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, IPortListener>.Empty);
+            Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
             foreach (var listener in listeners.Values)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
             }
-
-            _metrics.Dispose();
         }
         finally
         {
@@ -185,14 +159,16 @@ public sealed class ServiceProxy : IAsyncDisposable
         return ids.ToFrozenSet(StringComparer.Ordinal);
     }
 
-    private IPortListener Open(ListenPort port, RouteSnapshot snapshot)
+    private PortListener Open(ListenPort port, RouteSnapshot snapshot)
     {
-        var tags = new PortTags(ServiceName, port);
         return port.Protocol switch
         {
-            TransportProtocol.Tcp => TcpPortListener.Start(port, snapshot, _options, _timeProvider, _metrics, tags, _loggerFactory.CreateLogger<TcpPortListener>()),
-            TransportProtocol.Udp => UdpPortListener.Start(port, snapshot, _options, _timeProvider, _metrics, tags, _loggerFactory.CreateLogger<UdpPortListener>()),
+            TransportProtocol.Tcp => TcpPortListener.Start(Context(port, snapshot, _loggerFactory.CreateLogger<TcpPortListener>())),
+            TransportProtocol.Udp => UdpPortListener.Start(Context(port, snapshot, _loggerFactory.CreateLogger<UdpPortListener>())),
             _ => throw new ArgumentOutOfRangeException(nameof(port), port.Protocol, "Unknown transport."),
         };
     }
+
+    private PortContext Context(ListenPort port, RouteSnapshot snapshot, ILogger logger) =>
+        new(port, snapshot, _options, _timeProvider, _metrics, ServiceName, logger);
 }

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Routing;
 
@@ -12,65 +10,80 @@ namespace GrandAmbassador.Proxy.Routing;
 /// order, and while none answers, waits for a new snapshot until <see cref="ProxyOptions.ConnectWait"/> ends.
 /// The client notices none of this; it only sees a connection that starts later.
 /// </summary>
-internal sealed class BackendDialer(
-    ListenPort port,
-    PortRouter router,
-    ProxyOptions options,
-    TimeProvider timeProvider,
-    ProxyMetrics metrics,
-    PortTags tags,
-    ILogger logger)
+internal sealed class BackendDialer(PortContext context)
 {
-    private readonly SocketType _socketType = port.Protocol == TransportProtocol.Tcp ? SocketType.Stream : SocketType.Dgram;
-    private readonly ProtocolType _protocolType = port.Protocol == TransportProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp;
+    private readonly SocketType _socketType = context.Port.Protocol == TransportProtocol.Tcp ? SocketType.Stream : SocketType.Dgram;
+    private readonly ProtocolType _protocolType = context.Port.Protocol == TransportProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp;
 
     /// <summary>Connects, or returns <see langword="null"/> once the connect wait is over.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<DialResult?> DialAsync(CancellationToken cancellationToken)
     {
+        var router = context.Router;
+        var options = context.Options;
+        var timeProvider = context.TimeProvider;
         var started = timeProvider.GetTimestamp();
-        while (true)
+        var held = false;
+        try
         {
-            var snapshot = router.Current;
-            var destinations = snapshot.Destinations;
-            var wait = options.ConnectWait - timeProvider.GetElapsedTime(started);
-            if (!destinations.IsEmpty)
+            while (true)
             {
-                var start = router.NextStart(destinations.Length);
-                for (var i = 0; i < destinations.Length; i++)
+                var snapshot = router.Current;
+                var destinations = snapshot.Destinations;
+                var wait = options.ConnectWait - timeProvider.GetElapsedTime(started);
+                if (!destinations.IsEmpty)
                 {
-                    var destination = destinations[(start + i) % destinations.Length];
-                    if (destination.Addresses.IsDefault)
+                    var start = router.NextStart(destinations.Length);
+                    for (var i = 0; i < destinations.Length; i++)
                     {
-                        continue;
-                    }
-
-                    foreach (var address in destination.Addresses)
-                    {
-                        var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
-                        if (socket is not null)
+                        var destination = destinations[(start + i) % destinations.Length];
+                        if (destination.Addresses.IsDefault)
                         {
-                            return new DialResult(socket, destination, address);
+                            continue;
+                        }
+
+                        foreach (var address in destination.Addresses)
+                        {
+                            var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
+                            if (socket is not null)
+                            {
+                                return new DialResult(socket, destination, address);
+                            }
                         }
                     }
+
+                    // Everything refused: a restarting backend may come back at the same address, so try again
+                    // soon even if the host sends nothing new.
+                    wait = options.ConnectRetryInterval < wait ? options.ConnectRetryInterval : wait;
                 }
 
-                // Everything refused: a restarting backend may come back at the same address, so try again
-                // soon even if the host sends nothing new.
-                wait = options.ConnectRetryInterval < wait ? options.ConnectRetryInterval : wait;
-            }
+                if (wait <= TimeSpan.Zero)
+                {
+                    return null;
+                }
 
-            if (wait <= TimeSpan.Zero)
-            {
-                return null;
-            }
+                // The wait (and its timer) exists before the flow counts as held, so that whoever sees it held can
+                // move the clock on.
+                var replaced = snapshot.Replaced.WaitAsync(wait, timeProvider, cancellationToken);
+                if (!held)
+                {
+                    held = true;
+                    context.Metrics.Held.Add(1, context.Tags.Service, context.Tags.Port);
+                }
 
-            await snapshot.Replaced.WaitAsync(wait, timeProvider, cancellationToken)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (timeProvider.GetElapsedTime(started) >= options.ConnectWait && ReferenceEquals(router.Current, snapshot))
+                await replaced.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (timeProvider.GetElapsedTime(started) >= options.ConnectWait && ReferenceEquals(router.Current, snapshot))
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            if (held)
             {
-                return null;
+                context.Metrics.Held.Add(-1, context.Tags.Service, context.Tags.Port);
             }
         }
     }
@@ -79,7 +92,7 @@ internal sealed class BackendDialer(
     private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, CancellationToken cancellationToken)
     {
         var socket = new Socket(address.AddressFamily, _socketType, _protocolType);
-        using var timeout = new CancellationTokenSource(options.ConnectAttemptTimeout, timeProvider);
+        using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
@@ -94,8 +107,8 @@ internal sealed class BackendDialer(
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            metrics.ConnectFailures.Add(1, tags.Service, tags.Port);
-            RoutingLog.ConnectFailed(logger, port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
+            context.Metrics.ConnectFailures.Add(1, context.Tags.Service, context.Tags.Port);
+            RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
             return null;
         }
         catch

@@ -6,4 +6,4 @@ namespace GrandAmbassador.Proxy.Routing;
 /// <summary>One backend (one run of one container) and the addresses it can be reached at, best first.</summary>
 /// <param name="BackendId">Identifies the backend across snapshots; connections are retained or closed by it.</param>
 /// <param name="Addresses">Tried in order until one connects.</param>
-public sealed record Destination(string BackendId, ImmutableArray<IPEndPoint> Addresses);
+internal sealed record Destination(string BackendId, ImmutableArray<IPEndPoint> Addresses);

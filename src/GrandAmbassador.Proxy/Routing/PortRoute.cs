@@ -4,6 +4,5 @@ namespace GrandAmbassador.Proxy.Routing;
 
 /// <summary>One listening port and where new connections on it go.</summary>
 /// <param name="Listen">The port to listen on.</param>
-/// <param name="TargetPortHint">The container port the destinations expose; for logs only.</param>
 /// <param name="Destinations">In any order: the engine balances across them. Empty holds new connections.</param>
-public sealed record PortRoute(ListenPort Listen, int TargetPortHint, ImmutableArray<Destination> Destinations);
+internal sealed record PortRoute(ListenPort Listen, ImmutableArray<Destination> Destinations);

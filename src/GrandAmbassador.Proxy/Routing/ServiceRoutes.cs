@@ -9,4 +9,4 @@ namespace GrandAmbassador.Proxy.Routing;
 /// Backends whose existing connections may stay open (e.g. running but unhealthy). Any open connection to a
 /// backend neither in this set nor among the <see cref="Ports"/>' destinations is closed both ways.
 /// </param>
-public sealed record ServiceRoutes(string ServiceName, ImmutableArray<PortRoute> Ports, ImmutableHashSet<string> RetainedBackendIds);
+internal sealed record ServiceRoutes(string ServiceName, ImmutableArray<PortRoute> Ports, ImmutableHashSet<string> RetainedBackendIds);

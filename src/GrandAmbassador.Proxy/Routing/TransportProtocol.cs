@@ -1,7 +1,7 @@
 namespace GrandAmbassador.Proxy.Routing;
 
 /// <summary>The transport a <see cref="ListenPort"/> speaks.</summary>
-public enum TransportProtocol
+internal enum TransportProtocol
 {
     /// <summary>A TCP stream, relayed byte for byte with half-close carried through.</summary>
     Tcp,

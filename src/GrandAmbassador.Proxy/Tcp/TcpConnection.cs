@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
-using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -10,11 +10,12 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// One accepted client connection, from the wait for a backend to the last byte. <see cref="Completion"/> is
 /// its lifetime, as with Kestrel's <c>OnConnectedAsync</c>.
 /// </summary>
-internal sealed class TcpConnection : IValueTaskSource
+internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 {
     private static readonly Action<SocketCopier> s_onCopyCompleted = OnCopyCompleted;
     private readonly Socket _client;
-    private readonly TcpPortListener _listener;
+    private readonly PortContext _context;
+    private readonly Action<TcpConnection> _onClosed;
     private Socket? _backend;
     private Destination? _destination;
     private int _aborted;
@@ -23,10 +24,11 @@ internal sealed class TcpConnection : IValueTaskSource
     private SocketCopier? _downstream;
     private ManualResetValueTaskSourceCore<bool> _relayDone;
 
-    public TcpConnection(Socket client, TcpPortListener listener)
+    public TcpConnection(Socket client, PortContext context, Action<TcpConnection> onClosed)
     {
         _client = client;
-        _listener = listener;
+        _context = context;
+        _onClosed = onClosed;
     }
 
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -48,14 +50,14 @@ internal sealed class TcpConnection : IValueTaskSource
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var logger = _listener.Logger;
-        var port = _listener.Port;
+        var logger = _context.Logger;
+        var port = _context.Port;
         try
         {
-            var dialed = await _listener.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            var dialed = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
             if (dialed is not { } result)
             {
-                TcpLog.ConnectWaitExpired(logger, port, _listener.ConnectWait);
+                TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait);
                 Abort();
                 return;
             }
@@ -65,7 +67,7 @@ internal sealed class TcpConnection : IValueTaskSource
             // Publish the destination before reading the snapshot: either this check sees a newer snapshot, or
             // the listener's sweep after its swap sees our backend. Without the fence both could miss.
             Interlocked.Exchange(ref _destination, result.Destination);
-            if (Volatile.Read(ref _aborted) != 0 || !_listener.Router.Current.Retains(result.Destination.BackendId))
+            if (Volatile.Read(ref _aborted) != 0 || !_context.Router.Current.Retains(result.Destination.BackendId))
             {
                 Abort();
                 return;
@@ -91,13 +93,13 @@ internal sealed class TcpConnection : IValueTaskSource
             _backend?.Dispose();
             _upstream?.Dispose();
             _downstream?.Dispose();
-            _listener.OnConnectionClosed(this);
+            _onClosed(this);
         }
     }
 
     private ValueTask RelayAsync(Socket backend)
     {
-        var bufferSize = _listener.BufferSize;
+        var bufferSize = _context.Options.BufferSize;
         _relaying = 2;
         _upstream = new SocketCopier(_client, backend, bufferSize, s_onCopyCompleted) { UserToken = this };
         _downstream = new SocketCopier(backend, _client, bufferSize, s_onCopyCompleted) { UserToken = this };
@@ -127,13 +129,13 @@ internal sealed class TcpConnection : IValueTaskSource
     {
         var upstream = _upstream!.Result;
         var downstream = _downstream!.Result;
-        var metrics = _listener.Metrics;
-        var tags = _listener.Tags;
+        var metrics = _context.Metrics;
+        var tags = _context.Tags;
         metrics.Bytes.Add(upstream.Bytes, tags.Service, tags.Port, tags.Upstream);
         metrics.Bytes.Add(downstream.Bytes, tags.Service, tags.Port, tags.Downstream);
 
-        var logger = _listener.Logger;
-        var port = _listener.Port;
+        var logger = _context.Logger;
+        var port = _context.Port;
         if (upstream.Exception is { } upstreamError)
         {
             TcpLog.RelayFailed(logger, port, "upstream", upstreamError);

@@ -8,14 +8,6 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// <summary>Log messages of the TCP relay; event ids 200-299 are stable.</summary>
 internal static partial class TcpLog
 {
-    [LoggerMessage(EventId = 201, EventName = "Listening", Level = LogLevel.Information,
-        Message = "Port {Port}: listening on {EndPoint}.")]
-    public static partial void Listening(ILogger logger, ListenPort port, EndPoint? endPoint);
-
-    [LoggerMessage(EventId = 202, EventName = "StoppedListening", Level = LogLevel.Information,
-        Message = "Port {Port}: stopped listening.")]
-    public static partial void StoppedListening(ILogger logger, ListenPort port);
-
     [LoggerMessage(EventId = 203, EventName = "AcceptFailed", Level = LogLevel.Warning,
         Message = "Port {Port}: accept failed; retrying.")]
     public static partial void AcceptFailed(ILogger logger, ListenPort port, Exception exception);
@@ -43,10 +35,6 @@ internal static partial class TcpLog
     [LoggerMessage(EventId = 209, EventName = "ConnectionFailed", Level = LogLevel.Error,
         Message = "Port {Port}: connection failed unexpectedly; connection reset.")]
     public static partial void ConnectionFailed(ILogger logger, ListenPort port, Exception exception);
-
-    [LoggerMessage(EventId = 210, EventName = "ClosingNotRetained", Level = LogLevel.Information,
-        Message = "Port {Port}: closing {Count} connection(s) to backends no longer retained.")]
-    public static partial void ClosingNotRetained(ILogger logger, ListenPort port, int count);
 
     [LoggerMessage(EventId = 211, EventName = "AcceptLoopFailed", Level = LogLevel.Error,
         Message = "Port {Port}: accept loop failed unexpectedly; retrying.")]

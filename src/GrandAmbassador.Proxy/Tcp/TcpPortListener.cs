@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Hosting;
-using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Tcp;
@@ -12,101 +9,45 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// One listening TCP port: accepts, hands each client to a <see cref="TcpConnection"/>, and keeps accepting
 /// even with no destination, because held connections are better than refused ones while a container restarts.
 /// </summary>
-internal sealed class TcpPortListener : IPortListener
+internal sealed class TcpPortListener : PortListener
 {
-    private readonly Socket _socket;
-    private readonly TimeProvider _timeProvider;
-    private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<TcpConnection, byte> _connections = new();
-    private Task _acceptLoop = Task.CompletedTask;
+    private readonly Action<TcpConnection> _onConnectionClosed;
 
-    private TcpPortListener(ListenPort port, Socket socket, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, PortTags tags, ILogger logger)
+    private TcpPortListener(PortContext context, Socket socket)
+        : base(context, socket)
     {
-        Port = port;
-        _socket = socket;
-        _timeProvider = timeProvider;
-        Router = new PortRouter(snapshot);
-        Metrics = metrics;
-        Tags = tags;
-        Logger = logger;
-        BufferSize = options.BufferSize;
-        ConnectWait = options.ConnectWait;
-        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        Dialer = new BackendDialer(port, Router, options, timeProvider, metrics, tags, logger);
+        _onConnectionClosed = OnConnectionClosed;
     }
 
-    public ListenPort Port { get; }
-
-    public IPEndPoint LocalEndPoint { get; }
-
-    internal PortRouter Router { get; }
-
-    internal BackendDialer Dialer { get; }
-
-    internal ProxyMetrics Metrics { get; }
-
-    internal PortTags Tags { get; }
-
-    internal ILogger Logger { get; }
-
-    internal int BufferSize { get; }
-
-    internal TimeSpan ConnectWait { get; }
+    protected override IEnumerable<IProxyFlow> Flows => _connections.Keys;
 
     /// <summary>Binds and starts accepting; a <see cref="SocketException"/> means the port cannot be had.</summary>
-    public static TcpPortListener Start(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, PortTags tags, ILogger logger)
+    public static TcpPortListener Start(PortContext context)
     {
-        var socket = ListenSockets.Bind(options, port.Port, SocketType.Stream, ProtocolType.Tcp, bound => bound.Listen(options.ListenBacklog));
-
-        var listener = new TcpPortListener(port, socket, snapshot, options, timeProvider, metrics, tags, logger);
-        listener._acceptLoop = listener.AcceptLoopAsync();
-        TcpLog.Listening(logger, port, listener.LocalEndPoint);
+        var options = context.Options;
+        var socket = ListenSockets.Bind(options, context.Port.Port, SocketType.Stream, ProtocolType.Tcp, bound => bound.Listen(options.ListenBacklog));
+        var listener = new TcpPortListener(context, socket);
+        listener.Run(listener.AcceptLoopAsync);
         return listener;
     }
 
-    public void Apply(RouteSnapshot snapshot)
-    {
-        Router.Update(snapshot);
-        var closed = snapshot.CloseNotRetained(_connections.Keys, connection => connection.BackendId, connection => connection.Abort());
-        if (closed > 0)
-        {
-            TcpLog.ClosingNotRetained(Logger, Port, closed);
-        }
-    }
-
-    internal void OnConnectionClosed(TcpConnection connection)
+    private void OnConnectionClosed(TcpConnection connection)
     {
         _connections.TryRemove(connection, out _);
-        Metrics.ConnectionsActive.Add(-1, Tags.Service, Tags.Port);
+        Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Service, Context.Tags.Port);
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
     {
-        if (_shutdown.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _shutdown.Cancel();
-        _socket.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
-
-        // The accept loop has ended, so the set can only shrink from here.
-        await OpenFlows.CloseAllAsync(_connections.Keys, connection => connection.Abort(), connection => connection.Completion).ConfigureAwait(false);
-        Router.Update(RouteSnapshot.Empty);
-        _shutdown.Dispose();
-        TcpLog.StoppedListening(Logger, Port);
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        var cancellationToken = _shutdown.Token;
+        var metrics = Context.Metrics;
+        var tags = Context.Tags;
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+                client = await Socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
             {
@@ -120,8 +61,8 @@ internal sealed class TcpPortListener : IPortListener
             catch (Exception ex)
             {
                 // Out of descriptors, for instance. Pause so that a persistent error does not spin a core.
-                TcpLog.AcceptFailed(Logger, Port, ex);
-                await Task.Delay(TimeSpan.FromMilliseconds(100), _timeProvider, cancellationToken)
+                TcpLog.AcceptFailed(Context.Logger, Port, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), Context.TimeProvider, cancellationToken)
                     .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
@@ -129,15 +70,15 @@ internal sealed class TcpPortListener : IPortListener
             try
             {
                 client.NoDelay = true;
-                var connection = new TcpConnection(client, this);
+                var connection = new TcpConnection(client, Context, _onConnectionClosed);
                 _connections.TryAdd(connection, 0);
-                Metrics.ConnectionsAccepted.Add(1, Tags.Service, Tags.Port);
-                Metrics.ConnectionsActive.Add(1, Tags.Service, Tags.Port);
-                connection.Start(cancellationToken);
+                metrics.ConnectionsAccepted.Add(1, tags.Service, tags.Port);
+                metrics.ConnectionsActive.Add(1, tags.Service, tags.Port);
+                connection.Start(Closing);
             }
             catch (Exception ex)
             {
-                TcpLog.AcceptLoopFailed(Logger, Port, ex);
+                TcpLog.AcceptLoopFailed(Context.Logger, Port, ex);
                 SocketTermination.Reset(client);
             }
         }

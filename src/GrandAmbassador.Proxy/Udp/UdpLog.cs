@@ -8,14 +8,6 @@ namespace GrandAmbassador.Proxy.Udp;
 /// <summary>Log messages of the UDP relay; event ids 300-399 are stable.</summary>
 internal static partial class UdpLog
 {
-    [LoggerMessage(EventId = 301, EventName = "Listening", Level = LogLevel.Information,
-        Message = "Port {Port}: listening on {EndPoint}.")]
-    public static partial void Listening(ILogger logger, ListenPort port, EndPoint? endPoint);
-
-    [LoggerMessage(EventId = 302, EventName = "StoppedListening", Level = LogLevel.Information,
-        Message = "Port {Port}: stopped listening.")]
-    public static partial void StoppedListening(ILogger logger, ListenPort port);
-
     [LoggerMessage(EventId = 303, EventName = "ConnectWaitExpired", Level = LogLevel.Warning,
         Message = "Port {Port}: no destination within {ConnectWait}; dropping the session and its {Dropped} held datagram(s).")]
     public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, TimeSpan connectWait, int dropped);
@@ -47,12 +39,4 @@ internal static partial class UdpLog
     [LoggerMessage(EventId = 310, EventName = "SessionLimitReached", Level = LogLevel.Warning,
         Message = "Port {Port}: {MaxSessions} sessions open; dropping datagrams from new clients until one closes.")]
     public static partial void SessionLimitReached(ILogger logger, ListenPort port, int maxSessions);
-
-    [LoggerMessage(EventId = 311, EventName = "ClosingNotRetained", Level = LogLevel.Information,
-        Message = "Port {Port}: closing {Count} session(s) to backends no longer retained.")]
-    public static partial void ClosingNotRetained(ILogger logger, ListenPort port, int count);
-
-    [LoggerMessage(EventId = 312, EventName = "SweepFailed", Level = LogLevel.Error,
-        Message = "Port {Port}: idle session sweep failed unexpectedly.")]
-    public static partial void SweepFailed(ILogger logger, ListenPort port, Exception exception);
 }

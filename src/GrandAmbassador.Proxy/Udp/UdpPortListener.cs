@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Hosting;
-using GrandAmbassador.Proxy.Routing;
-using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Udp;
 
@@ -12,135 +9,75 @@ namespace GrandAmbassador.Proxy.Udp;
 /// One bound UDP port: receives every client's datagrams on one socket, keys them to a <see cref="UdpSession"/>
 /// by the client's address, sends replies back from the same socket, and sweeps idle sessions away.
 /// </summary>
-internal sealed class UdpPortListener : IPortListener
+internal sealed class UdpPortListener : PortListener
 {
     /// <summary>Room for the largest UDP payload over IPv4 (65,507 bytes) and IPv6 (65,527) without jumbograms.</summary>
     public const int MaxDatagramSize = 65_536;
 
-    private readonly Socket _socket;
-    private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<SocketAddress, UdpSession> _sessions = new();
-    private readonly TimeSpan _idleTimeout;
-    private readonly int _maxSessions;
-    private readonly ITimer _sweepTimer;
+    private readonly Action<UdpSession> _onSessionClosed;
     private int _sessionCount;
     private int _saturationLogged;
-    private Task _receiveLoop = Task.CompletedTask;
 
-    private UdpPortListener(ListenPort port, Socket socket, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, PortTags tags, ILogger logger)
+    private UdpPortListener(PortContext context, Socket socket)
+        : base(context, socket)
     {
-        Port = port;
-        _socket = socket;
-        TimeProvider = timeProvider;
-        Router = new PortRouter(snapshot);
-        Metrics = metrics;
-        Tags = tags;
-        Logger = logger;
-        ConnectWait = options.ConnectWait;
-        MaxHeldDatagrams = options.UdpHeldDatagramsPerSession;
-        _idleTimeout = options.UdpSessionIdleTimeout;
-        _maxSessions = options.UdpMaxSessionsPerPort;
-        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        Dialer = new BackendDialer(port, Router, options, timeProvider, metrics, tags, logger);
-
-        // A quarter of the timeout: a session lives at most 25% past its idle limit, and the sweep stays rare.
-        var period = _idleTimeout / 4;
-        _sweepTimer = timeProvider.CreateTimer(static state => ((UdpPortListener)state!).SweepIdleSessions(), this, period, period);
+        _onSessionClosed = OnSessionClosed;
     }
-
-    public ListenPort Port { get; }
-
-    public IPEndPoint LocalEndPoint { get; }
-
-    internal TimeProvider TimeProvider { get; }
-
-    internal PortRouter Router { get; }
-
-    internal BackendDialer Dialer { get; }
-
-    internal ProxyMetrics Metrics { get; }
-
-    internal PortTags Tags { get; }
-
-    internal ILogger Logger { get; }
-
-    internal TimeSpan ConnectWait { get; }
-
-    internal int MaxHeldDatagrams { get; }
 
     /// <summary>The number of open sessions; for tests and diagnostics.</summary>
     internal int SessionCount => Volatile.Read(ref _sessionCount);
 
-    /// <summary>Binds and starts receiving; a <see cref="SocketException"/> means the port cannot be had.</summary>
-    public static UdpPortListener Start(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, PortTags tags, ILogger logger)
-    {
-        var socket = ListenSockets.Bind(options, port.Port, SocketType.Dgram, ProtocolType.Udp);
+    protected override IEnumerable<IProxyFlow> Flows => _sessions.Values;
 
-        var listener = new UdpPortListener(port, socket, snapshot, options, timeProvider, metrics, tags, logger);
-        listener._receiveLoop = listener.ReceiveLoopAsync();
-        UdpLog.Listening(logger, port, listener.LocalEndPoint);
+    /// <summary>Binds and starts receiving; a <see cref="SocketException"/> means the port cannot be had.</summary>
+    public static UdpPortListener Start(PortContext context)
+    {
+        var socket = ListenSockets.Bind(context.Options, context.Port.Port, SocketType.Dgram, ProtocolType.Udp);
+        var listener = new UdpPortListener(context, socket);
+        listener.Run(listener.ReceiveLoopAsync);
+
+        // A quarter of the timeout: a session lives at most 25% past its idle limit, and the sweep stays rare.
+        listener.StartSweeps(context.Options.UdpSessionIdleTimeout / 4);
         return listener;
     }
 
-    public void Apply(RouteSnapshot snapshot)
+    protected override void Sweep(long now)
     {
-        Router.Update(snapshot);
-        var closed = snapshot.CloseNotRetained(_sessions.Values, session => session.BackendId, session => session.Close());
-        if (closed > 0)
+        var timeProvider = Context.TimeProvider;
+        var idleTimeout = Context.Options.UdpSessionIdleTimeout;
+        foreach (var session in _sessions.Values)
         {
-            UdpLog.ClosingNotRetained(Logger, Port, closed);
+            if (timeProvider.GetElapsedTime(session.LastActivity, now) >= idleTimeout)
+            {
+                session.Abort();
+            }
         }
     }
 
-    internal ValueTask<int> SendToClientAsync(ReadOnlyMemory<byte> datagram, SocketAddress client)
-    {
-        Metrics.UdpDatagrams.Add(1, Tags.Service, Tags.Port, Tags.Downstream);
-        return _socket.SendToAsync(datagram, SocketFlags.None, client);
-    }
-
-    internal void OnSessionClosed(UdpSession session)
+    private void OnSessionClosed(UdpSession session)
     {
         if (_sessions.TryRemove(KeyValuePair.Create(session.ClientAddress, session)))
         {
             Interlocked.Decrement(ref _sessionCount);
             Volatile.Write(ref _saturationLogged, 0);
-            Metrics.UdpSessionsActive.Add(-1, Tags.Service, Tags.Port);
+            Context.Metrics.UdpSessionsActive.Add(-1, Context.Tags.Service, Context.Tags.Port);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
-        if (_shutdown.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _shutdown.Cancel();
-        await _sweepTimer.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
-        await _receiveLoop.ConfigureAwait(false);
-
-        await OpenFlows.CloseAllAsync(_sessions.Values, session => session.Close(), session => session.Completion).ConfigureAwait(false);
-        Router.Update(RouteSnapshot.Empty);
-        _shutdown.Dispose();
-        UdpLog.StoppedListening(Logger, Port);
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        var cancellationToken = _shutdown.Token;
-
         // One buffer and one address for the port's lifetime: receiving allocates nothing per datagram.
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
-        var address = new SocketAddress(_socket.AddressFamily);
+        var address = new SocketAddress(Socket.AddressFamily);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var read = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
+                var read = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
                 if (!_sessions.TryGetValue(address, out var session))
                 {
-                    session = TryOpenSession(address, cancellationToken);
+                    session = TryOpenSession(address);
                     if (session is null)
                     {
                         continue;
@@ -156,24 +93,25 @@ internal sealed class UdpPortListener : IPortListener
             catch (SocketException ex)
             {
                 // Windows reports an ICMP error for an earlier reply here; it concerns one client, not the port.
-                UdpLog.ReceiveFailed(Logger, Port, ex.SocketErrorCode);
+                UdpLog.ReceiveFailed(Context.Logger, Port, ex.SocketErrorCode);
             }
             catch (Exception ex)
             {
-                UdpLog.ReceiveLoopFailed(Logger, Port, ex);
+                UdpLog.ReceiveLoopFailed(Context.Logger, Port, ex);
             }
         }
     }
 
-    private UdpSession? TryOpenSession(SocketAddress address, CancellationToken cancellationToken)
+    private UdpSession? TryOpenSession(SocketAddress address)
     {
-        if (Interlocked.Increment(ref _sessionCount) > _maxSessions)
+        var maxSessions = Context.Options.UdpMaxSessionsPerPort;
+        if (Interlocked.Increment(ref _sessionCount) > maxSessions)
         {
             Interlocked.Decrement(ref _sessionCount);
-            Metrics.UdpDatagramsDropped.Add(1, Tags.Service, Tags.Port);
+            Context.Metrics.UdpDatagramsDropped.Add(1, Context.Tags.Service, Context.Tags.Port);
             if (Interlocked.Exchange(ref _saturationLogged, 1) == 0)
             {
-                UdpLog.SessionLimitReached(Logger, Port, _maxSessions);
+                UdpLog.SessionLimitReached(Context.Logger, Port, maxSessions);
             }
 
             return null;
@@ -182,29 +120,10 @@ internal sealed class UdpPortListener : IPortListener
         // The receive address is reused for the next datagram, so the session keeps its own copy.
         var key = new SocketAddress(address.Family, address.Size);
         address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
-        var session = new UdpSession(this, key);
+        var session = new UdpSession(Context, Socket, key, _onSessionClosed);
         _sessions[key] = session;
-        Metrics.UdpSessionsActive.Add(1, Tags.Service, Tags.Port);
-        session.Start(cancellationToken);
+        Context.Metrics.UdpSessionsActive.Add(1, Context.Tags.Service, Context.Tags.Port);
+        session.Start(Closing);
         return session;
-    }
-
-    private void SweepIdleSessions()
-    {
-        try
-        {
-            var now = TimeProvider.GetTimestamp();
-            foreach (var session in _sessions.Values)
-            {
-                if (TimeProvider.GetElapsedTime(session.LastActivity, now) >= _idleTimeout)
-                {
-                    session.Close();
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            UdpLog.SweepFailed(Logger, Port, ex);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Udp;
@@ -11,9 +12,11 @@ namespace GrandAmbassador.Proxy.Udp;
 /// so that the backend sees a stable peer per client and replies find their way back. Like traefik's
 /// <c>udp.Conn</c>: a session per remote address, ended by idleness.
 /// </summary>
-internal sealed class UdpSession
+internal sealed class UdpSession : IProxyFlow
 {
-    private readonly UdpPortListener _listener;
+    private readonly PortContext _context;
+    private readonly Socket _listenSocket;
+    private readonly Action<UdpSession> _onClosed;
     private readonly object _gate = new();
     private Queue<byte[]>? _held = new();
     private Socket? _socket;
@@ -21,11 +24,17 @@ internal sealed class UdpSession
     private long _lastActivity;
     private int _closed;
 
-    public UdpSession(UdpPortListener listener, SocketAddress clientAddress)
+    /// <param name="context">The port's shared state.</param>
+    /// <param name="listenSocket">The port's socket, which replies are sent from.</param>
+    /// <param name="clientAddress">The client's address, owned by the session from now on.</param>
+    /// <param name="onClosed">Told once when the session closes.</param>
+    public UdpSession(PortContext context, Socket listenSocket, SocketAddress clientAddress, Action<UdpSession> onClosed)
     {
-        _listener = listener;
+        _context = context;
+        _listenSocket = listenSocket;
+        _onClosed = onClosed;
         ClientAddress = clientAddress;
-        _lastActivity = listener.TimeProvider.GetTimestamp();
+        _lastActivity = context.TimeProvider.GetTimestamp();
     }
 
     /// <summary>The client's address; also the session's key, so it is never written after construction.</summary>
@@ -45,7 +54,7 @@ internal sealed class UdpSession
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ForwardAsync(ReadOnlyMemory<byte> datagram)
     {
-        Volatile.Write(ref _lastActivity, _listener.TimeProvider.GetTimestamp());
+        Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
         var socket = Volatile.Read(ref _socket);
         if (socket is null)
         {
@@ -63,26 +72,26 @@ internal sealed class UdpSession
         try
         {
             await socket.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
-            _listener.Metrics.UdpDatagrams.Add(1, _listener.Tags.Service, _listener.Tags.Port, _listener.Tags.Upstream);
+            _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Service, _context.Tags.Port, _context.Tags.Upstream);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // An ICMP "port unreachable" from an earlier datagram surfaces here: the backend is gone.
             // Closing lets the client's next datagram start a session towards the current destinations.
-            UdpLog.SessionSendFailed(_listener.Logger, _listener.Port, ex is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted);
-            Close();
+            UdpLog.SessionSendFailed(_context.Logger, _context.Port, ex is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted);
+            Abort();
         }
     }
 
     /// <summary>Closes the session and its backend socket; its receive loop then ends.</summary>
-    public void Close()
+    public void Abort()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
             return;
         }
 
-        _listener.OnSessionClosed(this);
+        _onClosed(this);
         Socket? socket;
         int dropped;
         lock (_gate)
@@ -94,7 +103,7 @@ internal sealed class UdpSession
 
         if (dropped > 0)
         {
-            _listener.Metrics.UdpDatagramsDropped.Add(dropped, _listener.Tags.Service, _listener.Tags.Port);
+            _context.Metrics.UdpDatagramsDropped.Add(dropped, _context.Tags.Service, _context.Tags.Port);
         }
 
         socket?.Dispose();
@@ -103,13 +112,13 @@ internal sealed class UdpSession
     private void Hold(ReadOnlySpan<byte> datagram)
     {
         // Held datagrams are copies, bounded per session: memory stays bounded however long the wait.
-        if (_held is { } held && held.Count < _listener.MaxHeldDatagrams)
+        if (_held is { } held && held.Count < _context.Options.UdpHeldDatagramsPerSession)
         {
             held.Enqueue(datagram.ToArray());
         }
         else
         {
-            _listener.Metrics.UdpDatagramsDropped.Add(1, _listener.Tags.Service, _listener.Tags.Port);
+            _context.Metrics.UdpDatagramsDropped.Add(1, _context.Tags.Service, _context.Tags.Port);
         }
     }
 
@@ -117,7 +126,7 @@ internal sealed class UdpSession
     {
         try
         {
-            var dialed = await _listener.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            var dialed = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
             if (dialed is not { } result)
             {
                 int dropped;
@@ -126,19 +135,19 @@ internal sealed class UdpSession
                     dropped = _held?.Count ?? 0;
                 }
 
-                UdpLog.ConnectWaitExpired(_listener.Logger, _listener.Port, _listener.ConnectWait, dropped);
+                UdpLog.ConnectWaitExpired(_context.Logger, _context.Port, _context.Options.ConnectWait, dropped);
                 return;
             }
 
             // Publish before checking, as TcpConnection does, so that a concurrent snapshot swap cannot miss us.
             Interlocked.Exchange(ref _destination, result.Destination);
-            if (!_listener.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket))
+            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket))
             {
                 result.Socket.Dispose();
                 return;
             }
 
-            UdpLog.SessionStarted(_listener.Logger, _listener.Port, result.Destination.BackendId, result.Address);
+            UdpLog.SessionStarted(_context.Logger, _context.Port, result.Destination.BackendId, result.Address);
             await ReceiveLoopAsync(result.Socket).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -147,11 +156,11 @@ internal sealed class UdpSession
         }
         catch (Exception ex)
         {
-            UdpLog.SessionFailed(_listener.Logger, _listener.Port, ex);
+            UdpLog.SessionFailed(_context.Logger, _context.Port, ex);
         }
         finally
         {
-            Close();
+            Abort();
         }
     }
 
@@ -174,11 +183,11 @@ internal sealed class UdpSession
                 try
                 {
                     socket.Send(datagram);
-                    _listener.Metrics.UdpDatagrams.Add(1, _listener.Tags.Service, _listener.Tags.Port, _listener.Tags.Upstream);
+                    _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Service, _context.Tags.Port, _context.Tags.Upstream);
                 }
                 catch (SocketException)
                 {
-                    _listener.Metrics.UdpDatagramsDropped.Add(1, _listener.Tags.Service, _listener.Tags.Port);
+                    _context.Metrics.UdpDatagramsDropped.Add(1, _context.Tags.Service, _context.Tags.Port);
                 }
             }
 
@@ -199,8 +208,9 @@ internal sealed class UdpSession
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek).ConfigureAwait(false);
                 buffer = ArrayPool<byte>.Shared.Rent(UdpPortListener.MaxDatagramSize);
                 var read = await socket.ReceiveAsync(buffer.AsMemory(0, UdpPortListener.MaxDatagramSize), SocketFlags.None).ConfigureAwait(false);
-                Volatile.Write(ref _lastActivity, _listener.TimeProvider.GetTimestamp());
-                await _listener.SendToClientAsync(buffer.AsMemory(0, read), ClientAddress).ConfigureAwait(false);
+                Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
+                _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Service, _context.Tags.Port, _context.Tags.Downstream);
+                await _listenSocket.SendToAsync(buffer.AsMemory(0, read), SocketFlags.None, ClientAddress).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted })
             {
@@ -210,7 +220,7 @@ internal sealed class UdpSession
             catch (SocketException ex)
             {
                 // Typically ConnectionRefused: an ICMP "port unreachable" came back from the backend.
-                UdpLog.SessionReceiveFailed(_listener.Logger, _listener.Port, ex.SocketErrorCode);
+                UdpLog.SessionReceiveFailed(_context.Logger, _context.Port, ex.SocketErrorCode);
                 return;
             }
             finally

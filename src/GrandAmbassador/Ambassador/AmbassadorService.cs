@@ -12,6 +12,7 @@ internal sealed class AmbassadorService(
     IGrainFactory grains,
     IOptions<AmbassadorOptions> ambassadorOptions,
     IOptions<ProxyOptions> proxyOptions,
+    ServiceProxyFactory proxies,
     IOptions<HostIdentityOptions> hostIdentity,
     ClusterChanges clusterChanges,
     TimeProvider time,
@@ -24,7 +25,7 @@ internal sealed class AmbassadorService(
         var logger = loggerFactory.CreateLogger("GrandAmbassador.Ambassador");
         foreach (var service in ambassadorOptions.Value.Services)
         {
-            var proxy = new ServiceProxy(service.Name, proxyOptions, loggerFactory, time);
+            var proxy = proxies.Create(service.Name);
             var follower = new ServiceFollower(
                 service, proxy, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger);
             _followers.Add(follower);

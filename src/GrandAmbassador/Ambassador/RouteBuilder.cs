@@ -20,7 +20,6 @@ internal static class RouteBuilder
         var unreachable = ImmutableArray.CreateBuilder<UnreachableEndpoint>();
         var routes = ports.Select(port => new PortRoute(
                 new ListenPort(port.Listen, ToTransport(port.Protocol)),
-                port.Target,
                 [.. running
                     .Where(endpoint => endpoint.AcceptsTraffic)
                     .Where(endpoint => service.HasExplicitPorts || Exposes(endpoint, port.Target, port.Protocol))

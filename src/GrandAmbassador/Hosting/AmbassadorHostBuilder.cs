@@ -31,6 +31,7 @@ internal static class AmbassadorHostBuilder
             options.AdvertiseAddress = advertise;
         });
         builder.Services.Configure<AmbassadorOptions>(options => options.Services = settings.Services);
+        builder.Services.AddGrandAmbassadorProxy();
         builder.Services.Configure<ProxyOptions>(options =>
         {
             options.ListenAddress = settings.ListenAddress;

@@ -23,9 +23,9 @@ public sealed class ServiceProxyTests
 
         await proxy.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Hang);
 
-        await relayed.ReceiveCloseAsync();
-        await held.ReceiveCloseAsync();
-        Assert.Empty(proxy.ListeningPorts);
+        Assert.Equal(PeerClose.Reset, await relayed.ReceiveCloseAsync());
+        Assert.Equal(PeerClose.Reset, await held.ReceiveCloseAsync());
+        Assert.Null(proxy.GetListener(routed));
         var error = await Assert.ThrowsAsync<SocketException>(() => SocketTestExtensions.ConnectTcpAsync(routed.Port));
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => proxy.ApplyAsync(Routes(), CancellationToken.None));
@@ -47,6 +47,6 @@ public sealed class ServiceProxyTests
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
 
         await Assert.ThrowsAsync<ArgumentException>(() => proxy.ApplyAsync(Routes(Route(port), Route(port)), CancellationToken.None));
-        Assert.Empty(proxy.ListeningPorts);
+        Assert.Null(proxy.GetListener(port));
     }
 }

@@ -16,12 +16,12 @@ internal static class ProxyHarness
     {
         var options = new ProxyOptions { ListenAddress = IPAddress.Loopback };
         configure?.Invoke(options);
-        return new ServiceProxy(serviceName, Options.Create(options), NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System);
+        return new ServiceProxyFactory(Options.Create(options), NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System).Create(serviceName);
     }
 
     public static Destination Destination(string backendId, params IPEndPoint[] addresses) => new(backendId, [.. addresses]);
 
-    public static PortRoute Route(ListenPort port, params Destination[] destinations) => new(port, port.Port, [.. destinations]);
+    public static PortRoute Route(ListenPort port, params Destination[] destinations) => new(port, [.. destinations]);
 
     public static ServiceRoutes Routes(params PortRoute[] ports) => Routes([], ports);
 
@@ -37,6 +37,9 @@ internal static class ProxyHarness
         var failures = await proxy.ApplyAsync(routes, CancellationToken.None).WaitAsync(TestTimeouts.Hang);
         Assert.Empty(failures);
     }
+
+    /// <summary>The bound endpoint of <paramref name="port"/>, or <see langword="null"/> if it is not listening.</summary>
+    public static IPEndPoint? LocalEndPoint(this ServiceProxy proxy, ListenPort port) => proxy.GetListener(port)?.LocalEndPoint;
 
     /// <summary>An address nothing listens on: connects to it are refused.</summary>
     public static IPEndPoint DeadEndPoint() => new(IPAddress.Loopback, FreePort.Tcp());

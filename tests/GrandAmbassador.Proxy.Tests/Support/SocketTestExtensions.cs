@@ -78,11 +78,8 @@ internal static class SocketTestExtensions
         return text.ToString();
     }
 
-    /// <summary>
-    /// Waits until the peer closes, however it does: EOF and reset both count, because the proxy chooses reset
-    /// when it closes by policy. Returns true for a reset.
-    /// </summary>
-    public static async Task<bool> ReceiveCloseAsync(this Socket socket)
+    /// <summary>Reads (and discards) until the peer closes, and says how it closed; a hang fails the test.</summary>
+    public static async Task<PeerClose> ReceiveCloseAsync(this Socket socket)
     {
         var buffer = new byte[4096];
         try
@@ -91,11 +88,11 @@ internal static class SocketTestExtensions
             {
             }
 
-            return false;
+            return PeerClose.Fin;
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
         {
-            return true;
+            return PeerClose.Reset;
         }
     }
 

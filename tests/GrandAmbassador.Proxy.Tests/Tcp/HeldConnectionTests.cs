@@ -9,16 +9,18 @@ public sealed class HeldConnectionTests
     [Fact]
     public async Task HeldConnection_GoesThrough_WhenDestinationAppears()
     {
+        using var metrics = MetricTotals.ForNewService();
         await using var backend = TcpBackend.Echo("a");
-        await using var proxy = Create();
+        await using var proxy = Create(serviceName: metrics.Service);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
-        await proxy.ApplyAsync(Routes(Route(port)));
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port)));
 
         // Accepted although there is nowhere to go: the listener stays open with zero destinations.
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         await client.SendTextAsync("early");
+        await metrics.WaitForAsync("held", 1);
 
-        await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("a", backend.EndPoint))));
         Assert.Equal("early", await client.ReceiveTextAsync(5));
     }
 
@@ -30,7 +32,7 @@ public sealed class HeldConnectionTests
         await proxy.ApplyAsync(Routes(Route(port)));
 
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
-        await client.ReceiveCloseAsync();
+        Assert.Equal(PeerClose.Reset, await client.ReceiveCloseAsync());
 
         // The port itself keeps listening.
         using var next = await SocketTestExtensions.ConnectTcpAsync(port.Port);
@@ -39,15 +41,20 @@ public sealed class HeldConnectionTests
     [Fact]
     public async Task HeldConnection_KeepsWaiting_WhenEveryConnectFails_UntilANewSnapshot()
     {
+        using var metrics = MetricTotals.ForNewService();
         await using var backend = TcpBackend.Echo("b");
-        await using var proxy = Create(options => options.ConnectRetryInterval = TimeSpan.FromMinutes(5));
+        await using var proxy = Create(options => options.ConnectRetryInterval = TimeSpan.FromMinutes(5), serviceName: metrics.Service);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
-        await proxy.ApplyAsync(Routes(Route(port, Destination("dead", DeadEndPoint()))));
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("dead", DeadEndPoint()))));
 
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         await client.SendTextAsync("patient");
 
-        await proxy.ApplyAsync(Routes(Route(port, Destination("b", backend.EndPoint))));
+        // Refused once, and now waiting: only a new snapshot can release it before the retry interval.
+        await metrics.WaitForAsync("held", 1);
+        Assert.Equal(1, metrics["connect.failures"]);
+
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("b", backend.EndPoint))));
         Assert.Equal("patient", await client.ReceiveTextAsync(7));
     }
 }

@@ -141,18 +141,25 @@ public sealed class UdpRelayTests
     [Fact]
     public async Task HeldDatagrams_AreDropped_AfterConnectWait()
     {
+        var time = new FakeTimeProvider();
+        using var metrics = MetricTotals.ForNewService();
         await using var backend = new UdpBackend("a");
-        // Long enough that the poll below sees the held session even on a loaded machine.
-        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromSeconds(1));
+        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromSeconds(30), time, metrics.Service);
         var port = new ListenPort(FreePort.Udp(), TransportProtocol.Udp);
-        await proxy.ApplyAsync(Routes(Route(port)));
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port)));
         using var client = new UdpClientSocket(port.Port);
         await client.SendAsync("stale");
         var listener = Listener(proxy, port);
-        await TestTimeouts.EventuallyAsync(() => listener.SessionCount == 1);
-        await TestTimeouts.EventuallyAsync(() => listener.SessionCount == 0);
+        await metrics.WaitForAsync("held", 1);
 
-        await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));
+        // Short of the wait the session keeps waiting; at its end the session and its datagram are dropped.
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(1, listener.SessionCount);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await TestTimeouts.EventuallyAsync(() => listener.SessionCount == 0);
+        Assert.Equal(1, metrics["udp.datagrams.dropped"]);
+
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("a", backend.EndPoint))));
         await client.SendAsync("fresh");
 
         Assert.Equal("fresh", Encoding.ASCII.GetString((await backend.ReceivedAsync()).Payload));

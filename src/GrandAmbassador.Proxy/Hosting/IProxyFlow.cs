@@ -1,0 +1,14 @@
+namespace GrandAmbassador.Proxy.Hosting;
+
+/// <summary>One open flow of a port, TCP connection or UDP session alike, as its listener manages it.</summary>
+internal interface IProxyFlow
+{
+    /// <summary>The backend this flow relays to; <see langword="null"/> while it is held.</summary>
+    string? BackendId { get; }
+
+    /// <summary>Completes when the flow has ended and released everything it held.</summary>
+    Task Completion { get; }
+
+    /// <summary>Ends the flow at once, because of a policy (its backend is gone, or its port closes).</summary>
+    void Abort();
+}

@@ -1,0 +1,41 @@
+using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Proxy.Hosting;
+
+/// <summary>
+/// What every connection or session of one port shares: its routing state, settings, clock, instruments and
+/// logger. Built once by the port's listener and handed to each flow, so that a flow never reaches back into
+/// the listener.
+/// </summary>
+internal sealed class PortContext
+{
+    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger)
+    {
+        Port = port;
+        Options = options;
+        TimeProvider = timeProvider;
+        Metrics = metrics;
+        Tags = new PortTags(serviceName, port);
+        Logger = logger;
+        Router = new PortRouter(snapshot);
+        Dialer = new BackendDialer(this);
+    }
+
+    public ListenPort Port { get; }
+
+    public ProxyOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ProxyMetrics Metrics { get; }
+
+    public PortTags Tags { get; }
+
+    public ILogger Logger { get; }
+
+    public PortRouter Router { get; }
+
+    public BackendDialer Dialer { get; }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using GrandAmbassador.Proxy.Routing;
+
+namespace GrandAmbassador.Proxy.Hosting;
+
+/// <summary>
+/// One bound port of either transport: its socket, the loop that takes new traffic from it, its open flows,
+/// an optional periodic sweep over them, and the way it stops. The TCP and UDP listeners add only how traffic
+/// arrives.
+/// </summary>
+internal abstract class PortListener : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _closing = new();
+    private Task _loop = Task.CompletedTask;
+    private ITimer? _sweepTimer;
+    private int _sweeping;
+    private int _stopped;
+
+    protected PortListener(PortContext context, Socket socket)
+    {
+        Context = context;
+        Socket = socket;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public ListenPort Port => Context.Port;
+
+    /// <summary>The bound address; its port is the real one when 0 was asked for.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    internal PortContext Context { get; }
+
+    protected Socket Socket { get; }
+
+    /// <summary>Cancelled when the port closes; flows that are still waiting for a backend stop waiting.</summary>
+    protected CancellationToken Closing => _closing.Token;
+
+    /// <summary>The flows open right now; a snapshot is fine, the set changes concurrently.</summary>
+    protected abstract IEnumerable<IProxyFlow> Flows { get; }
+
+    /// <summary>Routes new traffic by <paramref name="snapshot"/> and closes traffic to backends it no longer retains.</summary>
+    public void Apply(RouteSnapshot snapshot)
+    {
+        Context.Router.Update(snapshot);
+        var closed = snapshot.CloseNotRetained(Flows, flow => flow.BackendId, flow => flow.Abort());
+        if (closed > 0)
+        {
+            HostingLog.ClosingNotRetained(Context.Logger, Port, closed);
+        }
+    }
+
+    /// <summary>Closes the socket and every flow, and waits for their loops to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        if (_sweepTimer is { } timer)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Socket.Dispose();
+        await _loop.ConfigureAwait(false);
+
+        // The loop has ended, so the set of flows can only shrink from here.
+        var pending = new List<Task>();
+        foreach (var flow in Flows)
+        {
+            flow.Abort();
+            pending.Add(flow.Completion);
+        }
+
+        _closing.Cancel();
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        Context.Router.Update(RouteSnapshot.Empty);
+        _stopping.Dispose();
+        _closing.Dispose();
+        HostingLog.StoppedListening(Context.Logger, Port);
+    }
+
+    /// <summary>Starts the loop that takes new traffic from <see cref="Socket"/>; called once, right after binding.</summary>
+    protected void Run(Func<CancellationToken, Task> loop)
+    {
+        _loop = loop(_stopping.Token);
+        HostingLog.Listening(Context.Logger, Port, LocalEndPoint);
+    }
+
+    /// <summary>Calls <see cref="Sweep"/> every <paramref name="period"/> on the context's clock until the port closes.</summary>
+    protected void StartSweeps(TimeSpan period) =>
+        _sweepTimer = Context.TimeProvider.CreateTimer(static state => ((PortListener)state!).RunSweep(), this, period, period);
+
+    /// <summary>One pass over the open flows, e.g. to close idle ones; <paramref name="now"/> is a timestamp of the context's clock.</summary>
+    protected virtual void Sweep(long now)
+    {
+    }
+
+    private void RunSweep()
+    {
+        // A slow pass is never overlapped by the next one.
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Sweep(Context.TimeProvider.GetTimestamp());
+        }
+        catch (Exception ex)
+        {
+            HostingLog.SweepFailed(Context.Logger, Port, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GrandAmbassador.Proxy.Hosting;
+
+/// <summary>Registers the relay engine in a host's container.</summary>
+internal static class ProxyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ServiceProxyFactory"/> as a singleton, with what it needs: options (configure them with
+    /// <c>Configure&lt;ProxyOptions&gt;</c>), metrics and the system clock unless a clock is already registered.
+    /// </summary>
+    public static IServiceCollection AddGrandAmbassadorProxy(this IServiceCollection services)
+    {
+        services.AddOptions<ProxyOptions>();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServiceProxyFactory>();
+        return services;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics.Metrics;
+using GrandAmbassador.Proxy.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GrandAmbassador.Proxy.Hosting;
+
+/// <summary>
+/// Builds the <see cref="ServiceProxy"/> of each fronted name. One per process (registered by
+/// <see cref="ProxyServiceCollectionExtensions.AddGrandAmbassadorProxy"/>): every proxy it builds shares its
+/// settings, clock and instruments.
+/// </summary>
+internal sealed class ServiceProxyFactory : IDisposable
+{
+    private readonly ProxyOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ProxyMetrics _metrics;
+
+    /// <param name="options">Validated here, once, rather than per proxy.</param>
+    /// <param name="loggerFactory">Each listener logs under its own category.</param>
+    /// <param name="timeProvider">Tests pass a fake clock.</param>
+    /// <param name="meterFactory">The host's; <see langword="null"/> makes a meter of our own (tests).</param>
+    public ServiceProxyFactory(IOptions<ProxyOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options.Value;
+        _options.Validate();
+        _loggerFactory = loggerFactory;
+        _timeProvider = timeProvider;
+        _metrics = new ProxyMetrics(meterFactory);
+    }
+
+    /// <summary>A proxy for <paramref name="serviceName"/> with no ports yet.</summary>
+    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _loggerFactory, _timeProvider, _metrics);
+
+    public void Dispose() => _metrics.Dispose();
+}
