@@ -27,4 +27,7 @@ internal static partial class AmbassadorLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "{Name}: applying routes failed")]
     public static partial void ApplyFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "{Name}: keeping its current routes until the cluster reports its containers (at most {HoldSeconds} s)")]
+    public static partial void HoldingRoutes(ILogger logger, string name, double holdSeconds);
 }

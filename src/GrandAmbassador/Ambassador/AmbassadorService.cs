@@ -1,5 +1,6 @@
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,43 +8,58 @@ using Microsoft.Extensions.Options;
 
 namespace GrandAmbassador.Ambassador;
 
-/// <summary>Runs one <see cref="ServiceFollower"/> per fronted name for the life of the process.</summary>
+/// <summary>
+/// Runs one <see cref="ServiceFollower"/> per fronted name for the life of this control-plane
+/// generation: for the names the data plane holds at start, and for names added or removed later.
+/// </summary>
 internal sealed class AmbassadorService(
+    FrontedNameRegistry names,
     IGrainFactory grains,
     IOptions<AmbassadorOptions> ambassadorOptions,
     IOptions<ProxyOptions> proxyOptions,
-    ServiceProxyFactory proxies,
     IOptions<HostIdentityOptions> hostIdentity,
     ClusterChanges clusterChanges,
     TimeProvider time,
     ILoggerFactory loggerFactory) : BackgroundService
 {
-    private readonly List<ServiceFollower> _followers = [];
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = loggerFactory.CreateLogger("GrandAmbassador.Ambassador");
-        foreach (var service in ambassadorOptions.Value.Services)
+        var running = new Dictionary<FrontedName, Task>();
+        try
         {
-            var proxy = proxies.Create(service.Name);
-            var follower = new ServiceFollower(
-                service, proxy, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger);
-            _followers.Add(follower);
-            await follower.BindExplicitPortsAsync(cancellationToken).ConfigureAwait(false);
-        }
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var current = names.Current;
+                foreach (var name in current.Names.Where(name => !running.ContainsKey(name)))
+                {
+                    var follower = new ServiceFollower(
+                        name, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger);
+                    running[name] = FollowAsync(follower, name, stoppingToken);
+                }
 
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var ended in running.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
+                {
+                    running.Remove(ended);
+                }
+
+                await current.Changed.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(running.Values).ConfigureAwait(false);
+        }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Until this generation stops or the name is removed from the data plane.</summary>
+    private static async Task FollowAsync(ServiceFollower follower, FrontedName name, CancellationToken stoppingToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var follower in _followers)
-        {
-            await follower.DisposeAsync().ConfigureAwait(false);
-        }
+        await Task.Yield();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, name.Removed);
+        await follower.RunAsync(linked.Token).ConfigureAwait(false);
     }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_followers.Select(follower => follower.RunAsync(stoppingToken)));
 }

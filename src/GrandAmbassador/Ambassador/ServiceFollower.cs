@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using GrandAmbassador.Cluster;
-using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
@@ -11,43 +11,27 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Ambassador;
 
 /// <summary>
-/// Follows one fronted name: subscribes to its grain (renewing, since observers are not durable),
-/// turns every snapshot into routes and re-points the name's proxy.
+/// Follows one fronted name for one control-plane generation: subscribes to its grain (renewing, since
+/// observers are not durable), turns every snapshot into routes and re-points the name's proxy, which
+/// belongs to the data plane and outlives this follower.
 /// </summary>
 internal sealed class ServiceFollower(
-    FrontedService service,
-    ServiceProxy proxy,
+    FrontedName name,
     IGrainFactory grains,
     string hostId,
     AmbassadorOptions options,
     TimeSpan wait,
     ClusterChanges clusterChanges,
     TimeProvider time,
-    ILogger logger) : IAsyncDisposable
+    ILogger logger)
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
-    private readonly RouteLogger _routeLogger = new(service.Name, logger);
-    private ImmutableArray<ListenPort> _ports = [];
-    private EndpointSet? _applied;
-
-    /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken stops start-up.</summary>
-    public async Task BindExplicitPortsAsync(CancellationToken cancellationToken)
-    {
-        if (!service.HasExplicitPorts)
-        {
-            return;
-        }
-
-        var plan = RouteBuilder.Build(service, EndpointSet.Empty(service.Name), Context(), _ports);
-        var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
-        if (failures.Count > 0)
-        {
-            throw new StartupException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
-        }
-
-        _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
-    }
+    private readonly FrontedService service = name.Service;
+    private readonly ServiceProxy proxy = name.Proxy;
+    private readonly RouteLogger _routeLogger = new(name.Name, logger);
+    private EndpointSet? _applied = name.Applied.Snapshot;
+    private ImmutableArray<ListenPort> _ports = name.Applied.Ports;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -78,32 +62,49 @@ internal sealed class ServiceFollower(
         }
     }
 
-    public ValueTask DisposeAsync() => proxy.DisposeAsync();
-
     /// <summary>
-    /// The first snapshot; when it has no container ready, a newer one is awaited briefly: at start
-    /// the grain is often read before this host's agent has made its first report, and "waiting for
-    /// a container" would be a false alarm. Explicit ports are already listening meanwhile.
+    /// The first snapshot worth applying. At start, one with no container ready waits briefly for a
+    /// newer one: the grain is often read before this host's agent has made its first report, and
+    /// "waiting for a container" would be a false alarm (explicit ports already listen meanwhile).
+    /// Taking over from an earlier generation, an empty snapshot is not applied for up to
+    /// <see cref="AmbassadorOptions.TakeoverHold"/>: the grain may have come back empty with the silo,
+    /// and applying it would drop the routes the proxy still serves; the agents refill it soon.
     /// </summary>
     private async Task<EndpointSet> FirstSnapshotAsync(EndpointObserver observer, CancellationToken cancellationToken)
     {
-        var first = await observer.NextAsync(cancellationToken).ConfigureAwait(false);
-        if (first.Endpoints.Any(endpoint => endpoint.AcceptsTraffic))
+        var takingOver = _applied is not null;
+        var latest = await observer.NextAsync(cancellationToken).ConfigureAwait(false);
+        if (IsWorthApplying(latest, takingOver))
         {
-            return first;
+            return latest;
+        }
+
+        if (takingOver)
+        {
+            AmbassadorLog.HoldingRoutes(logger, service.Name, options.TakeoverHold.TotalSeconds);
         }
 
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        grace.CancelAfter(FirstReportGrace);
+        grace.CancelAfter(takingOver ? options.TakeoverHold : FirstReportGrace);
         try
         {
-            return await observer.NextAsync(grace.Token).ConfigureAwait(false);
+            while (true)
+            {
+                latest = await observer.NextAsync(grace.Token).ConfigureAwait(false);
+                if (IsWorthApplying(latest, takingOver))
+                {
+                    return latest;
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return first;
+            return latest;
         }
     }
+
+    private static bool IsWorthApplying(EndpointSet snapshot, bool takingOver) =>
+        takingOver ? snapshot.Endpoints.Length > 0 : snapshot.Endpoints.Any(endpoint => endpoint.AcceptsTraffic);
 
     private async Task<EndpointSet> NextOrRetryAsync(EndpointObserver observer, CancellationToken cancellationToken)
     {
@@ -134,7 +135,13 @@ internal sealed class ServiceFollower(
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
             _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
             _applied = snapshot;
+            name.Applied = new AppliedRoutes(snapshot, _ports);
             return failures.Count > 0;
+        }
+        catch (Exception) when (name.Removed.IsCancellationRequested)
+        {
+            // Removed from the registry meanwhile: its proxy is closing, nothing left to apply.
+            return false;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

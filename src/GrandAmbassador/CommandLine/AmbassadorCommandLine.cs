@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GrandAmbassador.Hosting;
-using Microsoft.Extensions.Hosting;
+using System.Runtime.InteropServices;
+using GrandAmbassador.Configuration;
 
 namespace GrandAmbassador.CommandLine;
 
@@ -21,7 +22,9 @@ internal static class AmbassadorCommandLine
             return BadInput;
         }
 
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // No termination handling by System.CommandLine (it would exit 2 s after SIGTERM): the
+        // supervisor stops on SIGTERM itself and drains before it returns.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 
     /// <summary>Parses and validates without running: what tests use to start a host in-process.</summary>
@@ -33,6 +36,14 @@ internal static class AmbassadorCommandLine
             ? throw new StartupException(parse.Errors[0].Message)
             : SettingsReader.Read(parse, options);
     }
+
+    private static PosixSignalRegistration StopOn(PosixSignal signal, AmbassadorRuntime runtime) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            // Handled here: the runtime drains and the process exits with the runtime's code.
+            context.Cancel = true;
+            runtime.RequestStop();
+        });
 
     private static RootCommand CreateRoot(AmbassadorOptionSet options, Func<ParseResult, CancellationToken, Task<int>> run)
     {
@@ -56,12 +67,13 @@ internal static class AmbassadorCommandLine
         try
         {
             var settings = SettingsReader.Read(parse, options);
-            using var host = AmbassadorHostBuilder.Build(settings);
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            await using var runtime = await AmbassadorRuntime.StartAsync(settings, cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var terminate = StopOn(PosixSignal.SIGTERM, runtime);
+            using var interrupt = StopOn(PosixSignal.SIGINT, runtime);
+            using var quit = StopOn(PosixSignal.SIGQUIT, runtime);
+            return await runtime.StopAsync(waitForRequest: true).ConfigureAwait(false);
         }
-        catch (StartupException exception)
+        catch (InvalidSettingException exception)
         {
             await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
             return BadInput;

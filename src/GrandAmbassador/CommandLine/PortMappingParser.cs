@@ -53,7 +53,6 @@ internal static class PortMappingParser
     /// </summary>
     public static ImmutableArray<FrontedService> Assign(IReadOnlyList<string> names, IReadOnlyList<PortMapping> mappings)
     {
-        var taken = new Dictionary<(int, PortProtocol), PortMapping>();
         foreach (var mapping in mappings)
         {
             if (mapping.ServiceName is null && names.Count > 1)
@@ -65,14 +64,9 @@ internal static class PortMappingParser
             {
                 throw new StartupException($"--port {mapping}: '{mapping.ServiceName}' is not a fronted --name");
             }
-
-            if (taken.TryGetValue((mapping.ListenPort, mapping.Protocol), out var other))
-            {
-                throw new StartupException($"--port {mapping} and --port {other} both want port {mapping.ListenPort}/{mapping.Protocol.ToString().ToLowerInvariant()}");
-            }
-
-            taken[(mapping.ListenPort, mapping.Protocol)] = mapping;
         }
+
+        PortClaims.Check(mappings);
 
         return [.. names.Select(name => new FrontedService(
             name,

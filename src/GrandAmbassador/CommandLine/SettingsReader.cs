@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GrandAmbassador.Configuration;
 using System.Net;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,6 @@
+using GrandAmbassador.Configuration;
+
 namespace GrandAmbassador.CommandLine;
 
 /// <summary>Bad input found at start-up: its message is the one line the user sees before the process exits non-zero.</summary>
-internal sealed class StartupException(string message) : Exception(message);
+internal sealed class StartupException(string message) : InvalidSettingException(message);

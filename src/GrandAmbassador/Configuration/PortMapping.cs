@@ -1,4 +1,5 @@
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Configuration;
 
@@ -8,6 +9,9 @@ namespace GrandAmbassador.Configuration;
 /// </summary>
 internal sealed record PortMapping(string? ServiceName, int ListenPort, int TargetPort, PortProtocol Protocol)
 {
+    /// <summary>The proxy's port this mapping listens on.</summary>
+    public ListenPort Listen => new(ListenPort, Protocol.ToTransport());
+
     public override string ToString() =>
         $"{(ServiceName is null ? "" : ServiceName + "=")}{ListenPort}:{TargetPort}/{Protocol.ToString().ToLowerInvariant()}";
 }

@@ -1,4 +1,4 @@
-using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

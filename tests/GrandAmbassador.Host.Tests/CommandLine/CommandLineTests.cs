@@ -1,4 +1,5 @@
 using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 
 namespace GrandAmbassador.Host.Tests.CommandLine;
@@ -97,5 +98,5 @@ public sealed class CommandLineTests
     [InlineData("--name", "web", "--log-level", "loud")]
     [InlineData("--port", "80")]
     public void BadInput_IsAStartupError(params string[] args) =>
-        Assert.Throws<StartupException>(() => AmbassadorCommandLine.ParseSettings(args));
+        Assert.ThrowsAny<InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings(args));
 }

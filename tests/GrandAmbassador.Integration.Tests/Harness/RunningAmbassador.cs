@@ -1,24 +1,24 @@
-using Microsoft.Extensions.Logging;
 using System.Net;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Hosting;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Integration.Tests.Harness;
 
 /// <summary>
-/// A whole ambassador (silo, Docker agent, proxies) started in-process from a command line, exactly
-/// as <c>grand-ambassador ARGS</c> would build it, listening on loopback.
+/// A whole ambassador (data plane, and the supervised control plane: silo, Docker agent, followers)
+/// started in-process from a command line, exactly as <c>grand-ambassador ARGS</c> would build it,
+/// listening on loopback.
 /// </summary>
 internal sealed class RunningAmbassador : IAsyncDisposable
 {
-    private readonly IHost _host;
-
-    private RunningAmbassador(IHost host, LogCollector logs)
+    private RunningAmbassador(AmbassadorRuntime runtime, LogCollector logs)
     {
-        _host = host;
+        Runtime = runtime;
         Logs = logs;
     }
+
+    public AmbassadorRuntime Runtime { get; }
 
     public LogCollector Logs { get; }
 
@@ -26,10 +26,15 @@ internal sealed class RunningAmbassador : IAsyncDisposable
     {
         var logs = new LogCollector();
         var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--log-level", "debug", .. args]);
-        var host = AmbassadorHostBuilder.Build(settings, logging => logging.AddProvider(logs));
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await host.StartAsync(guard.Token);
-        return new RunningAmbassador(host, logs);
+        var runtime = await AmbassadorRuntime.StartAsync(settings, logging => logging.AddProvider(logs));
+        await runtime.Started.WaitAsync(TimeSpan.FromSeconds(60));
+        if (runtime.ControlPlane is null)
+        {
+            await runtime.DisposeAsync();
+            throw new InvalidOperationException($"The ambassador did not start:{Environment.NewLine}{logs.Dump()}");
+        }
+
+        return new RunningAmbassador(runtime, logs);
     }
 
     public static IPEndPoint Local(int port) => new(IPAddress.Loopback, port);
@@ -38,10 +43,5 @@ internal sealed class RunningAmbassador : IAsyncDisposable
     public Task<LogLine> RoutedAsync(string name, int port, string protocol = "tcp") =>
         Logs.WaitForAsync(line => line.EventId == 3002 && line.Message.StartsWith($"{name}: {port}/{protocol} -> ", StringComparison.Ordinal));
 
-    public async ValueTask DisposeAsync()
-    {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _host.StopAsync(guard.Token);
-        _host.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await Runtime.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace GrandAmbassador.CommandLine;
+namespace GrandAmbassador.Configuration;
 
 /// <summary>A container name as Docker accepts it: <c>[a-zA-Z0-9][a-zA-Z0-9_.-]*</c>.</summary>
 internal static partial class NameValidator
@@ -9,13 +9,13 @@ internal static partial class NameValidator
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw new StartupException("--name: the name is empty");
+            throw new InvalidSettingException("--name: the name is empty");
         }
 
         var trimmed = name.Trim().TrimStart('/');
         return DockerName().IsMatch(trimmed)
             ? trimmed
-            : throw new StartupException($"--name {name}: not a valid container name (letters, digits, '_', '.', '-'; starting with a letter or digit)");
+            : throw new InvalidSettingException($"--name {name}: not a valid container name (letters, digits, '_', '.', '-'; starting with a letter or digit)");
     }
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]

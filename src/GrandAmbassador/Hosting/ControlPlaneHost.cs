@@ -1,8 +1,8 @@
 using GrandAmbassador.Agent;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Cluster;
-using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Proxy.Hosting;
@@ -10,28 +10,46 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace GrandAmbassador.Hosting;
 
-/// <summary>Wires one process: the silo, the Docker agent that feeds it, and the proxies that follow it.</summary>
-internal static class AmbassadorHostBuilder
+/// <summary>
+/// Builds one generation of the restartable control plane: the Orleans silo, the Docker agent and its
+/// grain sink, the membership watcher, and a follower per fronted name that steers the data plane's
+/// proxy for that name. A silo declared dead ends the generation (<see cref="SiloDeathHandler"/>);
+/// the supervisor builds the next one. Anything that must restart with the silo (an HTTP server
+/// that calls grains) belongs in <see cref="Configure"/>, on any <see cref="IHostApplicationBuilder"/>.
+/// </summary>
+internal static class ControlPlaneHost
 {
-    public static IHost Build(AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null)
+    public static IHost Build(ControlPlaneContext context)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        ConfigureLogging(builder.Logging, settings.LogLevel);
-        configureLogging?.Invoke(builder.Logging);
+        Configure(builder, context);
+        return builder.Build();
+    }
+
+    /// <summary>Adds the control plane's services to <paramref name="builder"/> (a plain host or a web application).</summary>
+    public static void Configure(IHostApplicationBuilder builder, ControlPlaneContext context)
+    {
+        var (settings, dataPlane, generation) = context;
         var advertise = settings.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1";
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        // The data plane's instances: one logging pipeline, one clock, the fronted names and their proxies.
+        builder.Logging.ClearProviders();
+        builder.Services.Replace(ServiceDescriptor.Singleton(dataPlane.LoggerFactory));
+        builder.Services.Replace(ServiceDescriptor.Singleton(dataPlane.Time));
+        builder.Services.AddSingleton(dataPlane.Names);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, SupervisedLifetime>());
+        builder.Services.AddSingleton(generation);
+
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<HostIdentityOptions>(options =>
         {
             options.HostId = settings.HostId;
             options.AdvertiseAddress = advertise;
         });
-        builder.Services.Configure<AmbassadorOptions>(options => options.Services = settings.Services);
-        builder.Services.AddGrandAmbassadorProxy();
         builder.Services.Configure<ProxyOptions>(options =>
         {
             options.ListenAddress = settings.ListenAddress;
@@ -40,6 +58,8 @@ internal static class AmbassadorHostBuilder
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, advertise));
+        // Orleans registers its FailFast handler with TryAdd; ours stops this generation instead.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, SiloDeathHandler>());
         builder.Services.AddSingleton(settings);
         builder.Services.AddHostedService<StartupBanner>();
         builder.Services.AddSingleton<ClusterChanges>();
@@ -58,31 +78,6 @@ internal static class AmbassadorHostBuilder
             });
         }
 
-        if (settings.Services.Length > 0)
-        {
-            builder.Services.AddHostedService<AmbassadorService>();
-        }
-
-        return builder.Build();
-    }
-
-    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
-    {
-        logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-        });
-        logging.SetMinimumLevel(level);
-        // Orleans and the host are chatty at Information: they speak up only when asked for debug.
-        var frameworkLevel = level <= LogLevel.Debug ? level : LogLevel.Warning;
-        logging.AddFilter("Orleans", frameworkLevel);
-        logging.AddFilter("Microsoft", frameworkLevel);
-        logging.AddFilter("Polly", frameworkLevel);
-        // Start-up notes (GC mode, a slow first health check) that an operator cannot act on.
-        logging.AddFilter("Orleans.Runtime.Silo", level <= LogLevel.Debug ? level : LogLevel.Error);
-        logging.AddFilter("Orleans.Runtime.Watchdog", level <= LogLevel.Debug ? level : LogLevel.Error);
+        builder.Services.AddHostedService<AmbassadorService>();
     }
 }

@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
 using System.Net;
-using GrandAmbassador.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.CommandLine;
+namespace GrandAmbassador.Configuration;
 
-/// <summary>Everything the command line (and its environment variables) said, validated.</summary>
+/// <summary>
+/// Everything the command line (and its environment variables) said, validated: what the hosting side
+/// is built from. It lives here, not in CommandLine, so that Hosting never depends on CommandLine.
+/// </summary>
 internal sealed record AmbassadorSettings(
     ImmutableArray<FrontedService> Services,
     Uri DockerEndpoint,

@@ -1,0 +1,98 @@
+using GrandAmbassador.Configuration;
+using GrandAmbassador.DataPlane;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Hosting;
+
+/// <summary>
+/// The whole process: the data plane (fronted names and their proxies), created once, and the
+/// supervisor that runs control-plane generations over it. What <c>grand-ambassador</c> runs, and
+/// what tests start in-process.
+/// </summary>
+internal sealed class AmbassadorRuntime : IAsyncDisposable
+{
+    private readonly AmbassadorSupervisor _supervisor;
+    private readonly Task<int> _run;
+    private int _disposed;
+
+    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor)
+    {
+        DataPlane = dataPlane;
+        _supervisor = supervisor;
+        _run = Task.Run(supervisor.RunAsync);
+    }
+
+    public DataPlaneServices DataPlane { get; }
+
+    /// <summary>The registry of fronted names: add and remove names at run time here.</summary>
+    public FrontedNameRegistry Names => DataPlane.Names;
+
+    /// <summary>The current control-plane generation's host; null while one is being replaced.</summary>
+    public IHost? ControlPlane => _supervisor.ControlPlane;
+
+    /// <summary>Completes once the first silo has started (or the process is stopping).</summary>
+    public Task Started => _supervisor.Started;
+
+    /// <summary>Completes with the exit code when the last generation has ended.</summary>
+    public Task<int> Completion => _run;
+
+    /// <summary>
+    /// Builds the data plane, binds the command line's names (a port that cannot be bound is an
+    /// <see cref="InvalidSettingException"/>) and starts supervising the control plane.
+    /// </summary>
+    public static async Task<AmbassadorRuntime> StartAsync(
+        AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        var dataPlane = DataPlaneServices.Create(settings, logging =>
+        {
+            ConsoleLogging.Configure(logging, settings.LogLevel);
+            configureLogging?.Invoke(logging);
+        });
+        try
+        {
+            foreach (var service in settings.Services)
+            {
+                await dataPlane.Names.AddAsync(service, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await dataPlane.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build));
+    }
+
+    /// <summary>SIGTERM: ends the control plane; <see cref="Completion"/> then completes.</summary>
+    public void RequestStop() => _supervisor.Stop();
+
+    /// <summary>
+    /// Stops the control plane (now, or after a stop request or a fault when <paramref name="waitForRequest"/>),
+    /// then closes the data plane. Returns the exit code.
+    /// </summary>
+    public async Task<int> StopAsync(bool waitForRequest = false)
+    {
+        if (!waitForRequest)
+        {
+            RequestStop();
+        }
+
+        var exitCode = await _run.ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+        return exitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        RequestStop();
+        await _run.ConfigureAwait(false);
+        await DataPlane.DisposeAsync().ConfigureAwait(false);
+    }
+}
