@@ -156,9 +156,10 @@ public sealed class OpenConnectionsTests(ITestOutputHelper output) : LabTest(out
         await JoinedAsync(StartedAsync("b"), "a", "b");
         Lab.StartAmbassador("c", Lab.Redis);
         await JoinedAsync(RoutedAsync(["b"]), "a", "b", "c");
-        if (probe is not null)
+        if (probe is not null && await probe.HostOfGrainAsync(Lab.Redis) is var holder && holder != "a")
         {
-            Assert.Equal("a", await probe.HostOfGrainAsync(Lab.Redis));
+            // Host a's silo was declared dead while the others joined, and the grain moved.
+            throw new StageBrokeException($"the grain moved to host {holder} while the cluster was being set up");
         }
     }
 
