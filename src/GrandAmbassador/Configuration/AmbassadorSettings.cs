@@ -20,4 +20,5 @@ internal sealed record AmbassadorSettings(
     string? AdvertiseAddress,
     bool NoAgent,
     int? SiloPort,
-    int? GatewayPort);
+    int? GatewayPort,
+    ProxyLimitSettings? ProxyLimits = null);

@@ -10,7 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 
 namespace GrandAmbassador.Hosting;
 
@@ -50,11 +49,7 @@ internal static class ControlPlaneHost
             options.HostId = settings.HostId;
             options.AdvertiseAddress = advertise;
         });
-        builder.Services.Configure<ProxyOptions>(options =>
-        {
-            options.ListenAddress = settings.ListenAddress;
-            options.ConnectWait = settings.Wait;
-        });
+        builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, advertise));
