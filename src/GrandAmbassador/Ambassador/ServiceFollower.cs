@@ -205,7 +205,7 @@ internal sealed class ServiceFollower(
             return;
         }
 
-        var tag = new KeyValuePair<string, object?>("name", service.Name);
+        var tag = new KeyValuePair<string, object?>("name", _service.Name);
         metrics.RouteChanges.Add(1, tag);
         var now = time.GetUtcNow();
         foreach (var endpoint in snapshot.Endpoints)

@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.DataPlane;
 
@@ -11,4 +13,7 @@ namespace GrandAmbassador.DataPlane;
 internal sealed record AppliedRoutes(EndpointSet? Snapshot, RoutePlan? Plan)
 {
     public static AppliedRoutes None { get; } = new(null, null);
+
+    /// <summary>The ports the proxy listens on because of <see cref="Plan"/>.</summary>
+    public ImmutableArray<ListenPort> Ports => Plan is null ? [] : [.. Plan.Routes.Ports.Select(port => port.Listen)];
 }

@@ -13,7 +13,6 @@ using Microsoft.Extensions.Logging;
 using GrandAmbassador.Http;
 using Microsoft.AspNetCore.Builder;
 using Orleans.Dashboard;
-using Orleans.Runtime;
 
 namespace GrandAmbassador.Hosting;
 

@@ -49,7 +49,7 @@ internal static class RedisPreflight
     /// <summary>StackExchange.Redis reports a refused password as "unable to connect", with the reason inside.</summary>
     private static bool IsAuthenticationFailure(Exception exception)
     {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
+        for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
                 || current.Message.Contains("WRONGPASS", StringComparison.Ordinal)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using GrandAmbassador.Testing;
 using Xunit.Abstractions;
