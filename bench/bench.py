@@ -14,6 +14,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from gabench import follow, idle, measures, multihost, paths as pathlib, report, targets  # noqa: E402
 from gabench.util import log, port_free, run, summary  # noqa: E402
+import fcntl  # noqa: E402
+import random  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -22,35 +24,46 @@ ALL = ["iperf", "redis", "conns", "udp", "memory", "follow", "follow-multihost"]
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="1 repetition, short runs: a smoke test")
-    parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 3)")
-    parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated subset of {','.join(ALL)}")
+    parser.add_argument("--quick", action="store_true",
+                        help="an A/B during development: one row (redis unless --only), 5 repetitions, short runs")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions per figure (default 10; --quick 5)")
+    parser.add_argument("--only", default=None, help=f"comma-separated subset of {','.join(ALL)}")
     parser.add_argument("--binary", default=os.path.join(HERE, "out", "publish", "grand-ambassador"))
     parser.add_argument("--variant", action="append", default=[], metavar="LABEL=BINARY",
                         help="also measure another grand-ambassador build, e.g. baseline=/tmp/base/grand-ambassador")
     parser.add_argument("--variant-env", action="append", default=[], metavar="LABEL:NAME=VALUE",
                         help="environment for a variant (or for 'main'), e.g. inline:DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1")
+    parser.add_argument("--udp-rate", type=int, default=50_000,
+                        help="datagrams/s of the fixed-rate UDP row (the goal's 50,000; lower for an A/B on a busy machine)")
     parser.add_argument("--no-haproxy", action="store_true")
     parser.add_argument("--no-socat", action="store_true")
-    parser.add_argument("--output", default=os.path.join(HERE, "RESULTS.md"))
+    parser.add_argument("--seed", type=int, default=None, help="seed of the random order of paths (default: time)")
+    parser.add_argument("--output", default=None, help="default: bench/RESULTS.md, or bench/out/QUICK.md with --quick")
     parser.add_argument("--json", default=None, help="default: results.json beside --output")
     parser.add_argument("--merge", action="store_true",
                         help="keep the figures of the existing results.json that this run does not measure "
                              "(e.g. with --only follow-multihost), and replace only those it does")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.only is None:
+        args.only = "redis" if args.quick else ",".join(ALL)
+    if args.output is None:
+        args.output = os.path.join(pathlib.OUT, "QUICK.md") if args.quick else os.path.join(HERE, "RESULTS.md")
+    return args
 
 
 class Settings:
     def __init__(self, args):
         quick = args.quick
-        self.reps = args.reps or (1 if quick else 3)
-        self.iperf_seconds = 2 if quick else 5
-        self.udp_seconds = 2 if quick else 4
-        self.redis_1 = 20_000 if quick else 50_000
-        self.redis_50 = 50_000 if quick else 200_000
-        self.wrk_seconds = 2 if quick else 5
-        self.idle = 1_000 if quick else pathlib.idle_connection_count()
-        self.restarts = 3 if quick else 20
+        self.reps = args.reps or (5 if quick else 10)
+        self.iperf_seconds = 2
+        self.udp_seconds = 2
+        self.udp_rate = args.udp_rate
+        self.udp_searches = 1 if quick else 3
+        self.redis_1 = 5_000
+        self.redis_50 = 30_000
+        self.wrk_seconds = 2
+        self.idle = 1_000 if quick else min(3_000, pathlib.idle_connection_count())
+        self.restarts = 10 if quick else 100
 
 
 def environment(command, binary):
@@ -84,6 +97,8 @@ def main():
     only = set(args.only.split(","))
     os.makedirs(pathlib.OUT, exist_ok=True)
     command = "bench/run.sh" + ("" if len(sys.argv) == 1 else " " + " ".join(sys.argv[1:]))
+    seed = args.seed if args.seed is not None else int(time.time())
+    order = random.Random(seed)
 
     pathlib.stop_leftover_processes()
     targets.remove_leftovers()
@@ -132,26 +147,41 @@ def main():
             for p in paths:
                 p.start()
                 started_paths.append(p)
+            # samples[path][metric] has one entry per repetition (None when not measured), so that the i-th
+            # samples of two paths come from the same repetition: the ratios pair them.
             samples = {p.key: {} for p in paths}
+            steps = []
+            if "iperf" in only:
+                steps.append(("iperf3 TCP", lambda p: measures.iperf_tcp(p, settings.iperf_seconds), paths))
+            if "redis" in only:
+                steps.append(("redis", lambda p: measures.redis_ping(p, settings.redis_1, settings.redis_50), paths))
+            if "conns" in only:
+                steps.append(("wrk", lambda p: measures.new_connections(p, settings.wrk_seconds), paths))
+            if "udp" in only:
+                steps.append(("UDP fixed", lambda p: measures.iperf_udp(p, settings.udp_seconds, settings.udp_rate),
+                              [p for p in paths if p.udp]))
             for rep in range(settings.reps):
                 log(f"repetition {rep + 1}/{settings.reps}")
-                steps = []
-                if "iperf" in only:
-                    steps.append(("iperf3 TCP", lambda p: measures.iperf_tcp(p, settings.iperf_seconds)))
-                if "redis" in only:
-                    steps.append(("redis", lambda p: measures.redis_ping(p, settings.redis_1, settings.redis_50)))
-                if "conns" in only:
-                    steps.append(("wrk", lambda p: measures.new_connections(p, settings.wrk_seconds)))
-                if "udp" in only:
-                    steps.append(("iperf3 UDP", lambda p: measures.iperf_udp(p, settings.udp_seconds)
-                                  if p.udp else {}))
-                for label, step in steps:
-                    for p in paths:
+                for label, step, step_paths in steps:
+                    # A fresh random order of the paths for every row of every repetition: whatever else the
+                    # machine does drifts over minutes, and no path always goes first or last.
+                    for p in order.sample(step_paths, len(step_paths)):
                         figures = step(p)
                         log(f"  {label:10} {p.name:28} " + " ".join(
                             f"{k}={v:.4g}" for k, v in figures.items() if v is not None))
                         for k, v in figures.items():
-                            samples[p.key].setdefault(k, []).append(v)
+                            samples[p.key].setdefault(k, [None] * rep)
+                            samples[p.key][k].append(v)
+                for p in paths:
+                    for k, v in samples[p.key].items():
+                        v.extend([None] * (rep + 1 - len(v)))
+            if "udp" in only:
+                udp_paths = [p for p in paths if p.udp]
+                for search in range(settings.udp_searches):
+                    for p in order.sample(udp_paths, len(udp_paths)):
+                        figures = measures.udp_max_rate(p, settings.udp_seconds)
+                        log(f"  UDP max    {p.name:28} highest rate with < 1 % loss: {figures['udp_max_dps']:,.0f}/s")
+                        samples[p.key].setdefault("udp_max_dps", []).append(figures["udp_max_dps"])
             for p in paths:
                 record(p.key, samples[p.key])
                 p.stop()
@@ -160,10 +190,10 @@ def main():
         if "memory" in only:
             redis = [s for s in services if s.key == "redis"]
             proxies = [p for p in paths if p.proxy]
-            per_conn = {p.key: [] for p in proxies}
-            before = {p.key: [] for p in proxies}
+            per_conn = {p.key: [None] * settings.reps for p in proxies}
+            before = {p.key: [None] * settings.reps for p in proxies}
             for rep in range(settings.reps):
-                for p in proxies:
+                for p in order.sample(proxies, len(proxies)):
                     fresh = _fresh(p, redis)
                     fresh.start()
                     started_paths.append(fresh)
@@ -172,15 +202,15 @@ def main():
                     time.sleep(1)
                     rss_before = fresh.memory_bytes()
                     conns = idle.open_idle(host, port, settings.idle)
-                    time.sleep(2)
+                    time.sleep(1)
                     rss_with = fresh.memory_bytes()
                     idle.close_all(conns)
                     fresh.stop()
                     started_paths.remove(fresh)
-                    per_conn[p.key].append((rss_with - rss_before) / settings.idle / 1024)
-                    before[p.key].append(rss_before / 2**20)
+                    per_conn[p.key][rep] = (rss_with - rss_before) / settings.idle / 1024
+                    before[p.key][rep] = rss_before / 2**20
                     log(f"  memory     {p.name:28} before={rss_before / 2**20:.1f} MiB "
-                        f"with={rss_with / 2**20:.1f} MiB per_conn={per_conn[p.key][-1]:.2f} KiB")
+                        f"with={rss_with / 2**20:.1f} MiB per_conn={per_conn[p.key][rep]:.2f} KiB")
             for p in proxies:
                 record(p.key, {"mem_per_conn_kib": per_conn[p.key], "mem_before_mib": before[p.key]})
 
@@ -197,26 +227,56 @@ def main():
                 started_paths.remove(ambassador)
                 figures = follow.summarize(latencies, missed)
                 log(f"  follow     {p.name:28} p50={figures['follow_p50']} p99={figures['follow_p99']} missed={missed}")
-                results.setdefault("follow_p50", {})[p.key] = summary([figures["follow_p50"]]) if latencies else None
+                # The p50's interval: the bootstrap of the median over the restarts (each restart one sample).
+                results.setdefault("follow_p50", {})[p.key] = summary(latencies) if latencies else None
                 results.setdefault("follow_p99", {})[p.key] = summary([figures["follow_p99"]]) if latencies else None
                 results.setdefault("follow_detail", {})[p.key] = figures
 
         if "follow-multihost" in only:
-            dll = os.path.join(os.path.dirname(args.binary), "grand-ambassador.dll")
-            latencies, missed, figures = multihost.measure(dll, run_id, settings.restarts,
-                                                           log_level=os.environ.get("GA_BENCH_MULTIHOST_LOG_LEVEL"))
-            log(f"  follow     across hosts (a -> c)            p50={figures['follow_p50']} "
-                f"p99={figures['follow_p99']} missed={missed} " + " ".join(
-                f"{k}={v}" for k, v in figures.get("where the time goes", {}).items() if k.startswith("median")))
-            results["follow_mh_p50"] = {"ambassador": summary([figures["follow_p50"]]) if latencies else None}
-            results["follow_mh_p99"] = {"ambassador": summary([figures["follow_p99"]]) if latencies else None}
-            results.setdefault("follow_detail", {})["ambassador-multihost"] = figures
+            # The other figures are kept when the lab is busy or fails: this part can be re-run with --merge.
+            try:
+                dll = os.path.join(os.path.dirname(args.binary), "grand-ambassador.dll")
+                # One lab for every helper on this machine: hold its lock from `up` to `down`, and only that long.
+                with open("/tmp/ga-lab.lock", "a") as lock:
+                    wait = float(os.environ.get("GA_BENCH_LAB_WAIT", "600"))
+                    log(f"waiting up to {wait:.0f} s for /tmp/ga-lab.lock (the multi-host lab)")
+                    deadline = time.monotonic() + wait
+                    while True:
+                        try:
+                            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                            break
+                        except BlockingIOError:
+                            if time.monotonic() > deadline:
+                                raise RuntimeError("the multi-host lab stayed locked; run --only follow-multihost --merge later")
+                            time.sleep(1)
+                    try:
+                        log("multi-host lab up (tests/lab/multihost/lab.sh up)")
+                        multihost.lab("up", timeout=600)
+                        latencies, missed, figures = multihost.measure(
+                            dll, run_id, settings.restarts, log_level=os.environ.get("GA_BENCH_MULTIHOST_LOG_LEVEL"))
+                    finally:
+                        log("multi-host lab down")
+                        multihost.lab("down", check=False, timeout=300)
+                        fcntl.flock(lock, fcntl.LOCK_UN)
+                log(f"  follow     across hosts (a -> c)            p50={figures['follow_p50']} "
+                    f"p99={figures['follow_p99']} missed={missed} " + " ".join(
+                    f"{k}={v}" for k, v in figures.get("where the time goes", {}).items() if k.startswith("median")))
+                results["follow_mh_p50"] = {"ambassador": summary(latencies) if latencies else None}
+                results["follow_mh_p99"] = {"ambassador": summary([figures["follow_p99"]]) if latencies else None}
+                results.setdefault("follow_detail", {})["ambassador-multihost"] = figures
+            except Exception as error:  # noqa: BLE001
+                log(f"follow-multihost not measured: {error}")
+                results["follow_mh_p50"] = {"ambassador": None}
 
         columns = [(p.key, p.name) for p in paths]
         json_path = args.json or os.path.join(os.path.dirname(args.output), "results.json")
         meta = environment(command, args.binary)
         meta["repetitions"] = settings.reps
+        meta["order of paths"] = f"random per row and repetition (seed {seed})"
         meta["idle connections (memory test)"] = settings.idle
+        meta["restarts (following)"] = settings.restarts
+        meta["UDP fixed rate (datagrams/s)"] = settings.udp_rate
+        meta["HTTP server in the idle figure"] = _http_server(args.binary)
         meta["ulimit -n"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
         if args.merge and os.path.exists(json_path):
             meta, results = report.merge(json_path, meta, results, sorted(only))
@@ -226,6 +286,13 @@ def main():
         print(text)
     finally:
         cleanup()
+
+
+def _http_server(binary):
+    """Whether this build has an HTTP server option (--http); the idle figure is then taken without it still:
+    say so rather than guess its syntax."""
+    out = run([binary, "--help"], check=False)
+    return "this build has --http, not switched on by the bench" if "--http" in out else "no (this build has no --http)"
 
 
 def _fresh(path, services):

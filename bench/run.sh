@@ -2,8 +2,9 @@
 # One command for the relay benchmark: direct vs grand-ambassador vs HAProxy 2.6 (mode tcp) vs socat,
 # against the same target containers on the local Docker engine, in one run.
 #
-#   sudo bench/run.sh                 # everything (~10-15 min), writes bench/RESULTS.md + bench/results.json
-#   bench/run.sh --quick              # 1 repetition, shorter runs: a smoke test of the bench itself
+#   sudo bench/run.sh                 # everything, 10 repetitions (~25 min): bench/RESULTS.md, results.json, README
+#   bench/run.sh --quick              # an A/B during development: the redis row, 5 repetitions -> bench/out/QUICK.md
+#   bench/run.sh --quick --only iperf --variant base=/tmp/base/grand-ambassador   # two builds, one run
 #   bench/run.sh --only iperf,redis   # a subset of: iperf,redis,conns,memory,udp,follow,follow-multihost
 #   bench/run.sh --only follow,follow-multihost --merge   # re-measure some figures, keep the rest of results.json
 #   GA_BENCH_SKIP_SETUP=1 bench/run.sh  # skip package installs / image builds / publish (already done)
@@ -52,21 +53,10 @@ ulimit -n "$(ulimit -Hn)"
 # in a row would run out of the 28k ephemeral ports. Let new outgoing connections reuse TIME_WAIT ports.
 sysctl -qw net.ipv4.tcp_tw_reuse=1 2>/dev/null || log "could not set net.ipv4.tcp_tw_reuse=1; the memory test may run out of ports"
 
-# follow-multihost needs the multi-host lab (tests/lab/multihost): bring it up (a fresh lab; `up` resets whatever
-# was there) and always down again on the way out.
-only="iperf,redis,conns,udp,memory,follow,follow-multihost" prev=""
-for arg in "$@"; do
-  case "$arg" in --only=*) only=${arg#--only=} ;; esac
-  [ "$prev" = --only ] && only=$arg
-  prev=$arg
-done
-lab="$repo/tests/lab/multihost/lab.sh"
-if [[ ",$only," == *,follow-multihost,* ]]; then
-  [ "$(id -u)" = 0 ] || { log "follow-multihost needs root (the multi-host lab)"; exit 1; }
-  trap 'log "multi-host lab down"; "$lab" down >/dev/null 2>&1 || log "lab.sh down failed; run it by hand"' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  log "multi-host lab up (tests/lab/multihost/lab.sh up)"
-  "$lab" up >&2
+# follow-multihost brings the shared multi-host lab (tests/lab/multihost) up and down itself, holding
+# /tmp/ga-lab.lock for just that part (bench.py).
+if [ "$(id -u)" != 0 ]; then
+  for arg in "$@"; do [ "$arg" = --quick ] && quick=1; done
+  [ -n "${quick:-}" ] || log "not root: follow-multihost (the multi-host lab) will fail"
 fi
 python3 "$here/bench.py" "$@"

@@ -33,7 +33,7 @@ if [ -x tests/lab/multihost/lab.sh ] && [ -d tests/GrandAmbassador.MultiHost.Tes
 fi
 
 projects=("$@")
-[ ${#projects[@]} -gt 0 ] || projects=(Proxy Grains Docker Host Integration MultiHost Deploy)
+[ ${#projects[@]} -gt 0 ] || projects=(Proxy Grains Docker Host Integration Web MultiHost Deploy)
 passed=0 failed=0 skipped=0 status=0
 results="$repo/artifacts/test-results"
 mkdir -p "$results"

@@ -3,7 +3,7 @@ import os
 import resource
 import subprocess
 
-from .util import kill_pid, listening, log, rss_bytes, pss_bytes_tree, wait_until
+from .util import children, cpu_seconds, kill_pid, listening, log, rss_bytes, pss_bytes_tree, wait_until
 
 OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "out")
 
@@ -72,6 +72,10 @@ class Path:
         """Resident memory of the relay (VmRSS; socat overrides with the PSS of all its processes)."""
         return rss_bytes(self.process.pid)
 
+    def cpu(self):
+        """CPU seconds the relay has used so far (utime + stime of all its threads); None for direct."""
+        return cpu_seconds(self.process.pid)
+
     def _spawn(self, args, env=None):
         logfile = open(self.log_path, "a")
         self.process = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -103,6 +107,9 @@ class Direct(Path):
     def memory_bytes(self):
         return None
 
+    def cpu(self):
+        return None
+
 
 class Ambassador(Path):
     """The published grand-ambassador, on the host, fronting every target by container name."""
@@ -128,11 +135,16 @@ class Ambassador(Path):
                 args += ["--port", f"{prefix}{port}:{service.port}/udp"]
         open(self.log_path, "w").close()
         self._spawn(args + self.extra_args, env=dict(os.environ, **self.env) if self.env else None)
-        self._wait_listening()
-        # Listening starts before the container is found: wait until every port is routed.
-        for service in self.services:
-            needle = f"{self.ports[service.key]}/tcp -> {service.ip}:{service.port}"
-            wait_until(lambda n=needle: n in open(self.log_path).read(), 30, f"{self.name} routing {needle}")
+        try:
+            self._wait_listening()
+            # Listening starts before the container is found: wait until every port is routed. A start-up takes
+            # 15-20 s of a saturated 2-core machine (longer with some runtime settings under test).
+            for service in self.services:
+                needle = f"{self.ports[service.key]}/tcp -> {service.ip}:{service.port}"
+                wait_until(lambda n=needle: n in open(self.log_path).read(), 120, f"{self.name} routing {needle}")
+        except BaseException:
+            self.stop()  # not yet among the caller's started paths: nobody else would stop it
+            raise
 
 
 class HAProxy(Path):
@@ -203,7 +215,14 @@ class Socat(Path):
         # One socat per listening port; the memory test starts a Socat path with only one service.
         return sum(pss_bytes_tree(p.pid) for p in self.processes)
 
+    def cpu(self):
+        # The listeners, the per-connection processes still running, and those already reaped (cutime/cstime).
+        total = 0.0
+        for process in self.processes:
+            total += cpu_seconds(process.pid, reaped_children=True)
+            total += sum(cpu_seconds(child) for child in children(process.pid))
+        return total
+
 
 def _descendants(pid):
-    from .util import children
     return children(pid)

@@ -1,49 +1,82 @@
-"""RESULTS.md and results.json: one row per figure, a column per path, ratios to direct and to HAProxy."""
+"""RESULTS.md and results.json: one row per figure, a column per path, ratios to direct and to HAProxy, and a
+verdict per goal of the issue from 95 % bootstrap intervals (gabench/stats.py)."""
 import json
+
+from .stats import median_ci, ratio_ci, verdict
 
 # key, label, unit, format, better ("higher"/"lower")
 METRICS = [
     ("tcp_1", "iperf3 TCP, 1 stream", "Gbit/s", "{:.2f}", "higher"),
+    ("tcp_1_cpu", "  relay CPU per GB, 1 stream", "s/GB", "{:.3f}", "lower"),
     ("tcp_8", "iperf3 TCP, 8 streams", "Gbit/s", "{:.2f}", "higher"),
+    ("tcp_8_cpu", "  relay CPU per GB, 8 streams", "s/GB", "{:.3f}", "lower"),
     ("redis_1_rps", "redis PING, 1 client", "req/s", "{:,.0f}", "higher"),
-    ("redis_1_p50", "redis PING, 1 client, p50", "ms", "{:.3f}", "lower"),
-    ("redis_1_p99", "redis PING, 1 client, p99", "ms", "{:.3f}", "lower"),
+    ("redis_1_cpu", "  relay CPU per request, 1 client", "µs", "{:.1f}", "lower"),
+    ("redis_1_p50", "  p50, 1 client", "ms", "{:.3f}", "lower"),
+    ("redis_1_p99", "  p99, 1 client", "ms", "{:.3f}", "lower"),
     ("redis_50_rps", "redis PING, 50 clients", "req/s", "{:,.0f}", "higher"),
-    ("redis_50_p50", "redis PING, 50 clients, p50", "ms", "{:.3f}", "lower"),
-    ("redis_50_p99", "redis PING, 50 clients, p99", "ms", "{:.3f}", "lower"),
+    ("redis_50_cpu", "  relay CPU per request, 50 clients", "µs", "{:.1f}", "lower"),
+    ("redis_50_p50", "  p50, 50 clients", "ms", "{:.3f}", "lower"),
+    ("redis_50_p99", "  p99, 50 clients", "ms", "{:.3f}", "lower"),
     ("conns_per_s", "new connections (wrk, Connection: close)", "conn/s", "{:,.0f}", "higher"),
+    ("conns_cpu", "  relay CPU per connection", "µs", "{:.1f}", "lower"),
+    ("udp_fixed_loss", "UDP 512 B at a fixed rate (50,000/s unless --udp-rate), loss", "%", "{:.2f}", "lower"),
+    ("udp_fixed_dps", "  received", "datagrams/s", "{:,.0f}", "higher"),
+    ("udp_fixed_cpu", "  relay CPU per datagram", "µs", "{:.1f}", "lower"),
+    ("udp_max_dps", "UDP 512 B, highest rate with < 1 % loss", "datagrams/s", "{:,.0f}", "higher"),
+    ("mem_before_mib", "resident memory, one name fronted, no connection", "MiB", "{:.1f}", "lower"),
     ("mem_per_conn_kib", "memory per idle connection", "KiB", "{:.2f}", "lower"),
-    ("mem_before_mib", "memory before the idle connections", "MiB", "{:.1f}", "lower"),
-    ("udp_512_dps", "UDP 512 B received", "datagrams/s", "{:,.0f}", "higher"),
-    ("udp_512_loss", "UDP 512 B loss", "%", "{:.1f}", "lower"),
-    ("udp_16k_dps", "UDP 16 KiB received", "datagrams/s", "{:,.0f}", "higher"),
-    ("udp_16k_loss", "UDP 16 KiB loss", "%", "{:.1f}", "lower"),
     ("follow_p50", "following a restart, p50", "ms", "{:.1f}", "lower"),
     ("follow_p99", "following a restart, p99", "ms", "{:.1f}", "lower"),
     ("follow_mh_p50", "following a restart, across hosts (a → c), p50", "ms", "{:.1f}", "lower"),
     ("follow_mh_p99", "following a restart, across hosts (a → c), p99", "ms", "{:.1f}", "lower"),
 ]
 
+# The issue's goals: (label, metric, against: a path key for a ratio or None for an absolute figure, goal, better)
+GOALS = [
+    ("requests/s, redis PING, 1 client ≥ 1.0× HAProxy", "redis_1_rps", "haproxy", 1.0, "higher"),
+    ("requests/s, redis PING, 50 clients ≥ 1.0× HAProxy", "redis_50_rps", "haproxy", 1.0, "higher"),
+    ("CPU per request, 1 client ≤ HAProxy's", "redis_1_cpu", "haproxy", 1.0, "lower"),
+    ("CPU per request, 50 clients ≤ HAProxy's", "redis_50_cpu", "haproxy", 1.0, "lower"),
+    ("CPU per new connection ≤ HAProxy's", "conns_cpu", "haproxy", 1.0, "lower"),
+    ("new connections/s ≥ 1.0× HAProxy", "conns_per_s", "haproxy", 1.0, "higher"),
+    ("iperf3 TCP 1 stream ≥ 0.85× direct", "tcp_1", "direct", 0.85, "higher"),
+    ("iperf3 TCP 8 streams ≥ 0.75× direct", "tcp_8", "direct", 0.75, "higher"),
+    ("CPU per GB, 1 stream ≤ 0.5× HAProxy's", "tcp_1_cpu", "haproxy", 0.5, "lower"),
+    ("CPU per GB, 8 streams ≤ 0.5× HAProxy's", "tcp_8_cpu", "haproxy", 0.5, "lower"),
+    ("UDP 512 B at 50,000/s: loss ≤ 1 %", "udp_fixed_loss", None, 1.0, "lower"),
+    ("resident memory, one name fronted, no connection ≤ 80 MiB", "mem_before_mib", None, 80.0, "lower"),
+    ("memory per idle connection ≤ HAProxy's", "mem_per_conn_kib", "haproxy", 1.0, "lower"),
+    ("following a restart, one host: p50 < 10 ms", "follow_p50", None, 10.0, "lower"),
+    ("following a restart, across hosts: p50 < 20 ms", "follow_mh_p50", None, 20.0, "lower"),
+]
 
-def _ratio(value, reference):
-    if value is None or not reference:
-        return None
-    return value / reference
+
+def _samples(results, metric, path):
+    s = results.get(metric, {}).get(path)
+    return s["samples"] if s else None
 
 
-def _cell(summary, fmt, direct, haproxy, show_direct, show_haproxy):
+def _fmt_ci(fmt, interval):
+    point, lo, hi = interval
+    if lo == hi == point:
+        return fmt.format(point)
+    return f"{fmt.format(point)} [{fmt.format(lo)}–{fmt.format(hi)}]"
+
+
+def _cell(results, metric, path, fmt, show_direct, show_haproxy):
+    summary = results.get(metric, {}).get(path)
     if summary is None:
         return "n/a"
-    text = fmt.format(summary["median"])
-    if len(summary["samples"]) > 1:
-        text += f" ({fmt.format(summary['min'])}–{fmt.format(summary['max'])})"
+    text = _fmt_ci(fmt, (summary["median"], summary.get("lo", summary["median"]), summary.get("hi", summary["median"])))
     ratios = []
-    if show_direct:
-        r = _ratio(summary["median"], direct["median"] if direct else None)
-        ratios.append(f"{r:.2f}× direct" if r is not None else "– direct")
-    if show_haproxy:
-        r = _ratio(summary["median"], haproxy["median"] if haproxy else None)
-        ratios.append(f"{r:.2f}× HAProxy" if r is not None else "– HAProxy")
+    for show, ref, name in ((show_direct, "direct", "direct"), (show_haproxy, "haproxy", "HAProxy")):
+        if not show:
+            continue
+        a, b = _samples(results, metric, path), _samples(results, metric, ref)
+        r = ratio_ci(a, b) if a and b else None
+        if r is not None:
+            ratios.append(f"{r[0]:.2f}× {name}")
     return text + "<br>" + ", ".join(ratios) if ratios else text
 
 
@@ -54,49 +87,65 @@ def table(results, paths):
         row = results.get(key, {})
         if not any(row.get(p) for p, _ in paths):
             continue
-        direct, haproxy = row.get("direct"), row.get("haproxy")
-        cells = [_cell(row.get(p), fmt, direct, haproxy, p != "direct", p != "haproxy") for p, _ in paths]
+        cells = [_cell(results, key, p, fmt, p != "direct", p != "haproxy") for p, _ in paths]
+        label = label.replace("  ", "&nbsp;&nbsp;↳ ", 1) if label.startswith("  ") else label
         lines.append(f"| {label} | {unit} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def goals(results):
-    """The issue's goals, each as met/missed with the margin, from this run's medians."""
-    def med(key, path):
-        s = results.get(key, {}).get(path)
-        return s["median"] if s else None
+def goal_interval(results, metric, against, path="ambassador"):
+    """(point, low, high): the ratio of medians to `against` from paired repetitions, or the figure itself."""
+    a = _samples(results, metric, path)
+    if not a:
+        return None
+    if against is None:
+        return median_ci(a)
+    b = _samples(results, metric, against)
+    return ratio_ci(a, b) if b else None
 
-    out = []
 
-    def compare(label, key, better, against="haproxy", added_over_direct=False):
-        ga, ref = med(key, "ambassador"), med(key, against)
-        if ga is None or ref is None:
-            out.append(f"- {label}: not measured")
-            return
-        if added_over_direct:
-            direct = med(key, "direct")
-            ga, ref = ga - direct, ref - direct
-        met = ga >= ref if better == "higher" else ga <= ref
-        margin = (ga / ref - 1) * 100 if ref else float("inf")
-        out.append(f"- {label}: {'met' if met else 'MISSED'} (grand-ambassador {ga:.4g} vs {against} {ref:.4g}, {margin:+.0f}%)")
+def goals(results, path="ambassador"):
+    """One line per goal: the figure with its 95 % interval, and met / missed / not distinguishable."""
+    lines = ["| goal | grand-ambassador [95 % interval] | verdict |", "|---|---|---|"]
+    for label, metric, against, goal, better in GOALS:
+        interval = goal_interval(results, metric, against, path)
+        if interval is None:
+            lines.append(f"| {label} | not measured | – |")
+            continue
+        unit = "×" if against else ""
+        fmt = "{:.2f}" if against else "{:.2f}"
+        figure = _fmt_ci(fmt, interval) + (f"{unit} {'HAProxy' if against == 'haproxy' else against}" if against else "")
+        lines.append(f"| {label} | {figure} | {verdict(interval, goal, better)} |")
+    udp = results.get("udp_max_dps", {})
+    if udp:
+        beside = ", ".join(f"{name} {udp[k]['median']:,.0f}/s" for k, name in
+                           (("ambassador", "grand-ambassador"), ("direct", "direct"), ("socat", "socat")) if udp.get(k))
+        lines.append(f"| UDP 512 B, highest rate with < 1 % loss (reported, no goal) | {beside} | – |")
+    return "\n".join(lines)
 
-    compare("iperf3 1 stream ≥ HAProxy", "tcp_1", "higher")
-    compare("iperf3 8 streams ≥ HAProxy", "tcp_8", "higher")
-    compare("redis 1 client req/s ≥ HAProxy", "redis_1_rps", "higher")
-    compare("redis 50 clients req/s ≥ HAProxy", "redis_50_rps", "higher")
-    compare("new connections/s ≥ HAProxy", "conns_per_s", "higher")
-    for clients in (1, 50):
-        for p in ("p50", "p99"):
-            compare(f"added latency over direct, {clients} client(s) {p} ≤ HAProxy's", f"redis_{clients}_{p}", "lower",
-                    added_over_direct=True)
-    compare("memory per idle connection ≤ HAProxy", "mem_per_conn_kib", "lower")
-    p50 = med("follow_p50", "ambassador")
-    out.append(f"- following p50 < 50 ms on one host: " +
-               ("not measured" if p50 is None else f"{'met' if p50 < 50 else 'MISSED'} ({p50:.1f} ms)"))
-    p50 = med("follow_mh_p50", "ambassador")
-    out.append(f"- following across hosts < 250 ms: " +
-               ("not measured" if p50 is None else f"{'met' if p50 < 250 else 'MISSED'} ({p50:.1f} ms)"))
-    return "\n".join(out)
+
+def variants(results, paths):
+    """For an A/B: each variant's figures as a ratio to the main build's, paired by repetition."""
+    others = [(k, n) for k, n in paths if k.startswith("ambassador-")]
+    if not others:
+        return ""
+    lines = ["| figure | " + " | ".join(f"{n} ÷ grand-ambassador [95 %]" for _, n in others) + " |",
+             "|" + "---|" * (len(others) + 1)]
+    for key, label, _, _, better in METRICS:
+        row = results.get(key, {})
+        if not row.get("ambassador"):
+            continue
+        cells = []
+        for k, _ in others:
+            r = ratio_ci(_samples(results, key, k) or [], row["ambassador"]["samples"])
+            if r is None:
+                cells.append("n/a")
+                continue
+            word = verdict(r, 1.0, better)
+            tag = {"met": "better", "missed": "worse", "not distinguishable": "no difference shown"}.get(word, word)
+            cells.append(f"{_fmt_ci('{:.3f}', r)} ({tag})")
+        lines.append(f"| {label.strip()} | " + " | ".join(cells) + " |")
+    return "\n## Variants (A/B, same run)\n\n" + "\n".join(lines) + "\n"
 
 
 def write(markdown_path, json_path, meta, results, paths):
@@ -110,25 +159,35 @@ def write(markdown_path, json_path, meta, results, paths):
 
 {env}
 
-Each figure: median of the repetitions (min–max), then its ratio to direct and to HAProxy (value ÷ reference;
-for latency, loss and memory lower is better). Relays listen on 127.0.0.1 and dial the container's address;
-"direct" dials the container's address itself. Compare only figures from the same run: the machine is shared.
+Each figure: median of the repetitions [95 % bootstrap interval of the median], then the ratio of its median
+to direct's and to HAProxy's (value ÷ reference; for CPU, latency, loss and memory lower is better). Every row
+is measured once per repetition for every path, the paths in a random order each time. Relays listen on
+127.0.0.1 and dial the container's address; "direct" dials the container's address itself. CPU: utime + stime
+of the relay process (all threads; socat: its listener and every per-connection process) from /proc/PID/stat
+before and after each measurement, ÷ the requests, connections, GB or datagrams it relayed. Compare only
+figures from the same run: the machine is shared.
 
 {table(results, paths)}
 
 Memory: VmRSS of the relay process after {meta.get("idle connections (memory test)", 10000):,} idle proxied connections minus before, ÷ that count; for socat the
 summed PSS of the listener and its per-connection processes (one process per connection).
-UDP: iperf3 -u -b 0 (sender unthrottled); datagrams/s the server received; HAProxy has no UDP.
+UDP: iperf3 -u -l 512 at a fixed -b of 50,000 datagrams/s, loss as the server counts it; the highest rate
+with < 1 % loss: doubling from 5,000/s until a rate loses ≥ 1 %, then 4 geometric bisections (2 s per probe),
+one search per repetition of the search. HAProxy has no UDP.
 Following: time from the target's `start` event to the first request served through grand-ambassador,
-over `docker restart -t 0` repetitions; only grand-ambassador follows a container. Across hosts: in the
+over {meta.get("restarts (following)", "?")} `docker restart -t 0`; the p50's interval bootstraps the restarts; only grand-ambassador follows a container. Across hosts: in the
 multi-host lab (tests/lab/multihost), an ambassador process on each of hosts a, b, c in one cluster; the target
 on host a (published 18080), the client in the root namespace through host c's ambassador (10.231.0.13:8080);
 the `start` event is host a's engine's.
 {updates}
 ## Goals (from the issue), this run
 
+A ratio is the ratio of medians with its 95 % interval from resampling the repetitions in pairs (the same
+repetition of both paths). Met: the whole interval on the goal's side; missed: wholly on the other side; not
+distinguishable: the interval straddles the goal.
+
 {goals(results)}
-"""
+{variants(results, paths)}"""
     with open(markdown_path, "w") as f:
         f.write(text)
     return text

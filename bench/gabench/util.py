@@ -20,11 +20,15 @@ def run(args, check=True, timeout=None, env=None):
 
 
 def summary(samples):
-    """Median with the spread of the repetitions; None when nothing was measured."""
-    values = [s for s in samples if s is not None]
-    if not values:
+    """Median with its 95 % bootstrap interval and the samples (None where a repetition measured nothing, so
+    that repetitions stay paired across paths); None when nothing was measured."""
+    from .stats import median_ci
+    ci = median_ci(samples)
+    if ci is None:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "samples": values}
+    values = [s for s in samples if s is not None]
+    return {"median": ci[0], "lo": ci[1], "hi": ci[2], "min": min(values), "max": max(values),
+            "samples": list(samples)}
 
 
 def percentile(values, fraction):
@@ -93,7 +97,10 @@ def wait_until(predicate, timeout, what, interval=0.05):
 
 
 def port_free(port):
+    """Whether a listener could bind the port; SO_REUSEADDR as relays set it, so that the TIME_WAIT an earlier
+    run left behind does not count as taken."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
             return True
@@ -122,3 +129,21 @@ def kill_pid(pid, grace=3.0):
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):
         pass
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid, reaped_children=False):
+    """utime + stime of a process (all its threads) from /proc/PID/stat, in seconds; with reaped_children also
+    cutime + cstime, the time of children it has waited for (socat's per-connection processes)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # fields[0] is field 3 (state): utime, stime, cutime, cstime are fields 14-17.
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / _TICK

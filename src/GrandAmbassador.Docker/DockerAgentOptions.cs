@@ -1,12 +1,8 @@
 namespace GrandAmbassador.Docker;
 
 /// <summary>How the agent reaches its host's Docker engine and how it describes this host.</summary>
-/// <remarks>Bound from the <c>DockerAgent</c> configuration section by default.</remarks>
 public sealed class DockerAgentOptions
 {
-    /// <summary>The configuration section <see cref="Hosting.DockerAgentServiceCollectionExtensions"/> binds.</summary>
-    public const string SectionName = "DockerAgent";
-
     /// <summary>
     /// The engine's API endpoint: <c>unix:///path</c>, <c>tcp://host:port</c> or <c>https://host:port</c>.
     /// Default: <c>null</c>, meaning <c>$DOCKER_HOST</c> when set, else <c>unix:///var/run/docker.sock</c>,
@@ -54,6 +50,15 @@ public sealed class DockerAgentOptions
     /// session and the agent reconnects. Does not apply to the event stream. Default: 30 seconds.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the containers the agent last saw stay routable while it cannot reach its engine:
+    /// it keeps renewing their leases, flagged stale (<c>status</c> shows it), so that an engine
+    /// restart (live-restore keeps containers running) cuts nothing. After it they are no longer
+    /// renewed and get no new connections once their lease ends; open connections stay.
+    /// Default: 5 minutes.
+    /// </summary>
+    public TimeSpan StaleEndpointLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

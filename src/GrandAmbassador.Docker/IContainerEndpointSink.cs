@@ -4,7 +4,11 @@ namespace GrandAmbassador.Docker;
 
 /// <summary>
 /// Where the agent sends what it sees; the host implements it (by telling the Orleans grains).
-/// Calls come one at a time, in the order the agent learnt things, never concurrently.
+/// The agent itself makes one call at a time, in the order it learnt things, but an implementation
+/// may also be called by the host (re-reporting after a cluster change) concurrently with the
+/// agent. Every report and removal carries the agent's sequence
+/// (<see cref="ContainerEndpoint.Sequence"/>): an implementation passes it on, so that whatever
+/// receives the calls can drop one that arrives after a newer one.
 /// </summary>
 public interface IContainerEndpointSink
 {
@@ -14,13 +18,15 @@ public interface IContainerEndpointSink
     /// </summary>
     Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct);
 
-    /// <summary>The container no longer exists on this host.</summary>
-    Task RemoveAsync(string containerId, CancellationToken ct);
+    /// <summary>The container no longer exists on this host, as of the agent's <paramref name="sequence"/>.</summary>
+    Task RemoveAsync(string containerId, long sequence, CancellationToken ct);
 
     /// <summary>
     /// The complete current set of this host's containers, after every list (at start, after a
-    /// reconnect, and every <see cref="DockerAgentOptions.ReconcileInterval"/>). Each one in it
-    /// counts as reported; anything this host reported before and not in the set is gone.
+    /// reconnect, and every <see cref="DockerAgentOptions.ReconcileInterval"/>), and the last known
+    /// set, flagged <see cref="ContainerEndpoint.Stale"/>, while the engine is away. Each one in it
+    /// counts as reported; anything this host reported before and not in the set is gone, as of
+    /// <paramref name="sequence"/>.
     /// </summary>
-    Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, CancellationToken ct);
+    Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, long sequence, CancellationToken ct);
 }

@@ -8,22 +8,46 @@ using Orleans.TestingHost;
 namespace GrandAmbassador.Grains.Tests;
 
 /// <summary>
-/// Three real in-process silos sharing one fake clock, so leases expire when a test says so.
+/// Real in-process silos sharing one fake clock, so leases expire when a test says so. Shared
+/// (<see cref="ClusterCollection"/>) by the tests that kill nothing; a test that kills a silo
+/// starts its own with <see cref="StartAsync"/>, so one failure cannot cascade into the others.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture : IAsyncLifetime, IAsyncDisposable
 {
+    private readonly int _silos;
+    private readonly Func<string, TimeProvider?>? _clockOf;
+
+    public ClusterFixture()
+        : this(3, null)
+    {
+    }
+
+    private ClusterFixture(int silos, Func<string, TimeProvider?>? clockOf)
+    {
+        _silos = silos;
+        _clockOf = clockOf;
+    }
+
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>A cluster of its own for one test; <paramref name="clockOf"/> may give a silo (by name) another clock than <see cref="Time"/>.</summary>
+    public static async Task<ClusterFixture> StartAsync(int silos, Func<string, TimeProvider?>? clockOf = null)
+    {
+        var fixture = new ClusterFixture(silos, clockOf);
+        await fixture.InitializeAsync();
+        return fixture;
+    }
+
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSiloHost((_, host) =>
+        var builder = new InProcessTestClusterBuilder((short)_silos);
+        builder.ConfigureSiloHost((silo, host) =>
         {
-            host.Services.AddSingleton<TimeProvider>(Time);
+            host.Services.AddSingleton(_clockOf?.Invoke(silo.SiloName) ?? Time);
             host.Services.Configure<ContainerEndpointGrainOptions>(options => options.LeaseSweepInterval = TimeSpan.FromMilliseconds(200));
             host.Services.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
         });
@@ -36,10 +60,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
     }
-}
 
-[CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
-{
-    public const string Name = "cluster";
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 }

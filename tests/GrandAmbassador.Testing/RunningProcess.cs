@@ -13,12 +13,24 @@ public sealed class RunningProcess : IAsyncDisposable
     private readonly ConcurrentQueue<(DateTime At, string Line)> _lines = new();
     private readonly List<(Func<string, bool> Match, DateTime Since, TaskCompletionSource<(DateTime, string)> Seen)> _waiters = [];
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private RunningProcess(Process process) => _process = process;
 
     public IReadOnlyCollection<(DateTime At, string Line)> Lines => _lines;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The process id, to send it signals (pause it with SIGSTOP, stop it with SIGTERM).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Waits for the process to exit and returns its exit code; the guard only catches a hang.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan guard)
+    {
+        using var timeout = new CancellationTokenSource(guard);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
 
     public static RunningProcess Start(string program, IEnumerable<string> args)
     {
@@ -58,10 +70,37 @@ public sealed class RunningProcess : IAsyncDisposable
         return seen.Task.WaitAsync(guard ?? TimeSpan.FromSeconds(90));
     }
 
+    /// <summary>Sends <paramref name="signal"/> (TERM, HUP…) to the process itself, as <c>kill -s</c> does.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        var (exitCode, _, error) = await ProcessRunner.RunAsync("kill", ["-s", signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -s {signal} {Id} failed: {error}");
+        }
+    }
+
+    /// <summary>SIGKILL to the process and everything it started, as a crash would; its output stays readable.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await WaitForExitAsync(TimeSpan.FromSeconds(20));
+    }
+
     public string Dump() => string.Join(Environment.NewLine, _lines.Select(l => $"{l.At:HH:mm:ss.fff} | {l.Line}"));
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs a framework-dependent publish of Grand Ambassador into an offline image:
-# busybox + the host's .NET runtime (dotnet, host/, shared/Microsoft.NETCore.App/) + every
+# busybox (its wget is the HEALTHCHECK's probe of /readyz) + the host's .NET runtime (dotnet,
+# host/, shared/Microsoft.NETCore.App/, and Microsoft.AspNetCore.App for the HTTP server) + every
 # library ldd prints for them + libssl/libcrypto (loaded with dlopen, so ldd misses them).
 #   dotnet publish src/GrandAmbassador -c Release -o /tmp/ga-publish
 #   tests/lab/build-ambassador-image.sh /tmp/ga-publish [grand-ambassador:latest]
@@ -45,5 +46,6 @@ rootfs_import "$root" "$tag" "$hash" \
   "ENV DOTNET_ROOT=$dotnet_root" \
   'ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1' \
   'WORKDIR /app' \
+  'HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD wget -q -O /dev/null "http://${GRAND_AMBASSADOR_HTTP:-127.0.0.1:8787}/readyz" || exit 1' \
   "ENTRYPOINT [\"$dotnet_root/dotnet\",\"/app/grand-ambassador.dll\"]"
 rm -rf "$work"

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace GrandAmbassador.Contracts.Endpoints;
 
 /// <summary>
@@ -18,45 +16,36 @@ namespace GrandAmbassador.Contracts.Endpoints;
 /// <param name="AdvertiseAddress">The address other hosts use to reach this host's published ports.</param>
 /// <param name="HostNetwork">True for <c>--network host</c>: it listens on the host's own addresses.</param>
 /// <param name="Stopping">Docker has signalled it to stop (<c>docker stop</c>, a redeploy): it gets no new
-/// connections while it finishes the ones it has.</param>
+/// connections while it finishes the ones it has. Set only by the container's own stop signal
+/// (<c>Config.StopSignal</c>, default SIGTERM) or SIGKILL, never by another signal (HUP, USR1…).</param>
+/// <param name="Stale">Its agent cannot reach its host's Docker engine: this is the last state it saw,
+/// kept routable for a bounded time (<c>DockerAgentOptions.StaleEndpointLifetime</c>) so that an
+/// engine restart cuts nothing.</param>
+/// <param name="Sequence">Where this report stands in its agent's own order (per host, not a clock shared
+/// with other hosts): the grain never lets a report overwrite one with a higher sequence, so a late
+/// report of an older state cannot bring back a removed container. 0 means unordered.</param>
 [GenerateSerializer, Immutable, Alias("ga.ContainerEndpoint")]
 public sealed record ContainerEndpoint(
     [property: Id(0)] string HostId,
     [property: Id(1)] string ContainerId,
     [property: Id(2)] string ContainerName,
-    [property: Id(3)] ImmutableArray<string> ServiceNames,
-    [property: Id(4)] ImmutableArray<NetworkAddress> Addresses,
-    [property: Id(5)] ImmutableArray<ExposedPort> Ports,
+    [property: Id(3)] EquatableArray<string> ServiceNames,
+    [property: Id(4)] EquatableArray<NetworkAddress> Addresses,
+    [property: Id(5)] EquatableArray<ExposedPort> Ports,
     [property: Id(6)] ContainerHealth Health,
     [property: Id(7)] bool Running,
     [property: Id(8)] DateTimeOffset StartedAt,
     [property: Id(9)] string? AdvertiseAddress,
     [property: Id(10)] bool HostNetwork,
-    [property: Id(11)] bool Stopping = false)
+    [property: Id(11)] bool Stopping = false,
+    [property: Id(12)] bool Stale = false,
+    [property: Id(13)] long Sequence = 0)
 {
     /// <summary>Identifies one run of one container: the id alone survives a restart, the address does not.</summary>
     public string RunId => $"{HostId}/{ContainerId}@{StartedAt.UtcTicks}";
 
     /// <summary>Whether new connections may go to it: running, and healthy if it has a HEALTHCHECK.</summary>
     public bool AcceptsTraffic => Running && !Stopping && Health is ContainerHealth.None or ContainerHealth.Healthy;
-
-    public bool Equals(ContainerEndpoint? other) =>
-        other is not null
-        && HostId == other.HostId
-        && ContainerId == other.ContainerId
-        && ContainerName == other.ContainerName
-        && ImmutableArrayEquality.Equal(ServiceNames, other.ServiceNames)
-        && ImmutableArrayEquality.Equal(Addresses, other.Addresses)
-        && ImmutableArrayEquality.Equal(Ports, other.Ports)
-        && Health == other.Health
-        && Running == other.Running
-        && StartedAt == other.StartedAt
-        && AdvertiseAddress == other.AdvertiseAddress
-        && HostNetwork == other.HostNetwork
-        && Stopping == other.Stopping;
-
-    public override int GetHashCode() =>
-        HashCode.Combine(HostId, ContainerId, StartedAt, Running, Health, ImmutableArrayEquality.Hash(Addresses));
 
     public string ShortId => ContainerId.Length > 12 ? ContainerId[..12] : ContainerId;
 }

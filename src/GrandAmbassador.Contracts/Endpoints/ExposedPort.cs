@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace GrandAmbassador.Contracts.Endpoints;
 
 /// <summary>A port the container exposes, and where the host publishes it, if anywhere.</summary>
@@ -7,17 +5,8 @@ namespace GrandAmbassador.Contracts.Endpoints;
 public sealed record ExposedPort(
     [property: Id(0)] int ContainerPort,
     [property: Id(1)] PortProtocol Protocol,
-    [property: Id(2)] ImmutableArray<PublishedPort> Published)
+    [property: Id(2)] EquatableArray<PublishedPort> Published)
 {
-    public bool Equals(ExposedPort? other) =>
-        other is not null
-        && ContainerPort == other.ContainerPort
-        && Protocol == other.Protocol
-        && ImmutableArrayEquality.Equal(Published, other.Published);
-
-    public override int GetHashCode() =>
-        HashCode.Combine(ContainerPort, Protocol, ImmutableArrayEquality.Hash(Published));
-
     public override string ToString() =>
         $"{ContainerPort}/{Protocol.ToString().ToLowerInvariant()}";
 }

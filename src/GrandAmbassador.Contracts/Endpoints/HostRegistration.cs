@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace GrandAmbassador.Contracts.Endpoints;
 
 /// <summary>One host's agent, as it last registered: where it is, and the names its containers answer to.</summary>
@@ -7,15 +5,5 @@ namespace GrandAmbassador.Contracts.Endpoints;
 public sealed record HostRegistration(
     [property: Id(0)] string HostId,
     [property: Id(1)] string? AdvertiseAddress,
-    [property: Id(2)] ImmutableArray<string> Names,
-    [property: Id(3)] DateTimeOffset RegisteredAt)
-{
-    public bool Equals(HostRegistration? other) =>
-        other is not null
-        && HostId == other.HostId
-        && AdvertiseAddress == other.AdvertiseAddress
-        && ImmutableArrayEquality.Equal(Names, other.Names)
-        && RegisteredAt == other.RegisteredAt;
-
-    public override int GetHashCode() => HashCode.Combine(HostId, AdvertiseAddress, RegisteredAt);
-}
+    [property: Id(2)] EquatableArray<string> Names,
+    [property: Id(3)] DateTimeOffset RegisteredAt);

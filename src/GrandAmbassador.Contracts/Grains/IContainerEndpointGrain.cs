@@ -11,19 +11,22 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Adds or replaces one container's endpoint; it expires unless reported again within
-    /// <paramref name="lease"/>, and goes at once when the <paramref name="reporter"/> silo is
-    /// declared dead (its host died or was cut off).
+    /// <paramref name="lease"/>, and leaves the snapshot when the <paramref name="reporter"/> silo is
+    /// declared dead (its host died or was cut off). A report whose
+    /// <see cref="ContainerEndpoint.Sequence"/> is below the last one seen for that container
+    /// (reported or removed) is ignored: it is older news.
     /// </summary>
     [Alias("Report")]
     Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null);
 
-    /// <summary>Removes one container of one host (it was destroyed, or no longer answers to this name).</summary>
+    /// <summary>
+    /// Removes one container of one host (it was destroyed, or no longer answers to this name), and
+    /// remembers it in <see cref="EndpointSet.Gone"/> for a while: subscribers close its connections.
+    /// <paramref name="sequence"/> is the agent's own sequence at the removal (0: unordered); a later
+    /// report with a lower one does not bring the container back.
+    /// </summary>
     [Alias("Remove")]
-    Task RemoveAsync(string hostId, string containerId);
-
-    /// <summary>Removes every endpoint of a host that left the cluster.</summary>
-    [Alias("RemoveHost")]
-    Task RemoveHostAsync(string hostId);
+    Task RemoveAsync(string hostId, string containerId, long sequence = 0);
 
     [Alias("Get")]
     Task<EndpointSet> GetAsync();

@@ -17,4 +17,12 @@ public interface IHostDirectoryGrain : IGrainWithStringKey
 
     [Alias("GetHosts")]
     Task<ImmutableArray<HostRegistration>> GetHostsAsync();
+
+    /// <summary>
+    /// The hosts whose containers answer to <paramref name="name"/>; <c>null</c> while the directory
+    /// itself is too new to know (it was activated less than a lease ago and may not have heard
+    /// from every host yet).
+    /// </summary>
+    [Alias("GetHostsWithName")]
+    Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name);
 }

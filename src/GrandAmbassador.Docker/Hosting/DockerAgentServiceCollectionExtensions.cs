@@ -1,6 +1,5 @@
 using GrandAmbassador.Docker.Connection;
 using GrandAmbassador.Docker.Watching;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,14 +8,6 @@ namespace GrandAmbassador.Docker.Hosting;
 /// <summary>Registers the Docker agent. The host registers the <see cref="IContainerEndpointSink"/> it reports to.</summary>
 public static class DockerAgentServiceCollectionExtensions
 {
-    /// <summary>Adds the agent with options bound from <paramref name="configuration"/> (e.g. the <c>DockerAgent</c> section).</summary>
-    public static IServiceCollection AddDockerAgent(this IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<DockerAgentOptions>().Bind(configuration);
-        return services.AddDockerAgentCore();
-    }
-
     /// <summary>Adds the agent with options set by <paramref name="configure"/>.</summary>
     public static IServiceCollection AddDockerAgent(this IServiceCollection services, Action<DockerAgentOptions> configure)
     {
@@ -33,9 +24,11 @@ public static class DockerAgentServiceCollectionExtensions
             .Validate(o => o.ReconnectMinDelay > TimeSpan.Zero && o.ReconnectMinDelay <= o.ReconnectMaxDelay,
                 "DockerAgent:ReconnectMinDelay must be positive and not above ReconnectMaxDelay.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "DockerAgent:RequestTimeout must be positive.")
+            .Validate(o => o.StaleEndpointLifetime >= TimeSpan.Zero, "DockerAgent:StaleEndpointLifetime must not be negative.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DockerClientFactory>();
+        services.TryAddSingleton<DockerAgentState>();
         services.AddHostedService<DockerAgent>();
         return services;
     }

@@ -9,7 +9,7 @@ namespace GrandAmbassador.Docker.Watching;
 /// engine and the sink. Bounded: when it is full the work is not queued but turned into one
 /// full re-list, which covers everything it would have done, so the stream reader never blocks.
 /// </summary>
-internal sealed class AgentWorkQueue(ILogger logger) : IProgress<Message>
+internal sealed class AgentWorkQueue(ILogger logger, TimeProvider time) : IProgress<Message>
 {
     private const int Capacity = 1024;
 
@@ -21,7 +21,7 @@ internal sealed class AgentWorkQueue(ILogger logger) : IProgress<Message>
     public ChannelReader<AgentWork> Reader => _channel.Reader;
 
     /// <summary>Containers signalled to stop, read off the same stream in the same order.</summary>
-    public StoppingContainers Stopping { get; } = new();
+    public StoppingContainers Stopping { get; } = new(time);
 
     /// <summary>Called by the event stream, in stream order, on its reader's thread.</summary>
     void IProgress<Message>.Report(Message value)
@@ -34,6 +34,9 @@ internal sealed class AgentWorkQueue(ILogger logger) : IProgress<Message>
     }
 
     public void RequestReconcile() => Enqueue(AgentWork.Reconcile);
+
+    /// <summary>Asks for one container to be inspected again.</summary>
+    public void RequestRefresh(string containerId) => Enqueue(new AgentWork(containerId));
 
     /// <summary>Whether a re-list was asked for without being queued (queue full); clears the request.</summary>
     public bool TakeReconcileRequest() => Interlocked.Exchange(ref _reconcilePending, 0) == 1;

@@ -10,34 +10,42 @@ namespace GrandAmbassador.Docker.Watching;
 /// <summary>
 /// The agent: watches this host's Docker engine and reports every container's endpoint to the
 /// sink. Reconnects with backoff whenever the engine or its event stream goes away, and never
-/// stops before the host does.
+/// stops before the host does. While the engine is away it keeps the containers it last saw
+/// routable, flagged stale, for <see cref="DockerAgentOptions.StaleEndpointLifetime"/>.
 /// </summary>
 internal sealed class DockerAgent(
     DockerClientFactory clientFactory,
     IContainerEndpointSink sink,
     IOptions<DockerAgentOptions> options,
     TimeProvider timeProvider,
+    DockerAgentState state,
     ILogger<DockerAgent> logger) : BackgroundService
 {
     private readonly HostIdentity _host = new(
         options.Value.HostId,
         options.Value.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve());
 
+    private readonly KnownContainers _known = new();
+    private readonly AgentSequence _sequence = new(timeProvider);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var value = options.Value;
         var backoff = new ReconnectBackoff(value.ReconnectMinDelay, value.ReconnectMaxDelay);
         var inspector = new ContainerInspector(_host);
+        var away = new EngineAway(sink, _known, _sequence, timeProvider, value, logger);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 using var client = clientFactory.Create();
-                var session = new DockerAgentSession(client, inspector, sink, timeProvider, value.ReconcileInterval, logger);
+                var session = new DockerAgentSession(client, inspector, sink, _sequence, _known, timeProvider, value.ReconcileInterval, logger);
                 await session.RunAsync(
                     info =>
                     {
                         backoff.Reset();
+                        away.Back();
+                        state.Connected = true;
                         DockerAgentLog.Connected(logger, info.ServerVersion, clientFactory.Endpoint, _host.HostId, _host.AdvertiseAddress);
                     },
                     stoppingToken).ConfigureAwait(false);
@@ -48,13 +56,14 @@ internal sealed class DockerAgent(
             }
             catch (Exception exception)
             {
+                state.Connected = false;
                 var delay = backoff.Next();
                 // One line per retry; the stack trace only at Debug, since "engine down" is expected.
                 DockerAgentLog.EngineUnavailable(logger, clientFactory.Endpoint, Describe(exception), delay);
                 DockerAgentLog.FailureDetail(logger, exception);
                 try
                 {
-                    await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+                    await away.WaitAsync(delay, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

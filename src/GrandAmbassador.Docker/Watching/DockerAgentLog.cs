@@ -17,8 +17,8 @@ internal static partial class DockerAgentLog
     public static partial void Reconciled(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug,
-        Message = "Container {Name} ({ContainerId}): running {Running}, health {Health}")]
-    public static partial void ContainerReported(ILogger logger, string name, string containerId, bool running, Contracts.Endpoints.ContainerHealth health);
+        Message = "Container {Name} ({ContainerId}): running {Running}, health {Health}, stopping {Stopping}")]
+    public static partial void ContainerReported(ILogger logger, string name, string containerId, bool running, Contracts.Endpoints.ContainerHealth health, bool stopping);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Container {ContainerId} is gone")]
     public static partial void ContainerRemoved(ILogger logger, string containerId);
@@ -33,4 +33,12 @@ internal static partial class DockerAgentLog
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Docker agent failure detail")]
     public static partial void FailureDetail(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning,
+        Message = "Docker engine unreachable: the {Count} containers it last reported stay routable, flagged stale, for up to {Lifetime}")]
+    public static partial void KeepingStale(ILogger logger, int count, TimeSpan lifetime);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
+        Message = "Docker engine unreachable for {Lifetime}: no longer renewing the {Count} containers it last reported; they get no new connections once their lease ends (open ones stay)")]
+    public static partial void StaleDropped(ILogger logger, int count, TimeSpan lifetime);
 }

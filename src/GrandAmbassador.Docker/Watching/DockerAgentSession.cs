@@ -1,6 +1,7 @@
 using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Docker.Inspection;
 using Microsoft.Extensions.Logging;
 
@@ -15,13 +16,17 @@ internal sealed class DockerAgentSession(
     IDockerClient client,
     ContainerInspector inspector,
     IContainerEndpointSink sink,
+    AgentSequence sequence,
+    KnownContainers known,
     TimeProvider timeProvider,
     TimeSpan reconcileInterval,
     ILogger logger)
 {
     private const int MaxBatch = 256;
 
-    private readonly AgentWorkQueue _queue = new(logger);
+    private readonly AgentWorkQueue _queue = new(logger, timeProvider);
+    private readonly CancellationTokenSource _stopped = new();
+    private readonly List<Task> _rechecks = [];
 
     /// <summary>Runs until it fails or <paramref name="ct"/> is cancelled; <paramref name="onListed"/> runs after the first full list.</summary>
     public async Task RunAsync(Action<SystemInfoResponse> onListed, CancellationToken ct)
@@ -43,7 +48,9 @@ internal sealed class DockerAgentSession(
         finally
         {
             await cts.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(events, ticker).ConfigureAwait(false);
+            await _stopped.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll([events, ticker, .. _rechecks]).ConfigureAwait(false);
+            _stopped.Dispose();
         }
     }
 
@@ -126,23 +133,59 @@ internal sealed class DockerAgentSession(
 
     private async Task ReconcileAsync(CancellationToken ct)
     {
-        var all = (await inspector.ListAsync(client, ct).ConfigureAwait(false)).Select(_queue.Stopping.Mark).ToList();
+        var inspected = await inspector.ListAsync(client, ct).ConfigureAwait(false);
+        var all = inspected.Select(Judge).ToList();
+        known.Reconciled(all);
         DockerAgentLog.Reconciled(logger, all.Count);
-        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, ct), ct).ConfigureAwait(false);
+        var listed = sequence.Next();
+        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, listed, ct), ct).ConfigureAwait(false);
     }
 
     private async Task RefreshAsync(string containerId, CancellationToken ct)
     {
         if (await inspector.InspectAsync(client, containerId, ct).ConfigureAwait(false) is { } inspected)
         {
-            var endpoint = _queue.Stopping.Mark(inspected);
-            DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health);
+            var endpoint = Judge(inspected);
+            known.Reported(endpoint);
+            DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health, endpoint.Stopping);
             await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(endpoint, ct), ct).ConfigureAwait(false);
         }
         else
         {
+            known.Removed(containerId);
             DockerAgentLog.ContainerRemoved(logger, containerId);
-            await SinkAsync(nameof(IContainerEndpointSink.RemoveAsync), () => sink.RemoveAsync(containerId, ct), ct).ConfigureAwait(false);
+            var removed = sequence.Next();
+            await SinkAsync(nameof(IContainerEndpointSink.RemoveAsync), () => sink.RemoveAsync(containerId, removed, ct), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The endpoint to report: numbered in the agent's order and marked stopping when it is on its
+    /// way out; a stopping one is inspected again once its stop timeout (plus a margin) has passed.
+    /// </summary>
+    private ContainerEndpoint Judge(InspectedContainer inspected)
+    {
+        var endpoint = _queue.Stopping.Mark(inspected) with { Sequence = sequence.Next() };
+        if (endpoint.Stopping && _queue.Stopping.RecheckAt(inspected) is { } at)
+        {
+            _rechecks.RemoveAll(task => task.IsCompleted);
+            _rechecks.Add(RecheckAsync(endpoint.ContainerId, at, _stopped.Token));
+        }
+
+        return endpoint;
+    }
+
+    private async Task RecheckAsync(string containerId, DateTimeOffset at, CancellationToken ct)
+    {
+        try
+        {
+            var wait = at - timeProvider.GetUtcNow();
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, timeProvider, ct).ConfigureAwait(false);
+            _queue.RequestRefresh(containerId);
+        }
+        catch (OperationCanceledException)
+        {
+            // The session is over; the next one judges every container from inspect afresh.
         }
     }
 

@@ -7,20 +7,38 @@ namespace GrandAmbassador.Grains.Directory;
 /// <summary>
 /// The cluster's list of agent hosts and their names. In memory on purpose, like the endpoint
 /// grains: agents re-register on every reconcile, so a reactivated directory is whole again within
-/// one reconcile interval, and a host that stopped registering drops out when its lease ends.
+/// one lease, and a host that stopped registering drops out when its lease ends.
 /// </summary>
 internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirectoryGrain
 {
+    /// <summary>How long a new directory waits before it claims to know every host, until a lease tells it.</summary>
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, (HostRegistration Registration, DateTimeOffset ExpiresAt)> _hosts = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _activatedAt = time.GetUtcNow();
+    private TimeSpan _longestLease = DefaultLease;
 
     public Task RegisterAsync(HostRegistration registration, TimeSpan lease)
     {
         ArgumentNullException.ThrowIfNull(registration);
         _hosts[registration.HostId] = (registration, time.GetUtcNow() + lease);
+        _longestLease = lease > _longestLease ? lease : _longestLease;
         return Task.CompletedTask;
     }
 
-    public Task<ImmutableArray<HostRegistration>> GetHostsAsync()
+    public Task<ImmutableArray<HostRegistration>> GetHostsAsync() =>
+        Task.FromResult(Live().OrderBy(host => host.HostId, StringComparer.Ordinal).ToImmutableArray());
+
+    public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name)
+    {
+        // Every host registers at least once a lease: before one lease has passed, one may be missing.
+        ImmutableArray<string>? hosts = time.GetUtcNow() - _activatedAt < _longestLease
+            ? null
+            : Live().Where(host => host.Names.Items.Contains(name, StringComparer.Ordinal)).Select(host => host.HostId).ToImmutableArray();
+        return Task.FromResult(hosts);
+    }
+
+    private IEnumerable<HostRegistration> Live()
     {
         var now = time.GetUtcNow();
         foreach (var expired in _hosts.Where(host => host.Value.ExpiresAt <= now).Select(host => host.Key).ToList())
@@ -28,6 +46,6 @@ internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirect
             _hosts.Remove(expired);
         }
 
-        return Task.FromResult(_hosts.Values.Select(host => host.Registration).OrderBy(host => host.HostId, StringComparer.Ordinal).ToImmutableArray());
+        return _hosts.Values.Select(host => host.Registration);
     }
 }

@@ -10,18 +10,24 @@ namespace GrandAmbassador.Grains.Endpoints;
 /// <summary>
 /// The endpoints of one name across every host. Holds no persistent state on purpose: agents
 /// re-report on a lease, so a grain reactivated after its silo died is refilled within one lease
-/// period, and nothing in storage can go stale.
+/// period, and nothing in storage can go stale. Until it has heard from every host that has a
+/// container with its name, its snapshots say they are incomplete, so that no subscriber drops a
+/// route because of what it has not heard yet.
 /// </summary>
 internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
 {
     private readonly Dictionary<(string HostId, string ContainerId), LeasedEndpoint> _endpoints = [];
+    private readonly Dictionary<(string HostId, string ContainerId), Tombstone> _tombstones = [];
     private readonly ObserverManager<IEndpointObserver> _observers;
     private readonly TimeProvider _time;
     private readonly ContainerEndpointGrainOptions _options;
     private readonly ILogger<ContainerEndpointGrain> _logger;
-    private EndpointSet _current;
-
     private readonly IClusterMembershipService _membership;
+    private readonly ActivationCompleteness _completeness;
+
+    // Ordering never depends on a clock: a new random epoch per activation, a counter within it.
+    private readonly Guid _epoch = Guid.NewGuid();
+    private EndpointSet _current;
 
     public ContainerEndpointGrain(
         TimeProvider time,
@@ -34,29 +40,53 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         _options = options.Value;
         _logger = logger;
         _observers = new ObserverManager<IEndpointObserver>(_options.ObserverExpiry, logger);
-        // Versions start from the clock so that a reactivated grain's snapshots still order after
-        // the ones its previous activation sent.
-        _current = new EndpointSet(string.Empty, _time.GetUtcNow().UtcTicks, []);
+        _completeness = new ActivationCompleteness(_time.GetUtcNow() + _options.CompletenessTimeout);
+        _current = new EndpointSet(string.Empty, 0, [], _epoch, [], Complete: false);
     }
 
     private string Name => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _current = _current with { Name = Name };
         this.RegisterGrainTimer(
             SweepExpiredLeases,
             new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval) { KeepAlive = false });
-        return Task.CompletedTask;
+        try
+        {
+            var hosts = await GrainFactory.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key)
+                .GetHostsWithNameAsync(Name).WaitAsync(cancellationToken).ConfigureAwait(true);
+            _completeness.Await(hosts, _endpoints.Keys.Select(key => key.HostId));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Not knowing whom to wait for only means waiting until the deadline.
+            ContainerEndpointGrainLog.DirectoryUnavailable(_logger, Name, exception.Message);
+        }
+
+        if (_completeness.Check(_time.GetUtcNow()))
+        {
+            _current = _current with { Complete = true };
+        }
     }
 
     public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var key = (endpoint.HostId, endpoint.ContainerId);
-        var changed = !_endpoints.TryGetValue(key, out var previous) || previous.Endpoint != endpoint;
+        var known = _endpoints.TryGetValue(key, out var previous);
+        if (IsOlder(key, endpoint.Sequence, known ? previous.Endpoint.Sequence : 0))
+        {
+            ContainerEndpointGrainLog.OlderReportIgnored(_logger, Name, endpoint.HostId, endpoint.ShortId, endpoint.Sequence);
+            return Task.CompletedTask;
+        }
+
+        // The sequence alone changing is a renewal, not news.
+        var changed = !known || previous.Endpoint with { Sequence = endpoint.Sequence } != endpoint;
+        var revived = _tombstones.Remove(key);
         _endpoints[key] = new LeasedEndpoint(endpoint, _time.GetUtcNow() + lease, reporter);
-        if (changed)
+        var completed = _completeness.Heard(endpoint.HostId, _time.GetUtcNow());
+        if (changed || revived || completed)
         {
             ContainerEndpointGrainLog.Reported(_logger, Name, endpoint.HostId, endpoint.ShortId, endpoint.Running, endpoint.Health.ToString());
             Publish();
@@ -65,28 +95,24 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(string hostId, string containerId)
+    public Task RemoveAsync(string hostId, string containerId, long sequence = 0)
     {
-        if (_endpoints.Remove((hostId, containerId)))
+        var key = (hostId, containerId);
+        var known = _endpoints.TryGetValue(key, out var previous);
+        if (IsOlder(key, sequence, known ? previous.Endpoint.Sequence : 0))
+        {
+            ContainerEndpointGrainLog.OlderReportIgnored(_logger, Name, hostId, containerId, sequence);
+            return Task.CompletedTask;
+        }
+
+        _endpoints.Remove(key);
+        // Remembered even when this activation never saw it: a subscriber may still hold its connections.
+        var isNew = !_tombstones.ContainsKey(key);
+        _tombstones[key] = new Tombstone(sequence, _time.GetUtcNow() + _options.TombstoneLifetime);
+        var completed = _completeness.Heard(hostId, _time.GetUtcNow());
+        if (known || isNew || completed)
         {
             ContainerEndpointGrainLog.Removed(_logger, Name, hostId, containerId);
-            Publish();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task RemoveHostAsync(string hostId)
-    {
-        var gone = _endpoints.Keys.Where(key => key.HostId == hostId).ToList();
-        foreach (var key in gone)
-        {
-            _endpoints.Remove(key);
-            ContainerEndpointGrainLog.Removed(_logger, Name, key.HostId, key.ContainerId);
-        }
-
-        if (gone.Count > 0)
-        {
             Publish();
         }
 
@@ -112,6 +138,13 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>Whether news of sequence <paramref name="sequence"/> is older than what this container last told.</summary>
+    private bool IsOlder((string HostId, string ContainerId) key, long sequence, long reported)
+    {
+        var removed = _tombstones.TryGetValue(key, out var tombstone) ? tombstone.Sequence : 0;
+        return sequence < Math.Max(reported, removed);
+    }
+
     private Task SweepExpiredLeases(CancellationToken cancellationToken)
     {
         SweepExpiredLeasesNow();
@@ -120,8 +153,9 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
 
     /// <summary>
     /// Drops endpoints whose lease ran out, and those whose reporting silo the cluster declared
-    /// dead: a host that dies takes its endpoints with it as fast as membership notices, not a
-    /// whole lease later.
+    /// dead, so that they get no new connections. Neither is evidence that the container is gone
+    /// (the engine or the silo may be away while it runs on): they are not tombstoned, and
+    /// subscribers keep their open connections.
     /// </summary>
     private void SweepExpiredLeasesNow()
     {
@@ -147,7 +181,18 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             _endpoints.Remove(key);
         }
 
-        if (gone.Count > 0)
+        foreach (var key in _tombstones.Where(tombstone => tombstone.Value.ExpiresAt <= now).Select(tombstone => tombstone.Key).ToList())
+        {
+            _tombstones.Remove(key);
+        }
+
+        var completed = _completeness.Check(now);
+        if (completed)
+        {
+            ContainerEndpointGrainLog.CompletenessDeadline(_logger, Name);
+        }
+
+        if (gone.Count > 0 || completed)
         {
             Publish();
         }
@@ -160,9 +205,12 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             .OrderBy(endpoint => endpoint.HostId, StringComparer.Ordinal)
             .ThenBy(endpoint => endpoint.ContainerId, StringComparer.Ordinal)
             .ToImmutableArray();
-        // Never behind the clock, never behind the last version: see the constructor.
-        var version = Math.Max(_current.Version + 1, _time.GetUtcNow().UtcTicks);
-        _current = new EndpointSet(Name, version, endpoints);
+        var gone = _tombstones.Keys
+            .OrderBy(key => key.HostId, StringComparer.Ordinal)
+            .ThenBy(key => key.ContainerId, StringComparer.Ordinal)
+            .Select(key => new GoneContainer(key.HostId, key.ContainerId))
+            .ToImmutableArray();
+        _current = new EndpointSet(Name, _current.Version + 1, endpoints, _epoch, gone, _completeness.IsComplete);
         var snapshot = _current;
         _observers.Notify(observer => observer.OnEndpointsChanged(snapshot));
         ContainerEndpointGrainLog.Notified(_logger, Name, snapshot.Version, _observers.Count);

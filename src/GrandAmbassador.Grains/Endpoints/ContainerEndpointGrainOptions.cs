@@ -11,4 +11,18 @@ public sealed class ContainerEndpointGrainOptions
 
     /// <summary>How often expired leases are swept so that observers hear of them. Default 1 second.</summary>
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a removed container stays in <c>EndpointSet.Gone</c>, so that a subscriber that
+    /// missed the notification still learns to close its connections at its next renewal.
+    /// Default 5 minutes: more than two observer expiries.
+    /// </summary>
+    public TimeSpan TombstoneLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest a new activation's snapshots stay incomplete while it waits for hosts the
+    /// directory lists for its name to report. Default 30 seconds: the agents' lease, within which
+    /// every live agent reports everything again.
+    /// </summary>
+    public TimeSpan CompletenessTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -30,11 +30,11 @@ internal sealed class GrainEndpointSink(
 
     public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct) => ReportAsync(endpoint, registerNewNames: true, ct);
 
-    public async Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, CancellationToken ct)
+    public async Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, long sequence, CancellationToken ct)
     {
         var present = all.Select(endpoint => endpoint.ContainerId).ToHashSet(StringComparer.Ordinal);
         var gone = _reported.Keys.Where(id => !present.Contains(id)).ToList();
-        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, registerNewNames: false, ct)).Concat(gone.Select(id => RemoveAsync(id, ct)))).ConfigureAwait(false);
+        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, registerNewNames: false, ct)).Concat(gone.Select(id => RemoveAsync(id, sequence, ct)))).ConfigureAwait(false);
         // Once for the whole set, rather than once per container that brought a new name.
         await RegisterHostAsync(ct).ConfigureAwait(false);
     }
@@ -46,20 +46,21 @@ internal sealed class GrainEndpointSink(
         var previousNames = _reported.TryGetValue(endpoint.ContainerId, out var previous) ? previous.ServiceNames : [];
         _reported[endpoint.ContainerId] = endpoint;
         var reports = endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Lease, silo.SiloAddress), ct));
-        var removals = previousNames.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId), ct));
+        var removals = previousNames.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId, endpoint.Sequence), ct));
         var directory = registerNewNames && (previousNames.IsDefaultOrEmpty || endpoint.ServiceNames.Except(previousNames).Any())
             ? RegisterHostAsync(ct)
             : Task.CompletedTask;
         return Task.WhenAll(reports.Concat(removals).Append(directory));
     }
 
-    public Task RemoveAsync(string containerId, CancellationToken ct) =>
+    public Task RemoveAsync(string containerId, long sequence, CancellationToken ct) =>
         _reported.TryRemove(containerId, out var endpoint)
-            ? Task.WhenAll(endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId), ct)))
+            ? Task.WhenAll(endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId, sequence), ct)))
             : Task.CompletedTask;
 
-    /// <summary>Reports everything again now: grains moved (a silo died) and came back empty.</summary>
-    public Task RefreshAsync(CancellationToken ct) => ReconcileAsync([.. _reported.Values], ct);
+    /// <summary>Reports everything again now: grains moved (a silo died) and came back empty.
+    /// Each report keeps its agent sequence, so a grain drops one that is older than what it has.</summary>
+    public Task RefreshAsync(CancellationToken ct) => ReconcileAsync([.. _reported.Values], 0, ct);
 
     private Task RegisterHostAsync(CancellationToken ct)
     {

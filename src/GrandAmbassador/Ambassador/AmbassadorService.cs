@@ -19,6 +19,7 @@ internal sealed class AmbassadorService(
     IOptions<ProxyOptions> proxyOptions,
     IOptions<HostIdentityOptions> hostIdentity,
     ClusterChanges clusterChanges,
+    AmbassadorMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggerFactory) : BackgroundService
 {
@@ -34,7 +35,7 @@ internal sealed class AmbassadorService(
                 foreach (var name in current.Names.Where(name => !running.ContainsKey(name)))
                 {
                     var follower = new ServiceFollower(
-                        name, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger);
+                        name, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger, metrics);
                     running[name] = FollowAsync(follower, name, stoppingToken);
                 }
 

@@ -6,14 +6,20 @@ namespace GrandAmbassador.Ambassador;
 
 /// <summary>
 /// Receives a grain's snapshots on Orleans' threads and hands the newest to the follower's single
-/// loop. Snapshots may arrive out of order (notifications and call replies race): the one with the
-/// highest version wins, and nothing queues up behind it.
+/// loop, ordered as <see cref="EndpointSet"/> documents, never by a clock: the reply to the latest
+/// subscribe is the base, whatever activation sent it; notifications count only when they follow
+/// the base in the same activation. Nothing queues up behind the newest.
 /// </summary>
 internal sealed class EndpointObserver : IEndpointObserver
 {
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Lock _gate = new();
     private EndpointSet? _latest;
+
+    // The newest notification of an activation other than the base's: it may have overtaken the
+    // subscribe reply that makes its activation the base.
+    private EndpointSet? _aside;
 
     public Task OnEndpointsChanged(EndpointSet endpoints)
     {
@@ -21,22 +27,35 @@ internal sealed class EndpointObserver : IEndpointObserver
         return Task.CompletedTask;
     }
 
-    /// <summary>Takes a snapshot from a notification or from a call's reply (subscribe, renew).</summary>
+    /// <summary>Takes a snapshot from a notification.</summary>
     public void Offer(EndpointSet endpoints)
     {
-        while (true)
+        lock (_gate)
         {
-            var current = Volatile.Read(ref _latest);
-            if (current is not null && current.Version >= endpoints.Version)
+            if (_latest is null || endpoints.Follows(_latest))
+            {
+                Take(endpoints);
+            }
+            else if (endpoints.Epoch != _latest.Epoch && (_aside is null || endpoints.Follows(_aside) || endpoints.Epoch != _aside.Epoch))
+            {
+                _aside = endpoints;
+            }
+        }
+    }
+
+    /// <summary>Takes the snapshot that answered a subscribe or a renewal: the new base.</summary>
+    public void OfferReply(EndpointSet endpoints)
+    {
+        lock (_gate)
+        {
+            if (_latest is not null && _latest.Epoch == endpoints.Epoch && _latest.Version >= endpoints.Version)
             {
                 return;
             }
 
-            if (Interlocked.CompareExchange(ref _latest, endpoints, current) == current)
-            {
-                _changed.Writer.TryWrite(true);
-                return;
-            }
+            var newest = _aside is not null && _aside.Follows(endpoints) ? _aside : endpoints;
+            _aside = null;
+            Take(newest);
         }
     }
 
@@ -44,6 +63,15 @@ internal sealed class EndpointObserver : IEndpointObserver
     public async Task<EndpointSet> NextAsync(CancellationToken cancellationToken)
     {
         await _changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return Volatile.Read(ref _latest)!;
+        lock (_gate)
+        {
+            return _latest!;
+        }
+    }
+
+    private void Take(EndpointSet endpoints)
+    {
+        _latest = endpoints;
+        _changed.Writer.TryWrite(true);
     }
 }

@@ -13,14 +13,19 @@ namespace GrandAmbassador.Ambassador;
 /// </summary>
 internal static class RouteBuilder
 {
-    public static RoutePlan Build(FrontedService service, EndpointSet endpoints, RouteContext context, ImmutableArray<ListenPort> previousPorts)
+    /// <summary>Builds the routes for <paramref name="endpoints"/>.</summary>
+    /// <param name="previous">The plan last applied (null at first): its ports are kept while no
+    /// container runs, and the endpoints it routed and retained are carried on as described in
+    /// <see cref="Carry"/>.</param>
+    public static RoutePlan Build(FrontedService service, EndpointSet endpoints, RouteContext context, RoutePlan? previous)
     {
-        var running = endpoints.Endpoints.Where(endpoint => endpoint.Running).ToList();
-        var ports = PortsToListenOn(service, running, previousPorts);
+        var (routed, retained) = Carry(endpoints, previous);
+        var previousPorts = previous is null ? [] : previous.Routes.Ports.Select(port => port.Listen).ToImmutableArray();
+        var ports = PortsToListenOn(service, routed, previousPorts);
         var unreachable = ImmutableArray.CreateBuilder<UnreachableEndpoint>();
         var routes = ports.Select(port => new PortRoute(
                 new ListenPort(port.Listen, ToTransport(port.Protocol)),
-                [.. running
+                [.. routed
                     .Where(endpoint => endpoint.AcceptsTraffic)
                     .Where(endpoint => service.HasExplicitPorts || Exposes(endpoint, port.Target, port.Protocol))
                     .Select(endpoint => ToDestination(endpoint, port.Target, port.Protocol, context, unreachable))
@@ -28,8 +33,44 @@ internal static class RouteBuilder
             .ToImmutableArray();
 
         return new RoutePlan(
-            new ServiceRoutes(service.Name, routes, [.. running.Select(endpoint => endpoint.RunId)]),
-            unreachable.ToImmutable());
+            new ServiceRoutes(service.Name, routes, [.. retained.Select(endpoint => endpoint.RunId)]),
+            unreachable.ToImmutable(),
+            routed,
+            retained);
+    }
+
+    /// <summary>
+    /// Only evidence closes a connection. Retained = the previous plan's retained endpoints + the
+    /// snapshot's running ones − those known to be gone: the snapshot lists the container in
+    /// <see cref="EndpointSet.Gone"/> (its agent removed it), or has the same container of the same
+    /// host not running or as a later run (its agent saw it die). One that is merely missing (its
+    /// reporter silo was declared dead, its lease ran out, a new grain activation has not heard from
+    /// its host) stays retained. New connections go to the snapshot's running endpoints, and also to
+    /// the previously routed missing ones while the snapshot is incomplete: an incomplete snapshot
+    /// adds routes but removes none.
+    /// </summary>
+    private static (ImmutableArray<ContainerEndpoint> Routed, ImmutableArray<ContainerEndpoint> Retained) Carry(EndpointSet snapshot, RoutePlan? previous)
+    {
+        var current = snapshot.Endpoints.Items.ToDictionary(endpoint => (endpoint.HostId, endpoint.ContainerId));
+        var running = snapshot.Endpoints.Where(endpoint => endpoint.Running).ToList();
+        if (previous is null)
+        {
+            return ([.. running], [.. running]);
+        }
+
+        bool Missing(ContainerEndpoint endpoint) =>
+            !current.ContainsKey((endpoint.HostId, endpoint.ContainerId)) && !snapshot.IsGone(endpoint.HostId, endpoint.ContainerId);
+
+        bool KnownGone(ContainerEndpoint endpoint) =>
+            current.TryGetValue((endpoint.HostId, endpoint.ContainerId), out var now)
+                ? !now.Running || now.RunId != endpoint.RunId
+                : snapshot.IsGone(endpoint.HostId, endpoint.ContainerId);
+
+        var routed = snapshot.Complete ? running : [.. running, .. previous.Routed.Where(Missing)];
+        var retained = running
+            .Concat(previous.Retained.Where(endpoint => !KnownGone(endpoint)))
+            .DistinctBy(endpoint => endpoint.RunId);
+        return ([.. routed], [.. retained]);
     }
 
     /// <summary>
@@ -37,18 +78,16 @@ internal static class RouteBuilder
     /// none runs, the ports last seen, so that new connections are held rather than refused.
     /// </summary>
     private static IEnumerable<(int Listen, int Target, PortProtocol Protocol)> PortsToListenOn(
-        FrontedService service, IReadOnlyList<ContainerEndpoint> running, ImmutableArray<ListenPort> previousPorts)
+        FrontedService service, ImmutableArray<ContainerEndpoint> running, ImmutableArray<ListenPort> previousPorts)
     {
         if (service.HasExplicitPorts)
         {
             return service.Ports.Select(mapping => (mapping.ListenPort, mapping.TargetPort, mapping.Protocol));
         }
 
-        if (running.Count == 0)
+        if (running.Length == 0)
         {
-            return previousPorts.IsDefault
-                ? []
-                : previousPorts.Select(port => (port.Port, port.Port, ToContract(port.Protocol)));
+            return previousPorts.Select(port => (port.Port, port.Port, ToContract(port.Protocol)));
         }
 
         return running
@@ -116,7 +155,7 @@ internal static class RouteBuilder
 
     private static IEnumerable<PublishedPort> PublishedPorts(ContainerEndpoint endpoint, int port, PortProtocol protocol) =>
         endpoint.Ports
-            .Where(exposed => exposed.ContainerPort == port && exposed.Protocol == protocol && !exposed.Published.IsDefault)
+            .Where(exposed => exposed.ContainerPort == port && exposed.Protocol == protocol )
             .SelectMany(exposed => exposed.Published)
             .Where(published => IPAddress.TryParse(published.HostIp, out _) || string.IsNullOrEmpty(published.HostIp))
             .Select(published => string.IsNullOrEmpty(published.HostIp) ? published with { HostIp = "0.0.0.0" } : published);

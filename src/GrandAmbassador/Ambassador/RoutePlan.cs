@@ -1,7 +1,18 @@
 using System.Collections.Immutable;
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Ambassador;
 
 /// <summary>What <see cref="RouteBuilder"/> decided: the proxy's routes, and what could not be routed.</summary>
-internal sealed record RoutePlan(ServiceRoutes Routes, ImmutableArray<UnreachableEndpoint> Unreachable);
+/// <param name="Routes">What the proxy applies.</param>
+/// <param name="Unreachable">Containers that answer to the name but cannot be dialled from here.</param>
+/// <param name="Routed">The running endpoints the routes were built from: the snapshot's, plus, while
+/// snapshots are incomplete, earlier ones the snapshot does not mention and no evidence says are gone.</param>
+/// <param name="Retained">The endpoints whose open connections stay: every one not known to be gone.
+/// The next <see cref="RouteBuilder.Build"/> takes this plan back to carry them on.</param>
+internal sealed record RoutePlan(
+    ServiceRoutes Routes,
+    ImmutableArray<UnreachableEndpoint> Unreachable,
+    ImmutableArray<ContainerEndpoint> Routed,
+    ImmutableArray<ContainerEndpoint> Retained);

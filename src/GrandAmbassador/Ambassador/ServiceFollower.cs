@@ -1,11 +1,9 @@
-using System.Collections.Immutable;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Hosting;
-using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Ambassador;
@@ -23,7 +21,8 @@ internal sealed class ServiceFollower(
     TimeSpan wait,
     ClusterChanges clusterChanges,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    AmbassadorMetrics? metrics = null)
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
@@ -31,10 +30,12 @@ internal sealed class ServiceFollower(
     private readonly ServiceProxy _proxy = name.Proxy;
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
     private EndpointSet? _applied = name.Applied.Snapshot;
-    private ImmutableArray<ListenPort> _ports = name.Applied.Ports;
+    private RoutePlan? _plan = name.Applied.Plan;
+    private DateTimeOffset _followingSince = DateTimeOffset.MaxValue;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _followingSince = time.GetUtcNow();
         var observer = new EndpointObserver();
         var reference = grains.CreateObjectReference<IEndpointObserver>(observer);
         var grain = grains.GetGrain<IContainerEndpointGrain>(_service.Name);
@@ -125,7 +126,7 @@ internal sealed class ServiceFollower(
     {
         try
         {
-            var plan = RouteBuilder.Build(_service, snapshot, Context(), _ports);
+            var plan = RouteBuilder.Build(_service, snapshot, Context(), _plan);
             var failures = await _proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
             foreach (var failure in failures)
             {
@@ -133,9 +134,10 @@ internal sealed class ServiceFollower(
             }
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
-            _ports = [.. plan.Routes.Ports.Select(port => port.Listen)];
+            _plan = plan;
+            Measure(snapshot);
             _applied = snapshot;
-            name.Applied = new AppliedRoutes(snapshot, _ports);
+            name.Applied = new AppliedRoutes(snapshot, plan);
             return failures.Count > 0;
         }
         catch (Exception) when (name.Removed.IsCancellationRequested)
@@ -163,7 +165,7 @@ internal sealed class ServiceFollower(
             TimeSpan delay;
             try
             {
-                observer.Offer(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
+                observer.OfferReply(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
                 failures = 0;
                 delay = options.SubscriptionRenewal;
             }
@@ -187,6 +189,30 @@ internal sealed class ServiceFollower(
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts the change, and for every run of a container that is new since the last snapshot, the
+    /// time from its start (Docker's start event) to now: only for containers that started while this
+    /// follower was watching, since one that started earlier would read as a slow route.
+    /// </summary>
+    private void Measure(EndpointSet snapshot)
+    {
+        if (metrics is null || _applied is null || _applied.Version == snapshot.Version)
+        {
+            return;
+        }
+
+        var tag = new KeyValuePair<string, object?>("name", service.Name);
+        metrics.RouteChanges.Add(1, tag);
+        var now = time.GetUtcNow();
+        foreach (var endpoint in snapshot.Endpoints)
+        {
+            if (endpoint.AcceptsTraffic && endpoint.StartedAt >= _followingSince && !_applied.Endpoints.Any(old => old.RunId == endpoint.RunId && old.AcceptsTraffic))
+            {
+                metrics.RouteDelay.Record(Math.Max(0, (now - endpoint.StartedAt).TotalSeconds), tag);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GrandAmbassador.Hosting;
 using System.Runtime.InteropServices;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Security;
 
 namespace GrandAmbassador.CommandLine;
 
@@ -58,6 +59,7 @@ internal static class AmbassadorCommandLine
         }
 
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(TlsCommand.Create());
         root.SetAction(run);
         return root;
     }
@@ -67,6 +69,7 @@ internal static class AmbassadorCommandLine
         try
         {
             var settings = SettingsReader.Read(parse, options);
+            await ClusterStartupChecks.CheckAsync(settings, cancellationToken).ConfigureAwait(false);
             await using var runtime = await AmbassadorRuntime.StartAsync(settings, cancellationToken: cancellationToken).ConfigureAwait(false);
             using var terminate = StopOn(PosixSignal.SIGTERM, runtime);
             using var interrupt = StopOn(PosixSignal.SIGINT, runtime);

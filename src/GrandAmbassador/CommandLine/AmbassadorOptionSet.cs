@@ -27,7 +27,7 @@ internal sealed class AmbassadorOptionSet
         "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", null);
 
     public Option<string?> Cluster { get; } = Scalar<string?>(
-        "--cluster", "redis://[:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis. Without it: a single-host cluster of one silo.", () => null, null);
+        "--cluster", "redis[s]://[[USER]:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis (prefer --cluster-file: a password here shows in the process list). Without it: a single-host cluster of one silo.", () => null, null);
 
     public Option<string> ClusterId { get; } = Scalar(
         "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", () => "grand-ambassador", null);
@@ -46,6 +46,8 @@ internal sealed class AmbassadorOptionSet
     public Option<string?> GatewayPort { get; } = Scalar<string?>(
         "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", () => null, "default: 30000 with --cluster, a free port otherwise");
 
+    public SecurityOptionSet Security { get; } = new();
+
     public Option<string> MaxConnections { get; } = Scalar(
         "--max-connections", "N",
         "The most TCP connections open at once across every name; at the limit new clients wait in the kernel's backlog. 0: half the open-file limit, less 1,024.",
@@ -60,9 +62,20 @@ internal sealed class AmbassadorOptionSet
     public Option<string> Drain { get; } = Scalar(
         "--drain", "SECONDS", "On SIGTERM, stop accepting and let open connections go on for up to this long, then close them with a FIN.", () => "10", null);
 
+    public Option<string?> Http { get; } = Scalar<string?>(
+        "--http", "ADDR:PORT|off",
+        "The HTTP server: endpoints page (/), API (/api/names), Orleans dashboard (/orleans), /metrics, /healthz, /readyz. 'off' disables it.",
+        () => null, $"default: {GrandAmbassador.Http.HttpSettings.DefaultAddress}");
+
+    public Option<string?> HttpToken { get; } = Scalar<string?>(
+        "--http-token", "TOKEN", "Require this bearer token for the page, the API and the Orleans dashboard (health and metrics stay open).", () => null, null);
+
+    public Option<string?> HttpTokenFile { get; } = Scalar<string?>(
+        "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", () => null, null);
+
     public IEnumerable<Option> All =>
         [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
-            MaxConnections, IdleTimeout, HalfCloseTimeout, Drain];
+            MaxConnections, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using GrandAmbassador.Configuration;
 using System.Net;
+using GrandAmbassador.Security;
+using GrandAmbassador.Http;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.CommandLine;
@@ -19,21 +21,29 @@ internal static class SettingsReader
             throw new StartupException("--port needs a --name to forward to");
         }
 
+        var services = PortMappingParser.Assign(names, mappings);
         return new AmbassadorSettings(
-            Services: PortMappingParser.Assign(names, mappings),
+            Services: services,
             DockerEndpoint: ParseDockerUri(parse.GetValue(options.Docker)!),
             ListenAddress: IPAddress.TryParse(parse.GetValue(options.Listen), out var listen)
                 ? listen
                 : throw new StartupException($"--listen {parse.GetValue(options.Listen)}: not an IP address"),
             Wait: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.Wait), "--wait", min: 0, max: 86_400)),
             LogLevel: ParseLogLevel(parse.GetValue(options.LogLevel)),
-            Cluster: ParseCluster(parse.GetValue(options.Cluster)),
+            Cluster: ClusterUrlReader.Read(parse.GetValue(options.Cluster), parse.GetValue(options.Security.ClusterFile)),
             ClusterId: NonEmpty(parse.GetValue(options.ClusterId), "--cluster-id"),
             HostId: NonEmpty(parse.GetValue(options.HostId), "--host-id"),
             AdvertiseAddress: ParseOptionalAddress(parse.GetValue(options.Advertise)),
             NoAgent: noAgent,
             SiloPort: ParseOptionalPort(parse.GetValue(options.SiloPort), "--silo-port"),
             GatewayPort: ParseOptionalPort(parse.GetValue(options.GatewayPort), "--gateway-port"),
+            Http: HttpSettingsReader.Read(
+                parse.GetValue(options.Http),
+                parse.GetValue(options.Http) is not null,
+                parse.GetValue(options.HttpToken),
+                parse.GetValue(options.HttpTokenFile),
+                services),
+            Security: ReadSecurity(parse, options.Security),
             ProxyLimits: ReadProxyLimits(parse, options));
     }
 
@@ -49,22 +59,16 @@ internal static class SettingsReader
             Drain: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.Drain), "--drain", min: 0, max: 3_600)));
     }
 
+    public static SecuritySettings ReadSecurity(ParseResult parse, SecurityOptionSet options) =>
+        new(
+            Tls: ClusterTlsLoader.Load(parse.GetValue(options.TlsCert), parse.GetValue(options.TlsKey), parse.GetValue(options.TlsCa)),
+            RedisCaFile: parse.GetValue(options.RedisCa),
+            ClusterListenAny: parse.GetValue(options.ClusterListenAny));
+
     private static Uri ParseDockerUri(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "unix" or "tcp" or "http" or "https"
             ? uri
             : throw new StartupException($"--docker {text}: expected unix:///path/to/docker.sock or tcp://host:port");
-
-    public static Uri? ParseCluster(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "redis" && uri.Port > 0
-            ? uri
-            : throw new StartupException($"--cluster {text}: expected redis://[:PASSWORD@]HOST:PORT[/DB]");
-    }
 
     private static double ParseNumber(string? text, string option, double min, double max) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Hosting;
+using GrandAmbassador.Security;
 using GrandAmbassador.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,7 +21,8 @@ internal static class StatusCommand
     public static Command Create()
     {
         var cluster = AmbassadorOptionSet.Scalar<string?>(
-            "--cluster", "redis://[:PASSWORD@]HOST:PORT[/DB]", "The cluster's Redis. Without it: the single-host ambassador on this machine.", () => null, null);
+            "--cluster", RedisClusterUri.Form, "The cluster's Redis (prefer --cluster-file). Without it: the single-host ambassador on this machine.", () => null, null);
+        var security = new SecurityOptionSet();
         var clusterId = AmbassadorOptionSet.Scalar("--cluster-id", "ID", "The cluster's id.", () => "grand-ambassador", null);
         var gatewayPort = AmbassadorOptionSet.Scalar(
             "--gateway-port", "PORT", "The single-host ambassador's gateway port (it logs it at start).", () => "30000", null);
@@ -28,17 +31,28 @@ internal static class StatusCommand
         {
             cluster, clusterId, gatewayPort, json,
         };
+        foreach (var option in security.ForClients)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                var clusterUri = SettingsReader.ParseCluster(parse.GetValue(cluster));
+                var clusterUri = ClusterUrlReader.Read(parse.GetValue(cluster), parse.GetValue(security.ClusterFile));
                 var port = SettingsReader.ParseOptionalPort(parse.GetValue(gatewayPort), "--gateway-port") ?? 30000;
-                var status = await ReadAsync(clusterUri, parse.GetValue(clusterId)!, port, cancellationToken).ConfigureAwait(false);
+                var securitySettings = SettingsReader.ReadSecurity(parse, security);
+                if (clusterUri is not null)
+                {
+                    await RedisPreflight.CheckAsync(clusterUri, securitySettings.RedisCaFile, cancellationToken).ConfigureAwait(false);
+                }
+
+                var status = await ReadAsync(clusterUri, parse.GetValue(clusterId)!, port, securitySettings, cancellationToken).ConfigureAwait(false);
                 await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
                 return 0;
             }
-            catch (StartupException exception)
+            catch (InvalidSettingException exception)
             {
                 await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
                 return AmbassadorCommandLine.BadInput;
@@ -47,7 +61,7 @@ internal static class StatusCommand
         return command;
     }
 
-    private static async Task<ClusterStatus> ReadAsync(Uri? cluster, string clusterId, int gatewayPort, CancellationToken cancellationToken)
+    private static async Task<ClusterStatus> ReadAsync(Uri? cluster, string clusterId, int gatewayPort, SecuritySettings security, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -59,12 +73,18 @@ internal static class StatusCommand
             }
             else
             {
-                client.UseRedisClustering(options => options.ConfigurationOptions = RedisClusterUri.ToConfigurationOptions(cluster));
+                var redis = RedisClusterUri.ToConfigurationOptions(cluster, security.RedisCaFile);
+                client.UseRedisClustering(options => options.ConfigurationOptions = redis);
                 client.Configure<ClusterOptions>(options =>
                 {
                     options.ClusterId = clusterId;
                     options.ServiceId = SiloConfiguration.ServiceId;
                 });
+            }
+
+            if (security.Tls is { } tls)
+            {
+                ClusterSecurity.ConfigureClient(client, tls);
             }
         });
         using var host = builder.Build();
@@ -75,10 +95,11 @@ internal static class StatusCommand
             await host.StartAsync(guard.Token).ConfigureAwait(false);
             return await StatusReader.ReadAsync(host.Services.GetRequiredService<IClusterClient>(), guard.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not StartupException)
+        catch (Exception exception) when (exception is not InvalidSettingException)
         {
-            var where = cluster is null ? $"localhost gateway port {gatewayPort}" : cluster.ToString();
-            throw new StartupException($"cannot reach the cluster ({where}): {exception.Message.Split('\n')[0]}");
+            var where = cluster is null ? $"localhost gateway port {gatewayPort}" : RedisClusterUri.Display(cluster);
+            var hint = security.Tls is null ? " (if the cluster uses TLS, give --tls-cert, --tls-key and --tls-ca)" : " (or its gateways refused this certificate)";
+            throw new StartupException($"cannot reach the cluster ({where}): {RedisClusterUri.Redact(exception.Message.Split('\n')[0])}{hint}");
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using GrandAmbassador.Http;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Configuration;
@@ -21,4 +22,6 @@ internal sealed record AmbassadorSettings(
     bool NoAgent,
     int? SiloPort,
     int? GatewayPort,
+    HttpSettings Http,
+    SecuritySettings Security,
     ProxyLimitSettings? ProxyLimits = null);

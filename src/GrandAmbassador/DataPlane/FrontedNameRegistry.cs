@@ -42,8 +42,8 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
 
             PortClaims.Check(names.SelectMany(entry => entry.Service.Ports).Concat(service.Ports));
             var proxy = createProxy(name);
-            var ports = await BindExplicitPortsAsync(service with { Name = name }, proxy, cancellationToken).ConfigureAwait(false);
-            var entry = new FrontedName(service with { Name = name }, proxy, new AppliedRoutes(null, ports));
+            await BindExplicitPortsAsync(service with { Name = name }, proxy, cancellationToken).ConfigureAwait(false);
+            var entry = new FrontedName(service with { Name = name }, proxy, AppliedRoutes.None);
             Publish(names.Add(entry));
             DataPlaneLog.NameAdded(logger, name);
             return entry;
@@ -100,11 +100,12 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
         }
     }
 
-    private static async Task<ImmutableArray<ListenPort>> BindExplicitPortsAsync(FrontedService service, ServiceProxy proxy, CancellationToken cancellationToken)
+    /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken is an error at once.</summary>
+    private static async Task BindExplicitPortsAsync(FrontedService service, ServiceProxy proxy, CancellationToken cancellationToken)
     {
         if (!service.HasExplicitPorts)
         {
-            return [];
+            return;
         }
 
         var routes = new ServiceRoutes(
@@ -117,8 +118,6 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
             await proxy.DisposeAsync().ConfigureAwait(false);
             throw new InvalidSettingException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
         }
-
-        return [.. routes.Ports.Select(port => port.Listen)];
     }
 
     private void Publish(ImmutableArray<FrontedName> names)

@@ -10,6 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using GrandAmbassador.Http;
+using Microsoft.AspNetCore.Builder;
+using Orleans.Dashboard;
+using Orleans.Runtime;
 
 namespace GrandAmbassador.Hosting;
 
@@ -24,8 +28,25 @@ internal static class ControlPlaneHost
 {
     public static IHost Build(ControlPlaneContext context)
     {
+        var http = HttpPortCheck.Resolve(context.Settings.Http, out var defaultInUse);
+        if (http.Enabled)
+        {
+            // The HTTP server restarts with the silo: the API and the dashboard call grains through it.
+            var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            Configure(web, context);
+            web.AddAmbassadorHttp(http);
+            var app = web.Build();
+            app.MapAmbassadorHttp();
+            return app;
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         Configure(builder, context);
+        if (defaultInUse is not null)
+        {
+            builder.Services.AddHostedService(services => ActivatorUtilities.CreateInstance<HttpOffNotice>(services, defaultInUse));
+        }
+
         return builder.Build();
     }
 
@@ -52,7 +73,15 @@ internal static class ControlPlaneHost
         builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
-        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, advertise));
+        builder.UseOrleans(silo =>
+        {
+            SiloConfiguration.Configure(silo, settings, advertise);
+            // Built as a web application only when the HTTP server runs (see Build): the dashboard comes with it.
+            if (builder is WebApplicationBuilder)
+            {
+                silo.AddDashboard();
+            }
+        });
         // Orleans registers its FailFast handler with TryAdd; ours stops this generation instead.
         builder.Services.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, SiloDeathHandler>());
         builder.Services.AddSingleton(settings);
@@ -73,6 +102,7 @@ internal static class ControlPlaneHost
             });
         }
 
+        builder.Services.AddSingleton<AmbassadorMetrics>();
         builder.Services.AddHostedService<AmbassadorService>();
     }
 }

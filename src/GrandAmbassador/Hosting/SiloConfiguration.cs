@@ -4,6 +4,7 @@ using System.Net;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Grains.Endpoints;
 using GrandAmbassador.Grains.Hosting;
+using GrandAmbassador.Security;
 using Orleans.Configuration;
 
 namespace GrandAmbassador.Hosting;
@@ -27,18 +28,28 @@ internal static class SiloConfiguration
         }
         else
         {
-            silo.UseRedisClustering(options => options.ConfigurationOptions = RedisClusterUri.ToConfigurationOptions(settings.Cluster));
+            // A loopback address is refused before this (ClusterStartupChecks).
+            var advertised = IPAddress.Parse(advertiseAddress);
+            var redis = RedisClusterUri.ToConfigurationOptions(settings.Cluster, settings.Security.RedisCaFile);
+            silo.UseRedisClustering(options => options.ConfigurationOptions = redis);
             silo.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = settings.ClusterId;
                 options.ServiceId = ServiceId;
             });
             silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
+            // On the advertised address only, unless told: a second interface (a public one) exposes nothing.
             silo.ConfigureEndpoints(
-                IPAddress.Parse(advertiseAddress),
+                advertised,
                 settings.SiloPort ?? 11111,
                 settings.GatewayPort ?? 30000,
-                listenOnAnyHostAddress: true);
+                listenOnAnyHostAddress: settings.Security.ClusterListenAny);
+        }
+
+        ClusterSecurityNotice.Register(silo.Services, settings.Security.Tls, clustered: settings.Cluster is not null);
+        if (settings.Security.Tls is { } tls)
+        {
+            ClusterSecurity.ConfigureSilo(silo, tls);
         }
 
         silo.Services.AddOptions<ContainerEndpointGrainOptions>();

@@ -22,7 +22,7 @@ internal static class StatusReader
             endpoint.HostId,
             endpoint.ContainerName,
             endpoint.ShortId,
-            endpoint.Running ? "running" : "stopped",
+            !endpoint.Running ? "stopped" : endpoint.Stopping ? "stopping" : "running",
             endpoint.Health == ContainerHealth.None ? "no healthcheck" : endpoint.Health.ToString().ToLowerInvariant(),
             endpoint.StartedAt,
             [.. endpoint.Ports.Select(port => DescribePort(endpoint, port))]);

@@ -1,7 +1,6 @@
 using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Docker.Tests.Lab;
 using GrandAmbassador.Docker.Watching;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,24 +12,18 @@ namespace GrandAmbassador.Docker.Tests.Hosting;
 public sealed class DockerAgentServiceCollectionExtensionsTests
 {
     [Fact]
-    public void AddDockerAgent_Configuration_BindsOptionsAndRegistersTheAgent()
+    public void AddDockerAgent_AppliesTheOptionsAndRegistersTheAgent()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Endpoint"] = "unix:///run/other.sock",
-                ["HostId"] = "host-a",
-                ["AdvertiseAddress"] = "10.231.0.11",
-                ["ReconcileInterval"] = "00:00:30",
-            })
-            .Build();
-
-        using var provider = Services().AddDockerAgent(configuration).BuildServiceProvider();
+        using var provider = Services().AddDockerAgent(o =>
+        {
+            o.Endpoint = new Uri("unix:///run/other.sock");
+            o.HostId = "host-a";
+            o.ReconcileInterval = TimeSpan.FromSeconds(30);
+        }).BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<DockerAgentOptions>>().Value;
         Assert.Equal(new Uri("unix:///run/other.sock"), options.Endpoint);
         Assert.Equal("host-a", options.HostId);
-        Assert.Equal("10.231.0.11", options.AdvertiseAddress);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReconcileInterval);
         Assert.Equal(TimeSpan.FromSeconds(15), options.ReconnectMaxDelay);
         Assert.IsType<DockerAgent>(Assert.Single(provider.GetServices<IHostedService>()));
@@ -55,6 +48,7 @@ public sealed class DockerAgentServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.ReconcileInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.ReconnectMinDelay);
         Assert.Equal(TimeSpan.FromSeconds(15), options.ReconnectMaxDelay);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.StaleEndpointLifetime);
     }
 
     private static IServiceCollection Services() => new ServiceCollection()

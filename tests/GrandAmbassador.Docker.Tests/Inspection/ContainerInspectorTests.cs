@@ -149,10 +149,10 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
 
         var all = await _engine.Inspector.ListAsync(_engine.Client, CancellationToken.None);
 
-        Assert.False(Assert.Single(all, e => e.ContainerId == id).Running);
+        Assert.False(Assert.Single(all, e => e.Endpoint.ContainerId == id).Endpoint.Running);
     }
 
     private async Task<ContainerEndpoint> InspectAsync(string id) =>
-        await _engine.Inspector.InspectAsync(_engine.Client, id, CancellationToken.None)
+        (await _engine.Inspector.InspectAsync(_engine.Client, id, CancellationToken.None))?.Endpoint
         ?? throw new InvalidOperationException($"{id} not found");
 }

@@ -12,7 +12,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     private AgentHarness(DockerAgentOptions options, TimeProvider timeProvider)
     {
         var wrapped = Options.Create(options);
-        _agent = new DockerAgent(new DockerClientFactory(wrapped), Sink, wrapped, timeProvider, Logger);
+        _agent = new DockerAgent(new DockerClientFactory(wrapped), Sink, wrapped, timeProvider, new DockerAgentState(), Logger);
     }
 
     public RecordingEndpointSink Sink { get; } = new();

@@ -27,9 +27,9 @@ internal sealed class RecordingEndpointSink : IContainerEndpointSink
 
     public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct) => Record(new SinkCall.Report(endpoint));
 
-    public Task RemoveAsync(string containerId, CancellationToken ct) => Record(new SinkCall.Remove(containerId));
+    public Task RemoveAsync(string containerId, long sequence, CancellationToken ct) => Record(new SinkCall.Remove(containerId, sequence));
 
-    public Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, CancellationToken ct) => Record(new SinkCall.Reconcile([.. all]));
+    public Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, long sequence, CancellationToken ct) => Record(new SinkCall.Reconcile([.. all], sequence));
 
     /// <summary>The first report (by ReportAsync or within a reconcile) of an endpoint that matches.</summary>
     public async Task<ContainerEndpoint> WaitForEndpointAsync(Func<ContainerEndpoint, bool> match)
@@ -65,12 +65,15 @@ internal sealed class RecordingEndpointSink : IContainerEndpointSink
         });
     }
 
-    public async Task<SinkCall> WaitForAsync(Func<SinkCall, bool> match)
+    public Task<SinkCall> WaitForAsync(Func<SinkCall, bool> match) => WaitForAsync(match, skip: 0);
+
+    /// <summary>The first call after the first <paramref name="skip"/> ones that matches.</summary>
+    public async Task<SinkCall> WaitForAsync(Func<SinkCall, bool> match, int skip)
     {
         var done = new TaskCompletionSource<SinkCall>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            foreach (var call in _calls)
+            foreach (var call in _calls.Skip(skip))
             {
                 if (match(call))
                 {

@@ -7,7 +7,7 @@ internal abstract record SinkCall
 {
     public sealed record Report(ContainerEndpoint Endpoint) : SinkCall;
 
-    public sealed record Remove(string ContainerId) : SinkCall;
+    public sealed record Remove(string ContainerId, long Sequence) : SinkCall;
 
-    public sealed record Reconcile(IReadOnlyList<ContainerEndpoint> All) : SinkCall;
+    public sealed record Reconcile(IReadOnlyList<ContainerEndpoint> All, long Sequence) : SinkCall;
 }

@@ -75,6 +75,34 @@ public sealed class DockerAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Agent_HupAndUsr1_LeaveTheContainerRoutable_DockerStopMarksItStopping()
+    {
+        // httpd is the container's PID 1: a signal it has no handler for is ignored, as by a reload.
+        var id = await _docker.RunHttpdAsync("signalled", 8080);
+        await using var agent = await AgentHarness.StartAsync();
+        await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Running);
+
+        foreach (var signal in new[] { "HUP", "USR1" })
+        {
+            var before = agent.Sink.Calls.Count;
+            await DockerCli.RunAsync("kill", "-s", signal, id);
+
+            // The kill event makes the agent inspect and report the container again: that report counts.
+            var call = await agent.Sink.WaitForAsync(c => c is SinkCall.Report r && r.Endpoint.ContainerId == id, skip: before);
+            var endpoint = ((SinkCall.Report)call).Endpoint;
+            Assert.True(endpoint.Running, $"after {signal}");
+            Assert.False(endpoint.Stopping, $"after {signal}");
+            Assert.True(endpoint.AcceptsTraffic, $"after {signal}");
+        }
+
+        var stop = DockerCli.RunAsync("stop", "-t", "3", id);
+        var draining = await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && e.Stopping);
+        Assert.True(draining.Running);
+        await stop;
+        Assert.False((await agent.Sink.WaitForEndpointAsync(e => e.ContainerId == id && !e.Running)).Stopping);
+    }
+
+    [Fact]
     public async Task Agent_DockerRmForce_ReportsRemoval()
     {
         var id = await _docker.RunHttpdAsync("web", 8080);

@@ -1,3 +1,4 @@
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 
 namespace GrandAmbassador.Grains.Tests.Endpoints;
@@ -55,7 +56,7 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Endpoints_OfSeveralHosts_AreKeptApart_AndRemovedPerHost()
+    public async Task Endpoints_OfSeveralHosts_AreKeptApart_AndARemovedOneIsGone()
     {
         var name = Endpoints.UniqueName("web");
         await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
@@ -66,8 +67,7 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
         var afterRemove = await Grain(name).GetAsync();
         Assert.Equal(["host-b/c1", "host-b/c2"], afterRemove.Endpoints.Select(e => $"{e.HostId}/{e.ContainerId}"));
 
-        await Grain(name).RemoveHostAsync("host-b");
-        Assert.Empty((await Grain(name).GetAsync()).Endpoints);
+        Assert.Equal([new GoneContainer("host-a", "c1")], afterRemove.Gone);
     }
 
     [Fact]
@@ -91,112 +91,83 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task GrainWhoseSiloIsKilled_ComesBackElsewhere_AndIsRefilledByTheNextReport()
+    public async Task Version_CountsChangesFromOne_WithinAnActivation_NotTheClock()
     {
-        var (name, silo) = await ActivateOnSecondarySiloAsync();
-        var before = await Grain(name).GetAsync();
+        var name = Endpoints.UniqueName("redis");
 
-        await fixture.Cluster.KillSiloAsync(fixture.Cluster.Silos.Single(s => s.SiloAddress.Equals(silo)));
-        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
+        var first = await Grain(name).GetAsync();
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c2"), Lease);
+        var second = await Grain(name).GetAsync();
 
-        // The new activation starts empty: the agent's next lease renewal refills it.
-        var endpoint = Endpoints.Running(name, "host-a", "c1", "172.17.0.7");
-        await ReportUntilAcceptedAsync(name, endpoint);
-        var after = await Grain(name).GetAsync();
-
-        Assert.Equal(endpoint, Assert.Single(after.Endpoints));
-        Assert.True(after.Version > before.Version, $"version {after.Version} after the kill, {before.Version} before");
-        Assert.NotEqual(silo, await LocateAsync(name));
-        await fixture.Cluster.StartAdditionalSiloAsync();
+        Assert.Equal(1, first.Version);
+        Assert.True(second.Follows(first));
+        Assert.Equal(2, second.Version);
     }
 
     [Fact]
-    public async Task EndpointsReportedFromASiloThatIsKilled_LeaveWithIt_WithoutWaitingForTheirLease()
+    public async Task RemovedContainer_IsNotBroughtBack_ByALateReportOfAnOlderState()
     {
-        // The extra silo stands for another host's agent; it dies with its host.
-        var dying = await fixture.Cluster.StartAdditionalSiloAsync();
-        var name = await NameNotHostedOnAsync(dying.SiloAddress);
-        var observer = new RecordingObserver();
-        var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(observer);
-        await Grain(name).SubscribeAsync(reference);
-        await Grain(name).ReportAsync(Endpoints.Running(name, "host-dying", "c1"), TimeSpan.FromHours(1), dying.SiloAddress);
-        await Grain(name).ReportAsync(Endpoints.Running(name, "host-staying", "c2"), TimeSpan.FromHours(1), fixture.Cluster.Silos[0].SiloAddress);
+        var name = Endpoints.UniqueName("web");
+        var endpoint = Endpoints.Running(name, "host-a", "c1") with { Sequence = 10 };
+        await Grain(name).ReportAsync(endpoint, Lease);
 
-        await observer.WaitForAsync(set => set.Endpoints.Length == 2);
-        await fixture.Cluster.KillSiloAsync(dying);
-        await WaitUntilDeclaredDeadAsync(dying.SiloAddress);
+        await Grain(name).RemoveAsync("host-a", "c1", sequence: 11);
+        await Grain(name).ReportAsync(endpoint, Lease); // a re-report of what was known before the removal
 
-        // The grain's sweep runs on the (fake) clock: one tick, and it notices the dead reporter.
-        fixture.Time.Advance(TimeSpan.FromSeconds(1));
-        var after = await observer.WaitForAsync(set => set.Endpoints.Length < 2);
-        Assert.Equal("host-staying", Assert.Single(after.Endpoints).HostId);
-        await Grain(name).UnsubscribeAsync(reference);
+        var set = await Grain(name).GetAsync();
+        Assert.Empty(set.Endpoints);
+        Assert.True(set.IsGone("host-a", "c1"));
     }
 
-    private async Task WaitUntilDeclaredDeadAsync(SiloAddress silo)
+    [Fact]
+    public async Task LateReportOfAnOlderState_DoesNotOverwriteANewerOne()
     {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var management = fixture.Client.GetGrain<IManagementGrain>(0);
-        while (!(await management.GetHosts(onlyActive: false)).TryGetValue(silo, out var status) || status != SiloStatus.Dead)
-        {
-            await Task.Delay(100, guard.Token);
-        }
+        var name = Endpoints.UniqueName("web");
+        var stopped = Endpoints.Running(name, "host-a", "c1") with { Running = false, Sequence = 20 };
+        await Grain(name).ReportAsync(stopped, Lease);
+
+        await Grain(name).ReportAsync(stopped with { Running = true, Sequence = 19 }, Lease);
+
+        Assert.False(Assert.Single((await Grain(name).GetAsync()).Endpoints).Running);
     }
 
-    private async Task<string> NameNotHostedOnAsync(SiloAddress silo)
+    [Fact]
+    public async Task RenewalThatOnlyBringsANewSequence_IsNoChange()
     {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var name = Endpoints.UniqueName("survivor");
-            await Grain(name).GetAsync();
-            if (await LocateAsync(name) is { } host && !host.Equals(silo))
-            {
-                return name;
-            }
-        }
+        var name = Endpoints.UniqueName("web");
+        var endpoint = Endpoints.Running(name, "host-a", "c1") with { Sequence = 1 };
+        await Grain(name).ReportAsync(endpoint, Lease);
+        var first = await Grain(name).GetAsync();
 
-        throw new InvalidOperationException("Every grain landed on the silo to be killed, 50 times.");
+        await Grain(name).ReportAsync(endpoint with { Sequence = 2 }, Lease);
+
+        Assert.Equal(first.Version, (await Grain(name).GetAsync()).Version);
     }
 
-    private async Task<(string Name, SiloAddress Silo)> ActivateOnSecondarySiloAsync()
+    [Fact]
+    public async Task ReportAfterARemoval_WithANewerSequence_BringsTheContainerBack()
     {
-        var primary = fixture.Cluster.Silos[0].SiloAddress;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var name = Endpoints.UniqueName("moving");
-            await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
-            var silo = await LocateAsync(name);
-            if (silo is not null && !silo.Equals(primary))
-            {
-                return (name, silo);
-            }
-        }
+        var name = Endpoints.UniqueName("web");
+        await Grain(name).RemoveAsync("host-a", "c1", sequence: 5);
 
-        throw new InvalidOperationException("No grain was placed on a secondary silo in 50 tries.");
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1") with { Sequence = 6 }, Lease);
+
+        var set = await Grain(name).GetAsync();
+        Assert.Single(set.Endpoints);
+        Assert.False(set.IsGone("host-a", "c1"));
     }
 
-    private async Task<SiloAddress?> LocateAsync(string name)
+    [Fact]
+    public async Task ExpiredLease_LeavesTheSnapshot_WithoutMakingTheContainerGone()
     {
-        var management = fixture.Client.GetGrain<IManagementGrain>(0);
-        var statistics = await management.GetDetailedGrainStatistics();
-        return statistics.FirstOrDefault(s => s.GrainId.Key.ToString() == name)?.SiloAddress;
-    }
+        var name = Endpoints.UniqueName("redis");
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "lapsing"), TimeSpan.FromSeconds(5));
 
-    private async Task ReportUntilAcceptedAsync(string name, Contracts.Endpoints.ContainerEndpoint endpoint)
-    {
-        // Calls to a grain whose silo just died fail until membership declares the silo dead.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            try
-            {
-                await Grain(name).ReportAsync(endpoint, Lease);
-                return;
-            }
-            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException && !timeout.IsCancellationRequested)
-            {
-                await Task.Delay(200, timeout.Token);
-            }
-        }
+        fixture.Time.Advance(TimeSpan.FromSeconds(6));
+
+        var set = await Grain(name).GetAsync();
+        Assert.Empty(set.Endpoints);
+        Assert.Empty(set.Gone);
     }
 }

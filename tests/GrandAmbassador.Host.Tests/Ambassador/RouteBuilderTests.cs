@@ -78,10 +78,10 @@ public sealed class RouteBuilderTests
     [Fact]
     public void StoppedContainer_KeepsItsPortsListening_ButIsNeitherRoutedNorRetained()
     {
-        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(80)]) with { Running = false };
-        ImmutableArray<ListenPort> previous = [new ListenPort(80, TransportProtocol.Tcp)];
+        var running = Endpoint("host-c", "c1", ports: [Tcp(80)]);
+        var previous = Build(Redis, running);
 
-        var plan = RouteBuilder.Build(Redis, Set(endpoint), OnHostC, previous);
+        var plan = RouteBuilder.Build(Redis, Set(running with { Running = false }), OnHostC, previous);
 
         var port = Assert.Single(plan.Routes.Ports);
         Assert.Equal(80, port.Listen.Port);
@@ -123,8 +123,79 @@ public sealed class RouteBuilderTests
         Assert.Equal("127.0.0.1:9000", Assert.Single(destination.Addresses).ToString());
     }
 
+    [Fact]
+    public void ContainerMissingFromACompleteSnapshot_GetsNoNewConnections_ButKeepsItsOpenOnes()
+    {
+        // Its reporter silo was declared dead, or its lease ran out: no evidence that it is gone.
+        var a = Endpoint("host-c", "a", address: "172.17.0.2", ports: [Tcp(80)]);
+        var b = Endpoint("host-c", "b", address: "172.17.0.3", ports: [Tcp(80)]);
+        var previous = Build(Redis, a, b);
+
+        var plan = RouteBuilder.Build(Redis, Set(a), OnHostC, previous);
+        var later = RouteBuilder.Build(Redis, Set(a), OnHostC, plan);
+
+        Assert.Equal([a.RunId], plan.Routes.Ports.Single().Destinations.Select(d => d.BackendId));
+        Assert.Contains(b.RunId, plan.Routes.RetainedBackendIds);
+        Assert.Contains(b.RunId, later.Routes.RetainedBackendIds);
+    }
+
+    [Fact]
+    public void ContainerMissingFromAnIncompleteSnapshot_StaysRouted()
+    {
+        // A new grain activation that has not heard from b's host yet adds routes but removes none.
+        var a = Endpoint("host-c", "a", address: "172.17.0.2", ports: [Tcp(80)]);
+        var b = Endpoint("host-c", "b", address: "172.17.0.3", ports: [Tcp(80)]);
+        var previous = Build(Redis, a, b);
+
+        var plan = RouteBuilder.Build(Redis, Set(a) with { Complete = false }, OnHostC, previous);
+        var empty = RouteBuilder.Build(Redis, EndpointSet.Empty("redis"), OnHostC, previous);
+
+        Assert.Equal([a.RunId, b.RunId], plan.Routes.Ports.Single().Destinations.Select(d => d.BackendId).Order());
+        Assert.Equal(2, empty.Routes.Ports.Single().Destinations.Length);
+        Assert.Equal(2, empty.Routes.RetainedBackendIds.Count);
+    }
+
+    [Fact]
+    public void ContainerItsAgentRemoved_IsNeitherRoutedNorRetained_EvenIfTheSnapshotIsIncomplete()
+    {
+        var a = Endpoint("host-c", "a", ports: [Tcp(80)]);
+        var previous = Build(Redis, a);
+
+        var plan = RouteBuilder.Build(Redis, Set() with { Gone = [new GoneContainer("host-c", "a")], Complete = false }, OnHostC, previous);
+
+        Assert.Empty(plan.Routes.Ports.Single().Destinations);
+        Assert.Empty(plan.Routes.RetainedBackendIds);
+    }
+
+    [Fact]
+    public void RestartedContainer_ItsOldRunIsNotRetained_ItsNewRunIsRouted()
+    {
+        var old = Endpoint("host-c", "a", address: "172.17.0.2", ports: [Tcp(80)]);
+        var previous = Build(Redis, old);
+        var restarted = old with { StartedAt = old.StartedAt.AddMinutes(1), Addresses = [new NetworkAddress("bridge", "172.17.0.9", 16, null)] };
+
+        var plan = RouteBuilder.Build(Redis, Set(restarted), OnHostC, previous);
+
+        Assert.Equal([restarted.RunId], plan.Routes.RetainedBackendIds);
+        Assert.Equal(restarted.RunId, Assert.Single(plan.Routes.Ports.Single().Destinations).BackendId);
+    }
+
+    [Fact]
+    public void StaleEndpoint_OfAnEngineThatIsAway_StaysRouted_AndTheSameRunWhenItIsBack()
+    {
+        var a = Endpoint("host-c", "a", ports: [Tcp(80)]);
+        var previous = Build(Redis, a);
+
+        var stale = RouteBuilder.Build(Redis, Set(a with { Stale = true }), OnHostC, previous);
+        var back = RouteBuilder.Build(Redis, Set(a), OnHostC, stale);
+
+        Assert.Equal(a.RunId, Assert.Single(stale.Routes.Ports.Single().Destinations).BackendId);
+        Assert.Equal(a.RunId, Assert.Single(back.Routes.Ports.Single().Destinations).BackendId);
+        Assert.Equal([a.RunId], back.Routes.RetainedBackendIds);
+    }
+
     private static RoutePlan Build(FrontedService service, params ContainerEndpoint[] endpoints) =>
-        RouteBuilder.Build(service, Set(endpoints), OnHostC, []);
+        RouteBuilder.Build(service, Set(endpoints), OnHostC, null);
 
     private static EndpointSet Set(params ContainerEndpoint[] endpoints) => new("redis", 1, [.. endpoints]);
 

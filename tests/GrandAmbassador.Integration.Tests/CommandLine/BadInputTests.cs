@@ -23,6 +23,10 @@ public sealed class BadInputTests
     [InlineData("bad wait", "--name=web --wait=soon", "--wait soon")]
     [InlineData("bad listen address", "--name=web --listen=everywhere", "--listen everywhere")]
     [InlineData("bad cluster uri", "--name=web --cluster=http://x", "--cluster http://x")]
+    [InlineData("negative connection limit", "--name=web --max-connections=-1", "--max-connections -1")]
+    [InlineData("bad idle timeout", "--name=web --idle-timeout=forever", "--idle-timeout forever")]
+    [InlineData("bad half-close timeout", "--name=web --half-close-timeout=-5", "--half-close-timeout -5")]
+    [InlineData("bad drain", "--name=web --drain=later", "--drain later")]
     public async Task BadInput_PrintsOneLine_AndExitsNonZero(string what, string args, string expected)
     {
         var (exitCode, _, error) = await AmbassadorProcess.RunAsync(Guard, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -25,7 +25,7 @@ internal sealed class RunningAmbassador : IAsyncDisposable
     public static async Task<RunningAmbassador> StartAsync(params string[] args)
     {
         var logs = new LogCollector();
-        var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--log-level", "debug", .. args]);
+        var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--log-level", "debug", "--http", "off", .. args]);
         var runtime = await AmbassadorRuntime.StartAsync(settings, logging => logging.AddProvider(logs));
         await runtime.Started.WaitAsync(TimeSpan.FromSeconds(60));
         if (runtime.ControlPlane is null)

@@ -11,12 +11,24 @@ internal sealed class LabScenario : IAsyncDisposable
 {
     public const int WebPort = 8080;
     public const int PublishedPort = 18080;
+    public const int RedisPort = 6379;
+    public const int RedisPublishedPort = 16379;
 
     private readonly Dictionary<string, RunningProcess> _ambassadors = [];
 
-    public string ClusterId { get; } = $"ga-mh-{Guid.NewGuid().ToString("N")[..8]}";
+    // Every process started, also those a test killed and replaced: their logs are evidence too.
+    private readonly List<(string Host, RunningProcess Process)> _started = [];
 
-    public string Web => $"{ClusterId}-web";
+    /// <summary>The test's prefix of container names (and its first cluster id).</summary>
+    public string Prefix { get; } = $"ga-mh-{Guid.NewGuid().ToString("N")[..8]}";
+
+    public string ClusterId { get; private set; }
+
+    public string Web => $"{Prefix}-web";
+
+    public string Redis => $"{Prefix}-redis";
+
+    public LabScenario() => ClusterId = Prefix;
 
     public RunningProcess Ambassador(string host) => _ambassadors[host];
 
@@ -25,8 +37,39 @@ internal sealed class LabScenario : IAsyncDisposable
     {
         var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name })]);
         _ambassadors[host] = ambassador;
+        _started.Add((host, ambassador));
         return ambassador;
     }
+
+    /// <summary>SIGKILLs the ambassador of <paramref name="host"/> (a crash); its containers run on.</summary>
+    public Task KillAmbassadorAsync(string host) => Ambassador(host).KillAsync();
+
+    /// <summary>
+    /// Kills every ambassador and moves the next ones to a new, empty cluster (same containers):
+    /// for a test whose stage broke before the test began, so that no dead silo of the first
+    /// attempt is in the new cluster's membership.
+    /// </summary>
+    public async Task StartOverInANewClusterAsync()
+    {
+        foreach (var ambassador in _ambassadors.Values)
+        {
+            await ambassador.KillAsync();
+        }
+
+        _ambassadors.Clear();
+        ClusterId = $"{Prefix}-{_started.Count}";
+    }
+
+    /// <summary>
+    /// A Redis on <paramref name="host"/> named <see cref="Redis"/>, published on
+    /// <see cref="RedisPublishedPort"/>; it tells which host it runs on through
+    /// <c>CONFIG GET dbfilename</c> (<c>HOSTID.rdb</c>, see <see cref="RedisProbe"/>).
+    /// </summary>
+    public Task<string> RunRedisAsync(string host) =>
+        MultiHostLab.DockerAsync(host, [
+            "run", "-d", "--name", Redis, "--expose", $"{RedisPort}", "-p", $"{RedisPublishedPort}:{RedisPort}",
+            "local/redis:7", "/usr/bin/redis-server", "--protected-mode", "no", "--bind", "0.0.0.0",
+            "--save", "", "--dbfilename", $"{MultiHostLab.HostId(host)}.rdb"]);
 
     /// <summary>
     /// A web container on <paramref name="host"/> that serves its host's name, published on
@@ -62,23 +105,27 @@ internal sealed class LabScenario : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="host"/>'s ambassador routes the web port exactly to these hosts' published ports.</summary>
     public Task<(DateTime At, string Line)> RoutedToAsync(string host, string[] targets, DateTime since = default) =>
+        RoutedToAsync(host, Web, WebPort, PublishedPort, targets, since);
+
+    /// <summary>Waits until <paramref name="host"/>'s ambassador routes <paramref name="name"/>'s port exactly to these hosts' published port.</summary>
+    public Task<(DateTime At, string Line)> RoutedToAsync(string host, string name, int port, int publishedPort, string[] targets, DateTime since = default) =>
         Ambassador(host).WaitForAsync(
-            line => line.Contains($"{Web}: {WebPort}/tcp -> ", StringComparison.Ordinal)
-                && targets.All(t => line.Contains($"{MultiHostLab.Address(t)}:{PublishedPort}", StringComparison.Ordinal))
-                && new[] { "a", "b", "c" }.Except(targets).All(t => !line.Contains($"{MultiHostLab.Address(t)}:{PublishedPort}", StringComparison.Ordinal)),
+            line => line.Contains($"{name}: {port}/tcp -> ", StringComparison.Ordinal)
+                && targets.All(t => line.Contains($"{MultiHostLab.Address(t)}:{publishedPort}", StringComparison.Ordinal))
+                && new[] { "a", "b", "c" }.Except(targets).All(t => !line.Contains($"{MultiHostLab.Address(t)}:{publishedPort}", StringComparison.Ordinal)),
             since);
 
     public string Logs() => string.Join(
         Environment.NewLine + Environment.NewLine,
-        _ambassadors.Select(pair => $"--- ambassador on {pair.Key} ---{Environment.NewLine}{pair.Value.Dump()}"));
+        _started.Select((started, i) => $"--- ambassador on {started.Host} (process {i + 1}) ---{Environment.NewLine}{started.Process.Dump()}"));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var ambassador in _ambassadors.Values)
+        foreach (var (_, ambassador) in _started)
         {
             await ambassador.DisposeAsync();
         }
 
-        await MultiHostLab.RemoveContainersAsync(ClusterId);
+        await MultiHostLab.RemoveContainersAsync(Prefix);
     }
 }

@@ -2,12 +2,13 @@ using System.Net.Sockets;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
+using Xunit.Abstractions;
 using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;
 
 namespace GrandAmbassador.Proxy.Tests.Limits;
 
 [Collection(DescriptorHungryCollection.Name)]
-public sealed class ConnectionLimitTests
+public sealed class ConnectionLimitTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task AtTheLimit_TheBackendNeverSeesMore_AndTheRestAreServedAsSlotsFree()
@@ -51,6 +52,7 @@ public sealed class ConnectionLimitTests
 
             await Task.WhenAll(answers).WaitAsync(TestTimeouts.Hang);
             Assert.Equal(Clients, metrics["connections.accepted"]);
+            output.WriteLine($"{Clients} clients, limit {Limit}: all served; the backend saw at most {backend.Peak} at once");
             Assert.True(backend.Peak <= Limit, $"the backend saw {backend.Peak} connections at once");
         }
         finally

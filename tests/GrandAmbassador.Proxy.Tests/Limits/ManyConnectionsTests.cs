@@ -12,7 +12,7 @@ namespace GrandAmbassador.Proxy.Tests.Limits;
 public sealed class ManyConnectionsTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task TenThousandIdleConnections_ThroughOnePort_AreAllServed()
+    public async Task UpToTenThousandIdleConnections_ThroughOnePort_AreAllServed()
     {
         // Each relayed connection costs this process four descriptors (client, accepted, dialed, backend's end).
         // Ten thousand need 40,000: as many as the hard open-file limit allows, up to that.

@@ -3,12 +3,13 @@ using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;
 
 namespace GrandAmbassador.Proxy.Tests.Limits;
 
 [Collection(DescriptorHungryCollection.Name)]
-public sealed class UdpLimitTests
+public sealed class UdpLimitTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task FiveThousandClientsWithNoTarget_HoldNoMoreThanTheCap_AndANewClientIsServedOnceTheTargetAppears()
@@ -49,6 +50,7 @@ public sealed class UdpLimitTests
             }
 
             // Every session holds one datagram; past the cap the sessions that have waited longest make room.
+            output.WriteLine($"{Clients} clients with no target: at most {peak} bytes held at once (cap {Cap}); {metrics["held.evicted"]} sessions evicted oldest first");
             Assert.True(peak <= Cap, $"{peak} bytes held at once");
             Assert.Equal(Cap, held.Bytes);
             Assert.Equal(Clients - (Cap / Payload), metrics["held.evicted"]);

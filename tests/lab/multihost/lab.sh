@@ -6,6 +6,7 @@
 #   tests/lab/multihost/lab.sh docker HOST ARGS...  # the docker CLI against HOST's engine
 #   tests/lab/multihost/lab.sh load-images [IMAGE...]
 #   tests/lab/multihost/lab.sh kill-host HOST | start-host HOST | cut HOST | heal HOST
+#   tests/lab/multihost/lab.sh stop-engine HOST | restart-engine HOST [SECONDS_DOWN]
 #   tests/lab/multihost/lab.sh redis-stop | redis-start
 #   tests/lab/multihost/lab.sh ip HOST | sock HOST
 # Run as root. The root dockerd (/var/run/docker.sock) is only read from (images); it is never
@@ -71,6 +72,16 @@ leftover_hosts() {
 }
 
 # --- processes ----------------------------------------------------------------------------------
+# without_inherited_fds CMD...: runs CMD with only stdin, stdout and stderr open. The daemons the
+# lab starts outlive this script: an inherited descriptor would keep whatever it refers to open
+# for as long as they run, e.g. the lock of a `flock /tmp/ga-lab.lock lab.sh up` (held forever).
+without_inherited_fds() {
+  local fd
+  for fd in $(ls /proc/$BASHPID/fd); do
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+  done
+  exec "$@"
+}
 # descendants PID...: the given pids and all their descendants.
 descendants() {
   ps -e -o pid= -o ppid= | awk -v roots="$*" '
@@ -164,10 +175,12 @@ dockerd_start() {
   # The key path has no command-line flag in 20.10, only this configuration key.
   printf '{ "deprecated-key-path": "%s" }\n' "$data/key.json" >"$run/daemon.json"
   # nsenter --net only (not `ip netns exec`, which remounts /sys and breaks the cgroup checks).
+  # --live-restore: containers run on while the engine is stopped or restarted (stop-engine,
+  # restart-engine), as production engines are often configured.
   # Its own key (else all engines share /etc/docker/key.json and report the same ID).
   # Its own containerd namespace too, in case it ever shares a system containerd with the root
   # dockerd (20.10 uses /run/containerd/containerd.sock when one runs there).
-  nsenter --net="/run/netns/$ns" --uts="$(uts_of "$h")" setsid nohup dockerd \
+  ( without_inherited_fds nsenter --net="/run/netns/$ns" --uts="$(uts_of "$h")" setsid nohup dockerd \
     --data-root "$data" \
     --exec-root "$run/exec" \
     --pidfile "$(pidfile_of "$h")" \
@@ -175,7 +188,8 @@ dockerd_start() {
     -H "unix://$(sock_of "$h")" \
     --containerd-namespace "ga-lab-$h" \
     --containerd-plugins-namespace "ga-lab-$h-plugins" \
-    >>"$logfile" 2>&1 </dev/null 9>&- &     # 9: the lab's lock, not to be inherited
+    --live-restore \
+    >>"$logfile" 2>&1 </dev/null ) &
   echo $! >"$run/launched.pid"                # dockerd's pid before it writes its pidfile
 }
 dockerd_wait() {
@@ -240,9 +254,9 @@ redis_start() {
   # lab bridge only, which nothing outside this machine reaches.
   # Persistent, like a production Redis: a crash (redis-stop) loses no membership rows.
   mkdir -p "$REDIS_DIR"
-  redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' \
+  ( without_inherited_fds redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' \
     --dir "$REDIS_DIR" --appendonly yes --appendfsync always \
-    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" 9>&-
+    --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" )
   local deadline=$((SECONDS + 10))
   until redis_ping; do
     [ $SECONDS -lt $deadline ] || { tail -n 20 "$REDIS_LOG" >&2 || true; die "redis not answering at $GATEWAY:$REDIS_PORT"; }
@@ -380,6 +394,29 @@ cmd_start_host() {
   dockerd_wait "$h"
 }
 
+# stop-engine HOST: SIGTERM to the host's dockerd, as `systemctl stop docker` does; with
+# --live-restore its containers (and their shims and published ports) run on.
+cmd_stop_engine() {
+  local h=$1 pid; known_host "$h"
+  pid=$(dockerd_pid "$h") || die "$h: no engine runs"
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- '--live-restore' >/dev/null \
+    || die "$h: its engine runs without --live-restore (a lab from before it): run 'up' again"
+  kill -TERM "$pid"
+  local i; for i in $(seq 1 150); do alive "$pid" || break; sleep 0.2; done
+  alive "$pid" && die "$h: dockerd $pid still runs 30 s after SIGTERM"
+  log "$h: engine stopped (live-restore: its containers run on)"
+}
+
+# restart-engine HOST [SECONDS]: stop-engine, SECONDS (default 0) with no engine, start it again.
+cmd_restart_engine() {
+  local h=$1 down=${2:-0}
+  [[ "$down" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "restart-engine: SECONDS must be a number, not '$down'"
+  cmd_stop_engine "$h"
+  sleep "$down"
+  dockerd_start "$h"
+  dockerd_wait "$h"
+}
+
 cmd_cut()  { known_host "$1"; ip link set "$(veth_of "$1")" down; log "$1: cut off"; }
 cmd_heal() { known_host "$1"; ip link set "$(veth_of "$1")" up; log "$1: linked"; }
 
@@ -391,7 +428,7 @@ cmd_exec() {
 }
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -400,7 +437,7 @@ usage() {
 cmd=$1; shift
 need_host() { [ $# -ge 1 ] || die "usage: $cmd HOST"; }
 case "$cmd" in
-  up|down|kill-host|start-host|cut|heal|redis-stop|redis-start|load-images)
+  up|down|kill-host|start-host|stop-engine|restart-engine|cut|heal|redis-stop|redis-start|load-images)
     exec 9>"$LOCK"                    # one changing command at a time
     flock -w 300 9 || die "another lab.sh holds $LOCK for 5 minutes" ;;
 esac
@@ -413,6 +450,8 @@ case "$cmd" in
   load-images) load_images_all "$@" ;;
   kill-host)   need_host "$@"; cmd_kill_host "$1" ;;
   start-host)  need_host "$@"; cmd_start_host "$1" ;;
+  stop-engine) need_host "$@"; cmd_stop_engine "$1" ;;
+  restart-engine) need_host "$@"; cmd_restart_engine "$@" ;;
   cut)         need_host "$@"; cmd_cut "$1" ;;
   heal)        need_host "$@"; cmd_heal "$1" ;;
   redis-stop)  redis_stop ;;

@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace GrandAmbassador.Docker.Tests.Lab;
+namespace GrandAmbassador.Testing;
 
 /// <summary>
 /// A socat relay from a private unix socket to the engine's. Stopping it cuts every connection
 /// through it (the event stream too), which is what an engine restart looks like to the agent.
 /// </summary>
-internal sealed class SocketRelay : IAsyncDisposable
+public sealed class SocketRelay : IAsyncDisposable
 {
     private Process? _socat;
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ga-dt-{Guid.NewGuid().ToString("N")[..8]}.sock");
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"ga-relay-{Guid.NewGuid().ToString("N")[..8]}.sock");
 
     public Uri Endpoint => new($"unix://{Path}");
 

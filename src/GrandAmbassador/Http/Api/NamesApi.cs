@@ -1,0 +1,75 @@
+using System.Text.Json;
+using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
+using GrandAmbassador.DataPlane;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace GrandAmbassador.Http.Api;
+
+/// <summary>
+/// <c>GET /api/names</c>, <c>POST /api/names/{name}</c> (body optional: <c>{"ports": ["8080:80"]}</c>) and
+/// <c>DELETE /api/names/{name}</c>. Input is validated as on the command line: bad input is a 400 with
+/// one line, a name already fronted a 409.
+/// </summary>
+internal static class NamesApi
+{
+    public static RouteGroupBuilder MapNamesApi(this IEndpointRouteBuilder app, HttpSettings settings)
+    {
+        var api = app.MapGroup("/api/names");
+        api.MapGet("", async (NamesViewReader reader, CancellationToken cancellationToken) =>
+            Results.Ok(await reader.ReadAsync(cancellationToken).ConfigureAwait(false)));
+        api.MapPost("/{name}", (string name, HttpRequest request, FrontedNameRegistry names, CancellationToken cancellationToken) =>
+            FrontAsync(name, request, names, settings, cancellationToken));
+        api.MapDelete("/{name}", async (string name, FrontedNameRegistry names, CancellationToken cancellationToken) =>
+            await names.RemoveAsync(name, cancellationToken).ConfigureAwait(false)
+                ? Results.NoContent()
+                : Results.Text($"{name} is not fronted here\n", statusCode: StatusCodes.Status404NotFound));
+        return api;
+    }
+
+    private static async Task<IResult> FrontAsync(string name, HttpRequest request, FrontedNameRegistry names, HttpSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+            var valid = NameValidator.Validate(name);
+            if (names.Find(valid) is not null)
+            {
+                return Results.Text($"{valid} is already fronted\n", statusCode: StatusCodes.Status409Conflict);
+            }
+
+            var mappings = (body?.Ports ?? []).Select(PortMappingParser.Parse).ToList();
+            var service = PortMappingParser.Assign([valid], mappings)[0];
+            if (settings.Endpoint is { } http)
+            {
+                HttpSettingsReader.CheckClash(http, service.Ports, "port");
+            }
+
+            var added = await names.AddAsync(service, cancellationToken).ConfigureAwait(false);
+            return Results.Created($"/api/names/{added.Name}", new { name = added.Name, ports = added.Service.Ports.Select(port => port.ToString()) });
+        }
+        catch (InvalidSettingException exception)
+        {
+            return Results.Text(exception.Message + "\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<FrontRequest?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any())
+        {
+            return null;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<FrontRequest>(request.Body, JsonSerializerOptions.Web, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            throw new InvalidSettingException("body: expected JSON like {\"ports\": [\"8080:80\", \"53/udp\"]}, or no body");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using GrandAmbassador.DataPlane;
+
+namespace GrandAmbassador.Http.Health;
+
+/// <summary>Whether a fronted name's listeners are open: what readiness and the page ask.</summary>
+internal static class FrontedNameListening
+{
+    /// <summary>
+    /// True when the routes last applied have ports and every one of them is bound. False before the
+    /// first route (no container yet, no explicit port) and while a port fails to bind.
+    /// </summary>
+    public static bool IsListening(this FrontedName name)
+    {
+        var ports = name.Applied.Ports;
+        return !ports.IsDefaultOrEmpty && ports.All(port => name.Proxy.GetListener(port) is not null);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using GrandAmbassador.Proxy.Diagnostics;
+
+namespace GrandAmbassador.Http.Metrics;
+
+/// <summary>
+/// Totals of the proxy's instruments per name and port, for the page and <c>/api/names</c> (Prometheus
+/// gets the same instruments through OpenTelemetry). Listens to every instrument of the proxy's meter,
+/// so counters the proxy adds later (held, refused…) show up without a change here.
+/// </summary>
+internal sealed class LiveCounters : IDisposable
+{
+    private const string InstrumentPrefix = "grandambassador.proxy.";
+    private readonly ConcurrentDictionary<(string Name, string Port), PortCounters> _ports = new();
+    private readonly MeterListener _listener = new();
+
+    public LiveCounters()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ProxyMetrics.MeterName)
+            {
+                listener.EnableMeasurementEvents(instrument, new InstrumentKeys(instrument.Name));
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>(OnMeasurement);
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, state) => OnMeasurement(instrument, value, tags, state));
+        _listener.Start();
+    }
+
+    /// <summary>The counters of each port of <paramref name="name"/>, by port ("8080/tcp").</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> For(string name) =>
+        _ports.Where(pair => pair.Key.Name == name)
+            .OrderBy(pair => pair.Key.Port, StringComparer.Ordinal)
+            .ToDictionary(pair => pair.Key.Port, pair => pair.Value.Read(), StringComparer.Ordinal);
+
+    public void Dispose() => _listener.Dispose();
+
+    private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        string? name = null, port = null, direction = null;
+        foreach (var tag in tags)
+        {
+            switch (tag.Key)
+            {
+                case "name" or "service":
+                    name = tag.Value as string;
+                    break;
+                case "port":
+                    port = tag.Value as string;
+                    break;
+                case "direction":
+                    direction = tag.Value as string;
+                    break;
+            }
+        }
+
+        if (name is null || port is null || state is not InstrumentKeys keys)
+        {
+            return;
+        }
+
+        var counters = _ports.GetOrAdd((name, port), static _ => new PortCounters());
+        counters.Add(keys.For(direction), value);
+    }
+
+    /// <summary>The page's key for an instrument ("connections.active", "bytes.upstream"), built once.</summary>
+    private sealed class InstrumentKeys(string instrumentName)
+    {
+        private readonly string _plain = instrumentName.StartsWith(InstrumentPrefix, StringComparison.Ordinal)
+            ? instrumentName[InstrumentPrefix.Length..]
+            : instrumentName;
+
+        private readonly ConcurrentDictionary<string, string> _byDirection = new(StringComparer.Ordinal);
+
+        public string For(string? direction) =>
+            direction is null ? _plain : _byDirection.GetOrAdd(direction, static (direction, plain) => $"{plain}.{direction}", _plain);
+    }
+}

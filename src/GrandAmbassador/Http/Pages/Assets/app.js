@@ -1,0 +1,117 @@
+// The endpoints page: renders /api/names and keeps it current from /api/events (server-sent events).
+// With --http-token, it asks for the token once, keeps it in sessionStorage, sends it as a bearer
+// header on fetch, and signs in with it (POST /api/login sets a cookie, which EventSource sends).
+"use strict";
+const $ = (id) => document.getElementById(id);
+const tokenKey = "grand-ambassador-token";
+let events = null;
+
+function authHeaders() {
+  const token = sessionStorage.getItem(tokenKey);
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+
+async function api(method, path, body) {
+  const init = { method, headers: { ...authHeaders() } };
+  if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+  return fetch(path, init);
+}
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(String(child ?? "")));
+  return node;
+}
+
+const time = (iso) => iso ? new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
+
+function stateOf(endpoint) {
+  const states = [endpoint.state];
+  if (endpoint.health && endpoint.health !== "no healthcheck") states.push(endpoint.health);
+  return states.map((s) => el("span", { class: "state " + s.split(" ")[0] }, s));
+}
+
+function containers(name) {
+  if (!name.endpoints.length) return el("p", { class: "muted" }, "no container answers to this name");
+  return el("table", { class: "containers" },
+    el("tr", {}, ["host", "container", "state", "started", "addresses", "published", "reach"].map((h) => el("th", {}, h))),
+    name.endpoints.map((e) => el("tr", { "data-container": e.container },
+      el("td", {}, e.hostId),
+      el("td", {}, e.container, " ", el("span", { class: "muted" }, e.containerId)),
+      el("td", {}, stateOf(e)),
+      el("td", { class: "started" }, time(e.since)),
+      el("td", {}, e.ports.map((p) => el("div", {}, p.port + ": " + p.addresses.join(", ")))),
+      el("td", {}, e.ports.map((p) => el("div", {}, p.published.length ? p.published.join(", ") : "—"))),
+      el("td", {}, e.ports.map((p) => el("div", {}, p.reachableFrom))))));
+}
+
+const count = (counters, key) => counters[key] ?? 0;
+
+function fronting(name, ambassador) {
+  const f = name.fronting;
+  if (!f) return el("p", { class: "muted" }, "not fronted by " + ambassador);
+  const remove = el("button", { "data-unfront": name.name }, "Stop fronting");
+  remove.onclick = async () => { await api("DELETE", "api/names/" + encodeURIComponent(name.name)); };
+  return el("div", {},
+    el("p", {}, "fronted by ", el("b", {}, ambassador), f.listening ? " — listening" : " — not listening yet",
+      f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)", " ", remove),
+    f.listeners.length ? el("table", { class: "listeners" },
+      el("tr", {}, ["listener", "open", "held", "total", "bytes in", "bytes out", "dial failures", "UDP sessions", "dropped"].map((h) => el("th", {}, h))),
+      f.listeners.map((l) => el("tr", { "data-port": l.port },
+        el("td", {}, l.port, " ", el("span", { class: "muted" }, l.address)),
+        el("td", { class: "active" }, count(l.counters, "connections.active")),
+        el("td", {}, count(l.counters, "held")),
+        el("td", { class: "accepted" }, count(l.counters, "connections.accepted")),
+        el("td", {}, count(l.counters, "bytes.upstream")),
+        el("td", {}, count(l.counters, "bytes.downstream")),
+        el("td", {}, count(l.counters, "connect.failures")),
+        el("td", {}, count(l.counters, "udp.sessions.active")),
+        el("td", {}, count(l.counters, "udp.datagrams.dropped"))))) : "");
+}
+
+function render(view) {
+  $("ambassador").textContent = "ambassador " + view.ambassador;
+  $("hosts").textContent = "hosts with an agent: " + (view.hosts.length ? view.hosts.join(", ") : "none yet") + " · as of " + time(view.at);
+  // Names this ambassador fronts first, then the rest of what the cluster knows, each sorted by name.
+  const names = [...view.names].sort((a, b) => (!a.fronting - !b.fronting) || a.name.localeCompare(b.name));
+  $("names").replaceChildren(...names.map((name) => el("section", { class: "name", "data-name": name.name },
+    el("h2", {}, name.name),
+    containers(name),
+    fronting(name, view.ambassador),
+    name.lastChange ? el("p", { class: "muted" }, "containers last changed: " + time(name.lastChange)) : "")));
+}
+
+function listen() {
+  if (events) events.close();
+  events = new EventSource("api/events");
+  events.onopen = () => { $("live").textContent = "live"; $("live").className = "live"; };
+  events.onerror = () => { $("live").textContent = "reconnecting…"; $("live").className = "live off"; };
+  events.onmessage = (message) => render(JSON.parse(message.data));
+}
+
+async function start() {
+  const response = await api("GET", "api/names");
+  if (response.status === 401) { $("login").hidden = false; $("main").hidden = true; return; }
+  $("login").hidden = true; $("main").hidden = false;
+  render(await response.json());
+  listen();
+}
+
+$("login").onsubmit = async (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(tokenKey, $("token").value);
+  const response = await api("POST", "api/login");
+  if (response.ok) { start(); } else { sessionStorage.removeItem(tokenKey); $("login-error").textContent = "wrong token"; }
+};
+
+$("front").onsubmit = async (event) => {
+  event.preventDefault();
+  const ports = $("front-ports").value.split(/[\s,]+/).filter(Boolean);
+  const response = await api("POST", "api/names/" + encodeURIComponent($("front-name").value.trim()), ports.length ? { ports } : undefined);
+  const result = $("front-result");
+  result.className = response.ok ? "" : "error";
+  result.textContent = response.ok ? "fronting " + $("front-name").value.trim() : (await response.text()).trim();
+};
+
+start();

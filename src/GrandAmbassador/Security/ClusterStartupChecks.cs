@@ -1,0 +1,31 @@
+using System.Net;
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Docker.Hosting;
+
+namespace GrandAmbassador.Security;
+
+/// <summary>
+/// What a clustered host checks before anything starts, so that each problem is one line and exit 2:
+/// an advertised address other hosts cannot reach, and a Redis it cannot use.
+/// </summary>
+internal static class ClusterStartupChecks
+{
+    public static async Task CheckAsync(AmbassadorSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Cluster is not { } cluster)
+        {
+            return;
+        }
+
+        // The same choice the control plane makes (ControlPlaneHost).
+        var advertise = settings.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1";
+        if (IPAddress.IsLoopback(IPAddress.Parse(advertise)))
+        {
+            throw new InvalidSettingException(settings.AdvertiseAddress is null
+                ? "with --cluster, this host needs a network address other hosts can reach, and it has none but loopback: give --advertise ADDR"
+                : $"--advertise {advertise}: a loopback address, which other hosts cannot reach; with --cluster, advertise this host's network address");
+        }
+
+        await RedisPreflight.CheckAsync(cluster, settings.Security.RedisCaFile, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,65 @@
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Hosting;
+using StackExchange.Redis;
+
+namespace GrandAmbassador.Security;
+
+/// <summary>
+/// Connects to the cluster's Redis once before the silo starts, so that a wrong password, a TLS
+/// mismatch or a Redis that is not there is one line naming the problem, never a stack trace, and
+/// never the password (Orleans would otherwise retry and fail with pages of connection state).
+/// </summary>
+internal static class RedisPreflight
+{
+    private const int TimeoutMilliseconds = 10_000;
+
+    public static async Task CheckAsync(Uri cluster, string? caFile, CancellationToken cancellationToken)
+    {
+        var options = RedisClusterUri.ToConfigurationOptions(cluster, caFile);
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 1;
+        options.ConnectTimeout = TimeoutMilliseconds;
+        // Its own chatter (each attempt, with the connection's state) is not for the user's terminal.
+        try
+        {
+            using var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException exception)
+        {
+            throw new InvalidSettingException($"the cluster's Redis {RedisClusterUri.Display(cluster)}: {Describe(cluster, exception)}");
+        }
+        catch (RedisServerException exception)
+        {
+            // NOAUTH, NOPERM, WRONGPASS: the server says what is wrong, and never echoes the password.
+            throw new InvalidSettingException($"the cluster's Redis {RedisClusterUri.Display(cluster)}: {RedisClusterUri.Redact(exception.Message.Split('\n')[0])}");
+        }
+    }
+
+    private static string Describe(Uri cluster, RedisConnectionException exception) =>
+        IsAuthenticationFailure(exception) ? "refused the user or password (check the URL's USER:PASSWORD and the user's ACL)" : exception.FailureType switch
+        {
+            ConnectionFailureType.UnableToConnect or ConnectionFailureType.SocketFailure or ConnectionFailureType.UnableToResolvePhysicalConnection =>
+                cluster.Scheme == "rediss"
+                    ? "cannot connect with TLS (is Redis listening with TLS there? is its certificate from --redis-ca, with this host name in it?)"
+                    : $"cannot connect (is it running and reachable? a TLS Redis needs rediss://) after {TimeoutMilliseconds / 1000} s",
+            _ => RedisClusterUri.Redact(exception.Message.Split('\n')[0]),
+        };
+
+    /// <summary>StackExchange.Redis reports a refused password as "unable to connect", with the reason inside.</summary>
+    private static bool IsAuthenticationFailure(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+                || current.Message.Contains("WRONGPASS", StringComparison.Ordinal)
+                || current.Message.Contains("NOAUTH", StringComparison.Ordinal)
+                || current.Message.Contains("authentication failure", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,158 @@
+using GrandAmbassador.Docker.Inspection;
+using GrandAmbassador.Docker.Tests.Fakes;
+using GrandAmbassador.Docker.Tests.Lab;
+using GrandAmbassador.Docker.Watching;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GrandAmbassador.Docker.Tests.Watching;
+
+/// <summary>Unit tests of one agent session against a fake Docker client (no engine needed).</summary>
+public sealed class DockerAgentSessionTests : IAsyncLifetime
+{
+    private const int EventQueueFullEventId = 2007;
+
+    private readonly FakeDockerClient _client = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-27T10:00:00Z", null));
+    private readonly RecordingEndpointSink _sink = new();
+    private readonly RecordingLogger<DockerAgentSession> _logger = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _session = Task.CompletedTask;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _session);
+        _stop.Dispose();
+    }
+
+    [Fact]
+    public async Task Session_SubscribesBeforeListing_SinceTheEnginesOwnClock()
+    {
+        var subscribedAtList = false;
+        _client.FakeContainers.OnList = () => subscribedAtList = _client.FakeSystem.Subscription is not null;
+        _client.FakeSystem.SystemTime = "2026-11-27T10:00:00.123456789Z";
+
+        await StartAsync();
+
+        Assert.True(subscribedAtList);
+        var seconds = DateTimeOffset.Parse("2026-11-27T10:00:00Z", null).ToUnixTimeSeconds();
+        // Docker's clock in nanoseconds, .NET's in 100 ns ticks: the last two digits are lost.
+        Assert.Equal($"{seconds}.123456700", _client.FakeSystem.Subscription!.Since);
+    }
+
+    [Theory]
+    [InlineData(null, "15", "1")]
+    [InlineData(null, "15", "10")]
+    [InlineData("SIGQUIT", "3", "15")]
+    [InlineData("SIGUSR2", "12", "1")]
+    public async Task Kill_WithAnotherSignal_ChangesNothing_WithTheStopSignal_MarksStopping(string? stopSignal, string stopNumber, string otherNumber)
+    {
+        _client.FakeContainers.Put("c1", stopSignal: stopSignal);
+        await StartAsync();
+
+        var other = await KillAsync("c1", otherNumber);
+        Assert.False(other.Stopping);
+        Assert.True(other.AcceptsTraffic);
+
+        var stopping = await KillAsync("c1", stopNumber);
+        Assert.True(stopping.Stopping);
+        Assert.True(stopping.Running);
+    }
+
+    [Fact]
+    public async Task Kill_WithSigkill_MarksStopping_AndDieClearsIt()
+    {
+        _client.FakeContainers.Put("c1", stopSignal: "SIGQUIT");
+        await StartAsync();
+
+        Assert.True((await KillAsync("c1", "9")).Stopping);
+
+        _client.FakeContainers.Put("c1", running: false);
+        var before = _sink.Calls.Count;
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("die", "c1"));
+        var died = await ReportAfterAsync(before, "c1");
+        Assert.False(died.Running);
+        Assert.False(died.Stopping);
+    }
+
+    [Fact]
+    public async Task Stopping_StillRunningAfterItsStopTimeoutAndAMargin_IsJudgedAgain()
+    {
+        _client.FakeContainers.Put("c1", stopTimeout: TimeSpan.FromSeconds(2));
+        await StartAsync();
+        Assert.True((await KillAsync("c1", "15")).Stopping);
+
+        var before = _sink.Calls.Count;
+        _time.Advance(TimeSpan.FromSeconds(2) + StoppingContainers.Margin);
+
+        var again = await ReportAfterAsync(before, "c1");
+        Assert.True(again.Running);
+        Assert.False(again.Stopping);
+    }
+
+    [Fact]
+    public async Task EventsFasterThanTheAgent_OverflowTheQueue_IntoOneFullReList()
+    {
+        _client.FakeContainers.Put("c1");
+        await StartAsync();
+        _client.FakeContainers.Hold();
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("start", "c1"));
+        await _client.FakeContainers.Waiting;
+
+        // The agent is stuck in an inspect: 2,000 more events cannot all queue (1,024 do).
+        await _client.FakeSystem.SendAsync([.. Enumerable.Range(0, 2000).Select(_ => FakeSystemOperations.Event("health_status: healthy", "c1"))]);
+        await _logger.WaitForAsync(EventQueueFullEventId);
+        _client.FakeContainers.Release();
+
+        var relist = await _sink.WaitForReconcileAsync(2);
+        Assert.Equal("c1", Assert.Single(relist.All).ContainerId);
+        Assert.Single(_logger.Entries, entry => entry.Id.Id == EventQueueFullEventId);
+    }
+
+    [Fact]
+    public async Task ReportsAndRemovals_AreNumberedInTheOrderTheAgentLearnsThem()
+    {
+        _client.FakeContainers.Put("c1");
+        await StartAsync();
+        var listed = await _sink.WaitForReconcileAsync(1);
+        var first = Assert.Single(listed.All);
+
+        var killed = await KillAsync("c1", "1");
+        _client.FakeContainers.Delete("c1");
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("destroy", "c1"));
+        var removed = (SinkCall.Remove)await _sink.WaitForAsync(call => call is SinkCall.Remove);
+
+        Assert.True(first.Sequence > 0);
+        Assert.True(listed.Sequence > first.Sequence);
+        Assert.True(killed.Sequence > listed.Sequence);
+        Assert.True(removed.Sequence > killed.Sequence);
+    }
+
+    private async Task StartAsync()
+    {
+        var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var session = new DockerAgentSession(
+            _client,
+            new ContainerInspector(new HostIdentity("host-a", "192.0.2.10")),
+            _sink,
+            new AgentSequence(_time),
+            new KnownContainers(),
+            _time,
+            TimeSpan.FromHours(1),
+            _logger);
+        _session = session.RunAsync(_ => listed.TrySetResult(), _stop.Token);
+        await listed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<Contracts.Endpoints.ContainerEndpoint> KillAsync(string id, string signal)
+    {
+        var before = _sink.Calls.Count;
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("kill", id, ("signal", signal)));
+        return await ReportAfterAsync(before, id);
+    }
+
+    private async Task<Contracts.Endpoints.ContainerEndpoint> ReportAfterAsync(int before, string id) =>
+        ((SinkCall.Report)await _sink.WaitForAsync(call => call is SinkCall.Report report && report.Endpoint.ContainerId == id, skip: before)).Endpoint;
+}

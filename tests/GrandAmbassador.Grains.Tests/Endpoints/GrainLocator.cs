@@ -1,0 +1,58 @@
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Contracts.Grains;
+
+namespace GrandAmbassador.Grains.Tests.Endpoints;
+
+/// <summary>Where grains are, and waiting out a silo's death, for the tests that kill silos.</summary>
+internal static class GrainLocator
+{
+    public static async Task<SiloAddress?> LocateAsync(IClusterClient client, string name)
+    {
+        var statistics = await client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.FirstOrDefault(s => s.GrainId.Key.ToString() == name)?.SiloAddress;
+    }
+
+    /// <summary>A new name whose grain was activated on a silo other than <paramref name="avoid"/>.</summary>
+    public static async Task<(string Name, SiloAddress Silo)> ActivateAwayFromAsync(IClusterClient client, SiloAddress avoid, string prefix)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var name = Endpoints.UniqueName(prefix);
+            await client.GetGrain<IContainerEndpointGrain>(name).GetAsync();
+            if (await LocateAsync(client, name) is { } silo && !silo.Equals(avoid))
+            {
+                return (name, silo);
+            }
+        }
+
+        throw new InvalidOperationException($"Every grain landed on {avoid}, 50 times.");
+    }
+
+    public static async Task WaitUntilDeclaredDeadAsync(IClusterClient client, SiloAddress silo)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var management = client.GetGrain<IManagementGrain>(0);
+        while (!(await management.GetHosts(onlyActive: false)).TryGetValue(silo, out var status) || status != SiloStatus.Dead)
+        {
+            await Task.Delay(100, guard.Token);
+        }
+    }
+
+    /// <summary>Calls to a grain whose silo just died fail until membership declares the silo dead.</summary>
+    public static async Task ReportUntilAcceptedAsync(IClusterClient client, string name, ContainerEndpoint endpoint, TimeSpan lease)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                await client.GetGrain<IContainerEndpointGrain>(name).ReportAsync(endpoint, lease);
+                return;
+            }
+            catch (Exception ex) when (ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException && !timeout.IsCancellationRequested)
+            {
+                await Task.Delay(200, timeout.Token);
+            }
+        }
+    }
+}

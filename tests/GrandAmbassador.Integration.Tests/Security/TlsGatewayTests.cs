@@ -1,0 +1,48 @@
+using GrandAmbassador.Integration.Tests.Harness;
+using GrandAmbassador.Testing;
+
+namespace GrandAmbassador.Integration.Tests.Security;
+
+/// <summary>The gateway of a TLS host: a client with a certificate from the cluster CA reads; without one, or from another CA, it is refused.</summary>
+public sealed class TlsGatewayTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(240);
+
+    // Generous: on a loaded machine a silo takes long to start; the guard only catches a hang.
+    private static readonly TimeSpan StartGuard = TimeSpan.FromSeconds(240);
+
+    [Fact]
+    public async Task Status_WithClusterCertificate_Reads_WithoutOne_OrFromAnotherCa_IsRefusedInOneLine()
+    {
+        using var certificates = new TestCertificates();
+        await certificates.OpensslCaAsync("cluster-ca");
+        await certificates.OpensslHostAsync("cluster-ca", "host-a", ec: false);
+        await certificates.OpensslHostAsync("cluster-ca", "status", ec: true);
+        await certificates.OpensslCaAsync("other-ca");
+        await certificates.OpensslHostAsync("other-ca", "intruder", ec: true);
+        var gatewayPort = FreePort.Next();
+        await using var host = RunningProcess.Start("dotnet", [
+            Repository.AmbassadorDll, "--no-agent", "--host-id", "host-a", "--gateway-port", $"{gatewayPort}", "--silo-port", $"{FreePort.Next()}",
+            .. Tls(certificates, "host-a", "cluster-ca")]);
+        await host.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal), guard: StartGuard);
+
+        var (allowed, output, allowedError) = await AmbassadorProcess.RunAsync(Guard, ["status", "--gateway-port", $"{gatewayPort}", .. Tls(certificates, "status", "cluster-ca")]);
+        var (plain, _, plainError) = await AmbassadorProcess.RunAsync(Guard, "status", "--gateway-port", $"{gatewayPort}");
+        var (foreign, _, foreignError) = await AmbassadorProcess.RunAsync(Guard, ["status", "--gateway-port", $"{gatewayPort}", .. Tls(certificates, "intruder", "other-ca")]);
+
+        Assert.True(allowed == 0, allowedError);
+        Assert.Contains("hosts:", output);
+        Assert.NotEqual(0, plain);
+        Assert.StartsWith("grand-ambassador: error: cannot reach the cluster", Assert.Single(Lines(plainError)));
+        Assert.NotEqual(0, foreign);
+        Assert.StartsWith("grand-ambassador: error: cannot reach the cluster", Assert.Single(Lines(foreignError)));
+        // Both refused clients came from 127.0.0.1 and retried: one line says so.
+        var refusals = host.Lines.Where(l => l.Line.Contains("Refused inbound client TLS connection with 127.0.0.1", StringComparison.Ordinal)).ToList();
+        Assert.True(refusals.Count == 1, host.Dump());
+    }
+
+    internal static string[] Tls(TestCertificates certificates, string host, string ca) =>
+        ["--tls-cert", certificates.PathOf(host + ".pem"), "--tls-key", certificates.PathOf(host + ".key"), "--tls-ca", certificates.PathOf(ca + ".pem")];
+
+    internal static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GrandAmbassador.Testing;
+using GrandAmbassador.Web.Tests.Harness;
+
+namespace GrandAmbassador.Web.Tests.Api;
+
+[Collection(WebCollection.Name)]
+public sealed class NamesApiTests
+{
+    [Theory]
+    [InlineData("-bad", null, "not a valid container name")]
+    [InlineData("web", "[\"80:x\"]", "'x' is not a port number")]
+    [InlineData("web", "[\"53/sctp\"]", "unknown protocol 'sctp'")]
+    [InlineData("web", "{", "body: expected JSON")]
+    public async Task Front_BadInput_Is400WithOneLineReason(string name, string? ports, string reason)
+    {
+        await using var ambassador = await WebAmbassador.StartAsync("--no-agent");
+        using var body = ports is null ? null : new StringContent(ports == "{" ? "{" : $"{{\"ports\": {ports}}}", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await ambassador.Http.PostAsync($"api/names/{name}", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains(reason, text, StringComparison.Ordinal);
+        Assert.Single(text.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Front_ThePortOfTheHttpServer_Is400()
+    {
+        await using var ambassador = await WebAmbassador.StartAsync("--no-agent");
+
+        using var response = await ambassador.Http.PostAsJsonAsync("api/names/web", new { ports = new[] { $"{ambassador.BaseAddress.Port}:80" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is the HTTP server's", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FrontThenRemove_OpensThenClosesTheListener()
+    {
+        await using var ambassador = await WebAmbassador.StartAsync("--no-agent");
+        var port = FreePort.Next();
+
+        using var added = await ambassador.Http.PostAsJsonAsync("api/names/http-api-web", new { ports = new[] { $"{port}:80" } });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        await AssertConnectsAsync(port, expected: true);
+        using var again = await ambassador.Http.PostAsync("api/names/http-api-web", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        using var view = JsonDocument.Parse(await ambassador.Http.GetStringAsync("api/names"));
+        var name = view.RootElement.GetProperty("names").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "http-api-web");
+        var fronting = name.GetProperty("fronting");
+        Assert.Equal($"{port}:80/tcp", fronting.GetProperty("mappings")[0].GetString());
+        Assert.Equal($"{port}/tcp", fronting.GetProperty("listeners")[0].GetProperty("port").GetString());
+
+        using var removed = await ambassador.Http.DeleteAsync("api/names/http-api-web");
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await AssertConnectsAsync(port, expected: false);
+        using var missing = await ambassador.Http.DeleteAsync("api/names/http-api-web");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Names_HasStatusJsonShapePlusLiveCounters()
+    {
+        await using var docker = new DockerScope("http-api");
+        await docker.RunHttpdAsync("web", 8080);
+        var name = docker.Name("web");
+        var port = FreePort.Next();
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name, "--port", $"{port}:8080");
+        await ambassador.PollAsync("readyz", (status, _) => status == HttpStatusCode.OK);
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(new IPEndPoint(IPAddress.Loopback, port)));
+
+        var (_, body) = await ambassador.PollAsync("api/names", (_, json) => json.Contains("\"connections.accepted\":1", StringComparison.Ordinal));
+
+        using var view = JsonDocument.Parse(body);
+        Assert.NotEmpty(view.RootElement.GetProperty("hosts").EnumerateArray());
+        var entry = view.RootElement.GetProperty("names").EnumerateArray().Single(n => n.GetProperty("name").GetString() == name);
+        var endpoint = entry.GetProperty("endpoints")[0];
+        Assert.Equal(name, endpoint.GetProperty("container").GetString());
+        Assert.Equal("running", endpoint.GetProperty("state").GetString());
+        Assert.Equal(12, endpoint.GetProperty("containerId").GetString()!.Length);
+        Assert.Equal("8080/tcp", endpoint.GetProperty("ports")[0].GetProperty("port").GetString());
+        var listener = entry.GetProperty("fronting").GetProperty("listeners")[0];
+        Assert.Equal($"127.0.0.1:{port}", listener.GetProperty("address").GetString());
+        Assert.Equal(0, listener.GetProperty("counters").GetProperty("connections.active").GetInt64());
+        Assert.True(entry.GetProperty("fronting").GetProperty("listening").GetBoolean());
+    }
+
+    private static async Task AssertConnectsAsync(int port, bool expected)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        var connected = true;
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            connected = false;
+        }
+
+        Assert.Equal(expected, connected);
+    }
+}

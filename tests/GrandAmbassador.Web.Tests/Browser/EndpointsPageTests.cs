@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using GrandAmbassador.Testing;
+using GrandAmbassador.Web.Tests.Harness;
+using OpenQA.Selenium;
+using Xunit.Abstractions;
+
+namespace GrandAmbassador.Web.Tests.Browser;
+
+[Collection(WebCollection.Name)]
+public sealed class EndpointsPageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan PageGuard = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Page_ShowsTheFrontedContainer_AndItsNewStartTimeAfterARestart_WithoutAReload()
+    {
+        await using var docker = new DockerScope("http-page");
+        await docker.RunHttpdAsync("web", 8080);
+        var name = docker.Name("web");
+        var port = FreePort.Next();
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name, "--port", $"{port}:8080");
+        using var chrome = new ChromeSession();
+        chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
+
+        var started = Started(chrome, name, previous: null, PageGuard);
+        Assert.Equal(await StartedAtAsync(name), started);
+        Assert.Contains(name, Row(chrome, name).Text, StringComparison.Ordinal);
+        Assert.Contains($"{port}/tcp", chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] table.listeners")), PageGuard).Text, StringComparison.Ordinal);
+        ((IJavaScriptExecutor)chrome.Driver).ExecuteScript("window.notReloaded = true;");
+
+        await DockerCli.RunAsync("restart", "-t", "0", name);
+        var restarted = Stopwatch.StartNew();
+        var shown = Started(chrome, name, previous: started, TimeSpan.FromSeconds(2));
+        var pageDelay = DateTimeOffset.UtcNow - DateTimeOffset.Parse(await DockerScope.InspectAsync(name, "{{.State.StartedAt}}"), CultureInfo.InvariantCulture);
+        chrome.Screenshot("endpoints-page-after-restart");
+
+        Assert.Equal(await StartedAtAsync(name), shown);
+        Assert.Equal(true, ((IJavaScriptExecutor)chrome.Driver).ExecuteScript("return window.notReloaded === true;"));
+        output.WriteLine($"page showed the new start time {restarted.ElapsedMilliseconds} ms after `docker restart` returned, {pageDelay.TotalMilliseconds:F0} ms after the container's start");
+    }
+
+    [Fact]
+    public async Task FrontingANameFromThePage_OpensItsListener_AndAClientGetsThrough()
+    {
+        await using var docker = new DockerScope("http-front");
+        await docker.RunHttpdAsync("web", 8080);
+        var name = docker.Name("web");
+        var port = FreePort.Next();
+        await using var ambassador = await WebAmbassador.StartAsync();
+        using var chrome = new ChromeSession();
+        chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
+        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}']")), PageGuard);
+
+        chrome.Driver.FindElement(By.Id("front-name")).SendKeys(name);
+        chrome.Driver.FindElement(By.Id("front-ports")).SendKeys($"{port}:8080");
+        chrome.Driver.FindElement(By.CssSelector("#front button")).Click();
+
+        var listener = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-port='{port}/tcp']")), PageGuard);
+        Assert.Contains($"127.0.0.1:{port}", listener.Text, StringComparison.Ordinal);
+        Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(new IPEndPoint(IPAddress.Loopback, port)));
+        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-port='{port}/tcp'] td.accepted")).Text == "1" ? "" : null, PageGuard);
+        chrome.Screenshot("endpoints-page-fronted-at-run-time");
+    }
+
+    [Fact]
+    public async Task OrleansDashboard_LoadsAndListsTheSilo()
+    {
+        await using var ambassador = await WebAmbassador.StartAsync("--no-agent");
+        using var chrome = new ChromeSession();
+
+        chrome.Driver.Navigate().GoToUrl(new Uri(ambassador.BaseAddress, "orleans/#/silos"));
+
+        chrome.Until(d => d.FindElement(By.TagName("body")).Text.Contains(ambassador.SiloEndpoint, StringComparison.Ordinal) ? "" : null, PageGuard);
+        chrome.Screenshot("orleans-dashboard");
+    }
+
+    private static IWebElement Row(ChromeSession chrome, string name) =>
+        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-container='{name}']")), PageGuard);
+
+    /// <summary>The start time the page shows for <paramref name="name"/>'s container, once it differs from <paramref name="previous"/>.</summary>
+    private static string Started(ChromeSession chrome, string name, string? previous, TimeSpan timeout) =>
+        chrome.Until(d =>
+        {
+            var text = d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-container='{name}'] td.started")).Text;
+            return text.Length > 0 && text != previous ? text : null;
+        }, timeout);
+
+    /// <summary>Docker's start time as the page prints it: "yyyy-MM-dd HH:mm:ssZ".</summary>
+    private static async Task<string> StartedAtAsync(string name) =>
+        DateTimeOffset.Parse(await DockerScope.InspectAsync(name, "{{.State.StartedAt}}"), CultureInfo.InvariantCulture)
+            .UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";
+}

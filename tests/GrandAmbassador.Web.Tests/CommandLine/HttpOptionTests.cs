@@ -1,0 +1,53 @@
+using GrandAmbassador.CommandLine;
+
+namespace GrandAmbassador.Web.Tests.CommandLine;
+
+[Collection(GrandAmbassador.Web.Tests.Harness.WebCollection.Name)]
+public sealed class HttpOptionTests
+{
+    [Fact]
+    public void Default_IsLoopback8787()
+    {
+        var settings = AmbassadorCommandLine.ParseSettings("--name", "web");
+
+        Assert.Equal("127.0.0.1:8787", settings.Http.Endpoint!.ToString());
+        Assert.True(settings.Http.IsDefault);
+    }
+
+    [Fact]
+    public void Off_DisablesIt() =>
+        Assert.False(AmbassadorCommandLine.ParseSettings("--http", "off").Http.Enabled);
+
+    [Theory]
+    [InlineData(new[] { "--name", "web", "--port", "9000", "--http", "127.0.0.1:9000" }, "--port 9000:9000/tcp: port 9000/tcp is the HTTP server's")]
+    [InlineData(new[] { "--http", "localhost" }, "--http localhost: expected ADDR:PORT")]
+    [InlineData(new[] { "--http", "127.0.0.1:70000" }, "--http 127.0.0.1:70000: expected ADDR:PORT")]
+    [InlineData(new[] { "--http-token", "a", "--http-token-file", "/x" }, "give one of them")]
+    [InlineData(new[] { "--http-token-file", "/nonexistent/token" }, "--http-token-file /nonexistent/token:")]
+    public void BadInput_IsOneClearError(string[] args, string message)
+    {
+        var error = Assert.ThrowsAny<GrandAmbassador.Configuration.InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings(args));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HttpPortThatAFrontedNameWants_ExitsWith2AndOneLine()
+    {
+        var stderr = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(stderr);
+        int code;
+        try
+        {
+            code = await AmbassadorCommandLine.RunAsync(["--name", "web", "--port", "8787"]);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Equal(AmbassadorCommandLine.BadInput, code);
+        Assert.Equal("grand-ambassador: error: --port 8787:8787/tcp: port 8787/tcp is the HTTP server's (--http 127.0.0.1:8787); pick another port or move --http", stderr.ToString().Trim());
+    }
+}
