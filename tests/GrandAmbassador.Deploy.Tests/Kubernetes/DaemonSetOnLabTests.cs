@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Net;
 using GrandAmbassador.Testing;
 using Xunit.Abstractions;
 

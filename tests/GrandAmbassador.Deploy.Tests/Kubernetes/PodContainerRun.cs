@@ -6,11 +6,11 @@ namespace GrandAmbassador.Deploy.Tests.Kubernetes;
 
 /// <summary>
 /// Turns a pod template's first container into the <c>docker run</c> a kubelet with the Docker
-/// runtime amounts to on a node: image, command and args, env (values with their
+/// runtime amounts to on the given node: image, command and args, env (values with their
 /// <c>$(VAR)</c> references expanded, fieldRefs resolved to the node's values, secretKeyRef and
 /// configMap values from the manifests), envFrom, hostNetwork, hostPath mounts, memory and CPU
 /// limits, the grace period, the restart policy. What the lab cannot stand for (cluster DNS) comes in as
-/// extra hosts: name → address lines for /etc/hosts.
+/// <c>hosts</c>: name → address lines for /etc/hosts.
 /// </summary>
 internal static partial class PodContainerRun
 {
