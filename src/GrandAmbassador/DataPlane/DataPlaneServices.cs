@@ -1,4 +1,5 @@
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Hosting;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Limits;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,11 @@ internal sealed class DataPlaneServices : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private DataPlaneServices(ServiceProvider services) => _services = services;
+    private DataPlaneServices(ServiceProvider services, StartupQuiet quiet)
+    {
+        _services = services;
+        StartupQuiet = quiet;
+    }
 
     public IServiceProvider Services => _services;
 
@@ -24,10 +29,14 @@ internal sealed class DataPlaneServices : IAsyncDisposable
 
     public FrontedNameRegistry Names => _services.GetRequiredService<FrontedNameRegistry>();
 
-    public static DataPlaneServices Create(AmbassadorSettings settings, Action<ILoggingBuilder> configureLogging, TimeProvider? time = null)
+    /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
+    public StartupQuiet StartupQuiet { get; }
+
+    public static DataPlaneServices Create(AmbassadorSettings settings, Action<ILoggingBuilder, StartupQuiet> configureLogging, TimeProvider? time = null)
     {
+        var quiet = new StartupQuiet();
         var services = new ServiceCollection();
-        services.AddLogging(configureLogging);
+        services.AddLogging(logging => configureLogging(logging, quiet));
         services.AddMetrics();
         services.AddSingleton(time ?? TimeProvider.System);
         // Before anything reads it: the default connection limit is derived from the soft open-file limit.
@@ -36,7 +45,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddGrandAmbassadorProxy();
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();
-        var dataPlane = new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        var dataPlane = new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), quiet);
         if (openFiles is { } limit)
         {
             OpenFilesLog.OpenFiles(dataPlane.LoggerFactory.CreateLogger("GrandAmbassador.DataPlane"), limit);

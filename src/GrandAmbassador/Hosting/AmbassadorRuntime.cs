@@ -44,9 +44,9 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     public static async Task<AmbassadorRuntime> StartAsync(
         AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
-        var dataPlane = DataPlaneServices.Create(settings, logging =>
+        var dataPlane = DataPlaneServices.Create(settings, (logging, quiet) =>
         {
-            ConsoleLogging.Configure(logging, settings.LogLevel);
+            ConsoleLogging.Configure(logging, settings.LogLevel, quiet);
             configureLogging?.Invoke(logging);
         });
         try

@@ -94,7 +94,11 @@ internal sealed class AmbassadorSupervisor(
     {
         try
         {
-            await host.StartAsync(_stop.Token).ConfigureAwait(false);
+            using (dataPlane.StartupQuiet.Begin())
+            {
+                await host.StartAsync(_stop.Token).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -104,7 +108,7 @@ internal sealed class AmbassadorSupervisor(
         catch (Exception exception) when (exception is not InvalidSettingException)
         {
             var delay = backoff.Next();
-            HostingLog.StartFailed(_logger, FirstLine(exception), delay.TotalSeconds);
+            HostingLog.StartFailed(_logger, Where(), FirstLine(exception), delay.TotalSeconds);
             try
             {
                 await Task.Delay(delay, dataPlane.Time, _stop.Token).ConfigureAwait(false);
@@ -144,6 +148,9 @@ internal sealed class AmbassadorSupervisor(
         }
     }
 
+    private string Where() =>
+        settings.Cluster is { } redis ? $"cluster {settings.ClusterId} via Redis at {redis.Host}:{redis.Port}" : "single host";
+
     private static string FirstLine(Exception exception)
     {
         var innermost = exception;
@@ -153,6 +160,8 @@ internal sealed class AmbassadorSupervisor(
         }
 
         var message = ReferenceEquals(innermost, exception) ? exception.Message : $"{exception.Message} ({innermost.Message})";
-        return message.Split('\n')[0].Trim();
+        // One short line: StackExchange.Redis appends a page of connection diagnostics after " - ".
+        var line = message.Split('\n')[0].Split(" - ")[0].Trim();
+        return line.Length <= 240 ? line : line[..240] + "…";
     }
 }

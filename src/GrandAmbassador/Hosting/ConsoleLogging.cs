@@ -5,7 +5,7 @@ namespace GrandAmbassador.Hosting;
 /// <summary>One line per event on the console, UTC timestamps; Orleans and the host framework only at warning.</summary>
 internal static class ConsoleLogging
 {
-    public static void Configure(ILoggingBuilder logging, LogLevel level)
+    public static void Configure(ILoggingBuilder logging, LogLevel level, StartupQuiet? quiet = null)
     {
         logging.ClearProviders();
         logging.AddSimpleConsole(console =>
@@ -17,11 +17,13 @@ internal static class ConsoleLogging
         logging.SetMinimumLevel(level);
         // Orleans and the host are chatty at Information: they speak up only when asked for debug.
         var frameworkLevel = level <= LogLevel.Debug ? level : LogLevel.Warning;
-        logging.AddFilter("Orleans", frameworkLevel);
-        logging.AddFilter("Microsoft", frameworkLevel);
-        logging.AddFilter("Polly", frameworkLevel);
+        bool Framework(LogLevel message) =>
+            message >= frameworkLevel && (quiet is null || !quiet.Active || frameworkLevel <= LogLevel.Debug || message >= LogLevel.Critical);
+        logging.AddFilter("Orleans", Framework);
+        logging.AddFilter("Microsoft", Framework);
+        logging.AddFilter("Polly", Framework);
         // Start-up notes (GC mode, a slow first health check) that an operator cannot act on.
-        logging.AddFilter("Orleans.Runtime.Silo", level <= LogLevel.Debug ? level : LogLevel.Error);
+        logging.AddFilter("Orleans.Runtime.Silo", message => Framework(message) && message >= (level <= LogLevel.Debug ? level : LogLevel.Error));
         logging.AddFilter("Orleans.Runtime.Watchdog", level <= LogLevel.Debug ? level : LogLevel.Error);
     }
 }

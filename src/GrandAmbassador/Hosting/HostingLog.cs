@@ -21,8 +21,8 @@ internal static partial class HostingLog
     public static partial void Rejoined(ILogger logger, string oldSilo, string newSilo, int generation);
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Warning,
-        Message = "Cannot start the silo: {Reason}; retrying in {DelaySeconds:0.#} s (the proxies serve meanwhile)")]
-    public static partial void StartFailed(ILogger logger, string reason, double delaySeconds);
+        Message = "Cannot start the silo ({Where}): {Reason}; retrying in {DelaySeconds:0.#} s (the proxies serve meanwhile)")]
+    public static partial void StartFailed(ILogger logger, string where, string reason, double delaySeconds);
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Debug, Message = "Stopping the control plane did not finish cleanly: {Reason}")]
     public static partial void StopFailed(ILogger logger, string reason);

@@ -11,7 +11,7 @@ namespace GrandAmbassador.Host.Tests.DataPlane;
 public sealed class FrontedNameRegistryTests : IAsyncLifetime
 {
     private readonly DataPlaneServices _dataPlane = DataPlaneServices.Create(
-        AmbassadorCommandLine.ParseSettings("--listen", "127.0.0.1"), _ => { });
+        AmbassadorCommandLine.ParseSettings("--listen", "127.0.0.1"), (_, _) => { });
 
     private FrontedNameRegistry Registry => _dataPlane.Names;
 
