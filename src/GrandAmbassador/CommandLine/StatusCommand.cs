@@ -45,7 +45,7 @@ internal static class StatusCommand
                 var securitySettings = SettingsReader.ReadSecurity(parse, security);
                 if (clusterUri is not null)
                 {
-                    await RedisPreflight.CheckAsync(clusterUri, securitySettings.RedisCaFile, cancellationToken).ConfigureAwait(false);
+                    await RedisPreflight.CheckAsync(clusterUri, securitySettings.RedisCaFile, failWhenUnreachable: true, cancellationToken).ConfigureAwait(false);
                 }
 
                 var status = await ReadAsync(clusterUri, parse.GetValue(clusterId)!, port, securitySettings, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,6 @@ internal static class ClusterStartupChecks
                 : $"--advertise {advertise}: a loopback address, which other hosts cannot reach; with --cluster, advertise this host's network address");
         }
 
-        await RedisPreflight.CheckAsync(cluster, settings.Security.RedisCaFile, cancellationToken).ConfigureAwait(false);
+        await RedisPreflight.CheckAsync(cluster, settings.Security.RedisCaFile, failWhenUnreachable: false, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -8,12 +8,14 @@ namespace GrandAmbassador.Security;
 /// Connects to the cluster's Redis once before the silo starts, so that a wrong password, a TLS
 /// mismatch or a Redis that is not there is one line naming the problem, never a stack trace, and
 /// never the password (Orleans would otherwise retry and fail with pages of connection state).
+/// A Redis that does not answer is a start-up error only where waiting makes no sense (<c>status</c>):
+/// the ambassador serves what it can meanwhile and its silo retries, one line per retry (issue 7).
 /// </summary>
 internal static class RedisPreflight
 {
     private const int TimeoutMilliseconds = 10_000;
 
-    public static async Task CheckAsync(Uri cluster, string? caFile, CancellationToken cancellationToken)
+    public static async Task CheckAsync(Uri cluster, string? caFile, bool failWhenUnreachable, CancellationToken cancellationToken)
     {
         var options = RedisClusterUri.ToConfigurationOptions(cluster, caFile);
         options.AbortOnConnectFail = true;
@@ -24,6 +26,10 @@ internal static class RedisPreflight
         {
             using var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null).WaitAsync(cancellationToken).ConfigureAwait(false);
             await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException exception) when (!failWhenUnreachable && !IsAuthenticationFailure(exception) && IsUnreachable(exception))
+        {
+            // Not there yet: the silo's start retries with backoff and says so.
         }
         catch (RedisConnectionException exception)
         {
@@ -36,15 +42,15 @@ internal static class RedisPreflight
         }
     }
 
+    private static bool IsUnreachable(RedisConnectionException exception) =>
+        exception.FailureType is ConnectionFailureType.UnableToConnect or ConnectionFailureType.SocketFailure or ConnectionFailureType.UnableToResolvePhysicalConnection;
+
     private static string Describe(Uri cluster, RedisConnectionException exception) =>
-        IsAuthenticationFailure(exception) ? "refused the user or password (check the URL's USER:PASSWORD and the user's ACL)" : exception.FailureType switch
-        {
-            ConnectionFailureType.UnableToConnect or ConnectionFailureType.SocketFailure or ConnectionFailureType.UnableToResolvePhysicalConnection =>
-                cluster.Scheme == "rediss"
+        IsAuthenticationFailure(exception) ? "refused the user or password (check the URL's USER:PASSWORD and the user's ACL)" : IsUnreachable(exception)
+            ? (cluster.Scheme == "rediss"
                     ? "cannot connect with TLS (is Redis listening with TLS there? is its certificate from --redis-ca, with this host name in it?)"
-                    : $"cannot connect (is it running and reachable? a TLS Redis needs rediss://) after {TimeoutMilliseconds / 1000} s",
-            _ => RedisClusterUri.Redact(exception.Message.Split('\n')[0]),
-        };
+                    : $"cannot connect (is it running and reachable? a TLS Redis needs rediss://) after {TimeoutMilliseconds / 1000} s")
+            : RedisClusterUri.Redact(exception.Message.Split('\n')[0]);
 
     /// <summary>StackExchange.Redis reports a refused password as "unable to connect", with the reason inside.</summary>
     private static bool IsAuthenticationFailure(Exception exception)
