@@ -10,7 +10,7 @@ namespace GrandAmbassador.Contracts.Grains;
 [Alias("ga.IHostDirectoryGrain")]
 public interface IHostDirectoryGrain : IGrainWithStringKey
 {
-    public const string Key = "cluster";
+    const string Key = "cluster";
 
     [Alias("Register")]
     Task RegisterAsync(HostRegistration registration, TimeSpan lease);

@@ -14,4 +14,12 @@ internal sealed class PortTags(string serviceName, ListenPort port)
 
     /// <summary>Backend to client.</summary>
     public KeyValuePair<string, object?> Downstream { get; } = new("direction", "downstream");
+
+    public static KeyValuePair<string, object?> Idle { get; } = new("reason", "idle");
+
+    public static KeyValuePair<string, object?> HalfClose { get; } = new("reason", "half_close");
+
+    public static KeyValuePair<string, object?> Finished { get; } = new("reason", "finished");
+
+    public static KeyValuePair<string, object?> ClosedAtDeadline { get; } = new("reason", "closed");
 }

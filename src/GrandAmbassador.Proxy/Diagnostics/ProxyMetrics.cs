@@ -21,10 +21,16 @@ internal sealed class ProxyMetrics : IDisposable
         ConnectionsAccepted = _meter.CreateCounter<long>("grandambassador.proxy.connections.accepted", "{connection}", "TCP connections accepted.");
         ConnectionsActive = _meter.CreateUpDownCounter<long>("grandambassador.proxy.connections.active", "{connection}", "TCP connections open, held ones included.");
         Held = _meter.CreateUpDownCounter<long>("grandambassador.proxy.held", "{flow}", "TCP connections and UDP sessions waiting for a destination.");
+        HeldEvicted = _meter.CreateCounter<long>("grandambassador.proxy.held.evicted", "{flow}", "Held TCP connections and UDP sessions evicted, oldest first, to keep the held bounds.");
+        ConnectionLimitReached = _meter.CreateCounter<long>("grandambassador.proxy.connections.limit_reached", "{episode}", "Times the process reached its connection limit and stopped accepting.");
+        AcceptFailures = _meter.CreateCounter<long>("grandambassador.proxy.accept.failures", "{failure}", "Accepts that failed, e.g. out of file descriptors.");
+        TimedOut = _meter.CreateCounter<long>("grandambassador.proxy.connections.timed_out", "{connection}", "TCP connections closed by the idle or half-close timeout; tagged by reason.");
+        Drained = _meter.CreateCounter<long>("grandambassador.proxy.connections.drained", "{connection}", "TCP connections open when a drain began; tagged by reason: finished (on their own) or closed (at its end).");
+        UdpSessionsEvicted = _meter.CreateCounter<long>("grandambassador.proxy.udp.sessions.evicted", "{session}", "UDP sessions closed, least recently used first, to make room for a new client.");
         ConnectFailures = _meter.CreateCounter<long>("grandambassador.proxy.connect.failures", "{attempt}", "Connects to a backend address that failed or timed out.");
         Bytes = _meter.CreateCounter<long>("grandambassador.proxy.bytes", "By", "Bytes relayed, added when a TCP connection closes; tagged by direction.");
         UdpDatagrams = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams", "{datagram}", "UDP datagrams relayed; tagged by direction.");
-        UdpDatagramsDropped = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams.dropped", "{datagram}", "UDP datagrams dropped: no destination in time, held queue or session table full.");
+        UdpDatagramsDropped = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams.dropped", "{datagram}", "UDP datagrams dropped: no destination in time, held queue full, or their held session evicted.");
         UdpSessionsActive = _meter.CreateUpDownCounter<long>("grandambassador.proxy.udp.sessions.active", "{session}", "UDP sessions open.");
     }
 
@@ -33,6 +39,18 @@ internal sealed class ProxyMetrics : IDisposable
     public UpDownCounter<long> ConnectionsActive { get; }
 
     public UpDownCounter<long> Held { get; }
+
+    public Counter<long> HeldEvicted { get; }
+
+    public Counter<long> ConnectionLimitReached { get; }
+
+    public Counter<long> AcceptFailures { get; }
+
+    public Counter<long> TimedOut { get; }
+
+    public Counter<long> Drained { get; }
+
+    public Counter<long> UdpSessionsEvicted { get; }
 
     public Counter<long> ConnectFailures { get; }
 

@@ -32,4 +32,12 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 106, EventName = "SweepFailed", Level = LogLevel.Error,
         Message = "Port {Port}: periodic sweep of open flows failed unexpectedly.")]
     public static partial void SweepFailed(ILogger logger, ListenPort port, Exception exception);
+
+    [LoggerMessage(EventId = 107, EventName = "Drained", Level = LogLevel.Information,
+        Message = "Service {ServiceName}: drained; {Finished} connection(s) finished on their own, {Closed} closed at the end of the drain.")]
+    public static partial void Drained(ILogger logger, string serviceName, int finished, int closed);
+
+    [LoggerMessage(EventId = 108, EventName = "Draining", Level = LogLevel.Information,
+        Message = "Port {Port}: no longer accepting; waiting up to {Timeout} for {Open} open connection(s).")]
+    public static partial void Draining(ILogger logger, ListenPort port, TimeSpan timeout, int open);
 }

@@ -9,6 +9,9 @@ internal interface IProxyFlow
     /// <summary>Completes when the flow has ended and released everything it held.</summary>
     Task Completion { get; }
 
-    /// <summary>Ends the flow at once, because of a policy (its backend is gone, or its port closes).</summary>
+    /// <summary>Ends the flow at once, because of a policy (its backend is gone, or its port closes); a reset for TCP.</summary>
     void Abort();
+
+    /// <summary>Ends the flow gently (a drain's end, a timeout): a FIN both ways for TCP.</summary>
+    void Close();
 }

@@ -1,4 +1,5 @@
 using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -11,10 +12,11 @@ namespace GrandAmbassador.Proxy.Hosting;
 /// </summary>
 internal sealed class PortContext
 {
-    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger)
+    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, ProxyLimits limits, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger)
     {
         Port = port;
         Options = options;
+        Limits = limits;
         TimeProvider = timeProvider;
         Metrics = metrics;
         Tags = new PortTags(serviceName, port);
@@ -26,6 +28,9 @@ internal sealed class PortContext
     public ListenPort Port { get; }
 
     public ProxyOptions Options { get; }
+
+    /// <summary>The process-wide bounds, shared by every port of every proxy one factory builds.</summary>
+    public ProxyLimits Limits { get; }
 
     public TimeProvider TimeProvider { get; }
 

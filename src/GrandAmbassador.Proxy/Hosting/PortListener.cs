@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Hosting;
@@ -16,6 +17,7 @@ internal abstract class PortListener : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private ITimer? _sweepTimer;
     private int _sweeping;
+    private int _notTaking;
     private int _stopped;
 
     protected PortListener(PortContext context, Socket socket)
@@ -51,37 +53,26 @@ internal abstract class PortListener : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the socket and every flow, and waits for their loops to end.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the socket and every flow (a reset for TCP), and waits for their loops to end.</summary>
+    public ValueTask DisposeAsync() => new(StopAsync(graceful: false));
+
+    /// <summary>
+    /// Stops taking new traffic, waits up to <paramref name="timeout"/> for the flows open then to end on their own,
+    /// and closes the rest gracefully (a FIN for TCP). Says how many ended each way.
+    /// </summary>
+    public async Task<(int Finished, int Closed)> DrainAsync(TimeSpan timeout)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-        {
-            return;
-        }
-
-        _stopping.Cancel();
-        if (_sweepTimer is { } timer)
-        {
-            await timer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        Socket.Dispose();
-        await _loop.ConfigureAwait(false);
-
-        // The loop has ended, so the set of flows can only shrink from here.
-        var pending = new List<Task>();
-        foreach (var flow in Flows)
-        {
-            flow.Abort();
-            pending.Add(flow.Completion);
-        }
-
-        _closing.Cancel();
-        await Task.WhenAll(pending).ConfigureAwait(false);
-        Context.Router.Update(RouteSnapshot.Empty);
-        _stopping.Dispose();
-        _closing.Dispose();
-        HostingLog.StoppedListening(Context.Logger, Port);
+        await StopTakingAsync().ConfigureAwait(false);
+        var open = Flows.ToList();
+        HostingLog.Draining(Context.Logger, Port, timeout, open.Count);
+        await Task.WhenAll(open.Select(flow => flow.Completion)).WaitAsync(timeout, Context.TimeProvider)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var closed = open.Count(flow => !flow.Completion.IsCompleted);
+        var tags = Context.Tags;
+        Context.Metrics.Drained.Add(open.Count - closed, tags.Service, tags.Port, PortTags.Finished);
+        Context.Metrics.Drained.Add(closed, tags.Service, tags.Port, PortTags.ClosedAtDeadline);
+        await StopAsync(graceful: true).ConfigureAwait(false);
+        return (open.Count - closed, closed);
     }
 
     /// <summary>Starts the loop that takes new traffic from <see cref="Socket"/>; called once, right after binding.</summary>
@@ -98,6 +89,56 @@ internal abstract class PortListener : IAsyncDisposable
     /// <summary>One pass over the open flows, e.g. to close idle ones; <paramref name="now"/> is a timestamp of the context's clock.</summary>
     protected virtual void Sweep(long now)
     {
+    }
+
+    /// <summary>Closes the socket, so that nothing new arrives, and waits for the loop that took traffic to end.</summary>
+    private async Task StopTakingAsync()
+    {
+        if (Interlocked.Exchange(ref _notTaking, 1) == 0)
+        {
+            _stopping.Cancel();
+            Socket.Dispose();
+        }
+
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task StopAsync(bool graceful)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        if (_sweepTimer is { } timer)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await StopTakingAsync().ConfigureAwait(false);
+
+        // The loop has ended, so the set of flows can only shrink from here.
+        var pending = new List<Task>();
+        foreach (var flow in Flows)
+        {
+            if (graceful)
+            {
+                flow.Close();
+            }
+            else
+            {
+                flow.Abort();
+            }
+
+            pending.Add(flow.Completion);
+        }
+
+        _closing.Cancel();
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        Context.Router.Update(RouteSnapshot.Empty);
+        _stopping.Dispose();
+        _closing.Dispose();
+        HostingLog.StoppedListening(Context.Logger, Port);
     }
 
     private void RunSweep()

@@ -30,8 +30,8 @@ internal sealed class ProxyOptions
     public TimeSpan UdpSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// The most UDP sessions (client endpoints) one port keeps; datagrams from further clients are dropped.
-    /// Default: 4096. Each session costs a socket, so this bounds file descriptors per port.
+    /// The most UDP sessions (client endpoints) one port keeps; a new client past it takes the place of the session
+    /// used least recently. Default: 4096. Each session costs a socket, so this bounds file descriptors per port.
     /// </summary>
     public int UdpMaxSessionsPerPort { get; set; } = 4096;
 
@@ -47,6 +47,47 @@ internal sealed class ProxyOptions
     /// </summary>
     public int BufferSize { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The most TCP connections open at once, held ones included, across every fronted name and port of the process.
+    /// At the limit the proxy stops accepting, and the kernel's accept backlog (<see cref="ListenBacklog"/> per port)
+    /// holds the next clients until a connection closes. Default: 0, which derives the limit from the open-file limit
+    /// (each connection costs two descriptors; 1,024 stay free for everything else), so that the proxy pauses before
+    /// the process runs out of descriptors instead of failing accepts.
+    /// </summary>
+    public int MaxConnections { get; set; }
+
+    /// <summary>
+    /// A TCP connection with no byte either way for this long is closed (a FIN both ways). Default: off
+    /// (<see cref="TimeSpan.Zero"/>): database pools and subscribers keep connections silent for hours, and Redis and
+    /// PostgreSQL themselves time out nothing by default; a proxy stricter than the server it fronts breaks them.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// A TCP connection one side has closed (FIN) while the other keeps its half open, with no byte since for this
+    /// long, is closed. Default: 5 minutes, long enough for a server finishing a reply after the client's FIN,
+    /// short enough that half-dead connections do not pile up; <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan HalfCloseTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The most TCP connections held (waiting for a destination) at once across the process; past it the oldest is
+    /// closed. Default: 10,000, the burst of a busy name over a 30-second restart, and a bounded number of descriptors.
+    /// </summary>
+    public int MaxHeldConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most bytes of UDP datagrams held (copied while their sessions wait for a destination) across the process;
+    /// past it the sessions that have waited longest are dropped with their datagrams. Default: 64 MiB.
+    /// </summary>
+    public long MaxHeldUdpBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// On shutdown (<see cref="ServiceProxy.DrainAsync"/>), how long open TCP connections may go on before they are
+    /// closed with a FIN. Default: 10 seconds, as <c>docker stop</c> waits.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Fails fast on settings that would break the relay rather than degrade it.</summary>
     internal void Validate()
     {
@@ -59,5 +100,11 @@ internal sealed class ProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UdpMaxSessionsPerPort);
         ArgumentOutOfRangeException.ThrowIfNegative(UdpHeldDatagramsPerSession);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BufferSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxConnections);
+        ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(HalfCloseTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxHeldConnections);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxHeldUdpBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero);
     }
 }

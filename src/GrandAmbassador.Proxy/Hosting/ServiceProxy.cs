@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp;
 using GrandAmbassador.Proxy.Udp;
@@ -16,6 +17,7 @@ namespace GrandAmbassador.Proxy.Hosting;
 internal sealed class ServiceProxy : IAsyncDisposable
 {
     private readonly ProxyOptions _options;
+    private readonly ProxyLimits _limits;
     private readonly TimeProvider _timeProvider;
     private readonly ProxyMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
@@ -25,11 +27,12 @@ internal sealed class ServiceProxy : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them. Built by <see cref="ServiceProxyFactory"/>.</summary>
-    internal ServiceProxy(string serviceName, ProxyOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics)
+    internal ServiceProxy(string serviceName, ProxyOptions options, ProxyLimits limits, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
         ServiceName = serviceName;
         _options = options;
+        _limits = limits;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServiceProxy>();
@@ -119,7 +122,46 @@ internal sealed class ServiceProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes every listener and connection and waits for their loops to end.</summary>
+    /// <summary>
+    /// Shuts down gently, for SIGTERM: stops accepting on every TCP port at once, lets open connections go on for up
+    /// to <see cref="ProxyOptions.DrainTimeout"/>, then closes those still open with a FIN both ways (a reset only
+    /// where a send is still pending), and closes the UDP ports last. Afterwards the proxy is disposed.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        await _applyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            var listeners = _listeners.Values.ToList();
+            Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
+            var (finished, closed) = (0, 0);
+            foreach (var counts in await Task.WhenAll(listeners.OfType<TcpPortListener>()
+                .Select(listener => listener.DrainAsync(_options.DrainTimeout))).ConfigureAwait(false))
+            {
+                finished += counts.Finished;
+                closed += counts.Closed;
+            }
+
+            foreach (var listener in listeners)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            HostingLog.Drained(_logger, ServiceName, finished, closed);
+        }
+        finally
+        {
+            _applyGate.Release();
+        }
+    }
+
+    /// <summary>Closes every listener and connection at once (connections with a reset) and waits for their loops to end.</summary>
     public async ValueTask DisposeAsync()
     {
         await _applyGate.WaitAsync().ConfigureAwait(false);
@@ -170,5 +212,5 @@ internal sealed class ServiceProxy : IAsyncDisposable
     }
 
     private PortContext Context(ListenPort port, RouteSnapshot snapshot, ILogger logger) =>
-        new(port, snapshot, _options, _timeProvider, _metrics, ServiceName, logger);
+        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger);
 }

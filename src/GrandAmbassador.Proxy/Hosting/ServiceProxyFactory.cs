@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Limits;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ namespace GrandAmbassador.Proxy.Hosting;
 /// <summary>
 /// Builds the <see cref="ServiceProxy"/> of each fronted name. One per process (registered by
 /// <see cref="ProxyServiceCollectionExtensions.AddGrandAmbassadorProxy"/>): every proxy it builds shares its
-/// settings, clock and instruments.
+/// settings, clock, instruments and the process-wide limits.
 /// </summary>
 internal sealed class ServiceProxyFactory : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class ServiceProxyFactory : IDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
     private readonly ProxyMetrics _metrics;
+    private readonly ProxyLimits _limits;
 
     /// <param name="options">Validated here, once, rather than per proxy.</param>
     /// <param name="loggerFactory">Each listener logs under its own category.</param>
@@ -31,10 +33,14 @@ internal sealed class ServiceProxyFactory : IDisposable
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
         _metrics = new ProxyMetrics(meterFactory);
+        _limits = new ProxyLimits(_options, _metrics, loggerFactory.CreateLogger<ProxyLimits>());
     }
 
+    /// <summary>The process-wide bounds every proxy from this factory shares; for tests and diagnostics.</summary>
+    internal ProxyLimits Limits => _limits;
+
     /// <summary>A proxy for <paramref name="serviceName"/> with no ports yet.</summary>
-    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _loggerFactory, _timeProvider, _metrics);
+    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _limits, _loggerFactory, _timeProvider, _metrics);
 
     public void Dispose() => _metrics.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Limits;
 
 namespace GrandAmbassador.Proxy.Routing;
 
@@ -15,15 +16,21 @@ internal sealed class BackendDialer(PortContext context)
     private readonly SocketType _socketType = context.Port.Protocol == TransportProtocol.Tcp ? SocketType.Stream : SocketType.Dgram;
     private readonly ProtocolType _protocolType = context.Port.Protocol == TransportProtocol.Tcp ? ProtocolType.Tcp : ProtocolType.Udp;
 
-    /// <summary>Connects, or returns <see langword="null"/> once the connect wait is over.</summary>
+    // UDP sessions are bounded by their held bytes instead (UdpSession), and per port by the session table.
+    private readonly HeldFlows? _heldConnections = context.Port.Protocol == TransportProtocol.Tcp ? context.Limits.HeldConnections : null;
+
+    /// <summary>
+    /// Connects, or gives up once the connect wait is over or (TCP) the held connection is evicted to keep the
+    /// process-wide bound on held connections.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<DialResult?> DialAsync(CancellationToken cancellationToken)
+    public async ValueTask<DialResult> DialAsync(CancellationToken cancellationToken)
     {
         var router = context.Router;
         var options = context.Options;
         var timeProvider = context.TimeProvider;
         var started = timeProvider.GetTimestamp();
-        var held = false;
+        HeldFlow? held = null;
         try
         {
             while (true)
@@ -59,33 +66,43 @@ internal sealed class BackendDialer(PortContext context)
 
                 if (wait <= TimeSpan.Zero)
                 {
-                    return null;
+                    return DialResult.WaitExpired;
                 }
 
                 // The wait (and its timer) exists before the flow counts as held, so that whoever sees it held can
                 // move the clock on.
-                var replaced = snapshot.Replaced.WaitAsync(wait, timeProvider, cancellationToken);
-                if (!held)
+                var timeout = Task.Delay(wait, timeProvider, cancellationToken);
+                held ??= Hold();
+                await Task.WhenAny(snapshot.Replaced, held.Evicted, timeout).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (held.IsEvicted)
                 {
-                    held = true;
-                    context.Metrics.Held.Add(1, context.Tags.Service, context.Tags.Port);
+                    return DialResult.WasEvicted;
                 }
 
-                await replaced.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                cancellationToken.ThrowIfCancellationRequested();
                 if (timeProvider.GetElapsedTime(started) >= options.ConnectWait && ReferenceEquals(router.Current, snapshot))
                 {
-                    return null;
+                    return DialResult.WaitExpired;
                 }
             }
         }
         finally
         {
-            if (held)
+            if (held is not null)
             {
+                _heldConnections?.Leave(held);
                 context.Metrics.Held.Add(-1, context.Tags.Service, context.Tags.Port);
             }
         }
+    }
+
+    /// <summary>Counts the flow as held and, for TCP, enters it in the process-wide bound (evicting the oldest if full).</summary>
+    private HeldFlow Hold()
+    {
+        var held = new HeldFlow(context);
+        context.Metrics.Held.Add(1, context.Tags.Service, context.Tags.Port);
+        _heldConnections?.Enter(held);
+        return held;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

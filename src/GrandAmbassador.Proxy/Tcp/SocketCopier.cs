@@ -38,6 +38,12 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
         _onCompleted = onCompleted;
     }
 
+    /// <summary>Bytes relayed so far; read by the timeout sweep, which compares it between passes.</summary>
+    public long BytesCopied => Volatile.Read(ref _total);
+
+    /// <summary>True while the direction waits for data (or has ended); false while a read or send is under way.</summary>
+    public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
+
     /// <summary>How this direction ended; valid once the completion callback has run.</summary>
     public CopyResult Result { get; private set; }
 

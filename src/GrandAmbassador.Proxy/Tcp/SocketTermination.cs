@@ -5,7 +5,7 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// <summary>The two ways a relayed TCP socket ends: a FIN passed on, or an abortive reset.</summary>
 internal static class SocketTermination
 {
-    private static readonly LingerOption s_abortive = new(enable: true, seconds: 0);
+    private static readonly LingerOption Abortive = new(enable: true, seconds: 0);
 
     /// <summary>Sends FIN: the peer reads end-of-stream but may keep sending to us.</summary>
     public static void ShutdownSend(Socket socket)
@@ -17,6 +17,22 @@ internal static class SocketTermination
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The peer is already gone, or the connection was aborted; either way there is nobody to tell.
+        }
+    }
+
+    /// <summary>
+    /// Sends FIN and ends our reads: the peer reads end-of-stream, and a pending receive on this socket completes
+    /// with end-of-stream, which ends the relay direction reading it as if the peer had closed.
+    /// </summary>
+    public static void ShutdownBoth(Socket? socket)
+    {
+        try
+        {
+            socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
         }
     }
 
@@ -33,7 +49,7 @@ internal static class SocketTermination
 
         try
         {
-            socket.LingerState = s_abortive;
+            socket.LingerState = Abortive;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
-using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Tcp;
 
@@ -12,7 +11,7 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// </summary>
 internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 {
-    private static readonly Action<SocketCopier> s_onCopyCompleted = OnCopyCompleted;
+    private static readonly Action<SocketCopier> OnCopyCompletedCallback = OnCopyCompleted;
     private readonly Socket _client;
     private readonly PortContext _context;
     private readonly Action<TcpConnection> _onClosed;
@@ -22,6 +21,12 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     private int _relaying;
     private SocketCopier? _upstream;
     private SocketCopier? _downstream;
+    private int _upstreamDone;
+    private int _downstreamDone;
+
+    // Read and written by the timeout sweep only (one pass at a time), never by the relay.
+    private long _sweptBytes = -1;
+    private long _lastActive;
     private ManualResetValueTaskSourceCore<bool> _relayDone;
 
     public TcpConnection(Socket client, PortContext context, Action<TcpConnection> onClosed)
@@ -37,6 +42,52 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     public string? BackendId => Volatile.Read(ref _destination)?.BackendId;
 
     public void Start(CancellationToken cancellationToken) => Completion = RunAsync(cancellationToken);
+
+    /// <summary>
+    /// Closes both ways with a FIN: each peer reads end-of-stream, and our pending reads return end-of-stream too,
+    /// so both directions complete as if the peers had closed. A send still under way fails and resets instead.
+    /// </summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        {
+            SocketTermination.ShutdownBoth(_client);
+            SocketTermination.ShutdownBoth(Volatile.Read(ref _backend));
+        }
+    }
+
+    /// <summary>
+    /// Called by the sweep every few seconds: whether the connection outlived the idle or the half-close timeout
+    /// (<see cref="TimeSpan.Zero"/> turns one off). Activity is judged from the byte counts the relay keeps anyway,
+    /// so the relay itself does nothing for it.
+    /// </summary>
+    public TimeoutReason CheckTimeouts(long now, TimeSpan idleTimeout, TimeSpan halfCloseTimeout)
+    {
+        if (Volatile.Read(ref _aborted) != 0 || Volatile.Read(ref _upstream) is not { } upstream || Volatile.Read(ref _downstream) is not { } downstream)
+        {
+            // Held (the connect wait bounds it), or already closing.
+            return TimeoutReason.None;
+        }
+
+        var upstreamDone = Volatile.Read(ref _upstreamDone) != 0;
+        var downstreamDone = Volatile.Read(ref _downstreamDone) != 0;
+        var bytes = upstream.BytesCopied + downstream.BytesCopied;
+        var busy = (!upstreamDone && !upstream.IsWaiting) || (!downstreamDone && !downstream.IsWaiting);
+        if (busy || bytes != _sweptBytes)
+        {
+            _sweptBytes = bytes;
+            _lastActive = now;
+            return TimeoutReason.None;
+        }
+
+        var quiet = _context.TimeProvider.GetElapsedTime(_lastActive, now);
+        if (halfCloseTimeout > TimeSpan.Zero && upstreamDone != downstreamDone && quiet >= halfCloseTimeout)
+        {
+            return TimeoutReason.HalfClose;
+        }
+
+        return idleTimeout > TimeSpan.Zero && quiet >= idleTimeout ? TimeoutReason.Idle : TimeoutReason.None;
+    }
 
     /// <summary>Closes both ways with RST; the relay loops see their sockets fail and end.</summary>
     public void Abort()
@@ -54,10 +105,15 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var port = _context.Port;
         try
         {
-            var dialed = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
-            if (dialed is not { } result)
+            var result = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            if (!result.Connected)
             {
-                TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait);
+                // An eviction is counted and logged once per episode by the bound, not here per connection.
+                if (!result.Evicted)
+                {
+                    TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait);
+                }
+
                 Abort();
                 return;
             }
@@ -101,17 +157,20 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     {
         var bufferSize = _context.Options.BufferSize;
         _relaying = 2;
-        _upstream = new SocketCopier(_client, backend, bufferSize, s_onCopyCompleted) { UserToken = this };
-        _downstream = new SocketCopier(backend, _client, bufferSize, s_onCopyCompleted) { UserToken = this };
+        var upstream = new SocketCopier(_client, backend, bufferSize, OnCopyCompletedCallback) { UserToken = this };
+        var downstream = new SocketCopier(backend, _client, bufferSize, OnCopyCompletedCallback) { UserToken = this };
+        Volatile.Write(ref _upstream, upstream);
+        Volatile.Write(ref _downstream, downstream);
         var done = new ValueTask(this, _relayDone.Version);
-        _upstream.Start();
-        _downstream.Start();
+        upstream.Start();
+        downstream.Start();
         return done;
     }
 
     private static void OnCopyCompleted(SocketCopier copier)
     {
         var connection = (TcpConnection)copier.UserToken!;
+        Volatile.Write(ref ReferenceEquals(copier, connection._upstream) ? ref connection._upstreamDone : ref connection._downstreamDone, 1);
         if (Interlocked.Decrement(ref connection._relaying) == 0)
         {
             connection._relayDone.SetResult(true);

@@ -8,9 +8,10 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// <summary>Log messages of the TCP relay; event ids 200-299 are stable.</summary>
 internal static partial class TcpLog
 {
+    // No exception argument: running out of descriptors is a condition, not a bug, and logs no stack trace.
     [LoggerMessage(EventId = 203, EventName = "AcceptFailed", Level = LogLevel.Warning,
-        Message = "Port {Port}: accept failed; retrying.")]
-    public static partial void AcceptFailed(ILogger logger, ListenPort port, Exception exception);
+        Message = "Port {Port}: accept failed ({Error}: {Reason}); retrying. {Unlogged} more failure(s) since the last such line.")]
+    public static partial void AcceptFailed(ILogger logger, ListenPort port, string error, string reason, int unlogged);
 
     [LoggerMessage(EventId = 204, EventName = "ConnectWaitExpired", Level = LogLevel.Warning,
         Message = "Port {Port}: no destination accepted the connection within {ConnectWait}; closing it.")]
@@ -39,4 +40,8 @@ internal static partial class TcpLog
     [LoggerMessage(EventId = 211, EventName = "AcceptLoopFailed", Level = LogLevel.Error,
         Message = "Port {Port}: accept loop failed unexpectedly; retrying.")]
     public static partial void AcceptLoopFailed(ILogger logger, ListenPort port, Exception exception);
+
+    [LoggerMessage(EventId = 212, EventName = "TimedOut", Level = LogLevel.Information,
+        Message = "Port {Port}: closed {Idle} idle connection(s) and {HalfClosed} half-closed one(s) that outlived their timeout.")]
+    public static partial void TimedOut(ILogger logger, ListenPort port, int idle, int halfClosed);
 }

@@ -1,24 +1,32 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Tcp;
 
 /// <summary>
 /// One listening TCP port: accepts, hands each client to a <see cref="TcpConnection"/>, and keeps accepting
 /// even with no destination, because held connections are better than refused ones while a container restarts.
+/// It accepts only with a free slot of the process-wide connection limit, and sweeps its connections for the
+/// idle and half-close timeouts.
 /// </summary>
 internal sealed class TcpPortListener : PortListener
 {
+    private static readonly TimeSpan MaxSweepPeriod = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AcceptFailureLogInterval = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<TcpConnection, byte> _connections = new();
     private readonly Action<TcpConnection> _onConnectionClosed;
+    private long _acceptFailureLogged;
+    private int _acceptFailuresUnlogged;
 
     private TcpPortListener(PortContext context, Socket socket)
         : base(context, socket)
     {
         _onConnectionClosed = OnConnectionClosed;
     }
+
+    /// <summary>The number of open connections, held ones included; for tests and diagnostics.</summary>
+    internal int ConnectionCount => _connections.Count;
 
     protected override IEnumerable<IProxyFlow> Flows => _connections.Keys;
 
@@ -29,12 +37,57 @@ internal sealed class TcpPortListener : PortListener
         var socket = ListenSockets.Bind(options, context.Port.Port, SocketType.Stream, ProtocolType.Tcp, bound => bound.Listen(options.ListenBacklog));
         var listener = new TcpPortListener(context, socket);
         listener.Run(listener.AcceptLoopAsync);
+        if (SweepPeriod(options) is { } period)
+        {
+            listener.StartSweeps(period);
+        }
+
         return listener;
+    }
+
+    /// <summary>A quarter of the shorter timeout (a connection outlives it by at most 25%), at most 30 s; none when both are off.</summary>
+    internal static TimeSpan? SweepPeriod(ProxyOptions options)
+    {
+        var timeouts = new[] { options.IdleTimeout, options.HalfCloseTimeout }.Where(timeout => timeout > TimeSpan.Zero).ToList();
+        return timeouts.Count == 0 ? null : TimeSpan.FromTicks(Math.Min(timeouts.Min().Ticks / 4, MaxSweepPeriod.Ticks));
+    }
+
+    protected override void Sweep(long now)
+    {
+        var options = Context.Options;
+        var (idle, halfClosed) = (0, 0);
+        foreach (var connection in _connections.Keys)
+        {
+            var reason = connection.CheckTimeouts(now, options.IdleTimeout, options.HalfCloseTimeout);
+            if (reason == TimeoutReason.None)
+            {
+                continue;
+            }
+
+            connection.Close();
+            if (reason == TimeoutReason.Idle)
+            {
+                idle++;
+            }
+            else
+            {
+                halfClosed++;
+            }
+        }
+
+        if (idle + halfClosed > 0)
+        {
+            var tags = Context.Tags;
+            Context.Metrics.TimedOut.Add(idle, tags.Service, tags.Port, Diagnostics.PortTags.Idle);
+            Context.Metrics.TimedOut.Add(halfClosed, tags.Service, tags.Port, Diagnostics.PortTags.HalfClose);
+            TcpLog.TimedOut(Context.Logger, Port, idle, halfClosed);
+        }
     }
 
     private void OnConnectionClosed(TcpConnection connection)
     {
         _connections.TryRemove(connection, out _);
+        Context.Limits.Connections.Release();
         Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Service, Context.Tags.Port);
     }
 
@@ -42,6 +95,7 @@ internal sealed class TcpPortListener : PortListener
     {
         var metrics = Context.Metrics;
         var tags = Context.Tags;
+        var slots = Context.Limits.Connections;
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
@@ -61,10 +115,21 @@ internal sealed class TcpPortListener : PortListener
             catch (Exception ex)
             {
                 // Out of descriptors, for instance. Pause so that a persistent error does not spin a core.
-                TcpLog.AcceptFailed(Context.Logger, Port, ex);
+                OnAcceptFailed(ex);
                 await Task.Delay(TimeSpan.FromMilliseconds(100), Context.TimeProvider, cancellationToken)
                     .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
+            }
+
+            try
+            {
+                // At the limit this waits, and the next clients queue in the kernel's backlog, not accepted.
+                await slots.WaitAsync(tags, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                SocketTermination.Reset(client);
+                return;
             }
 
             try
@@ -79,8 +144,27 @@ internal sealed class TcpPortListener : PortListener
             catch (Exception ex)
             {
                 TcpLog.AcceptLoopFailed(Context.Logger, Port, ex);
+                slots.Release();
                 SocketTermination.Reset(client);
             }
         }
+    }
+
+    /// <summary>Counts every failure, logs at most one a second (with how many went unlogged), without a stack trace.</summary>
+    private void OnAcceptFailed(Exception exception)
+    {
+        Context.Metrics.AcceptFailures.Add(1, Context.Tags.Service, Context.Tags.Port);
+        var now = Context.TimeProvider.GetTimestamp();
+        var last = Volatile.Read(ref _acceptFailureLogged);
+        if (last != 0 && Context.TimeProvider.GetElapsedTime(last, now) < AcceptFailureLogInterval)
+        {
+            _acceptFailuresUnlogged++;
+            return;
+        }
+
+        Volatile.Write(ref _acceptFailureLogged, now);
+        var error = exception is SocketException socketError ? socketError.SocketErrorCode.ToString() : exception.GetType().Name;
+        TcpLog.AcceptFailed(Context.Logger, Port, error, exception.Message, _acceptFailuresUnlogged);
+        _acceptFailuresUnlogged = 0;
     }
 }

@@ -37,6 +37,6 @@ internal static partial class UdpLog
     public static partial void ReceiveLoopFailed(ILogger logger, ListenPort port, Exception exception);
 
     [LoggerMessage(EventId = 310, EventName = "SessionLimitReached", Level = LogLevel.Warning,
-        Message = "Port {Port}: {MaxSessions} sessions open; dropping datagrams from new clients until one closes.")]
+        Message = "Port {Port}: {MaxSessions} sessions open; each new client now closes the session used least recently.")]
     public static partial void SessionLimitReached(ILogger logger, ListenPort port, int maxSessions);
 }

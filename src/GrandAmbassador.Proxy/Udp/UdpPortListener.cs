@@ -53,6 +53,40 @@ internal sealed class UdpPortListener : PortListener
                 session.Abort();
             }
         }
+
+        // The next time the table fills up is a new episode, worth a new warning.
+        if (SessionCount < Context.Options.UdpMaxSessionsPerPort)
+        {
+            Volatile.Write(ref _saturationLogged, 0);
+        }
+    }
+
+    /// <summary>
+    /// Makes room for a new client by closing the session used least recently: a full table never locks new clients
+    /// out. One pass over the table, on the receive loop, only while it is full.
+    /// </summary>
+    private void EvictLeastRecentlyUsed(int maxSessions)
+    {
+        UdpSession? oldest = null;
+        foreach (var session in _sessions.Values)
+        {
+            if (oldest is null || session.LastActivity < oldest.LastActivity)
+            {
+                oldest = session;
+            }
+        }
+
+        if (oldest is null)
+        {
+            return;
+        }
+
+        oldest.Abort();
+        Context.Metrics.UdpSessionsEvicted.Add(1, Context.Tags.Service, Context.Tags.Port);
+        if (Interlocked.Exchange(ref _saturationLogged, 1) == 0)
+        {
+            UdpLog.SessionLimitReached(Context.Logger, Port, maxSessions);
+        }
     }
 
     private void OnSessionClosed(UdpSession session)
@@ -60,7 +94,6 @@ internal sealed class UdpPortListener : PortListener
         if (_sessions.TryRemove(KeyValuePair.Create(session.ClientAddress, session)))
         {
             Interlocked.Decrement(ref _sessionCount);
-            Volatile.Write(ref _saturationLogged, 0);
             Context.Metrics.UdpSessionsActive.Add(-1, Context.Tags.Service, Context.Tags.Port);
         }
     }
@@ -77,11 +110,7 @@ internal sealed class UdpPortListener : PortListener
                 var read = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
                 if (!_sessions.TryGetValue(address, out var session))
                 {
-                    session = TryOpenSession(address);
-                    if (session is null)
-                    {
-                        continue;
-                    }
+                    session = OpenSession(address);
                 }
 
                 await session.ForwardAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
@@ -102,20 +131,15 @@ internal sealed class UdpPortListener : PortListener
         }
     }
 
-    private UdpSession? TryOpenSession(SocketAddress address)
+    private UdpSession OpenSession(SocketAddress address)
     {
         var maxSessions = Context.Options.UdpMaxSessionsPerPort;
-        if (Interlocked.Increment(ref _sessionCount) > maxSessions)
+        if (Volatile.Read(ref _sessionCount) >= maxSessions)
         {
-            Interlocked.Decrement(ref _sessionCount);
-            Context.Metrics.UdpDatagramsDropped.Add(1, Context.Tags.Service, Context.Tags.Port);
-            if (Interlocked.Exchange(ref _saturationLogged, 1) == 0)
-            {
-                UdpLog.SessionLimitReached(Context.Logger, Port, maxSessions);
-            }
-
-            return null;
+            EvictLeastRecentlyUsed(maxSessions);
         }
+
+        Interlocked.Increment(ref _sessionCount);
 
         // The receive address is reused for the next datagram, so the session keeps its own copy.
         var key = new SocketAddress(address.Family, address.Size);

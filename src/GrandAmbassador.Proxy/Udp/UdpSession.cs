@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Udp;
@@ -19,6 +20,7 @@ internal sealed class UdpSession : IProxyFlow
     private readonly Action<UdpSession> _onClosed;
     private readonly object _gate = new();
     private Queue<byte[]>? _held = new();
+    private HeldFlow? _heldBytes;
     private Socket? _socket;
     private Destination? _destination;
     private long _lastActivity;
@@ -83,6 +85,9 @@ internal sealed class UdpSession : IProxyFlow
         }
     }
 
+    /// <summary>A datagram flow has no gentle close: the same as <see cref="Abort"/>.</summary>
+    public void Close() => Abort();
+
     /// <summary>Closes the session and its backend socket; its receive loop then ends.</summary>
     public void Abort()
     {
@@ -99,6 +104,7 @@ internal sealed class UdpSession : IProxyFlow
             socket = _socket;
             dropped = _held?.Count ?? 0;
             _held = null;
+            ReleaseHeldBytes();
         }
 
         if (dropped > 0)
@@ -109,12 +115,23 @@ internal sealed class UdpSession : IProxyFlow
         socket?.Dispose();
     }
 
+    /// <summary>Called under the gate.</summary>
     private void Hold(ReadOnlySpan<byte> datagram)
     {
-        // Held datagrams are copies, bounded per session: memory stays bounded however long the wait.
+        // Held datagrams are copies, bounded per session and by their bytes across the process: memory stays
+        // bounded however long the wait and however many clients.
         if (_held is { } held && held.Count < _context.Options.UdpHeldDatagramsPerSession)
         {
             held.Enqueue(datagram.ToArray());
+            var bound = _context.Limits.HeldDatagrams;
+            if (_heldBytes is null)
+            {
+                // Evicted from another session's thread, possibly under that session's gate: close on the pool.
+                _heldBytes = new HeldFlow(_context, () => ThreadPool.UnsafeQueueUserWorkItem(static session => session.Abort(), this, preferLocal: false));
+                bound.Enter(_heldBytes);
+            }
+
+            bound.Add(_heldBytes, datagram.Length);
         }
         else
         {
@@ -126,8 +143,8 @@ internal sealed class UdpSession : IProxyFlow
     {
         try
         {
-            var dialed = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
-            if (dialed is not { } result)
+            var result = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            if (!result.Connected)
             {
                 int dropped;
                 lock (_gate)
@@ -176,6 +193,7 @@ internal sealed class UdpSession : IProxyFlow
 
             var held = _held!;
             _held = null;
+            ReleaseHeldBytes();
             while (held.TryDequeue(out var datagram))
             {
                 // Under the lock, so that no datagram from the client overtakes the held ones; a datagram
@@ -193,6 +211,16 @@ internal sealed class UdpSession : IProxyFlow
 
             _socket = socket;
             return true;
+        }
+    }
+
+    /// <summary>Called under the gate, once the held datagrams are sent or dropped.</summary>
+    private void ReleaseHeldBytes()
+    {
+        if (_heldBytes is { } heldBytes)
+        {
+            _heldBytes = null;
+            _context.Limits.HeldDatagrams.Leave(heldBytes);
         }
     }
 

@@ -28,8 +28,8 @@ internal sealed class ServiceFollower(
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
-    private readonly FrontedService service = name.Service;
-    private readonly ServiceProxy proxy = name.Proxy;
+    private readonly FrontedService _service = name.Service;
+    private readonly ServiceProxy _proxy = name.Proxy;
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
     private EndpointSet? _applied = name.Applied.Snapshot;
     private ImmutableArray<ListenPort> _ports = name.Applied.Ports;
@@ -40,7 +40,7 @@ internal sealed class ServiceFollower(
         _followingSince = time.GetUtcNow();
         var observer = new EndpointObserver();
         var reference = grains.CreateObjectReference<IEndpointObserver>(observer);
-        var grain = grains.GetGrain<IContainerEndpointGrain>(service.Name);
+        var grain = grains.GetGrain<IContainerEndpointGrain>(_service.Name);
         var renewals = KeepSubscribedAsync(grain, reference, observer, cancellationToken);
         try
         {
@@ -84,7 +84,7 @@ internal sealed class ServiceFollower(
 
         if (takingOver)
         {
-            AmbassadorLog.HoldingRoutes(logger, service.Name, options.TakeoverHold.TotalSeconds);
+            AmbassadorLog.HoldingRoutes(logger, _service.Name, options.TakeoverHold.TotalSeconds);
         }
 
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -128,11 +128,11 @@ internal sealed class ServiceFollower(
     {
         try
         {
-            var plan = RouteBuilder.Build(service, snapshot, Context(), _ports);
-            var failures = await proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
+            var plan = RouteBuilder.Build(_service, snapshot, Context(), _ports);
+            var failures = await _proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
             foreach (var failure in failures)
             {
-                AmbassadorLog.ListenFailed(logger, service.Name, failure.Port.ToString(), failure.Reason);
+                AmbassadorLog.ListenFailed(logger, _service.Name, failure.Port.ToString(), failure.Reason);
             }
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
@@ -149,7 +149,7 @@ internal sealed class ServiceFollower(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            AmbassadorLog.ApplyFailed(logger, exception, service.Name);
+            AmbassadorLog.ApplyFailed(logger, exception, _service.Name);
             _applied ??= snapshot;
             return true;
         }
@@ -175,7 +175,7 @@ internal sealed class ServiceFollower(
             {
                 failures++;
                 delay = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, failures - 1)));
-                AmbassadorLog.SubscribeFailed(logger, exception, service.Name, delay.TotalSeconds);
+                AmbassadorLog.SubscribeFailed(logger, exception, _service.Name, delay.TotalSeconds);
             }
             catch (OperationCanceledException)
             {
@@ -207,7 +207,7 @@ internal sealed class ServiceFollower(
             return;
         }
 
-        var tag = new KeyValuePair<string, object?>("name", service.Name);
+        var tag = new KeyValuePair<string, object?>("name", _service.Name);
         metrics.RouteChanges.Add(1, tag);
         var now = time.GetUtcNow();
         foreach (var endpoint in snapshot.Endpoints)

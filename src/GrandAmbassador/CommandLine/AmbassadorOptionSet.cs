@@ -46,6 +46,20 @@ internal sealed class AmbassadorOptionSet
     public Option<string?> GatewayPort { get; } = Scalar<string?>(
         "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", () => null, "default: 30000 with --cluster, a free port otherwise");
 
+    public Option<string> MaxConnections { get; } = Scalar(
+        "--max-connections", "N",
+        "The most TCP connections open at once across every name; at the limit new clients wait in the kernel's backlog. 0: half the open-file limit, less 1,024.",
+        () => "0", null);
+
+    public Option<string> IdleTimeout { get; } = Scalar(
+        "--idle-timeout", "SECONDS", "Close a TCP connection with no byte either way for this long. 0: never (database pools stay idle for hours).", () => "0", null);
+
+    public Option<string> HalfCloseTimeout { get; } = Scalar(
+        "--half-close-timeout", "SECONDS", "Close a TCP connection one side has half-closed, once no byte has moved for this long. 0: never.", () => "300", null);
+
+    public Option<string> Drain { get; } = Scalar(
+        "--drain", "SECONDS", "On SIGTERM, stop accepting and let open connections go on for up to this long, then close them with a FIN.", () => "10", null);
+
     public Option<string?> Http { get; } = Scalar<string?>(
         "--http", "ADDR:PORT|off",
         "The HTTP server: endpoints page (/), API (/api/names), Orleans dashboard (/orleans), /metrics, /healthz, /readyz. 'off' disables it.",
@@ -58,7 +72,8 @@ internal sealed class AmbassadorOptionSet
         "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", () => null, null);
 
     public IEnumerable<Option> All =>
-        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort, Http, HttpToken, HttpTokenFile];
+        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
+            MaxConnections, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

@@ -41,7 +41,20 @@ internal static class SettingsReader
                 parse.GetValue(options.Http) is not null,
                 parse.GetValue(options.HttpToken),
                 parse.GetValue(options.HttpTokenFile),
-                services));
+                services),
+            ProxyLimits: ReadProxyLimits(parse, options));
+    }
+
+    private static ProxyLimitSettings ReadProxyLimits(ParseResult parse, AmbassadorOptionSet options)
+    {
+        var maxConnections = parse.GetValue(options.MaxConnections);
+        return new ProxyLimitSettings(
+            MaxConnections: int.TryParse(maxConnections, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max <= 10_000_000
+                ? max
+                : throw new StartupException($"--max-connections {maxConnections}: expected a whole number from 0 to 10000000"),
+            IdleTimeout: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.IdleTimeout), "--idle-timeout", min: 0, max: 31_536_000)),
+            HalfCloseTimeout: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.HalfCloseTimeout), "--half-close-timeout", min: 0, max: 31_536_000)),
+            Drain: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.Drain), "--drain", min: 0, max: 3_600)));
     }
 
     private static Uri ParseDockerUri(string text) =>

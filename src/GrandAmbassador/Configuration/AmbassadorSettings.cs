@@ -22,4 +22,5 @@ internal sealed record AmbassadorSettings(
     bool NoAgent,
     int? SiloPort,
     int? GatewayPort,
-    HttpSettings Http);
+    HttpSettings Http,
+    ProxyLimitSettings? ProxyLimits = null);

@@ -1,5 +1,6 @@
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Limits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -29,15 +30,33 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddLogging(configureLogging);
         services.AddMetrics();
         services.AddSingleton(time ?? TimeProvider.System);
-        services.Configure<ProxyOptions>(options =>
-        {
-            options.ListenAddress = settings.ListenAddress;
-            options.ConnectWait = settings.Wait;
-        });
+        // Before anything reads it: the default connection limit is derived from the soft open-file limit.
+        var openFiles = ProcessLimits.RaiseOpenFilesToHardLimit();
+        services.Configure<ProxyOptions>(options => ConfigureProxy(options, settings));
         services.AddGrandAmbassadorProxy();
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();
-        return new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        var dataPlane = new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        if (openFiles is { } limit)
+        {
+            OpenFilesLog.OpenFiles(dataPlane.LoggerFactory.CreateLogger("GrandAmbassador.DataPlane"), limit);
+        }
+
+        return dataPlane;
+    }
+
+    /// <summary>The proxies' settings from the command line: one place, read by both halves of the process.</summary>
+    public static void ConfigureProxy(ProxyOptions options, AmbassadorSettings settings)
+    {
+        options.ListenAddress = settings.ListenAddress;
+        options.ConnectWait = settings.Wait;
+        if (settings.ProxyLimits is { } limits)
+        {
+            options.MaxConnections = limits.MaxConnections;
+            options.IdleTimeout = limits.IdleTimeout;
+            options.HalfCloseTimeout = limits.HalfCloseTimeout;
+            options.DrainTimeout = limits.Drain;
+        }
     }
 
     /// <summary>Closes every proxy, then the logging and metrics.</summary>

@@ -13,7 +13,6 @@ using Microsoft.Extensions.Logging;
 using GrandAmbassador.Http;
 using Microsoft.AspNetCore.Builder;
 using Orleans.Dashboard;
-using Orleans.Runtime;
 
 namespace GrandAmbassador.Hosting;
 
@@ -70,11 +69,7 @@ internal static class ControlPlaneHost
             options.HostId = settings.HostId;
             options.AdvertiseAddress = advertise;
         });
-        builder.Services.Configure<ProxyOptions>(options =>
-        {
-            options.ListenAddress = settings.ListenAddress;
-            options.ConnectWait = settings.Wait;
-        });
+        builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
         builder.UseOrleans(silo =>

@@ -1,4 +1,3 @@
-using GrandAmbassador.Testing;
 using Docker.DotNet.Handler.Abstractions;
 using GrandAmbassador.Docker.Connection;
 

@@ -1,4 +1,3 @@
-using GrandAmbassador.Testing;
 using GrandAmbassador.Docker.Connection;
 using GrandAmbassador.Docker.Watching;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using GrandAmbassador.Testing;
 using Docker.DotNet;
 using GrandAmbassador.Docker.Connection;
 using GrandAmbassador.Docker.Inspection;

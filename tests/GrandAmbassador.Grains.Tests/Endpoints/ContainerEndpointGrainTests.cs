@@ -1,5 +1,4 @@
 using GrandAmbassador.Contracts.Grains;
-using Orleans.Runtime;
 
 namespace GrandAmbassador.Grains.Tests.Endpoints;
 

@@ -10,6 +10,7 @@ namespace GrandAmbassador.Proxy.Tests.Support;
 internal sealed class MetricTotals : IDisposable
 {
     private readonly ConcurrentDictionary<string, long> _totals = new();
+    private readonly ConcurrentDictionary<string, long> _increments = new();
     private readonly MeterListener _listener = new();
 
     public MetricTotals(string service)
@@ -34,7 +35,12 @@ internal sealed class MetricTotals : IDisposable
 
             if (serviceTag == service)
             {
-                _totals.AddOrUpdate(qualifier is null ? instrument.Name : $"{instrument.Name}/{qualifier}", value, (_, total) => total + value);
+                var key = qualifier is null ? instrument.Name : $"{instrument.Name}/{qualifier}";
+                _totals.AddOrUpdate(key, value, (_, total) => total + value);
+                if (value > 0)
+                {
+                    _increments.AddOrUpdate(key, value, (_, total) => total + value);
+                }
             }
         });
         _listener.Start();
@@ -47,6 +53,9 @@ internal sealed class MetricTotals : IDisposable
 
     /// <summary>The sum so far; 0 if nothing was recorded. Names are without the <c>grandambassador.proxy.</c> prefix.</summary>
     public long this[string name] => _totals.GetValueOrDefault("grandambassador.proxy." + name);
+
+    /// <summary>The sum of the positive measurements only: e.g. how many sessions ever opened, for an up-down counter.</summary>
+    public long Increments(string name) => _increments.GetValueOrDefault("grandambassador.proxy." + name);
 
     public bool Has(string name) => _totals.ContainsKey("grandambassador.proxy." + name);
 
