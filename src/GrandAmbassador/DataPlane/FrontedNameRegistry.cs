@@ -80,6 +80,13 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
         }
     }
 
+    /// <summary>
+    /// SIGTERM: every proxy stops accepting at once, lets its open connections go on for up to <c>--drain</c>,
+    /// then closes them with a FIN. The names stay listed until <see cref="DisposeAsync"/>.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Current.Names.Select(entry => entry.Proxy.DrainAsync(cancellationToken)));
+
     /// <summary>Closes every proxy: the end of the process.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -14,6 +14,7 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
 {
     private readonly AmbassadorSupervisor _supervisor;
     private readonly Task<int> _run;
+    private Task? _drain;
     private int _disposed;
 
     private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor)
@@ -65,8 +66,15 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
         return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build));
     }
 
-    /// <summary>SIGTERM: ends the control plane; <see cref="Completion"/> then completes.</summary>
-    public void RequestStop() => _supervisor.Stop();
+    /// <summary>
+    /// SIGTERM: every proxy stops accepting at once and lets its open connections finish (up to <c>--drain</c>)
+    /// while the control plane ends; <see cref="Completion"/> then completes.
+    /// </summary>
+    public void RequestStop()
+    {
+        Interlocked.CompareExchange(ref _drain, DataPlane.Names.DrainAsync(CancellationToken.None), null);
+        _supervisor.Stop();
+    }
 
     /// <summary>
     /// Stops the control plane (now, or after a stop request or a fault when <paramref name="waitForRequest"/>),
@@ -93,6 +101,7 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
 
         RequestStop();
         await _run.ConfigureAwait(false);
+        await _drain!.ConfigureAwait(false);
         await DataPlane.DisposeAsync().ConfigureAwait(false);
     }
 }
