@@ -35,7 +35,7 @@ public sealed partial class RedisStartupTests(ITestOutputHelper output) : IAsync
         var started = DateTime.UtcNow;
         await using var ambassador = RunningProcess.Start("dotnet", [
             Repository.AmbassadorDll, "--cluster", cluster, "--cluster-id", clusterId, "--host-id", hostId,
-            "--silo-port", $"{FreePort.Next()}", "--gateway-port", $"{FreePort.Next()}", "--advertise", "127.0.0.1",
+            "--silo-port", $"{FreePort.Next()}", "--gateway-port", $"{FreePort.Next()}",
             "--name", name, "--listen", "127.0.0.1"]);
 
         // Two retries, each one line saying it retries (or the process gave up: a failure). Orleans'

@@ -57,6 +57,6 @@ public sealed class SiloDeclaredDeadTests(ITestOutputHelper output) : IAsyncLife
     private static RunningProcess Start(RedisServer redis, string host, int siloPort, params string[] args) =>
         RunningProcess.Start("dotnet", [
             Repository.AmbassadorDll, "--cluster", redis.ClusterUri, "--cluster-id", $"ga-host-it-{redis.Port}",
-            "--host-id", $"ga-host-it-{host}", "--advertise", "127.0.0.1", "--listen", "127.0.0.1",
+            "--host-id", $"ga-host-it-{host}", "--listen", "127.0.0.1",
             "--silo-port", $"{siloPort}", "--gateway-port", $"{FreePort.Next()}", .. args]);
 }

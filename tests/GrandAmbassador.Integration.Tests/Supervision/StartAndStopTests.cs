@@ -15,7 +15,7 @@ public sealed class StartAndStopTests
         var redisPort = FreePort.Next();
         await using var process = RunningProcess.Start("dotnet", [
             Repository.AmbassadorDll, "--cluster", $"redis://127.0.0.1:{redisPort}", "--cluster-id", $"ga-host-it-{redisPort}",
-            "--name", "ga-host-it-nobody", "--no-agent", "--advertise", "127.0.0.1", "--listen", "127.0.0.1",
+            "--name", "ga-host-it-nobody", "--no-agent", "--listen", "127.0.0.1",
             "--silo-port", $"{FreePort.Next()}", "--gateway-port", $"{FreePort.Next()}"]);
 
         var (_, retry) = await process.WaitForAsync(line => line.Contains("Cannot start the silo", StringComparison.Ordinal), guard: Guard);
