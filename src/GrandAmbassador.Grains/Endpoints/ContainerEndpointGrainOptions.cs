@@ -21,8 +21,11 @@ public sealed class ContainerEndpointGrainOptions
 
     /// <summary>
     /// The longest a new activation's snapshots stay incomplete while it waits for hosts the
-    /// directory lists for its name to report. Default 30 seconds: the agents' lease, within which
-    /// every live agent reports everything again.
+    /// directory lists for its name to report. Default 5 seconds: every live agent reports again at
+    /// once when membership changes (which is what moves a grain), so a new activation hears from the
+    /// live hosts within a second or two; a host that never reports is usually the dead one, and until
+    /// the deadline its endpoints still get new connections. A live host slower than this only misses
+    /// new connections until it reports; its open ones stay (only evidence closes a connection).
     /// </summary>
-    public TimeSpan CompletenessTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CompletenessTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
@@ -42,8 +43,8 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
 
             PortClaims.Check(names.SelectMany(entry => entry.Service.Ports).Concat(service.Ports));
             var proxy = createProxy(name);
-            await BindExplicitPortsAsync(service with { Name = name }, proxy, cancellationToken).ConfigureAwait(false);
-            var entry = new FrontedName(service with { Name = name }, proxy, AppliedRoutes.None);
+            var bound = await BindExplicitPortsAsync(service with { Name = name }, proxy, cancellationToken).ConfigureAwait(false);
+            var entry = new FrontedName(service with { Name = name }, proxy, bound is null ? AppliedRoutes.None : new AppliedRoutes(null, new RoutePlan(bound, [], [], [])));
             Publish(names.Add(entry));
             DataPlaneLog.NameAdded(logger, name);
             return entry;
@@ -108,11 +109,12 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
     }
 
     /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken is an error at once.</summary>
-    private static async Task BindExplicitPortsAsync(FrontedService service, ServiceProxy proxy, CancellationToken cancellationToken)
+    /// <returns>The routes applied (listeners, no destination yet), or null when there are no explicit ports.</returns>
+    private static async Task<ServiceRoutes?> BindExplicitPortsAsync(FrontedService service, ServiceProxy proxy, CancellationToken cancellationToken)
     {
         if (!service.HasExplicitPorts)
         {
-            return;
+            return null;
         }
 
         var routes = new ServiceRoutes(
@@ -125,6 +127,8 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
             await proxy.DisposeAsync().ConfigureAwait(false);
             throw new InvalidSettingException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
         }
+
+        return routes;
     }
 
     private void Publish(ImmutableArray<FrontedName> names)
