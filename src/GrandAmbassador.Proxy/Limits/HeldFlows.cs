@@ -40,7 +40,17 @@ internal sealed class HeldFlows
         }
     }
 
-    public long Bytes => Interlocked.Read(ref _bytes);
+    /// <summary>Read under the lock: between an addition and its evictions the sum is briefly above the bound.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_oldestFirst)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     /// <summary>Starts tracking <paramref name="flow"/> as the newest held flow, evicting the oldest if that is one too many.</summary>
     public void Enter(HeldFlow flow)
