@@ -80,7 +80,7 @@ public sealed class ContainerEndpointGrainFaultTests
 
         await observer.WaitForAsync(set => set.Endpoints.Length == 2);
         await cluster.Cluster.KillSiloAsync(dying);
-        await GrainLocator.WaitUntilDeclaredDeadAsync(cluster.Client, dying.SiloAddress);
+        await GrainLocator.WaitUntilDeclaredDeadAsync(cluster.Cluster.Silos[0], dying.SiloAddress);
 
         // The grain's sweep runs on the (fake) clock: one tick, and it notices the dead reporter.
         cluster.Time.Advance(TimeSpan.FromSeconds(1));

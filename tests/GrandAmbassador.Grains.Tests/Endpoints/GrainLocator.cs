@@ -1,5 +1,7 @@
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 
 namespace GrandAmbassador.Grains.Tests.Endpoints;
 
@@ -28,13 +30,17 @@ internal static class GrainLocator
         throw new InvalidOperationException($"Every grain landed on {avoid}, 50 times.");
     }
 
-    public static async Task WaitUntilDeclaredDeadAsync(IClusterClient client, SiloAddress silo)
+    /// <summary>Awaits the membership update, seen by <paramref name="witness"/>, that declares <paramref name="silo"/> dead.</summary>
+    public static async Task WaitUntilDeclaredDeadAsync(SiloHandle witness, SiloAddress silo)
     {
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var management = client.GetGrain<IManagementGrain>(0);
-        while (!(await management.GetHosts(onlyActive: false)).TryGetValue(silo, out var status) || status != SiloStatus.Dead)
+        var membership = ((InProcessSiloHandle)witness).ServiceProvider.GetRequiredService<IClusterMembershipService>();
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(guard.Token))
         {
-            await Task.Delay(100, guard.Token);
+            if (snapshot.GetSiloStatus(silo) == SiloStatus.Dead)
+            {
+                return;
+            }
         }
     }
 
