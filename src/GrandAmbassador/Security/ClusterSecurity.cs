@@ -8,7 +8,7 @@ namespace GrandAmbassador.Security;
 
 /// <summary>
 /// Mutual TLS for the cluster, the same for silos and clients: each side presents its certificate and
-/// accepts the other only if its chain ends at the cluster CA. A refused peer is logged once per address.
+/// accepts the other only if its chain ends at the cluster CA. A refused peer is logged once per address and reason.
 /// </summary>
 internal static class ClusterSecurity
 {
@@ -57,7 +57,7 @@ internal static class ClusterSecurity
         services.AddSingleton(provider => new RefusedPeers(
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("GrandAmbassador.Security.ClusterTls"),
             provider.GetService<TimeProvider>() ?? TimeProvider.System));
-        // Orleans warns once per failed handshake, without the peer's address; ours says it once per address.
+        // Orleans warns once per failed handshake, without the peer's address; ours says it once per address and reason.
         services.AddLogging(logging => logging.AddFilter("Orleans.Connections.Security", LogLevel.Error));
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GrandAmbassador.Host.Tests.Security;
 
-/// <summary>Unit tests with a fake clock: a refused peer is logged once per address and quiet period.</summary>
+/// <summary>Unit tests with a fake clock: a refused peer is logged once per address, reason and quiet period.</summary>
 public sealed class RefusedPeersTests
 {
     [Fact]
@@ -25,6 +25,21 @@ public sealed class RefusedPeersTests
         Assert.Contains("10.0.0.9:40001", logger.Lines[0]);
         Assert.Contains("10.0.0.8:40003", logger.Lines[1]);
         Assert.Contains("10.0.0.9:40004", logger.Lines[2]);
+    }
+
+    [Fact]
+    public void ANewReasonFromTheSameAddress_IsLoggedAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new ListLogger();
+        var refused = new RefusedPeers(logger, time);
+
+        refused.Refused(new IPEndPoint(IPAddress.Loopback, 40001), "inbound silo", "no certificate");
+        refused.Refused(new IPEndPoint(IPAddress.Loopback, 40002), "outbound silo", "its certificate CN=x is issued by CN=other");
+        refused.Refused(new IPEndPoint(IPAddress.Loopback, 40003), "outbound silo", "its certificate CN=x is issued by CN=other");
+
+        Assert.Equal(2, logger.Lines.Count);
+        Assert.Contains("CN=x is issued by CN=other", logger.Lines[1]);
     }
 
     private sealed class ListLogger : ILogger
