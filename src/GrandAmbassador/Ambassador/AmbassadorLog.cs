@@ -19,8 +19,11 @@ internal static partial class AmbassadorLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Name}: container {Container} on host {HostId} is unreachable for {Port}: {Reason}")]
     public static partial void Unreachable(ILogger logger, string name, string container, string hostId, string port, string reason);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Name}: subscribing to its endpoints failed; retrying in {DelaySeconds} s")]
-    public static partial void SubscribeFailed(ILogger logger, Exception exception, string name, double delaySeconds);
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Name}: subscribing to its endpoints failed; retrying soon (its routes stay as they are meanwhile)")]
+    public static partial void SubscribeFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "{Name}: its grain did not answer a subscribe within {TimeoutSeconds} s (it may have been on a silo that just died); subscribing again")]
+    public static partial void SubscribeTimedOut(ILogger logger, string name, double timeoutSeconds);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{Name}: stopped listening on {Port}")]
     public static partial void StoppedListening(ILogger logger, string name, string port);
