@@ -54,8 +54,10 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval) { KeepAlive = false });
         try
         {
+            // Bounded: the directory may itself be on a silo that just died, and every call to this
+            // grain (the followers' subscribes) waits behind its activation.
             var hosts = await GrainFactory.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key)
-                .GetHostsWithNameAsync(Name).WaitAsync(cancellationToken).ConfigureAwait(true);
+                .GetHostsWithNameAsync(Name).WaitAsync(_options.DirectoryTimeout, _time, cancellationToken).ConfigureAwait(true);
             _completeness.Await(hosts, _endpoints.Keys.Select(key => key.HostId));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -21,6 +21,7 @@ internal sealed class GrainEndpointSink(
     IOptions<DockerAgentOptions> options,
     ILogger<GrainEndpointSink> logger) : IContainerEndpointSink
 {
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, ContainerEndpoint> _reported = new(StringComparer.Ordinal);
 
     /// <summary>Three reconcile intervals: two renewals can be lost before an endpoint expires.</summary>
@@ -72,12 +73,16 @@ internal sealed class GrainEndpointSink(
             ct);
     }
 
-    /// <summary>A failed call is logged and left to the next reconcile, which reports everything again.</summary>
+    /// <summary>
+    /// A failed call is logged and left to the next reconcile, which reports everything again. A call
+    /// is given up after <see cref="CallTimeout"/>: one sent to an activation whose silo just died can
+    /// wait for Orleans' 30 s response timeout, and the agent's events queue up behind it.
+    /// </summary>
     private async Task CallAsync(string name, Func<IContainerEndpointGrain, Task> call, CancellationToken ct)
     {
         try
         {
-            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(ct).ConfigureAwait(false);
+            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(CallTimeout, ct).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
         {
