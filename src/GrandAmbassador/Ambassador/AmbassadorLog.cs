@@ -33,4 +33,7 @@ internal static partial class AmbassadorLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "{Name}: keeping its current routes until the cluster reports its containers (at most {HoldSeconds} s)")]
     public static partial void HoldingRoutes(ILogger logger, string name, double holdSeconds);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "{Name}: container {Container} on host {HostId} exposes {Count} more ports than the {Cap} a name may listen on; they get no listener (raise --max-exposed-ports, or choose ports with --port)")]
+    public static partial void PortsLeftOut(ILogger logger, string name, string container, string hostId, int count, int cap);
 }

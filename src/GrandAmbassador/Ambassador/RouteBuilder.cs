@@ -21,7 +21,9 @@ internal static class RouteBuilder
     {
         var (routed, retained) = Carry(endpoints, previous);
         var previousPorts = previous is null ? [] : previous.Routes.Ports.Select(port => port.Listen).ToImmutableArray();
-        var ports = PortsToListenOn(service, routed, previousPorts);
+        var wanted = PortsToListenOn(service, routed, previousPorts).ToList();
+        var ports = service.HasExplicitPorts ? wanted : wanted.Take(context.MaxExposedPorts).ToList();
+        var leftOut = ports.Count < wanted.Count ? LeftOut(routed, ports, context.MaxExposedPorts) : [];
         var unreachable = ImmutableArray.CreateBuilder<UnreachableEndpoint>();
         var routes = ports.Select(port => new PortRoute(
                 new ListenPort(port.Listen, ToTransport(port.Protocol)),
@@ -36,7 +38,24 @@ internal static class RouteBuilder
             new ServiceRoutes(service.Name, routes, [.. retained.Select(endpoint => endpoint.RunId)]),
             unreachable.ToImmutable(),
             routed,
-            retained);
+            retained,
+            leftOut);
+    }
+
+    /// <summary>The containers that expose ports beyond the cap, each with how many of its ports got no listener.</summary>
+    private static ImmutableArray<PortsLeftOut> LeftOut(
+        ImmutableArray<ContainerEndpoint> routed, List<(int Listen, int Target, PortProtocol Protocol)> listening, int cap)
+    {
+        var open = listening.Select(port => (port.Listen, port.Protocol)).ToHashSet();
+        return [.. routed
+            .Where(endpoint => endpoint.Running)
+            .Select(endpoint => new PortsLeftOut(
+                endpoint.HostId,
+                endpoint.ContainerName,
+                endpoint.Ports.Count(port => !open.Contains((port.ContainerPort, port.Protocol))),
+                cap))
+            .Where(left => left.Count > 0)
+            .Distinct()];
     }
 
     /// <summary>
@@ -74,8 +93,9 @@ internal static class RouteBuilder
     }
 
     /// <summary>
-    /// Explicit mappings when given. Otherwise every port a running container exposes; and while
-    /// none runs, the ports last seen, so that new connections are held rather than refused.
+    /// Explicit mappings when given. Otherwise every port a running container exposes, lowest first
+    /// (the caller keeps the first <see cref="RouteContext.MaxExposedPorts"/>); and while none runs,
+    /// the ports last seen, so that new connections are held rather than refused.
     /// </summary>
     private static IEnumerable<(int Listen, int Target, PortProtocol Protocol)> PortsToListenOn(
         FrontedService service, ImmutableArray<ContainerEndpoint> running, ImmutableArray<ListenPort> previousPorts)

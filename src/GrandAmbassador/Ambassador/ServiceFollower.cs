@@ -169,5 +169,5 @@ internal sealed class ServiceFollower(
         }
     }
 
-    private RouteContext Context() => new(hostId, LocalNetworks.Read());
+    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts);
 }

@@ -3,6 +3,10 @@ namespace GrandAmbassador.Configuration;
 /// <summary>How the followers of the fronted names behave.</summary>
 internal sealed class AmbassadorOptions
 {
+    /// <summary>Enough for any real service's ports; a container with <c>--expose 1-65535/udp</c> would
+    /// otherwise open 65,535 listeners on every host that fronts its name.</summary>
+    public const int DefaultMaxExposedPorts = 100;
+
     /// <summary>
     /// How often a subscription to a name's grain is renewed (and its snapshot re-read).
     /// Default 30 seconds; the grain forgets an observer after 2 minutes without renewal.
@@ -29,4 +33,10 @@ internal sealed class AmbassadorOptions
     /// the agents' lease: every live agent has re-reported by then.
     /// </summary>
     public TimeSpan TakeoverHold { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many listeners a name may open from the ports its containers expose (--max-exposed-ports);
+    /// explicit --port mappings are exempt. Default 100.
+    /// </summary>
+    public int MaxExposedPorts { get; set; } = DefaultMaxExposedPorts;
 }
