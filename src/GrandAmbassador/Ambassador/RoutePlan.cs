@@ -13,9 +13,12 @@ namespace GrandAmbassador.Ambassador;
 /// The next <see cref="RouteBuilder.Build"/> takes this plan back to carry them on.</param>
 /// <param name="LeftOut">Containers some of whose exposed ports get no listener: the name exposes more
 /// ports than <see cref="RouteContext.MaxExposedPorts"/>.</param>
+/// <param name="Listening">The ports the routes listen on, in the contract's terms; kept by the next
+/// plan while no container runs, so that new connections are held rather than refused.</param>
 internal sealed record RoutePlan(
     ServiceRoutes Routes,
     ImmutableArray<UnreachableEndpoint> Unreachable,
     ImmutableArray<ContainerEndpoint> Routed,
     ImmutableArray<ContainerEndpoint> Retained,
-    ImmutableArray<PortsLeftOut> LeftOut);
+    ImmutableArray<PortsLeftOut> LeftOut,
+    ImmutableArray<PlannedPort> Listening);
