@@ -12,7 +12,8 @@ namespace GrandAmbassador.Ambassador;
 /// subscription is renewed on a timer, and at once at every membership change (the grain may have
 /// moved and come back empty). Every call is bounded: one sent to an activation whose silo has just
 /// died can wait for Orleans' 30 s response timeout, while the name's routes still point at that
-/// silo's host. A membership change while a call is in flight abandons the call and subscribes again.
+/// silo's host. A membership change while a call is in flight abandons the call and subscribes again,
+/// after a short random pause.
 /// </summary>
 internal sealed class GrainSubscription(
     string name,
@@ -53,6 +54,11 @@ internal sealed class GrainSubscription(
                     await Task.WhenAny(Task.Delay(delay, time, cancellationToken), membershipChanged).ConfigureAwait(false);
                 }
 
+                if (membershipChanged.IsCompleted)
+                {
+                    await Task.Delay(SettleAfterChange(), time, cancellationToken).ConfigureAwait(false);
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
@@ -60,6 +66,13 @@ internal sealed class GrainSubscription(
         {
         }
     }
+
+    /// <summary>
+    /// A short random pause after a membership change: every follower on every host hears of the
+    /// same change at once, and Orleans on this silo drops its cached locations on the dead silo in
+    /// the same instant; subscribing a moment later spreads the calls and finds the new activation.
+    /// </summary>
+    private static TimeSpan SettleAfterChange() => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 500));
 
     private async Task<Outcome> SubscribeOnceAsync(Task membershipChanged, CancellationToken cancellationToken)
     {

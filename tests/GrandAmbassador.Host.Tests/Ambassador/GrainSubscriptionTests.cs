@@ -21,9 +21,11 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
     private readonly AmbassadorOptions _options = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
+    private readonly DateTimeOffset _start;
 
     public GrainSubscriptionTests()
     {
+        _start = _time.GetUtcNow();
         var subscription = new GrainSubscription("web", _grain, _observer, _observer, _changes, _options, _time, NullLogger.Instance);
         _running = Task.Run(() => subscription.RunAsync(_stop.Token));
     }
@@ -34,7 +36,8 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
         var hanging = await _grain.NextSubscribeAsync(Guard);
 
         _changes.Signal();
-        var renewed = await _grain.NextSubscribeAsync(Guard);
+        var renewed = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(100));
+        Assert.True(_time.GetUtcNow() - _start < _options.SubscribeTimeout, "subscribed again only after the timeout, not at the membership change");
         var newActivation = Guid.NewGuid();
         renewed.SetResult(new EndpointSet("web", 1, [], newActivation));
         Assert.Equal(newActivation, (await NextAsync()).Epoch);
