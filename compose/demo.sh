@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Grand Ambassador on three Docker hosts on this machine (see README.md beside this file):
-#   compose/demo.sh up         build what is needed, start Redis, node-a/b/c and their agents,
-#                              run web v1 on node-a, wait until node-c serves it; print the URLs
+#   compose/demo.sh up         build what is needed, make the cluster's TLS certificates, start
+#                              Redis, node-a/b/c and their agents, run web v1 on node-a, wait
+#                              until node-c serves it; print the URLs
 #   compose/demo.sh redeploy   web v(N+1) on the other node, then stop and remove the old one,
 #                              under load through node-c; prints "requests=N failed=F"
 #   compose/demo.sh status     the cluster's `grand-ambassador status`
@@ -66,13 +67,19 @@ three_hosts_listed() {
   status_output | head -n 1 | grep -E '^hosts: .*node-a .*node-b .*node-c ' >/dev/null
 }
 web_answers() { http_get && [[ $answer == 'web '* ]]; }
+# Each agent said at start that its silo speaks TLS, as node-X, to peers of the demo's CA.
+tls_on() {
+  local node
+  for node in a b c; do
+    docker logs "$project-agent-$node" 2>&1 | grep -F "Cluster TLS: this host is CN=node-$node " >/dev/null || return 1
+  done
+}
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 ensure_env_file() {
   if [ ! -s "$env_file" ]; then
-    local password
-    password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
     (umask 077; printf 'COMPOSE_PROJECT_NAME=%s\nGA_DEMO_REDIS_PASSWORD=%s\nGA_DEMO_WEB_PORT=%s\n' \
-      "$project" "$password" "$web_port" >"$env_file")
+      "$project" "$(random_hex 24)" "$web_port" >"$env_file")
   fi
 }
 
@@ -119,7 +126,7 @@ cmd_up() {
   cmd_down quiet
   ensure_env_file
   build_images
-  log "starting redis, node-a, node-b, node-c and their agents"
+  log "starting redis, node-a, node-b, node-c, the certificates (grand-ambassador tls) and the agents"
   compose up -d --no-build >&2
   local node
   for node in "${nodes[@]}"; do until_true 90 "$node's engine" node_docker "$node" info; done
@@ -129,9 +136,12 @@ cmd_up() {
   log "waiting until node-a, node-b and node-c are members and web answers through node-c"
   until_true 300 "three hosts in the cluster's status" three_hosts_listed
   until_true 120 "web through node-c (127.0.0.1:$web_port)" web_answers
+  local page=$answer
+  until_true 30 "the agents' TLS notices" tls_on
   log "up in $((SECONDS - started)) s"
   cat <<EOF
-web, through node-c:   http://127.0.0.1:$web_port/   ($answer)
+web, through node-c:   http://127.0.0.1:$web_port/   ($page)
+cluster TLS:           on: node-a, node-b, node-c each hold a certificate from 'grand-ambassador tls'
 the cluster:           $0 status
 move web a -> b:       $0 redeploy
 EOF

@@ -8,7 +8,8 @@ namespace GrandAmbassador.Deploy.Tests.Compose;
 
 /// <summary>
 /// compose/demo.sh end to end on the machine's engine, as a new user runs it: three Docker-in-Docker
-/// nodes with an agent beside each, a Redis with a password, node-c fronting web.
+/// nodes with an agent beside each, TLS between their silos, a Redis with a password, node-c fronting
+/// web.
 /// </summary>
 [Collection(DeployCollection.Name)]
 public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncLifetime
@@ -47,6 +48,15 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.True(up.ExitCode == 0, "demo.sh up failed");
         Assert.Contains("http://127.0.0.1:17080/", up.Output);
         Assert.Equal("web v1 on node-a", await GetPageAsync());
+
+        // TLS between the silos: each agent started with its own certificate from `grand-ambassador tls`.
+        Assert.Matches("(?m)^cluster TLS: +on", up.Output);
+        foreach (var node in new[] { "a", "b", "c" })
+        {
+            var (_, stdout, stderr) = await Tool.RunAsync("docker", ["logs", $"ga-demo-agent-{node}"]);
+            Assert.Contains($"Cluster TLS: this host is CN=node-{node} ", stdout + stderr);
+            Assert.DoesNotContain("Cluster without TLS", stdout + stderr);
+        }
 
         var status = await ComposeDemo.RunAsync("status", TimeSpan.FromMinutes(1));
         output.WriteLine(status.Output + status.Error);
