@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using GrandAmbassador.Testing;
 using Xunit.Abstractions;
@@ -9,7 +11,7 @@ namespace GrandAmbassador.Deploy.Tests.Compose;
 /// <summary>
 /// compose/demo.sh end to end on the machine's engine, as a new user runs it: three Docker-in-Docker
 /// nodes with an agent beside each, TLS between their silos, a Redis with a password, node-c fronting
-/// web.
+/// web and serving its endpoints page on the machine's loopback.
 /// </summary>
 [Collection(DeployCollection.Name)]
 public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncLifetime
@@ -58,6 +60,24 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
             Assert.DoesNotContain("Cluster without TLS", stdout + stderr);
         }
 
+        // node-c's HTTP server, at the URL and with the token `up` printed.
+        var printed = Dashboard().Match(up.Output);
+        Assert.True(printed.Success, "up printed no endpoints URL with a token");
+        var dashboard = new Uri(printed.Groups["url"].Value);
+        var token = printed.Groups["token"].Value;
+        using var http = new HttpClient { BaseAddress = dashboard, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("healthz", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("api/names", UriKind.Relative))).StatusCode);
+        using (var names = new HttpRequestMessage(HttpMethod.Get, new Uri("api/names", UriKind.Relative)))
+        {
+            names.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var answer = await http.SendAsync(names);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            using var view = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            var web = view.RootElement.GetProperty("names").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "web");
+            Assert.Equal("node-a", web.GetProperty("endpoints")[0].GetProperty("hostId").GetString());
+        }
+
         var status = await ComposeDemo.RunAsync("status", TimeSpan.FromMinutes(1));
         output.WriteLine(status.Output + status.Error);
         Assert.StartsWith("hosts: node-a (10.247.0.11), node-b (10.247.0.12), node-c (10.247.0.13)", status.Output);
@@ -87,6 +107,9 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.StartsWith(Clients.HttpOk, response);
         return response.Split("\r\n\r\n", 2)[1].Trim();
     }
+
+    [GeneratedRegex(@"^node-c's endpoints: +(?<url>http://127\.0\.0\.1:[0-9]+/) +token: (?<token>[0-9a-f]+) ", RegexOptions.Multiline)]
+    private static partial Regex Dashboard();
 
     [GeneratedRegex(@"^requests=(?<requests>[0-9]+) failed=(?<failed>[0-9]+)$", RegexOptions.Multiline)]
     private static partial Regex Counts();
