@@ -86,7 +86,15 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         var stats = await DockerCli.RunAsync("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}");
         output.WriteLine(string.Join(Environment.NewLine, stats.Split('\n').Where(l => l.StartsWith("ga-demo", StringComparison.Ordinal))));
 
-        var redeploy = await ComposeDemo.RunAsync("redeploy", TimeSpan.FromMinutes(3));
+        // The endpoints page in a browser while redeploy runs: v2 on node-b beside v1 on node-a
+        // (the README's screenshot), then only node-b, live.
+        using var browser = new DashboardBrowser();
+        browser.SignIn(dashboard, token);
+        browser.UntilContainersOn("web", "node-a");
+        var redeploying = ComposeDemo.RunAsync("redeploy", TimeSpan.FromMinutes(3));
+        await Task.Run(() => browser.UntilContainersOn("web", "node-a", "node-b"));
+        output.WriteLine($"screenshot during redeploy: {browser.Screenshot("compose-redeploy")}");
+        var redeploy = await redeploying;
         output.WriteLine($"demo.sh redeploy: exit {redeploy.ExitCode}{Environment.NewLine}{redeploy.Output}{redeploy.Error}");
         var counted = Counts().Match(redeploy.Output);
         Assert.True(counted.Success, "redeploy printed no requests=N failed=F line");
@@ -94,6 +102,7 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.True(int.Parse(counted.Groups["requests"].Value, System.Globalization.CultureInfo.InvariantCulture) > 100, "too few requests to have covered the redeploy");
         Assert.Equal(0, redeploy.ExitCode);
         Assert.Equal("web v2 on node-b", await GetPageAsync());
+        await Task.Run(() => browser.UntilContainersOn("web", "node-b"));
 
         var down = await ComposeDemo.RunAsync("down", TimeSpan.FromMinutes(3));
         Assert.True(down.ExitCode == 0, $"demo.sh down: {down.Output}{down.Error}");
