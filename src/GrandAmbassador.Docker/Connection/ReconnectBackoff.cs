@@ -2,7 +2,7 @@ namespace GrandAmbassador.Docker.Connection;
 
 /// <summary>
 /// The process's one backoff between retries: min, 2×min, 4×min… up to max. With
-/// <c>jitter</c> j, each wait is drawn from [(1−j)·d, d]: every follower and every host
+/// <c>jitter</c> j, each wait is drawn from between (1−j)·d and d: every follower and every host
 /// fails at the same membership change or the same Redis outage, and without jitter they would
 /// all retry in the same instant. The agent uses none: it talks to one local engine, there is no herd.
 /// </summary>

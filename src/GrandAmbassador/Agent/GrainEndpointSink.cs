@@ -21,7 +21,6 @@ internal sealed class GrainEndpointSink(
     IOptions<DockerAgentOptions> options,
     ILogger<GrainEndpointSink> logger) : IContainerEndpointSink
 {
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, ContainerEndpoint> _reported = new(StringComparer.Ordinal);
 
     /// <summary>Three reconcile intervals: two renewals can be lost before an endpoint expires.</summary>
@@ -75,14 +74,14 @@ internal sealed class GrainEndpointSink(
 
     /// <summary>
     /// A failed call is logged and left to the next reconcile, which reports everything again. A call
-    /// is given up after <see cref="CallTimeout"/>: one sent to an activation whose silo just died can
+    /// is given up after <see cref="DockerAgentOptions.ReportTimeout"/>: one sent to an activation whose silo just died can
     /// wait for Orleans' 30 s response timeout, and the agent's events queue up behind it.
     /// </summary>
     private async Task CallAsync(string name, Func<IContainerEndpointGrain, Task> call, CancellationToken ct)
     {
         try
         {
-            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(CallTimeout, ct).ConfigureAwait(false);
+            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(options.Value.ReportTimeout, ct).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
         {

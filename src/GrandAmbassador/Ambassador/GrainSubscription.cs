@@ -1,5 +1,6 @@
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.Docker.Connection;
 using Microsoft.Extensions.Logging;
@@ -9,11 +10,11 @@ namespace GrandAmbassador.Ambassador;
 /// <summary>
 /// Keeps a follower subscribed to its name's grain for one control-plane generation, and hands each
 /// reply to the follower's <see cref="EndpointObserver"/>. Observers are not durable, so the
-/// subscription is renewed on a timer, and at once at every membership change (the grain may have
-/// moved and come back empty). Every call is bounded: one sent to an activation whose silo has just
-/// died can wait for Orleans' 30 s response timeout, while the name's routes still point at that
-/// silo's host. A membership change while a call is in flight abandons the call and subscribes again,
-/// after a short random pause.
+/// subscription is renewed on a timer, and at every membership change (the grain may have moved and
+/// come back empty). Every call is bounded: one sent to an activation whose silo has just died can
+/// wait for Orleans' 30 s response timeout, while the name's routes still point at that silo's host.
+/// A membership change while a call is in flight abandons the call and subscribes again, after a
+/// short random pause.
 /// </summary>
 internal sealed class GrainSubscription(
     string name,
@@ -34,7 +35,7 @@ internal sealed class GrainSubscription(
         ClusterChanged,
     }
 
-    /// <summary>Until <paramref name="cancellationToken"/> ends the generation or the name.</summary>
+    /// <summary>Until <paramref name="cancellationToken"/> ends the generation or the name; never fails otherwise.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -49,17 +50,11 @@ internal sealed class GrainSubscription(
                     Outcome.ClusterChanged => TimeSpan.Zero,
                     _ => _backoff.Next(),
                 };
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.WhenAny(Task.Delay(delay, time, cancellationToken), membershipChanged).ConfigureAwait(false);
-                }
-
+                await WaitAsync(delay, membershipChanged, cancellationToken).ConfigureAwait(false);
                 if (membershipChanged.IsCompleted)
                 {
                     await Task.Delay(SettleAfterChange(), time, cancellationToken).ConfigureAwait(false);
                 }
-
-                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,14 +69,36 @@ internal sealed class GrainSubscription(
     /// </summary>
     private static TimeSpan SettleAfterChange() => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 500));
 
+    /// <summary>Until <paramref name="delay"/> has passed or membership changed, whichever is first.</summary>
+    private async Task WaitAsync(TimeSpan delay, Task membershipChanged, CancellationToken cancellationToken)
+    {
+        if (delay > TimeSpan.Zero)
+        {
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(Task.Delay(delay, time, timer.Token), membershipChanged).ConfigureAwait(false);
+            await timer.CancelAsync().ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     private async Task<Outcome> SubscribeOnceAsync(Task membershipChanged, CancellationToken cancellationToken)
     {
-        var call = grain.SubscribeAsync(reference);
+        Task<EndpointSet> call;
+        try
+        {
+            call = grain.SubscribeAsync(reference);
+        }
+        catch (Exception exception)
+        {
+            AmbassadorLog.SubscribeFailed(logger, exception, name);
+            return Outcome.Failed;
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var deadline = Task.Delay(options.SubscribeTimeout, time, timeout.Token);
         var first = await Task.WhenAny(call, membershipChanged, deadline).ConfigureAwait(false);
         await timeout.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
         if (first == call)
         {
             try
@@ -99,6 +116,7 @@ internal sealed class GrainSubscription(
 
         // Abandoned: its reply, if one ever comes, is older than the next call's and must not become the base.
         _ = call.ContinueWith(static abandoned => _ = abandoned.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        cancellationToken.ThrowIfCancellationRequested();
         if (first == membershipChanged)
         {
             return Outcome.ClusterChanged;

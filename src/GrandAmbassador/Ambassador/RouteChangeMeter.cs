@@ -15,7 +15,7 @@ internal sealed class RouteChangeMeter(string name, AmbassadorMetrics metrics, T
 
     public void Measure(EndpointSet? previous, EndpointSet snapshot)
     {
-        if (previous is null || previous.Version == snapshot.Version)
+        if (previous is null || (previous.Epoch == snapshot.Epoch && previous.Version == snapshot.Version))
         {
             return;
         }

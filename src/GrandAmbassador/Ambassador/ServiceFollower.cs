@@ -35,6 +35,7 @@ internal sealed class ServiceFollower(
 
     // The newest snapshot this follower was given, applied or not: what a retry applies again.
     private EndpointSet? _newest;
+    private EndpointSet? _failed;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -152,7 +153,17 @@ internal sealed class ServiceFollower(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            AmbassadorLog.ApplyFailed(logger, exception, _service.Name);
+            // Retried every few seconds until it applies or a newer snapshot comes: one error per snapshot.
+            if (ReferenceEquals(_failed, snapshot))
+            {
+                AmbassadorLog.ApplyFailedAgain(logger, _service.Name, exception.Message);
+            }
+            else
+            {
+                AmbassadorLog.ApplyFailed(logger, exception, _service.Name);
+                _failed = snapshot;
+            }
+
             return true;
         }
     }
