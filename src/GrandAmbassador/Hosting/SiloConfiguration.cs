@@ -46,6 +46,8 @@ internal static class SiloConfiguration
                 listenOnAnyHostAddress: settings.Security.ClusterListenAny);
         }
 
+        // Orleans clients (status) may read; only silos change routing.
+        silo.AddIncomingGrainCallFilter<SilosOnlyFilter>();
         ClusterSecurityNotice.Register(silo.Services, settings.Security.Tls, clustered: settings.Cluster is not null);
         if (settings.Security.Tls is { } tls)
         {
