@@ -43,12 +43,13 @@ public sealed partial class ReadOnlySocketTests(ITestOutputHelper output) : IAsy
             Assert.Equal("false", await DockerScope.InspectAsync(id, "{{.State.Running}}"));
         }
 
-        // What the agent asked for, all answered: the list the README documents.
+        // What the agent asked for, none refused by the filter (a container of another test may be
+        // gone by the time it is inspected: the engine's 404 is an answer): the list the README documents.
         var asked = proxy.Requests.Where(r => !r.Path.EndsWith("/start", StringComparison.Ordinal) && !r.Path.EndsWith("/create", StringComparison.Ordinal)
             && !r.Path.EndsWith("/logs", StringComparison.Ordinal)).ToList();
         var kinds = asked.Select(r => $"{r.Method} {ContainerId().Replace(r.Path, "{id}")}").Distinct().Order(StringComparer.Ordinal).ToList();
         output.WriteLine(string.Join(Environment.NewLine, kinds));
-        Assert.All(asked, r => Assert.True(r.Status == 200, $"{r.Method} {r.Path}: {r.Status}"));
+        Assert.All(asked, r => Assert.True(r.Status is 200 or 404, $"{r.Method} {r.Path}: {r.Status}"));
         Assert.Equal(["GET /containers/json", "GET /containers/{id}/json", "GET /events", "GET /info"], kinds);
     }
 
