@@ -16,7 +16,7 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
     /// <see cref="ContainerEndpoint.Sequence"/> is below the last one seen for that container
     /// (reported or removed) is ignored: it is older news.
     /// </summary>
-    [Alias("Report")]
+    [Alias("Report"), SilosOnly]
     Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null);
 
     /// <summary>
@@ -25,7 +25,7 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
     /// <paramref name="sequence"/> is the agent's own sequence at the removal (0: unordered); a later
     /// report with a lower one does not bring the container back.
     /// </summary>
-    [Alias("Remove")]
+    [Alias("Remove"), SilosOnly]
     Task RemoveAsync(string hostId, string containerId, long sequence = 0);
 
     [Alias("Get")]

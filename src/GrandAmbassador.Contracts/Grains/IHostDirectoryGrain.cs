@@ -12,7 +12,7 @@ public interface IHostDirectoryGrain : IGrainWithStringKey
 {
     const string Key = "cluster";
 
-    [Alias("Register")]
+    [Alias("Register"), SilosOnly]
     Task RegisterAsync(HostRegistration registration, TimeSpan lease);
 
     [Alias("GetHosts")]

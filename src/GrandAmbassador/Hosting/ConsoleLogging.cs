@@ -25,5 +25,9 @@ internal static class ConsoleLogging
         // Start-up notes (GC mode, a slow first health check) that an operator cannot act on.
         logging.AddFilter("Orleans.Runtime.Silo", message => Framework(message) && message >= (level <= LogLevel.Debug ? level : LogLevel.Error));
         logging.AddFilter("Orleans.Runtime.Watchdog", level <= LogLevel.Debug ? level : LogLevel.Error);
+        // A failed TLS handshake, with a stack trace and no address, on every retry: the Security
+        // log says it once per address and reason (ClusterSecurity). Here, because this factory is
+        // the one the silo uses, not the silo's own logging options.
+        logging.AddFilter("Orleans.Connections.Security", level <= LogLevel.Debug ? level : LogLevel.Error);
     }
 }

@@ -38,6 +38,8 @@ internal static class SiloConfiguration
                 options.ServiceId = ServiceId;
             });
             silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
+            // The host id is the silo's name in the membership table: HostIdClaim finds a live holder there.
+            silo.Configure<SiloOptions>(options => options.SiloName = settings.HostId);
             // On the advertised address only, unless told: a second interface (a public one) exposes nothing.
             silo.ConfigureEndpoints(
                 advertised,
@@ -46,6 +48,8 @@ internal static class SiloConfiguration
                 listenOnAnyHostAddress: settings.Security.ClusterListenAny);
         }
 
+        // Orleans clients (status) may read; only silos change routing.
+        silo.AddIncomingGrainCallFilter<SilosOnlyFilter>();
         ClusterSecurityNotice.Register(silo.Services, settings.Security.Tls, clustered: settings.Cluster is not null);
         if (settings.Security.Tls is { } tls)
         {

@@ -6,7 +6,7 @@ namespace GrandAmbassador.Security;
 
 /// <summary>
 /// What a clustered host checks before anything starts, so that each problem is one line and exit 2:
-/// an advertised address other hosts cannot reach, and a Redis it cannot use.
+/// an advertised address other hosts cannot reach, a Redis it cannot use, and a host id a live silo holds.
 /// </summary>
 internal static class ClusterStartupChecks
 {
@@ -26,6 +26,9 @@ internal static class ClusterStartupChecks
                 : $"--advertise {advertise}: a loopback address, which other hosts cannot reach; with --cluster, advertise this host's network address");
         }
 
-        await RedisPreflight.CheckAsync(cluster, settings.Security.RedisCaFile, failWhenUnreachable: false, cancellationToken).ConfigureAwait(false);
+        // A Redis that is not there yet skips the host id check too: the silo retries until it answers.
+        await RedisPreflight.CheckAsync(
+            cluster, settings.Security.RedisCaFile, failWhenUnreachable: false, cancellationToken,
+            (redis, ct) => HostIdClaim.CheckAsync(redis, settings.ClusterId, settings.HostId, ct)).ConfigureAwait(false);
     }
 }

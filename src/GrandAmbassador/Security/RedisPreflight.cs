@@ -15,7 +15,10 @@ internal static class RedisPreflight
 {
     private const int TimeoutMilliseconds = 10_000;
 
-    public static async Task CheckAsync(Uri cluster, string? caFile, bool failWhenUnreachable, CancellationToken cancellationToken)
+    /// <param name="whileConnected">More checks that read Redis (<see cref="HostIdClaim"/>), made on the same connection.</param>
+    public static async Task CheckAsync(
+        Uri cluster, string? caFile, bool failWhenUnreachable, CancellationToken cancellationToken,
+        Func<IDatabase, CancellationToken, Task>? whileConnected = null)
     {
         var options = RedisClusterUri.ToConfigurationOptions(cluster, caFile);
         options.AbortOnConnectFail = true;
@@ -26,6 +29,10 @@ internal static class RedisPreflight
         {
             using var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null).WaitAsync(cancellationToken).ConfigureAwait(false);
             await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (whileConnected is not null)
+            {
+                await whileConnected(redis.GetDatabase(), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (RedisConnectionException exception) when (!failWhenUnreachable && !IsAuthenticationFailure(exception) && IsUnreachable(exception))
         {

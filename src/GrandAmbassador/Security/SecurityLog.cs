@@ -15,4 +15,8 @@ internal static partial class SecurityLog
     [LoggerMessage(EventId = 8003, Level = LogLevel.Information,
         Message = "Cluster TLS: this host is {Subject} (expires {NotAfter:yyyy-MM-dd}); peers must chain to {Authority}")]
     public static partial void TlsOn(ILogger logger, string subject, DateTime notAfter, string authority);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning,
+        Message = "Refused {Interface}.{Method} on {Grain} from Orleans client {Caller}: only the cluster's silos may change routing (next refusal from this client not logged)")]
+    public static partial void ClientWriteRefused(ILogger logger, string @interface, string method, string grain, string caller);
 }
