@@ -5,6 +5,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Fronting;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -103,5 +104,6 @@ internal static class ControlPlaneHost
 
         builder.Services.AddSingleton<AmbassadorMetrics>();
         builder.Services.AddHostedService<AmbassadorService>();
+        builder.Services.AddHostedService<FrontingRegistrar>();
     }
 }
