@@ -77,7 +77,7 @@ internal static class ControlPlaneHost
         {
             SiloConfiguration.Configure(silo, settings, advertise);
             // Built as a web application only when the HTTP server runs (see Build): the dashboard comes with it.
-            if (builder is WebApplicationBuilder)
+            if (builder is WebApplicationBuilder && settings.Http.Dashboard)
             {
                 silo.AddDashboard();
             }
