@@ -2,6 +2,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
+using GrandAmbassador.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,13 +14,15 @@ namespace GrandAmbassador.Fronting;
 /// Tells the cluster's <see cref="IHostDirectoryGrain"/> which names this ambassador fronts and on which
 /// ports it listens, so that <c>status</c> and every ambassador's page can say "fronted by host-c (8080/tcp)".
 /// Registers at once when a name is added or removed, within a second when a listener opens or closes,
-/// and every <see cref="Renewal"/> to keep its lease; when the control plane stops it registers nothing,
-/// so that a stopped ambassador leaves the list at once rather than a lease later.
+/// and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
+/// declared dead) it registers nothing, so that a stopped ambassador leaves the list at once rather than a
+/// lease later.
 /// </summary>
 internal sealed class FrontingRegistrar(
     FrontedNameRegistry names,
     IGrainFactory grains,
     IOptions<HostIdentityOptions> host,
+    ControlPlaneGeneration generation,
     TimeProvider time,
     ILogger<FrontingRegistrar> logger) : BackgroundService
 {
@@ -60,6 +63,12 @@ internal sealed class FrontingRegistrar(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (generation.DeclaredDead.IsCompleted)
+        {
+            // A silo the cluster declared dead cannot call it; the next generation registers at once.
+            return;
+        }
+
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         guard.CancelAfter(TimeSpan.FromSeconds(2));
         await RegisterAsync([], guard.Token).ConfigureAwait(false);
