@@ -4,8 +4,9 @@ using GrandAmbassador.Contracts.Endpoints;
 namespace GrandAmbassador.Contracts.Grains;
 
 /// <summary>
-/// Which hosts have agents and which names their containers answer to: what <c>status</c> lists.
-/// One for the cluster (key <see cref="Key"/>), filled by the agents on a lease like the endpoints.
+/// Which hosts have agents and which names their containers answer to, and which ambassadors front
+/// which names on which ports: what <c>status</c> lists. One for the cluster (key <see cref="Key"/>),
+/// filled by the agents and the ambassadors on a lease like the endpoints.
 /// </summary>
 [Alias("ga.IHostDirectoryGrain")]
 public interface IHostDirectoryGrain : IGrainWithStringKey
@@ -25,4 +26,12 @@ public interface IHostDirectoryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("GetHostsWithName")]
     Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name);
+
+    /// <summary>What one host's ambassador fronts now; replaces its previous registration.</summary>
+    [Alias("RegisterFronting")]
+    Task RegisterFrontingAsync(FrontingRegistration registration, TimeSpan lease);
+
+    /// <summary>Every live ambassador's registration, by host id.</summary>
+    [Alias("GetFronting")]
+    Task<ImmutableArray<FrontingRegistration>> GetFrontingAsync();
 }

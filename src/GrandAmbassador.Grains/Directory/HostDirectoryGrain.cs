@@ -5,9 +5,10 @@ using GrandAmbassador.Contracts.Grains;
 namespace GrandAmbassador.Grains.Directory;
 
 /// <summary>
-/// The cluster's list of agent hosts and their names. In memory on purpose, like the endpoint
-/// grains: agents re-register on every reconcile, so a reactivated directory is whole again within
-/// one lease, and a host that stopped registering drops out when its lease ends.
+/// The cluster's list of agent hosts and their names, and of ambassadors and the names they front. In
+/// memory on purpose, like the endpoint grains: agents and ambassadors re-register well within their
+/// lease, so a reactivated directory is whole again within one lease, and a host that stopped
+/// registering drops out when its lease ends.
 /// </summary>
 internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirectoryGrain
 {
@@ -15,6 +16,7 @@ internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirect
     private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, (HostRegistration Registration, DateTimeOffset ExpiresAt)> _hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FrontingRegistration Registration, DateTimeOffset ExpiresAt)> _fronting = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _activatedAt = time.GetUtcNow();
     private TimeSpan _longestLease = DefaultLease;
 
@@ -29,6 +31,16 @@ internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirect
     public Task<ImmutableArray<HostRegistration>> GetHostsAsync() =>
         Task.FromResult(Live().OrderBy(host => host.HostId, StringComparer.Ordinal).ToImmutableArray());
 
+    public Task RegisterFrontingAsync(FrontingRegistration registration, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        _fronting[registration.HostId] = (registration, time.GetUtcNow() + lease);
+        return Task.CompletedTask;
+    }
+
+    public Task<ImmutableArray<FrontingRegistration>> GetFrontingAsync() =>
+        Task.FromResult(Live(_fronting).Where(host => host.Names.Length > 0).OrderBy(host => host.HostId, StringComparer.Ordinal).ToImmutableArray());
+
     public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name)
     {
         // Every host registers at least once a lease: before one lease has passed, one may be missing.
@@ -38,14 +50,16 @@ internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirect
         return Task.FromResult(hosts);
     }
 
-    private IEnumerable<HostRegistration> Live()
+    private IEnumerable<HostRegistration> Live() => Live(_hosts);
+
+    private IEnumerable<T> Live<T>(Dictionary<string, (T Registration, DateTimeOffset ExpiresAt)> leased)
     {
         var now = time.GetUtcNow();
-        foreach (var expired in _hosts.Where(host => host.Value.ExpiresAt <= now).Select(host => host.Key).ToList())
+        foreach (var expired in leased.Where(entry => entry.Value.ExpiresAt <= now).Select(entry => entry.Key).ToList())
         {
-            _hosts.Remove(expired);
+            leased.Remove(expired);
         }
 
-        return _hosts.Values.Select(host => host.Registration);
+        return leased.Values.Select(entry => entry.Registration);
     }
 }

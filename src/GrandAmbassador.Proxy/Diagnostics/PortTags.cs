@@ -2,10 +2,13 @@ using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Diagnostics;
 
-/// <summary>The metric tags of one port, boxed once so that recording a measurement allocates nothing.</summary>
-internal sealed class PortTags(string serviceName, ListenPort port)
+/// <summary>
+/// The metric tags of one port, boxed once so that recording a measurement allocates nothing. <c>name</c> is
+/// the fronted name, as on the ambassador's own instruments, so that one label joins them all.
+/// </summary>
+internal sealed class PortTags(string name, ListenPort port)
 {
-    public KeyValuePair<string, object?> Service { get; } = new("service", serviceName);
+    public KeyValuePair<string, object?> Name { get; } = new("name", name);
 
     public KeyValuePair<string, object?> Port { get; } = new("port", port.ToString());
 

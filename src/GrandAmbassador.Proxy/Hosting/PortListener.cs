@@ -69,8 +69,8 @@ internal abstract class PortListener : IAsyncDisposable
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var closed = open.Count(flow => !flow.Completion.IsCompleted);
         var tags = Context.Tags;
-        Context.Metrics.Drained.Add(open.Count - closed, tags.Service, tags.Port, PortTags.Finished);
-        Context.Metrics.Drained.Add(closed, tags.Service, tags.Port, PortTags.ClosedAtDeadline);
+        Context.Metrics.Drained.Add(open.Count - closed, tags.Name, tags.Port, PortTags.Finished);
+        Context.Metrics.Drained.Add(closed, tags.Name, tags.Port, PortTags.ClosedAtDeadline);
         await StopAsync(graceful: true).ConfigureAwait(false);
         return (open.Count - closed, closed);
     }

@@ -40,7 +40,7 @@ internal sealed class ConnectionSlots
 
         if (Interlocked.Exchange(ref _full, 1) == 0)
         {
-            _metrics.ConnectionLimitReached.Add(1, tags.Service, tags.Port);
+            _metrics.ConnectionLimitReached.Add(1, tags.Name, tags.Port);
             LimitsLog.ConnectionLimitReached(_logger, Max);
         }
 

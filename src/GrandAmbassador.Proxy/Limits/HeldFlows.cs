@@ -140,7 +140,7 @@ internal sealed class HeldFlows
 
         foreach (var flow in evicted)
         {
-            _metrics.HeldEvicted.Add(1, flow.Context.Tags.Service, flow.Context.Tags.Port);
+            _metrics.HeldEvicted.Add(1, flow.Context.Tags.Name, flow.Context.Tags.Port);
             flow.Evict();
         }
     }

@@ -91,7 +91,7 @@ internal sealed class BackendDialer(PortContext context)
             if (held is not null)
             {
                 _heldConnections?.Leave(held);
-                context.Metrics.Held.Add(-1, context.Tags.Service, context.Tags.Port);
+                context.Metrics.Held.Add(-1, context.Tags.Name, context.Tags.Port);
             }
         }
     }
@@ -100,7 +100,7 @@ internal sealed class BackendDialer(PortContext context)
     private HeldFlow Hold()
     {
         var held = new HeldFlow(context);
-        context.Metrics.Held.Add(1, context.Tags.Service, context.Tags.Port);
+        context.Metrics.Held.Add(1, context.Tags.Name, context.Tags.Port);
         _heldConnections?.Enter(held);
         return held;
     }
@@ -124,7 +124,7 @@ internal sealed class BackendDialer(PortContext context)
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            context.Metrics.ConnectFailures.Add(1, context.Tags.Service, context.Tags.Port);
+            context.Metrics.ConnectFailures.Add(1, context.Tags.Name, context.Tags.Port);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
             return null;
         }

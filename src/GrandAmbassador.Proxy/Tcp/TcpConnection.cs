@@ -190,8 +190,8 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var downstream = _downstream!.Result;
         var metrics = _context.Metrics;
         var tags = _context.Tags;
-        metrics.Bytes.Add(upstream.Bytes, tags.Service, tags.Port, tags.Upstream);
-        metrics.Bytes.Add(downstream.Bytes, tags.Service, tags.Port, tags.Downstream);
+        metrics.Bytes.Add(upstream.Bytes, tags.Name, tags.Port, tags.Upstream);
+        metrics.Bytes.Add(downstream.Bytes, tags.Name, tags.Port, tags.Downstream);
 
         var logger = _context.Logger;
         var port = _context.Port;

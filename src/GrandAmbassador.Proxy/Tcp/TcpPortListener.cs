@@ -78,8 +78,8 @@ internal sealed class TcpPortListener : PortListener
         if (idle + halfClosed > 0)
         {
             var tags = Context.Tags;
-            Context.Metrics.TimedOut.Add(idle, tags.Service, tags.Port, Diagnostics.PortTags.Idle);
-            Context.Metrics.TimedOut.Add(halfClosed, tags.Service, tags.Port, Diagnostics.PortTags.HalfClose);
+            Context.Metrics.TimedOut.Add(idle, tags.Name, tags.Port, Diagnostics.PortTags.Idle);
+            Context.Metrics.TimedOut.Add(halfClosed, tags.Name, tags.Port, Diagnostics.PortTags.HalfClose);
             TcpLog.TimedOut(Context.Logger, Port, idle, halfClosed);
         }
     }
@@ -88,7 +88,7 @@ internal sealed class TcpPortListener : PortListener
     {
         _connections.TryRemove(connection, out _);
         Context.Limits.Connections.Release();
-        Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Service, Context.Tags.Port);
+        Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
     }
 
     private async Task AcceptLoopAsync(CancellationToken cancellationToken)
@@ -137,8 +137,8 @@ internal sealed class TcpPortListener : PortListener
                 client.NoDelay = true;
                 var connection = new TcpConnection(client, Context, _onConnectionClosed);
                 _connections.TryAdd(connection, 0);
-                metrics.ConnectionsAccepted.Add(1, tags.Service, tags.Port);
-                metrics.ConnectionsActive.Add(1, tags.Service, tags.Port);
+                metrics.ConnectionsAccepted.Add(1, tags.Name, tags.Port);
+                metrics.ConnectionsActive.Add(1, tags.Name, tags.Port);
                 connection.Start(Closing);
             }
             catch (Exception ex)
@@ -153,7 +153,7 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>Counts every failure, logs at most one a second (with how many went unlogged), without a stack trace.</summary>
     private void OnAcceptFailed(Exception exception)
     {
-        Context.Metrics.AcceptFailures.Add(1, Context.Tags.Service, Context.Tags.Port);
+        Context.Metrics.AcceptFailures.Add(1, Context.Tags.Name, Context.Tags.Port);
         var now = Context.TimeProvider.GetTimestamp();
         var last = Volatile.Read(ref _acceptFailureLogged);
         if (last != 0 && Context.TimeProvider.GetElapsedTime(last, now) < AcceptFailureLogInterval)

@@ -82,7 +82,7 @@ internal sealed class UdpPortListener : PortListener
         }
 
         oldest.Abort();
-        Context.Metrics.UdpSessionsEvicted.Add(1, Context.Tags.Service, Context.Tags.Port);
+        Context.Metrics.UdpSessionsEvicted.Add(1, Context.Tags.Name, Context.Tags.Port);
         if (Interlocked.Exchange(ref _saturationLogged, 1) == 0)
         {
             UdpLog.SessionLimitReached(Context.Logger, Port, maxSessions);
@@ -94,7 +94,7 @@ internal sealed class UdpPortListener : PortListener
         if (_sessions.TryRemove(KeyValuePair.Create(session.ClientAddress, session)))
         {
             Interlocked.Decrement(ref _sessionCount);
-            Context.Metrics.UdpSessionsActive.Add(-1, Context.Tags.Service, Context.Tags.Port);
+            Context.Metrics.UdpSessionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
         }
     }
 
@@ -146,7 +146,7 @@ internal sealed class UdpPortListener : PortListener
         address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
         var session = new UdpSession(Context, Socket, key, _onSessionClosed);
         _sessions[key] = session;
-        Context.Metrics.UdpSessionsActive.Add(1, Context.Tags.Service, Context.Tags.Port);
+        Context.Metrics.UdpSessionsActive.Add(1, Context.Tags.Name, Context.Tags.Port);
         session.Start(Closing);
         return session;
     }

@@ -78,9 +78,12 @@ internal sealed class AmbassadorOptionSet
     public Option<string?> HttpTokenFile { get; } = Scalar<string?>(
         "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", () => null, null);
 
+    public Option<bool> NoDashboard { get; } = Flag(
+        "--no-dashboard", "Serve no Orleans dashboard (/orleans): most of the memory the HTTP server adds is the dashboard's.");
+
     public IEnumerable<Option> All =>
         [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
-            MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, .. Security.All];
+            MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, NoDashboard, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

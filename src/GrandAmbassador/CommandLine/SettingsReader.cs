@@ -42,6 +42,7 @@ internal static class SettingsReader
                 parse.GetValue(options.Http) is not null,
                 parse.GetValue(options.HttpToken),
                 parse.GetValue(options.HttpTokenFile),
+                parse.GetValue(options.NoDashboard),
                 services),
             Security: ReadSecurity(parse, options.Security),
             ProxyLimits: ReadProxyLimits(parse, options),

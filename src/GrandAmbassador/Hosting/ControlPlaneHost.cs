@@ -5,6 +5,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Fronting;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -77,7 +78,7 @@ internal static class ControlPlaneHost
         {
             SiloConfiguration.Configure(silo, settings, advertise);
             // Built as a web application only when the HTTP server runs (see Build): the dashboard comes with it.
-            if (builder is WebApplicationBuilder)
+            if (builder is WebApplicationBuilder && settings.Http.Dashboard)
             {
                 silo.AddDashboard();
             }
@@ -104,5 +105,6 @@ internal static class ControlPlaneHost
 
         builder.Services.AddSingleton<AmbassadorMetrics>();
         builder.Services.AddHostedService<AmbassadorService>();
+        builder.Services.AddHostedService<FrontingRegistrar>();
     }
 }

@@ -51,7 +51,11 @@ internal static class HttpServiceCollectionExtensions
         app.MapNamesApi(settings);
         app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapOrleansDashboard("/orleans");
+        if (settings.Dashboard)
+        {
+            app.MapOrleansDashboard("/orleans");
+        }
+
         // Created now, so that its listener counts from the first connection, not the first page view.
         app.Services.GetRequiredService<LiveCounters>();
         HttpLog.Listening(logger, settings.Endpoint!.ToString(), settings.Token is null ? "" : "; token required");

@@ -8,7 +8,7 @@ namespace GrandAmbassador.Http;
 /// <summary>Validates <c>--http</c> and its token options into <see cref="HttpSettings"/>, or one clear error.</summary>
 internal static class HttpSettingsReader
 {
-    public static HttpSettings Read(string? http, bool httpGiven, string? token, string? tokenFile, ImmutableArray<FrontedService> services)
+    public static HttpSettings Read(string? http, bool httpGiven, string? token, string? tokenFile, bool noDashboard, ImmutableArray<FrontedService> services)
     {
         var text = string.IsNullOrWhiteSpace(http) ? HttpSettings.DefaultAddress : http.Trim();
         if (token is not null && tokenFile is not null)
@@ -28,7 +28,7 @@ internal static class HttpSettingsReader
             CheckClash(endpoint, service.Ports, "--port");
         }
 
-        return new HttpSettings(endpoint, !httpGiven, secret);
+        return new HttpSettings(endpoint, !httpGiven, secret, Dashboard: !noDashboard);
     }
 
     public static IPEndPoint Parse(string text) =>

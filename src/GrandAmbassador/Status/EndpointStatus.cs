@@ -19,8 +19,15 @@ internal sealed record PortStatus(
     ImmutableArray<string> Published,
     string ReachableFrom);
 
-/// <summary>One name and every container that answers to it.</summary>
-internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> Endpoints);
+/// <summary>One name, every container that answers to it, and every ambassador that fronts it.</summary>
+internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> Endpoints, ImmutableArray<FrontedByStatus> FrontedBy);
+
+/// <summary>An ambassador (by host id) that fronts a name, and the ports it listens on for it ("8080/tcp").</summary>
+internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners)
+{
+    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)".</summary>
+    public override string ToString() => $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))})";
+}
 
 /// <summary>The whole report: hosts with agents, and every name they know.</summary>
 internal sealed record ClusterStatus(ImmutableArray<string> Hosts, ImmutableArray<NameStatus> Names);

@@ -18,6 +18,7 @@ internal static class StatusPrinter
         {
             text.AppendLine();
             text.AppendLine(name.Name);
+            text.AppendLine($"  fronted by: {(name.FrontedBy.IsEmpty ? "no ambassador" : string.Join(", ", name.FrontedBy))}");
             if (name.Endpoints.IsEmpty)
             {
                 text.AppendLine("  no container");

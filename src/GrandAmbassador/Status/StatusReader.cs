@@ -4,18 +4,34 @@ using GrandAmbassador.Contracts.Grains;
 
 namespace GrandAmbassador.Status;
 
-/// <summary>Asks the cluster what it knows: the host directory for the names, each name's grain for its endpoints.</summary>
+/// <summary>
+/// Asks the cluster what it knows: the host directory for the names (those containers answer to and those
+/// ambassadors front) and who fronts them, each name's grain for its endpoints.
+/// </summary>
 internal static class StatusReader
 {
     public static async Task<ClusterStatus> ReadAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var hosts = await grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key).GetHostsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var names = hosts.SelectMany(host => host.Names).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var directory = grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key);
+        var hosts = await directory.GetHostsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var fronting = await directory.GetFrontingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var names = hosts.SelectMany(host => host.Names)
+            .Concat(fronting.SelectMany(ambassador => ambassador.Names.Select(name => name.Name)))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
         var sets = await Task.WhenAll(names.Select(name => grains.GetGrain<IContainerEndpointGrain>(name).GetAsync().WaitAsync(cancellationToken))).ConfigureAwait(false);
         return new ClusterStatus(
             [.. hosts.Select(host => host.AdvertiseAddress is null ? host.HostId : $"{host.HostId} ({host.AdvertiseAddress})")],
-            [.. sets.Select(set => new NameStatus(set.Name, [.. set.Endpoints.Select(Describe)]))]);
+            [.. sets.Select(set => new NameStatus(set.Name, [.. set.Endpoints.Select(Describe)], FrontedBy(fronting, set.Name)))]);
     }
+
+    private static ImmutableArray<FrontedByStatus> FrontedBy(ImmutableArray<FrontingRegistration> fronting, string name) =>
+    [
+        .. fronting.SelectMany(ambassador => ambassador.Names
+            .Where(fronted => fronted.Name == name)
+            .Select(fronted => new FrontedByStatus(ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())]))),
+    ];
 
     private static EndpointStatus Describe(ContainerEndpoint endpoint) =>
         new(

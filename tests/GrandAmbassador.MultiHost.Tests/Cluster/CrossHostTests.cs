@@ -30,5 +30,6 @@ public sealed class CrossHostTests(ITestOutputHelper output) : LabTest(output)
         Assert.Contains($"ga-host-c ({MultiHostLab.Address("c")})", status);
         Assert.Contains($"published {MultiHostLab.Address("a")}:{LabScenario.PublishedPort}; reachable from every host", status);
         Assert.Contains("reachable from ga-host-a only", status);
+        Assert.Contains($"{Lab.Web}{Environment.NewLine}  fronted by: ga-host-c (8080/tcp){Environment.NewLine}", status);
     }
 }

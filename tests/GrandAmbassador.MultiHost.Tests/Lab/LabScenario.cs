@@ -33,9 +33,12 @@ internal sealed class LabScenario : IAsyncDisposable
     public RunningProcess Ambassador(string host) => _ambassadors[host];
 
     /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>.</summary>
-    public RunningProcess StartAmbassador(string host, params string[] names)
+    public RunningProcess StartAmbassador(string host, params string[] names) => StartAmbassador(host, names, []);
+
+    /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>, with more <paramref name="options"/>.</summary>
+    public RunningProcess StartAmbassador(string host, string[] names, string[] options)
     {
-        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name })]);
+        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name }), .. options]);
         _ambassadors[host] = ambassador;
         _started.Add((host, ambassador));
         return ambassador;

@@ -29,7 +29,7 @@ internal sealed class MetricTotals : IDisposable
             string? qualifier = null;
             foreach (var tag in tags)
             {
-                serviceTag = tag.Key == "service" ? tag.Value as string : serviceTag;
+                serviceTag = tag.Key == "name" ? tag.Value as string : serviceTag;
                 qualifier = tag.Key is "direction" or "reason" ? tag.Value as string : qualifier;
             }
 

@@ -50,15 +50,19 @@ public sealed class NamesApiTests
         using var again = await ambassador.Http.PostAsync("api/names/http-api-web", null);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
-        using var view = JsonDocument.Parse(await ambassador.Http.GetStringAsync("api/names"));
+        // The cluster learns who fronts the name from this ambassador's registration.
+        var (_, body) = await ambassador.PollAsync("api/names", (_, json) => FrontedBy(json, "http-api-web").Length > 0);
+        using var view = JsonDocument.Parse(body);
         var name = view.RootElement.GetProperty("names").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "http-api-web");
         var fronting = name.GetProperty("fronting");
         Assert.Equal($"{port}:80/tcp", fronting.GetProperty("mappings")[0].GetString());
         Assert.Equal($"{port}/tcp", fronting.GetProperty("listeners")[0].GetProperty("port").GetString());
+        Assert.Equal([$"{view.RootElement.GetProperty("ambassador").GetString()} ({port}/tcp)"], FrontedBy(body, "http-api-web"));
 
         using var removed = await ambassador.Http.DeleteAsync("api/names/http-api-web");
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         await AssertConnectsAsync(port, expected: false);
+        await ambassador.PollAsync("api/names", (_, json) => FrontedBy(json, "http-api-web").Length == 0);
         using var missing = await ambassador.Http.DeleteAsync("api/names/http-api-web");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
@@ -88,6 +92,21 @@ public sealed class NamesApiTests
         Assert.Equal($"127.0.0.1:{port}", listener.GetProperty("address").GetString());
         Assert.Equal(0, listener.GetProperty("counters").GetProperty("connections.active").GetInt64());
         Assert.True(entry.GetProperty("fronting").GetProperty("listening").GetBoolean());
+        var (_, registered) = await ambassador.PollAsync("api/names", (_, json) => FrontedBy(json, name).Length > 0);
+        Assert.Equal([$"{view.RootElement.GetProperty("ambassador").GetString()} ({port}/tcp)"], FrontedBy(registered, name));
+    }
+
+    /// <summary>Who fronts <paramref name="name"/> in an <c>/api/names</c> body, as "HOST (PORT/PROTOCOL, …)"; none when the name is absent.</summary>
+    private static string[] FrontedBy(string json, string name)
+    {
+        using var view = JsonDocument.Parse(json);
+        return
+        [
+            .. view.RootElement.GetProperty("names").EnumerateArray()
+                .Where(entry => entry.GetProperty("name").GetString() == name)
+                .SelectMany(entry => entry.GetProperty("frontedBy").EnumerateArray())
+                .Select(ambassador => $"{ambassador.GetProperty("hostId").GetString()} ({string.Join(", ", ambassador.GetProperty("listeners").EnumerateArray().Select(listener => listener.GetString()))})"),
+        ];
     }
 
     private static async Task AssertConnectsAsync(int port, bool expected)

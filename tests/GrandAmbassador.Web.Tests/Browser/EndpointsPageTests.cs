@@ -28,6 +28,8 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
         Assert.Equal(await StartedAtAsync(name), started);
         Assert.Contains(name, Row(chrome, name).Text, StringComparison.Ordinal);
         Assert.Contains($"{port}/tcp", chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] table.listeners")), PageGuard).Text, StringComparison.Ordinal);
+        var frontedBy = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] p.fronted-by [data-fronted-by]")), PageGuard).Text;
+        Assert.Equal($"{chrome.Driver.FindElement(By.Id("ambassador")).Text["ambassador ".Length..]} ({port}/tcp)", frontedBy);
         ((IJavaScriptExecutor)chrome.Driver).ExecuteScript("window.notReloaded = true;");
 
         await DockerCli.RunAsync("restart", "-t", "0", name);

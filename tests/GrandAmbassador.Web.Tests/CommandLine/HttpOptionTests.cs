@@ -15,6 +15,18 @@ public sealed class HttpOptionTests
     }
 
     [Fact]
+    public async Task NoDashboard_LeavesOutOnlyTheOrleansDashboard()
+    {
+        await using var ambassador = await GrandAmbassador.Web.Tests.Harness.WebAmbassador.StartAsync("--no-agent", "--no-dashboard");
+
+        using var dashboard = await ambassador.Http.GetAsync("orleans/");
+        using var page = await ambassador.Http.GetAsync("api/names");
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, dashboard.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
     public void Off_DisablesIt() =>
         Assert.False(AmbassadorCommandLine.ParseSettings("--http", "off").Http.Enabled);
 

@@ -31,14 +31,17 @@ public sealed class MetricsTests
         }
 
         // Bytes are added when the proxy closes its side: await the last close.
-        var label = $"port=\"{port}/tcp\"";
+        // Every listener metric carries the fronted name and the port, the labels a dashboard selects by.
+        string[] label = [$"name=\"{name}\"", $"port=\"{port}/tcp\""];
+        string[] upstream = [.. label, "direction=\"upstream\""];
+        string[] downstream = [.. label, "direction=\"downstream\""];
         var (_, after) = await ambassador.PollAsync("metrics", (_, text) =>
-            Value(text, "grand_ambassador_bytes_total", label, "direction=\"downstream\"") - Value(before, "grand_ambassador_bytes_total", label, "direction=\"downstream\"") >= received);
+            Value(text, "grand_ambassador_bytes_total", downstream) - Value(before, "grand_ambassador_bytes_total", downstream) >= received);
 
         Assert.StartsWith("# ", before, StringComparison.Ordinal);
         Assert.Equal(Requests, Value(after, "grand_ambassador_connections_accepted_total", label) - Value(before, "grand_ambassador_connections_accepted_total", label));
-        Assert.Equal(Requests * Request.Length, Value(after, "grand_ambassador_bytes_total", label, "direction=\"upstream\"") - Value(before, "grand_ambassador_bytes_total", label, "direction=\"upstream\""));
-        Assert.Equal(received, Value(after, "grand_ambassador_bytes_total", label, "direction=\"downstream\"") - Value(before, "grand_ambassador_bytes_total", label, "direction=\"downstream\""));
+        Assert.Equal(Requests * Request.Length, Value(after, "grand_ambassador_bytes_total", upstream) - Value(before, "grand_ambassador_bytes_total", upstream));
+        Assert.Equal(received, Value(after, "grand_ambassador_bytes_total", downstream) - Value(before, "grand_ambassador_bytes_total", downstream));
         Assert.Equal(0, Value(after, "grand_ambassador_connections_active", label));
         Assert.Contains("orleans_", after, StringComparison.Ordinal);
     }

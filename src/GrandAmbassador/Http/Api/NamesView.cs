@@ -13,10 +13,14 @@ internal sealed record NamesView(
     ImmutableArray<NameView> Names,
     DateTimeOffset At);
 
-/// <summary>One name: its containers as <c>status</c> reports them, and this ambassador's fronting of it.</summary>
+/// <summary>
+/// One name: its containers and the ambassadors that front it as <c>status</c> reports them, and this
+/// ambassador's fronting of it.
+/// </summary>
 internal sealed record NameView(
     string Name,
     ImmutableArray<EndpointStatus> Endpoints,
+    ImmutableArray<FrontedByStatus> FrontedBy,
     FrontingView? Fronting,
     DateTimeOffset? LastChange);
 

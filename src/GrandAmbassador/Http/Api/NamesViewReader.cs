@@ -35,6 +35,7 @@ internal sealed class NamesViewReader(
             return new NameView(
                 name,
                 endpoints,
+                found?.FrontedBy ?? [],
                 mine.TryGetValue(name, out var front) ? Fronting(front) : null,
                 LastChange(name, endpoints, now));
         });

@@ -44,7 +44,7 @@ internal sealed class LiveCounters : IDisposable
         {
             switch (tag.Key)
             {
-                case "name" or "service":
+                case "name":
                     name = tag.Value as string;
                     break;
                 case "port":

@@ -46,6 +46,14 @@ function containers(name) {
       el("td", {}, e.ports.map((p) => el("div", {}, p.reachableFrom))))));
 }
 
+// Every ambassador of the cluster that fronts the name, as it registered with the cluster: "host-c (8080/tcp)".
+function frontedBy(name) {
+  if (!name.frontedBy.length) return el("p", { class: "fronted-by muted" }, "fronted by: no ambassador");
+  return el("p", { class: "fronted-by" }, "fronted by: ", name.frontedBy.flatMap((f, i) => [
+    i ? ", " : "",
+    el("span", { "data-fronted-by": f.hostId }, el("b", {}, f.hostId), " (" + (f.listeners.length ? f.listeners.join(", ") : "not listening yet") + ")")]));
+}
+
 const count = (counters, key) => counters[key] ?? 0;
 
 function fronting(name, ambassador) {
@@ -54,7 +62,7 @@ function fronting(name, ambassador) {
   const remove = el("button", { "data-unfront": name.name }, "Stop fronting");
   remove.onclick = async () => { await api("DELETE", "api/names/" + encodeURIComponent(name.name)); };
   return el("div", {},
-    el("p", {}, "fronted by ", el("b", {}, ambassador), f.listening ? " — listening" : " — not listening yet",
+    el("p", {}, "here: ", el("b", {}, ambassador), f.listening ? " — listening" : " — not listening yet",
       f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)", " ", remove),
     f.listeners.length ? el("table", { class: "listeners" },
       el("tr", {}, ["listener", "open", "held", "total", "bytes in", "bytes out", "dial failures", "UDP sessions", "dropped"].map((h) => el("th", {}, h))),
@@ -77,6 +85,7 @@ function render(view) {
   const names = [...view.names].sort((a, b) => (!a.fronting - !b.fronting) || a.name.localeCompare(b.name));
   $("names").replaceChildren(...names.map((name) => el("section", { class: "name", "data-name": name.name },
     el("h2", {}, name.name),
+    frontedBy(name),
     containers(name),
     fronting(name, view.ambassador),
     name.lastChange ? el("p", { class: "muted" }, "containers last changed: " + time(name.lastChange)) : "")));

@@ -1,0 +1,112 @@
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.DataPlane;
+using GrandAmbassador.Hosting;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GrandAmbassador.Fronting;
+
+/// <summary>
+/// Tells the cluster's <see cref="IHostDirectoryGrain"/> which names this ambassador fronts and on which
+/// ports it listens, so that <c>status</c> and every ambassador's page can say "fronted by host-c (8080/tcp)".
+/// Registers at once when a name is added or removed, within a second when a listener opens or closes,
+/// and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
+/// declared dead) it registers nothing, so that a stopped ambassador leaves the list at once rather than a
+/// lease later.
+/// </summary>
+internal sealed class FrontingRegistrar(
+    FrontedNameRegistry names,
+    IGrainFactory grains,
+    IOptions<HostIdentityOptions> host,
+    ControlPlaneGeneration generation,
+    TimeProvider time,
+    ILogger<FrontingRegistrar> logger) : BackgroundService
+{
+    /// <summary>Three renewals: two can be lost before the registration expires (as the agent's).</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Listeners open and close as followers apply routes, which tell nobody; comparing this process's own
+    /// listeners once a second is cheap and keeps the followers unaware of the directory.
+    /// </summary>
+    private static readonly TimeSpan ListenerCheck = TimeSpan.FromSeconds(1);
+
+    private IHostDirectoryGrain Directory => grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        EquatableArray<FrontedNameListeners>? registered = null;
+        var renewAt = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var current = names.Current;
+            var fronted = Describe(current.Names);
+            var now = time.GetUtcNow();
+            if (registered != fronted || now >= renewAt)
+            {
+                // A failed registration is retried at the next renewal, or sooner if what is fronted changes.
+                await RegisterAsync(fronted, stoppingToken).ConfigureAwait(false);
+                registered = fronted;
+                renewAt = now + Renewal;
+            }
+
+            await Task.WhenAny(current.Changed, Task.Delay(ListenerCheck, time, stoppingToken)).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (generation.DeclaredDead.IsCompleted)
+        {
+            // A silo the cluster declared dead cannot call it; the next generation registers at once.
+            return;
+        }
+
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(2));
+        await RegisterAsync([], guard.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Each fronted name with the ports its proxy listens on now, in a stable order.</summary>
+    internal static EquatableArray<FrontedNameListeners> Describe(IEnumerable<FrontedName> fronted) =>
+    [
+        .. fronted
+            .OrderBy(name => name.Name, StringComparer.Ordinal)
+            .Select(name => new FrontedNameListeners(
+                name.Name,
+                [
+                    .. name.Applied.Ports
+                        .Select(port => name.Proxy.GetListener(port) is { } listener ? Listener(port, listener.LocalEndPoint.Port) : null)
+                        .OfType<FrontedListener>()
+                        .OrderBy(listener => listener.Port)
+                        .ThenBy(listener => listener.Protocol),
+                ])),
+    ];
+
+    private static FrontedListener Listener(ListenPort port, int bound) =>
+        new(bound, port.Protocol == TransportProtocol.Udp ? PortProtocol.Udp : PortProtocol.Tcp);
+
+    private async Task RegisterAsync(EquatableArray<FrontedNameListeners> fronted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var registration = new FrontingRegistration(host.Value.HostId, fronted, time.GetUtcNow());
+            await Directory.RegisterFrontingAsync(registration, Lease).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            FrontingLog.RegisterFailed(logger, exception.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the lease ends the registration instead.
+        }
+    }
+}
