@@ -28,7 +28,7 @@ public interface IHostDirectoryGrain : IGrainWithStringKey
     Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name);
 
     /// <summary>What one host's ambassador fronts now; replaces its previous registration.</summary>
-    [Alias("RegisterFronting")]
+    [Alias("RegisterFronting"), SilosOnly]
     Task RegisterFrontingAsync(FrontingRegistration registration, TimeSpan lease);
 
     /// <summary>Every live ambassador's registration, by host id.</summary>
