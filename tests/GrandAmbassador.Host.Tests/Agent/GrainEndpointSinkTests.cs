@@ -52,6 +52,40 @@ public sealed class GrainEndpointSinkTests
     }
 
     [Fact]
+    public async Task ContainerRemovedDuringARefresh_IsNotReportedAgainAfterItsRemoval()
+    {
+        await _sink.ReportAsync(Running("c1", 1, "web"), CancellationToken.None);
+        await _sink.ReportAsync(Running("c2", 2, "web"), CancellationToken.None);
+        _grains.Calls.Clear();
+
+        // While the refresh sends its first report, the agent learns that the other container was destroyed.
+        string? removed = null;
+        _grains.OnCall = call =>
+        {
+            if (removed is null && call.Method == "Report")
+            {
+                removed = call.ContainerId == "c1" ? "c2" : "c1";
+                return _sink.RemoveAsync(removed, 3, CancellationToken.None);
+            }
+
+            return Task.CompletedTask;
+        };
+        await _sink.RefreshAsync(CancellationToken.None);
+
+        // A grain that came back empty (why there is a refresh) would take a later report for new: the
+        // removed container must not follow its removal.
+        var calls = _grains.Calls.ToList();
+        var removal = calls.IndexOf(new FakeGrainCall("web", "Remove", removed, 3));
+        Assert.True(removal >= 0);
+        Assert.DoesNotContain(calls.Skip(removal), call => call.Method == "Report" && call.ContainerId == removed);
+
+        // Nor does the sink remember it: the next refresh reports only the one still there.
+        _grains.Calls.Clear();
+        await _sink.RefreshAsync(CancellationToken.None);
+        Assert.DoesNotContain(_grains.Calls, call => call.ContainerId == removed);
+    }
+
+    [Fact]
     public async Task FailedGrainCall_IsLoggedAndNotThrown_AndTheOtherNamesAreStillReported()
     {
         _grains.OnCall = call => call.Grain == "web" ? Task.FromException(new TimeoutException("the grain's silo is gone")) : Task.CompletedTask;
