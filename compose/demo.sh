@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Grand Ambassador on three Docker hosts on this machine (see README.md beside this file):
-#   compose/demo.sh up         build what is needed, start Redis, node-a/b/c and their agents,
-#                              run web v1 on node-a, wait until node-c serves it; print the URLs
+#   compose/demo.sh up         build what is needed, make the cluster's TLS certificates, start
+#                              Redis, node-a/b/c and their agents, run web v1 on node-a, wait
+#                              until node-c serves it; print the URLs (web, node-c's dashboard)
 #   compose/demo.sh redeploy   web v(N+1) on the other node, then stop and remove the old one,
 #                              under load through node-c; prints "requests=N failed=F"
 #   compose/demo.sh status     the cluster's `grand-ambassador status`
 #   compose/demo.sh down       remove every container, network and volume the demo made
-# Environment: GA_DEMO_WEB_PORT (17080), GA_DEMO_BUILD (offline | compose; default: offline when
-# this machine has Debian's docker.io and a .NET SDK, else `docker-compose build`, which pulls),
+# Environment: GA_DEMO_WEB_PORT (17080), GA_DEMO_HTTP_PORT (17087: node-c's page), GA_DEMO_BUILD
+# (offline | compose; default: offline when this machine has Debian's docker.io and a .NET SDK,
+# else `docker-compose build`, which pulls),
 # GA_DEMO_PUBLISH (a `dotnet publish` of src/GrandAmbassador to use instead of publishing),
 # GA_DEMO_LOAD_WORKERS (4).
 set -euo pipefail
@@ -16,6 +18,7 @@ repo=$(cd "$here/.." && pwd)
 project=ga-demo
 nodes=(node-a node-b node-c)
 web_port=${GA_DEMO_WEB_PORT:-17080}
+http_port=${GA_DEMO_HTTP_PORT:-17087}
 env_file=$here/.env
 
 log() { printf 'demo: %s\n' "$*" >&2; }
@@ -35,12 +38,13 @@ compose() {
 # The node's own engine, from this machine.
 node_docker() { local node=$1; shift; docker exec -i "$project-$node" docker "$@"; }
 
-# One GET through node-c's published port; sets $answer to the page's line. Pure bash
-# (/dev/tcp), so the demo needs no curl, and a request costs no process.
+# http_get [PORT [PATH]]: one GET to 127.0.0.1:PORT (default: web through node-c's published
+# port); sets $answer to the first line of the body. Pure bash (/dev/tcp), so the demo needs no
+# curl, and a request costs no process.
 http_get() {
   answer=''
-  exec 3<>"/dev/tcp/127.0.0.1/$web_port" 2>/dev/null || return 1
-  printf 'GET / HTTP/1.0\r\n\r\n' >&3 || { exec 3>&-; return 1; }
+  exec 3<>"/dev/tcp/127.0.0.1/${1:-$web_port}" 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\n\r\n' "${2:-/}" >&3 || { exec 3>&-; return 1; }
   local status line
   IFS= read -r -t 10 status <&3 || { exec 3>&-; return 1; }
   while IFS= read -r -t 10 line <&3 && [ "${line%$'\r'}" != '' ]; do :; done
@@ -66,13 +70,21 @@ three_hosts_listed() {
   status_output | head -n 1 | grep -E '^hosts: .*node-a .*node-b .*node-c ' >/dev/null
 }
 web_answers() { http_get && [[ $answer == 'web '* ]]; }
+dashboard_answers() { http_get "$http_port" /healthz; }
+# Each agent said at start that its silo speaks TLS, as node-X, to peers of the demo's CA.
+tls_on() {
+  local node
+  for node in a b c; do
+    docker logs "$project-agent-$node" 2>&1 | grep -F "Cluster TLS: this host is CN=node-$node " >/dev/null || return 1
+  done
+}
+random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+env_value() { sed -n "s/^$1=//p" "$env_file"; }
 
 ensure_env_file() {
   if [ ! -s "$env_file" ]; then
-    local password
-    password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-    (umask 077; printf 'COMPOSE_PROJECT_NAME=%s\nGA_DEMO_REDIS_PASSWORD=%s\nGA_DEMO_WEB_PORT=%s\n' \
-      "$project" "$password" "$web_port" >"$env_file")
+    (umask 077; printf 'COMPOSE_PROJECT_NAME=%s\nGA_DEMO_REDIS_PASSWORD=%s\nGA_DEMO_HTTP_TOKEN=%s\nGA_DEMO_WEB_PORT=%s\nGA_DEMO_HTTP_PORT=%s\n' \
+      "$project" "$(random_hex 24)" "$(random_hex 16)" "$web_port" "$http_port" >"$env_file")
   fi
 }
 
@@ -119,7 +131,7 @@ cmd_up() {
   cmd_down quiet
   ensure_env_file
   build_images
-  log "starting redis, node-a, node-b, node-c and their agents"
+  log "starting redis, node-a, node-b, node-c, the certificates (grand-ambassador tls) and the agents"
   compose up -d --no-build >&2
   local node
   for node in "${nodes[@]}"; do until_true 90 "$node's engine" node_docker "$node" info; done
@@ -129,9 +141,15 @@ cmd_up() {
   log "waiting until node-a, node-b and node-c are members and web answers through node-c"
   until_true 300 "three hosts in the cluster's status" three_hosts_listed
   until_true 120 "web through node-c (127.0.0.1:$web_port)" web_answers
+  local page=$answer
+  until_true 60 "node-c's HTTP server (127.0.0.1:$http_port)" dashboard_answers
+  until_true 30 "the agents' TLS notices" tls_on
   log "up in $((SECONDS - started)) s"
   cat <<EOF
-web, through node-c:   http://127.0.0.1:$web_port/   ($answer)
+web, through node-c:   http://127.0.0.1:$web_port/   ($page)
+node-c's endpoints:    http://127.0.0.1:$http_port/   token: $(env_value GA_DEMO_HTTP_TOKEN)   (the page asks once)
+Orleans dashboard:     http://127.0.0.1:$http_port/orleans/   (after signing in on the page)
+cluster TLS:           on: node-a, node-b, node-c each hold a certificate from 'grand-ambassador tls'
 the cluster:           $0 status
 move web a -> b:       $0 redeploy
 EOF
@@ -214,7 +232,7 @@ cmd_down() {
   if [ -s "$env_file" ]; then
     compose down -v --remove-orphans --timeout 30 >&2 2>/dev/null || true
   else
-    GA_DEMO_REDIS_PASSWORD=none compose down -v --remove-orphans --timeout 30 >/dev/null 2>&1 || true
+    GA_DEMO_REDIS_PASSWORD=none GA_DEMO_HTTP_TOKEN=none compose down -v --remove-orphans --timeout 30 >/dev/null 2>&1 || true
   fi
   local label=com.docker.compose.project=$project ids
   ids=$(docker ps -aq --filter "label=$label")
@@ -240,5 +258,5 @@ case "${1:-}" in
   redeploy) cmd_redeploy ;;
   status)   shift; cmd_status "$@" ;;
   down)     cmd_down ;;
-  *)        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *)        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -39,6 +39,13 @@ public sealed class DockerAgentOptions
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long one report to the cluster may take before it is given up and left to the next
+    /// reconcile. Default: 5 seconds; a healthy grain answers in milliseconds, and a call to a silo
+    /// that just died would otherwise hold the agent's events for Orleans' 30 s response timeout.
+    /// </summary>
+    public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The first wait before reconnecting to an engine that is down. Default: 0.5 seconds.</summary>
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -16,7 +16,7 @@ install_missing_packages() {
   # package:command pairs; a package is installed only when its command is missing.
   local wanted=(docker.io:dockerd redis-server:redis-server busybox-static:busybox
                 socat:socat iproute2:ip iptables:iptables
-                chromium:chromium chromium-driver:chromedriver   # the browser tests (Web.Tests)
+                chromium:chromium chromium-driver:chromedriver   # the browser tests (Web.Tests, Deploy.Tests)
                 docker-compose:docker-compose yamllint:yamllint nodejs:node npm:npm)
   local missing=() pair
   for pair in "${wanted[@]}"; do

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace GrandAmbassador.Docker.Hosting;
@@ -11,26 +10,11 @@ internal static class AdvertiseAddressResolver
     private static readonly string[] BridgePrefixes = ["docker", "br-", "veth"];
 
     /// <summary>The first IPv4 address of an interface that is up, not loopback and not a Docker bridge; null if none.</summary>
-    public static string? Resolve()
-    {
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            if (nic.OperationalStatus != OperationalStatus.Up
-                || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
-                || BridgePrefixes.Any(prefix => nic.Name.StartsWith(prefix, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
-            {
-                if (unicast.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(unicast.Address))
-                {
-                    return unicast.Address.ToString();
-                }
-            }
-        }
-
-        return null;
-    }
+    public static string? Resolve(IReadOnlyList<HostInterface>? interfaces = null) =>
+        (interfaces ?? HostInterfaces.Read())
+            .Where(nic => nic.IsUp && !nic.IsLoopback && !BridgePrefixes.Any(prefix => nic.Name.StartsWith(prefix, StringComparison.Ordinal)))
+            .SelectMany(nic => nic.Addresses)
+            .Select(unicast => unicast.Address)
+            .FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
+            ?.ToString();
 }

@@ -31,6 +31,16 @@ internal sealed class ActivationCompleteness(DateTimeOffset deadline)
         return Check(now);
     }
 
+    /// <summary>
+    /// Stops waiting for hosts that will not report (their silo was declared dead); returns whether
+    /// the activation just became complete.
+    /// </summary>
+    public bool Check(DateTimeOffset now, Func<string, bool> isDead)
+    {
+        _awaited?.RemoveWhere(host => isDead(host));
+        return Check(now);
+    }
+
     /// <summary>Returns whether the activation just became complete.</summary>
     public bool Check(DateTimeOffset now)
     {

@@ -54,8 +54,10 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval) { KeepAlive = false });
         try
         {
+            // Bounded: the directory may itself be on a silo that just died, and every call to this
+            // grain (the followers' subscribes) waits behind its activation.
             var hosts = await GrainFactory.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key)
-                .GetHostsWithNameAsync(Name).WaitAsync(cancellationToken).ConfigureAwait(true);
+                .GetHostsWithNameAsync(Name).WaitAsync(_options.DirectoryTimeout, _time, cancellationToken).ConfigureAwait(true);
             _completeness.Await(hosts, _endpoints.Keys.Select(key => key.HostId));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -64,7 +66,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             ContainerEndpointGrainLog.DirectoryUnavailable(_logger, Name, exception.Message);
         }
 
-        if (_completeness.Check(_time.GetUtcNow()))
+        if (_completeness.Check(_time.GetUtcNow(), HostIsDead))
         {
             _current = _current with { Complete = true };
         }
@@ -186,7 +188,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             _tombstones.Remove(key);
         }
 
-        var completed = _completeness.Check(now);
+        var completed = _completeness.Check(now, HostIsDead);
         if (completed)
         {
             ContainerEndpointGrainLog.CompletenessDeadline(_logger, Name);
@@ -196,6 +198,17 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         {
             Publish();
         }
+    }
+
+    /// <summary>
+    /// Whether the cluster declared dead every silo of <paramref name="hostId"/>, so that its agent will
+    /// not report to this activation: a host's silo is named after its host id (SiloConfiguration).
+    /// A host with no silo of that name (one that has not joined yet) is not dead: it is waited for.
+    /// </summary>
+    private bool HostIsDead(string hostId)
+    {
+        var silos = _membership.CurrentSnapshot.Members.Values.Where(member => member.Name == hostId).ToList();
+        return silos.Count > 0 && silos.All(member => member.Status == SiloStatus.Dead);
     }
 
     private void Publish()

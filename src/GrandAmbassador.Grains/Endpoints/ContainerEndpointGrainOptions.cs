@@ -28,4 +28,11 @@ public sealed class ContainerEndpointGrainOptions
     /// new connections until it reports; its open ones stay (only evidence closes a connection).
     /// </summary>
     public TimeSpan CompletenessTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a new activation asks the host directory whom to wait for. Default 2 seconds: a
+    /// healthy directory answers in milliseconds; without an answer the activation waits for
+    /// <see cref="CompletenessTimeout"/> instead, and subscribers are not held behind it.
+    /// </summary>
+    public TimeSpan DirectoryTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

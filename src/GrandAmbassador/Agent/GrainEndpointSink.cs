@@ -94,12 +94,16 @@ internal sealed class GrainEndpointSink(
             ct);
     }
 
-    /// <summary>A failed call is logged and left to the next reconcile, which reports everything again.</summary>
+    /// <summary>
+    /// A failed call is logged and left to the next reconcile, which reports everything again. A call
+    /// is given up after <see cref="DockerAgentOptions.ReportTimeout"/>: one sent to an activation whose silo just died can
+    /// wait for Orleans' 30 s response timeout, and the agent's events queue up behind it.
+    /// </summary>
     private async Task CallAsync(string name, Func<IContainerEndpointGrain, Task> call, CancellationToken ct)
     {
         try
         {
-            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(ct).ConfigureAwait(false);
+            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(options.Value.ReportTimeout, ct).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
         {

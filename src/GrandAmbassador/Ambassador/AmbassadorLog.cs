@@ -19,15 +19,24 @@ internal static partial class AmbassadorLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Name}: container {Container} on host {HostId} is unreachable for {Port}: {Reason}")]
     public static partial void Unreachable(ILogger logger, string name, string container, string hostId, string port, string reason);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Name}: subscribing to its endpoints failed; retrying in {DelaySeconds} s")]
-    public static partial void SubscribeFailed(ILogger logger, Exception exception, string name, double delaySeconds);
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Name}: subscribing to its endpoints failed; retrying soon (its routes stay as they are meanwhile)")]
+    public static partial void SubscribeFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "{Name}: its grain did not answer a subscribe within {TimeoutSeconds} s (it may have been on a silo that just died); subscribing again")]
+    public static partial void SubscribeTimedOut(ILogger logger, string name, double timeoutSeconds);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{Name}: stopped listening on {Port}")]
     public static partial void StoppedListening(ILogger logger, string name, string port);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "{Name}: applying routes failed")]
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "{Name}: applying routes failed; retrying")]
     public static partial void ApplyFailed(ILogger logger, Exception exception, string name);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Debug, Message = "{Name}: applying the same routes failed again: {Reason}")]
+    public static partial void ApplyFailedAgain(ILogger logger, string name, string reason);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "{Name}: keeping its current routes until the cluster reports its containers (at most {HoldSeconds} s)")]
     public static partial void HoldingRoutes(ILogger logger, string name, double holdSeconds);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "{Name}: {Count} of the ports container {Container} on host {HostId} exposes get no listener: a name listens on at most {Cap} exposed ports, TCP first, then UDP, each lowest first (raise --max-exposed-ports, or choose ports with --port)")]
+    public static partial void PortsLeftOut(ILogger logger, string name, string container, string hostId, int count, int cap);
 }

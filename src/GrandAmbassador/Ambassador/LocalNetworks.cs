@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.NetworkInformation;
+using GrandAmbassador.Docker.Hosting;
 
 namespace GrandAmbassador.Ambassador;
 
@@ -15,11 +15,9 @@ internal sealed class LocalNetworks
 
     /// <summary>Reads the interfaces now: Docker adds a bridge for every user-defined network.</summary>
     public static LocalNetworks Read() =>
-        new(NetworkInterface.GetAllNetworkInterfaces()
-            .Where(nic => nic.OperationalStatus != OperationalStatus.Down)
-            .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
+        new(HostInterfaces.Read()
+            .SelectMany(nic => nic.Addresses)
             .Where(unicast => !IPAddress.IsLoopback(unicast.Address))
-            .Select(unicast => (unicast.Address, unicast.PrefixLength))
             .ToList());
 
     public static LocalNetworks Of(params (IPAddress Address, int PrefixLength)[] subnets) => new(subnets);

@@ -20,11 +20,12 @@ internal static class RouteBuilder
     public static RoutePlan Build(FrontedService service, EndpointSet endpoints, RouteContext context, RoutePlan? previous)
     {
         var (routed, retained) = Carry(endpoints, previous);
-        var previousPorts = previous is null ? [] : previous.Routes.Ports.Select(port => port.Listen).ToImmutableArray();
-        var ports = PortsToListenOn(service, routed, previousPorts);
+        var wanted = PortsToListenOn(service, routed, previous?.Listening ?? []).ToList();
+        var ports = service.HasExplicitPorts ? wanted : wanted.Take(context.MaxExposedPorts).ToList();
+        var leftOut = ports.Count < wanted.Count ? LeftOut(routed, ports, context.MaxExposedPorts) : [];
         var unreachable = ImmutableArray.CreateBuilder<UnreachableEndpoint>();
         var routes = ports.Select(port => new PortRoute(
-                new ListenPort(port.Listen, ToTransport(port.Protocol)),
+                new ListenPort(port.Listen, port.Protocol.ToTransport()),
                 [.. routed
                     .Where(endpoint => endpoint.AcceptsTraffic)
                     .Where(endpoint => service.HasExplicitPorts || Exposes(endpoint, port.Target, port.Protocol))
@@ -36,7 +37,25 @@ internal static class RouteBuilder
             new ServiceRoutes(service.Name, routes, [.. retained.Select(endpoint => endpoint.RunId)]),
             unreachable.ToImmutable(),
             routed,
-            retained);
+            retained,
+            leftOut,
+            [.. ports]);
+    }
+
+    /// <summary>The containers that expose ports beyond the cap, each with how many of its ports got no listener.</summary>
+    private static ImmutableArray<PortsLeftOut> LeftOut(
+        ImmutableArray<ContainerEndpoint> routed, List<PlannedPort> listening, int cap)
+    {
+        var open = listening.Select(port => (port.Listen, port.Protocol)).ToHashSet();
+        return [.. routed
+            .Where(endpoint => endpoint.Running)
+            .Select(endpoint => new PortsLeftOut(
+                endpoint.HostId,
+                endpoint.ContainerName,
+                endpoint.Ports.Count(port => !open.Contains((port.ContainerPort, port.Protocol))),
+                cap))
+            .Where(left => left.Count > 0)
+            .Distinct()];
     }
 
     /// <summary>
@@ -74,25 +93,26 @@ internal static class RouteBuilder
     }
 
     /// <summary>
-    /// Explicit mappings when given. Otherwise every port a running container exposes; and while
-    /// none runs, the ports last seen, so that new connections are held rather than refused.
+    /// Explicit mappings when given. Otherwise every port a running container exposes, lowest first
+    /// (the caller keeps the first <see cref="RouteContext.MaxExposedPorts"/>); and while none runs,
+    /// the ports last seen, so that new connections are held rather than refused.
     /// </summary>
-    private static IEnumerable<(int Listen, int Target, PortProtocol Protocol)> PortsToListenOn(
-        FrontedService service, ImmutableArray<ContainerEndpoint> running, ImmutableArray<ListenPort> previousPorts)
+    private static IEnumerable<PlannedPort> PortsToListenOn(
+        FrontedService service, ImmutableArray<ContainerEndpoint> running, ImmutableArray<PlannedPort> previousPorts)
     {
         if (service.HasExplicitPorts)
         {
-            return service.Ports.Select(mapping => (mapping.ListenPort, mapping.TargetPort, mapping.Protocol));
+            return service.Ports.Select(mapping => new PlannedPort(mapping.ListenPort, mapping.TargetPort, mapping.Protocol));
         }
 
         if (running.Length == 0)
         {
-            return previousPorts.Select(port => (port.Port, port.Port, ToContract(port.Protocol)));
+            return previousPorts;
         }
 
         return running
             .SelectMany(endpoint => endpoint.Ports)
-            .Select(port => (Listen: port.ContainerPort, Target: port.ContainerPort, port.Protocol))
+            .Select(port => new PlannedPort(port.ContainerPort, port.ContainerPort, port.Protocol))
             .Distinct()
             .OrderBy(port => port.Protocol)
             .ThenBy(port => port.Listen);
@@ -161,10 +181,4 @@ internal static class RouteBuilder
             .Select(published => string.IsNullOrEmpty(published.HostIp) ? published with { HostIp = "0.0.0.0" } : published);
 
     private static bool IsAnyAddress(string hostIp) => hostIp is "0.0.0.0" or "::";
-
-    private static TransportProtocol ToTransport(PortProtocol protocol) =>
-        protocol == PortProtocol.Udp ? TransportProtocol.Udp : TransportProtocol.Tcp;
-
-    private static PortProtocol ToContract(TransportProtocol protocol) =>
-        protocol == TransportProtocol.Udp ? PortProtocol.Udp : PortProtocol.Tcp;
 }

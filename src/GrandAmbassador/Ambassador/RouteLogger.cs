@@ -5,12 +5,13 @@ namespace GrandAmbassador.Ambassador;
 
 /// <summary>
 /// Tells the operator what changed for one name, and only what changed: a port re-pointed, held,
-/// opened or closed, an endpoint that cannot be reached.
+/// opened or closed, an endpoint that cannot be reached, ports over the cap.
 /// </summary>
 internal sealed class RouteLogger(string name, ILogger logger)
 {
     private Dictionary<string, string> _lastDestinations = [];
     private HashSet<string> _lastUnreachable = [];
+    private HashSet<PortsLeftOut> _lastLeftOut = [];
 
     public void Log(RoutePlan plan, EndpointSet snapshot, bool first, TimeSpan wait)
     {
@@ -51,8 +52,14 @@ internal sealed class RouteLogger(string name, ILogger logger)
             AmbassadorLog.Unreachable(logger, name, problem.ContainerName, problem.HostId, problem.Port, problem.Reason);
         }
 
+        foreach (var left in plan.LeftOut.Where(left => !_lastLeftOut.Contains(left)))
+        {
+            AmbassadorLog.PortsLeftOut(logger, name, left.ContainerName, left.HostId, left.Count, left.Cap);
+        }
+
         _lastDestinations = current;
         _lastUnreachable = unreachable;
+        _lastLeftOut = [.. plan.LeftOut];
     }
 
     private static string Describe(Proxy.Routing.Destination destination, Dictionary<string, ContainerEndpoint> byRun) =>

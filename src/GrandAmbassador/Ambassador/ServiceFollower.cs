@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Ambassador;
 
 /// <summary>
-/// Follows one fronted name for one control-plane generation: subscribes to its grain (renewing, since
-/// observers are not durable), turns every snapshot into routes and re-points the name's proxy, which
-/// belongs to the data plane and outlives this follower.
+/// Follows one fronted name for one control-plane generation: turns every snapshot that its
+/// <see cref="GrainSubscription"/> brings into routes and re-points the name's proxy, which belongs
+/// to the data plane and outlives this follower; retries ports it could not bind.
 /// </summary>
 internal sealed class ServiceFollower(
     FrontedName name,
@@ -31,15 +31,20 @@ internal sealed class ServiceFollower(
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
     private EndpointSet? _applied = name.Applied.Snapshot;
     private RoutePlan? _plan = name.Applied.Plan;
-    private DateTimeOffset _followingSince = DateTimeOffset.MaxValue;
+    private RouteChangeMeter? _meter;
+
+    // The newest snapshot this follower was given, applied or not: what a retry applies again.
+    private EndpointSet? _newest;
+    private EndpointSet? _failed;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _followingSince = time.GetUtcNow();
+        _meter = metrics is null ? null : new RouteChangeMeter(_service.Name, metrics, time);
         var observer = new EndpointObserver();
         var reference = grains.CreateObjectReference<IEndpointObserver>(observer);
         var grain = grains.GetGrain<IContainerEndpointGrain>(_service.Name);
-        var renewals = KeepSubscribedAsync(grain, reference, observer, cancellationToken);
+        var subscription = new GrainSubscription(_service.Name, grain, reference, observer, clusterChanges, options, time, logger);
+        var renewals = subscription.RunAsync(cancellationToken);
         try
         {
             var first = await FirstSnapshotAsync(observer, cancellationToken).ConfigureAwait(false);
@@ -117,13 +122,14 @@ internal sealed class ServiceFollower(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return _applied!;
+            return _newest!;
         }
     }
 
-    /// <returns>Whether some port could not be bound and the snapshot should be applied again soon.</returns>
+    /// <returns>Whether the newest snapshot should be applied again soon: a port could not be bound, or applying failed.</returns>
     private async Task<bool> ApplyAsync(EndpointSet snapshot, CancellationToken cancellationToken)
     {
+        _newest = snapshot;
         try
         {
             var plan = RouteBuilder.Build(_service, snapshot, Context(), _plan);
@@ -135,7 +141,7 @@ internal sealed class ServiceFollower(
 
             _routeLogger.Log(plan, snapshot, _applied is null, wait);
             _plan = plan;
-            Measure(snapshot);
+            _meter?.Measure(_applied, snapshot);
             _applied = snapshot;
             name.Applied = new AppliedRoutes(snapshot, plan);
             return failures.Count > 0;
@@ -147,73 +153,18 @@ internal sealed class ServiceFollower(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            AmbassadorLog.ApplyFailed(logger, exception, _service.Name);
-            _applied ??= snapshot;
+            // Retried every few seconds until it applies or a newer snapshot comes: one error per snapshot.
+            if (ReferenceEquals(_failed, snapshot))
+            {
+                AmbassadorLog.ApplyFailedAgain(logger, _service.Name, exception.Message);
+            }
+            else
+            {
+                AmbassadorLog.ApplyFailed(logger, exception, _service.Name);
+                _failed = snapshot;
+            }
+
             return true;
-        }
-    }
-
-    /// <summary>
-    /// Subscribes now and renews on a timer. Each reply carries the grain's snapshot, which also
-    /// repairs a missed notification, or a grain that was reactivated elsewhere and refilled.
-    /// </summary>
-    private async Task KeepSubscribedAsync(IContainerEndpointGrain grain, IEndpointObserver reference, EndpointObserver observer, CancellationToken cancellationToken)
-    {
-        var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            TimeSpan delay;
-            try
-            {
-                observer.OfferReply(await grain.SubscribeAsync(reference).WaitAsync(cancellationToken).ConfigureAwait(false));
-                failures = 0;
-                delay = options.SubscriptionRenewal;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                failures++;
-                delay = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, failures - 1)));
-                AmbassadorLog.SubscribeFailed(logger, exception, _service.Name, delay.TotalSeconds);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            // Renew on the timer, or at once when a silo died or joined: the grain may have moved.
-            var membershipChanged = clusterChanges.Next;
-            try
-            {
-                await Task.WhenAny(Task.Delay(delay, time, cancellationToken), membershipChanged).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Counts the change, and for every run of a container that is new since the last snapshot, the
-    /// time from its start (Docker's start event) to now: only for containers that started while this
-    /// follower was watching, since one that started earlier would read as a slow route.
-    /// </summary>
-    private void Measure(EndpointSet snapshot)
-    {
-        if (metrics is null || _applied is null || _applied.Version == snapshot.Version)
-        {
-            return;
-        }
-
-        var tag = new KeyValuePair<string, object?>("name", _service.Name);
-        metrics.RouteChanges.Add(1, tag);
-        var now = time.GetUtcNow();
-        foreach (var endpoint in snapshot.Endpoints)
-        {
-            if (endpoint.AcceptsTraffic && endpoint.StartedAt >= _followingSince && !_applied.Endpoints.Any(old => old.RunId == endpoint.RunId && old.AcceptsTraffic))
-            {
-                metrics.RouteDelay.Record(Math.Max(0, (now - endpoint.StartedAt).TotalSeconds), tag);
-            }
         }
     }
 
@@ -229,5 +180,5 @@ internal sealed class ServiceFollower(
         }
     }
 
-    private RouteContext Context() => new(hostId, LocalNetworks.Read());
+    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts);
 }

@@ -53,6 +53,11 @@ internal sealed class AmbassadorOptionSet
         "The most TCP connections open at once across every name; at the limit new clients wait in the kernel's backlog. 0: half the open-file limit, less 1,024.",
         () => "0", null);
 
+    public Option<string> MaxExposedPorts { get; } = Scalar(
+        "--max-exposed-ports", "N",
+        "The most listeners a name opens from the ports its containers expose (a container that exposes more gets a warning); --port mappings are exempt.",
+        () => $"{Configuration.AmbassadorOptions.DefaultMaxExposedPorts}", null);
+
     public Option<string> IdleTimeout { get; } = Scalar(
         "--idle-timeout", "SECONDS", "Close a TCP connection with no byte either way for this long. 0: never (database pools stay idle for hours).", () => "0", null);
 
@@ -75,7 +80,7 @@ internal sealed class AmbassadorOptionSet
 
     public IEnumerable<Option> All =>
         [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
-            MaxConnections, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, .. Security.All];
+            MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>
         new(name)

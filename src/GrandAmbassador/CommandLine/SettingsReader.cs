@@ -44,7 +44,8 @@ internal static class SettingsReader
                 parse.GetValue(options.HttpTokenFile),
                 services),
             Security: ReadSecurity(parse, options.Security),
-            ProxyLimits: ReadProxyLimits(parse, options));
+            ProxyLimits: ReadProxyLimits(parse, options),
+            MaxExposedPorts: ParseCount(parse.GetValue(options.MaxExposedPorts), "--max-exposed-ports", min: 1, max: 65_535));
     }
 
     private static ProxyLimitSettings ReadProxyLimits(ParseResult parse, AmbassadorOptionSet options)
@@ -74,6 +75,11 @@ internal static class SettingsReader
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw new StartupException($"{option} {text}: expected a number of seconds from {min} to {max}");
+
+    private static int ParseCount(string? text, string option, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new StartupException($"{option} {text}: expected a whole number from {min} to {max}");
 
     private static LogLevel ParseLogLevel(string? text) =>
         text?.ToLowerInvariant() switch

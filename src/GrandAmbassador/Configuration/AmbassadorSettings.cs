@@ -24,4 +24,5 @@ internal sealed record AmbassadorSettings(
     int? GatewayPort,
     HttpSettings Http,
     SecuritySettings Security,
-    ProxyLimitSettings? ProxyLimits = null);
+    ProxyLimitSettings? ProxyLimits = null,
+    int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts);

@@ -44,7 +44,7 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
             PortClaims.Check(names.SelectMany(entry => entry.Service.Ports).Concat(service.Ports));
             var proxy = createProxy(name);
             var bound = await BindExplicitPortsAsync(service with { Name = name }, proxy, cancellationToken).ConfigureAwait(false);
-            var entry = new FrontedName(service with { Name = name }, proxy, bound is null ? AppliedRoutes.None : new AppliedRoutes(null, new RoutePlan(bound, [], [], [])));
+            var entry = new FrontedName(service with { Name = name }, proxy, bound is null ? AppliedRoutes.None : new AppliedRoutes(null, new RoutePlan(bound, [], [], [], [], [])));
             Publish(names.Add(entry));
             DataPlaneLog.NameAdded(logger, name);
             return entry;

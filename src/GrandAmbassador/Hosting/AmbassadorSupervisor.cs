@@ -37,7 +37,8 @@ internal sealed class AmbassadorSupervisor(
     /// <returns>The process's exit code: 0 after a stop request, <see cref="Faulted"/> after a fault.</returns>
     public async Task<int> RunAsync()
     {
-        var startBackoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        // Jittered: when Redis comes back, every host of the cluster is retrying at once.
+        var startBackoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), jitter: 0.5);
         SiloAddress? previous = null;
         try
         {

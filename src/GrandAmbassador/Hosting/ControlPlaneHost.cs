@@ -70,6 +70,7 @@ internal static class ControlPlaneHost
             options.AdvertiseAddress = advertise;
         });
         builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
+        builder.Services.Configure<AmbassadorOptions>(options => options.MaxExposedPorts = settings.MaxExposedPorts);
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
         builder.UseOrleans(silo =>

@@ -8,7 +8,7 @@ namespace GrandAmbassador.Security;
 
 /// <summary>
 /// Mutual TLS for the cluster, the same for silos and clients: each side presents its certificate and
-/// accepts the other only if its chain ends at the cluster CA. A refused peer is logged once per address and reason.
+/// accepts the other only if its chain ends at the cluster CA. A refused peer is logged once per address and kind of refusal.
 /// </summary>
 internal static class ClusterSecurity
 {
@@ -57,7 +57,7 @@ internal static class ClusterSecurity
         services.AddSingleton(provider => new RefusedPeers(
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("GrandAmbassador.Security.ClusterTls"),
             provider.GetService<TimeProvider>() ?? TimeProvider.System));
-        // Orleans warns once per failed handshake, without the peer's address; ours says it once per address and reason.
+        // Orleans warns once per failed handshake, without the peer's address; ours says it once per address and kind of refusal.
         services.AddLogging(logging => logging.AddFilter("Orleans.Connections.Security", LogLevel.Error));
     }
 
@@ -77,7 +77,8 @@ internal static class ClusterSecurity
                 direction,
                 verdict.Refusal ?? (direction.StartsWith("inbound", StringComparison.Ordinal)
                     ? "no certificate from the cluster CA (a peer without TLS, or without a certificate)"
-                    : "the handshake failed (the peer refused this host's certificate, or speaks no TLS)"));
+                    : "the handshake failed (the peer refused this host's certificate, or speaks no TLS)"),
+                verdict.Refusal is null ? RefusalKind.Handshake : RefusalKind.Certificate);
         }
     }
 }

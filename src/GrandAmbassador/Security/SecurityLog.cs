@@ -5,7 +5,7 @@ namespace GrandAmbassador.Security;
 internal static partial class SecurityLog
 {
     [LoggerMessage(EventId = 8001, Level = LogLevel.Warning,
-        Message = "Refused {Direction} TLS connection with {Peer}: {Reason} (next refusal from this address logged after {Minutes} min)")]
+        Message = "Refused {Direction} TLS connection with {Peer}: {Reason} (the next refusal of this kind from this address is logged after {Minutes} min)")]
     public static partial void PeerRefused(ILogger logger, string peer, string direction, string reason, int minutes);
 
     [LoggerMessage(EventId = 8002, Level = LogLevel.Warning,

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using GrandAmbassador.Testing;
 using Xunit.Abstractions;
@@ -8,7 +10,8 @@ namespace GrandAmbassador.Deploy.Tests.Compose;
 
 /// <summary>
 /// compose/demo.sh end to end on the machine's engine, as a new user runs it: three Docker-in-Docker
-/// nodes with an agent beside each, a Redis with a password, node-c fronting web.
+/// nodes with an agent beside each, TLS between their silos, a Redis with a password, node-c fronting
+/// web and serving its endpoints page on the machine's loopback.
 /// </summary>
 [Collection(DeployCollection.Name)]
 public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncLifetime
@@ -48,6 +51,33 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.Contains("http://127.0.0.1:17080/", up.Output);
         Assert.Equal("web v1 on node-a", await GetPageAsync());
 
+        // TLS between the silos: each agent started with its own certificate from `grand-ambassador tls`.
+        Assert.Matches("(?m)^cluster TLS: +on", up.Output);
+        foreach (var node in new[] { "a", "b", "c" })
+        {
+            var (_, stdout, stderr) = await Tool.RunAsync("docker", ["logs", $"ga-demo-agent-{node}"]);
+            Assert.Contains($"Cluster TLS: this host is CN=node-{node} ", stdout + stderr);
+            Assert.DoesNotContain("Cluster without TLS", stdout + stderr);
+        }
+
+        // node-c's HTTP server, at the URL and with the token `up` printed.
+        var printed = Dashboard().Match(up.Output);
+        Assert.True(printed.Success, "up printed no endpoints URL with a token");
+        var dashboard = new Uri(printed.Groups["url"].Value);
+        var token = printed.Groups["token"].Value;
+        using var http = new HttpClient { BaseAddress = dashboard, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("healthz", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("api/names", UriKind.Relative))).StatusCode);
+        using (var names = new HttpRequestMessage(HttpMethod.Get, new Uri("api/names", UriKind.Relative)))
+        {
+            names.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var answer = await http.SendAsync(names);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            using var view = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            var web = view.RootElement.GetProperty("names").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "web");
+            Assert.Equal("node-a", web.GetProperty("endpoints")[0].GetProperty("hostId").GetString());
+        }
+
         var status = await ComposeDemo.RunAsync("status", TimeSpan.FromMinutes(1));
         output.WriteLine(status.Output + status.Error);
         Assert.StartsWith("hosts: node-a (10.247.0.11), node-b (10.247.0.12), node-c (10.247.0.13)", status.Output);
@@ -56,7 +86,15 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         var stats = await DockerCli.RunAsync("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}");
         output.WriteLine(string.Join(Environment.NewLine, stats.Split('\n').Where(l => l.StartsWith("ga-demo", StringComparison.Ordinal))));
 
-        var redeploy = await ComposeDemo.RunAsync("redeploy", TimeSpan.FromMinutes(3));
+        // The endpoints page in a browser while redeploy runs: v2 on node-b beside v1 on node-a
+        // (the README's screenshot), then only node-b, live.
+        using var browser = new DashboardBrowser();
+        browser.SignIn(dashboard, token);
+        browser.UntilContainersOn("web", "node-a");
+        var redeploying = ComposeDemo.RunAsync("redeploy", TimeSpan.FromMinutes(3));
+        await Task.Run(() => browser.UntilContainersOn("web", "node-a", "node-b"));
+        output.WriteLine($"screenshot during redeploy: {browser.Screenshot("compose-redeploy")}");
+        var redeploy = await redeploying;
         output.WriteLine($"demo.sh redeploy: exit {redeploy.ExitCode}{Environment.NewLine}{redeploy.Output}{redeploy.Error}");
         var counted = Counts().Match(redeploy.Output);
         Assert.True(counted.Success, "redeploy printed no requests=N failed=F line");
@@ -64,6 +102,7 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.True(int.Parse(counted.Groups["requests"].Value, System.Globalization.CultureInfo.InvariantCulture) > 100, "too few requests to have covered the redeploy");
         Assert.Equal(0, redeploy.ExitCode);
         Assert.Equal("web v2 on node-b", await GetPageAsync());
+        await Task.Run(() => browser.UntilContainersOn("web", "node-b"));
 
         var down = await ComposeDemo.RunAsync("down", TimeSpan.FromMinutes(3));
         Assert.True(down.ExitCode == 0, $"demo.sh down: {down.Output}{down.Error}");
@@ -77,6 +116,9 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.StartsWith(Clients.HttpOk, response);
         return response.Split("\r\n\r\n", 2)[1].Trim();
     }
+
+    [GeneratedRegex(@"^node-c's endpoints: +(?<url>http://127\.0\.0\.1:[0-9]+/) +token: (?<token>[0-9a-f]+) ", RegexOptions.Multiline)]
+    private static partial Regex Dashboard();
 
     [GeneratedRegex(@"^requests=(?<requests>[0-9]+) failed=(?<failed>[0-9]+)$", RegexOptions.Multiline)]
     private static partial Regex Counts();

@@ -16,10 +16,12 @@ public sealed class ManifestTests
         {
             "ok namespace.yaml: Namespace grand-ambassador",
             "ok redis-secret.yaml: Secret redis",
+            "ok http-token-secret.yaml: Secret grand-ambassador-http",
             "ok redis.yaml: Deployment redis",
             "ok redis.yaml: Service redis",
             "ok fronted-names.yaml: ConfigMap fronted-names",
             "ok grand-ambassador.yaml: DaemonSet grand-ambassador",
+            "ok grand-ambassador.yaml: Service grand-ambassador-http",
         })
         {
             Assert.Contains(expected, output.Split('\n'));

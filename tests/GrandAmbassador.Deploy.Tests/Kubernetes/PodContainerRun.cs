@@ -9,13 +9,22 @@ namespace GrandAmbassador.Deploy.Tests.Kubernetes;
 /// runtime amounts to on the given node: image, command and args, env (values with their
 /// <c>$(VAR)</c> references expanded, fieldRefs resolved to the node's values, secretKeyRef and
 /// configMap values from the manifests), envFrom, hostNetwork, hostPath mounts, memory and CPU
-/// limits, the grace period, the restart policy. What the lab cannot stand for (cluster DNS) comes in as
-/// <c>hosts</c>: name → address lines for /etc/hosts.
+/// limits, the grace period, the restart policy. What the lab cannot stand for comes in as arguments:
+/// cluster DNS as <c>hosts</c> (name → address lines for /etc/hosts), and Secrets that are not in
+/// the manifests (made by the user with <c>kubectl create secret</c>) as <c>secretDirectories</c>
+/// (secret name → a directory of this machine holding one file per key, mounted read-only as the
+/// kubelet mounts a secret volume).
 /// </summary>
 internal static partial class PodContainerRun
 {
     public static string[] Arguments(
-        JsonObject workload, Manifests manifests, LabNode node, string containerName, IReadOnlyDictionary<string, string> hosts, string[]? publish = null)
+        JsonObject workload,
+        Manifests manifests,
+        LabNode node,
+        string containerName,
+        IReadOnlyDictionary<string, string> hosts,
+        string[]? publish = null,
+        IReadOnlyDictionary<string, string>? secretDirectories = null)
     {
         var pod = workload["spec"]!["template"]!["spec"]!.AsObject();
         var container = pod["containers"]![0]!.AsObject();
@@ -53,8 +62,15 @@ internal static partial class PodContainerRun
         foreach (var mount in container["volumeMounts"]?.AsArray() ?? [])
         {
             var volume = pod["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string?)mount!["name"])!;
-            var hostPath = (string?)volume["hostPath"]?["path"] ?? throw new NotSupportedException($"volume {volume["name"]}: only hostPath");
-            args.AddRange(["-v", $"{node.HostPath(hostPath)}:{mount!["mountPath"]}{((bool?)mount["readOnly"] == true ? ":ro" : "")}"]);
+            var source = volume switch
+            {
+                _ when (string?)volume["hostPath"]?["path"] is { } hostPath => node.HostPath(hostPath),
+                _ when (string?)volume["secret"]?["secretName"] is { } secret => secretDirectories?.GetValueOrDefault(secret)
+                    ?? throw new InvalidOperationException($"volume {volume["name"]}: no directory given for the Secret {secret}"),
+                _ => throw new NotSupportedException($"volume {volume["name"]}: only hostPath and secret"),
+            };
+            var readOnly = (bool?)mount!["readOnly"] == true || volume["secret"] is not null;
+            args.AddRange(["-v", $"{source}:{mount["mountPath"]}{(readOnly ? ":ro" : "")}"]);
         }
 
         if (container["resources"]?["limits"] is JsonObject limits)

@@ -66,6 +66,27 @@ public sealed class ContainerEndpointGrainFaultTests
     }
 
     [Fact]
+    public async Task NewActivation_DoesNotWaitForAHostWhoseSiloWasDeclaredDead()
+    {
+        await using var cluster = await OwnClusterAsync(1);
+        // The directory first, on the silo that stays: one that died with the other would come back
+        // too new to say whom to wait for.
+        await RegisterAsync(cluster, Endpoints.UniqueName("warm-up"), "host-a");
+        // The extra silo stands for another host's; a host's silo is named after its host id.
+        var dying = await cluster.Cluster.StartAdditionalSiloAsync();
+        var name = Endpoints.UniqueName("dead-host");
+        await RegisterAsync(cluster, name, "host-a", dying.Name);
+        await cluster.Cluster.KillSiloAsync(dying);
+        await GrainLocator.WaitUntilDeclaredDeadAsync(cluster.Cluster.Silos[0], dying.SiloAddress);
+
+        Assert.False((await Grain(cluster, name).GetAsync()).Complete);
+        await Grain(cluster, name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
+
+        // Complete at once, not at the deadline: the dead host's agent will not report.
+        Assert.True((await Grain(cluster, name).GetAsync()).Complete);
+    }
+
+    [Fact]
     public async Task EndpointsReportedFromASiloThatIsKilled_LeaveTheSnapshot_ButAreNotGone()
     {
         await using var cluster = await OwnClusterAsync(2);

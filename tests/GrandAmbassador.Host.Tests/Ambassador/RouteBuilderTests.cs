@@ -194,6 +194,32 @@ public sealed class RouteBuilderTests
         Assert.Equal([a.RunId], back.Routes.RetainedBackendIds);
     }
 
+    [Fact]
+    public void AContainerExposingMorePortsThanTheCap_GetsListenersOnTheLowestOnly_AndIsNamed()
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [.. Enumerable.Range(20_000, 150).Select(port => Udp(port)), Tcp(80)]);
+
+        var plan = RouteBuilder.Build(Redis, Set(endpoint), OnHostC with { MaxExposedPorts = 100 }, null);
+
+        Assert.Equal(100, plan.Routes.Ports.Length);
+        Assert.Contains(plan.Routes.Ports, port => port.Listen.ToString() == "80/tcp");
+        Assert.Equal("20098/udp", plan.Routes.Ports[^1].Listen.ToString());
+        var left = Assert.Single(plan.LeftOut);
+        Assert.Equal(("host-c", "redis", 51, 100), (left.HostId, left.ContainerName, left.Count, left.Cap));
+    }
+
+    [Fact]
+    public void ExplicitPortMappings_AreExemptFromTheCap()
+    {
+        var mapped = new FrontedService("redis", [.. Enumerable.Range(20_000, 150).Select(port => new PortMapping(null, port, port, PortProtocol.Tcp))]);
+        var endpoint = Endpoint("host-c", "c1", ports: [.. Enumerable.Range(20_000, 150).Select(port => Tcp(port))]);
+
+        var plan = RouteBuilder.Build(mapped, Set(endpoint), OnHostC with { MaxExposedPorts = 100 }, null);
+
+        Assert.Equal(150, plan.Routes.Ports.Length);
+        Assert.Empty(plan.LeftOut);
+    }
+
     private static RoutePlan Build(FrontedService service, params ContainerEndpoint[] endpoints) =>
         RouteBuilder.Build(service, Set(endpoints), OnHostC, null);
 

@@ -24,6 +24,7 @@ public sealed class CommandLineTests
         Assert.Null(settings.Cluster);
         Assert.False(settings.NoAgent);
         Assert.False(settings.Services[0].HasExplicitPorts);
+        Assert.Equal(100, settings.MaxExposedPorts);
     }
 
     [Theory]
@@ -97,6 +98,8 @@ public sealed class CommandLineTests
     [InlineData("--name", "web", "--port", "1:2:3")]
     [InlineData("--name", "web", "--log-level", "loud")]
     [InlineData("--port", "80")]
+    [InlineData("--name", "web", "--max-exposed-ports", "0")]
+    [InlineData("--name", "web", "--max-exposed-ports", "lots")]
     public void BadInput_IsAStartupError(params string[] args) =>
         Assert.ThrowsAny<InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings(args));
 }

@@ -1,0 +1,115 @@
+using GrandAmbassador.Ambassador;
+using GrandAmbassador.Cluster;
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Endpoints;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GrandAmbassador.Host.Tests.Ambassador;
+
+/// <summary>
+/// Unit tests with a fake grain and a fake clock: a follower's subscription never waits on a grain
+/// that does not answer (its silo died), and a late answer never overrides a newer activation's.
+/// </summary>
+public sealed class GrainSubscriptionTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+    private readonly FakeEndpointGrain _grain = new();
+    private readonly EndpointObserver _observer = new();
+    private readonly ClusterChanges _changes = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly AmbassadorOptions _options = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _running;
+    private readonly DateTimeOffset _start;
+
+    public GrainSubscriptionTests()
+    {
+        _start = _time.GetUtcNow();
+        var subscription = new GrainSubscription("web", _grain, _observer, _observer, _changes, _options, _time, NullLogger.Instance);
+        _running = Task.Run(() => subscription.RunAsync(_stop.Token));
+    }
+
+    [Fact]
+    public async Task ACallHangingOnADeadSilo_IsAbandonedAtTheMembershipChange_AndItsLateReplyIsIgnored()
+    {
+        var hanging = await _grain.NextSubscribeAsync(Guard);
+
+        _changes.Signal();
+        var renewed = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(100));
+        Assert.True(_time.GetUtcNow() - _start < _options.SubscribeTimeout, "subscribed again only after the timeout, not at the membership change");
+        var newActivation = Guid.NewGuid();
+        renewed.SetResult(new EndpointSet("web", 1, [], newActivation));
+        Assert.Equal(newActivation, (await NextAsync()).Epoch);
+
+        // The abandoned call answers at last, from the old activation: the new one stays the base,
+        // so its next notification is taken.
+        hanging.SetResult(new EndpointSet("web", 9, [], Guid.NewGuid()));
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _observer.NextAsync(quiet.Token));
+        }
+
+        _observer.Offer(new EndpointSet("web", 2, [], newActivation));
+        var next = await NextAsync();
+        Assert.Equal((newActivation, 2L), (next.Epoch, next.Version));
+    }
+
+    [Fact]
+    public async Task ACallThatNeverAnswers_IsMadeAgainAfterTheSubscribeTimeout()
+    {
+        _ = await _grain.NextSubscribeAsync(Guard);
+        var started = _time.GetUtcNow();
+
+        var again = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(500));
+
+        // Not before the bound; and long before Orleans' own 30 s response timeout.
+        Assert.InRange(_time.GetUtcNow() - started, _options.SubscribeTimeout, _options.SubscribeTimeout + TimeSpan.FromSeconds(5));
+        again.SetResult(new EndpointSet("web", 1, []));
+        Assert.Equal(1, (await NextAsync()).Version);
+    }
+
+    [Fact]
+    public async Task AFailedCall_IsRetriedAfterABackoff_NotAtOnce()
+    {
+        var failing = await _grain.NextSubscribeAsync(Guard);
+        var started = _time.GetUtcNow();
+        failing.SetException(new TimeoutException("silo unavailable"));
+
+        _ = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(100));
+
+        // The first wait is at least half the minimum (jittered: ReconnectBackoffTests), and no long one.
+        Assert.InRange(_time.GetUtcNow() - started, _options.SubscribeRetryMinDelay / 2, _options.SubscribeRetryMaxDelay);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running.WaitAsync(Guard);
+        _stop.Dispose();
+    }
+
+    private async Task<EndpointSet> NextAsync()
+    {
+        using var guard = new CancellationTokenSource(Guard);
+        return await _observer.NextAsync(guard.Token);
+    }
+
+    /// <summary>Moves the fake clock on in steps until the subscription calls again; the step bounds the error.</summary>
+    private async Task<TaskCompletionSource<EndpointSet>> AdvanceUntilSubscribedAgainAsync(TimeSpan step)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromMinutes(1); elapsed += step)
+        {
+            // Real time for the subscription's timer to be set up before the clock moves past it.
+            await Task.Delay(50);
+            if (_grain.TryTakeSubscribe(out var call))
+            {
+                return call!;
+            }
+
+            _time.Advance(step);
+        }
+
+        throw new TimeoutException("the subscription never called again");
+    }
+}
