@@ -45,7 +45,7 @@ internal sealed class GrainEndpointSink(
     {
         var previousNames = _reported.TryGetValue(endpoint.ContainerId, out var previous) ? previous.ServiceNames : [];
         _reported[endpoint.ContainerId] = endpoint;
-        var reports = endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Lease, silo.SiloAddress), ct));
+        var reports = ReportToGrains(endpoint, ct);
         var removals = previousNames.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId, endpoint.Sequence), ct));
         var directory = registerNewNames && (previousNames.IsDefaultOrEmpty || endpoint.ServiceNames.Except(previousNames).Any())
             ? RegisterHostAsync(ct)
@@ -58,9 +58,31 @@ internal sealed class GrainEndpointSink(
             ? Task.WhenAll(endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId, sequence), ct)))
             : Task.CompletedTask;
 
-    /// <summary>Reports everything again now: grains moved (a silo died) and came back empty.
-    /// Each report keeps its agent sequence, so a grain drops one that is older than what it has.</summary>
-    public Task RefreshAsync(CancellationToken ct) => ReconcileAsync([.. _reported.Values], 0, ct);
+    /// <summary>
+    /// Reports everything again now: grains moved (a silo died) and came back empty. Runs beside the
+    /// agent's own calls, so it only sends, and each container as it is remembered when its turn comes:
+    /// one the agent removed meanwhile is not reported after its removal (an empty grain would take it
+    /// back), and what the sink remembers stays as the agent last said. Each report keeps its agent
+    /// sequence, so a grain drops one that is older than what it has.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        var reports = new List<Task>();
+        foreach (var containerId in _reported.Keys)
+        {
+            if (_reported.TryGetValue(containerId, out var endpoint))
+            {
+                reports.AddRange(ReportToGrains(endpoint, ct));
+            }
+        }
+
+        await Task.WhenAll(reports).ConfigureAwait(false);
+        await RegisterHostAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the report to the grain of each of its names.</summary>
+    private IEnumerable<Task> ReportToGrains(ContainerEndpoint endpoint, CancellationToken ct) =>
+        [.. endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Lease, silo.SiloAddress), ct))];
 
     private Task RegisterHostAsync(CancellationToken ct)
     {

@@ -12,6 +12,7 @@ internal sealed class MembershipWatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var known = new Dictionary<SiloAddress, SiloStatus>();
+        var first = true;
         try
         {
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken).ConfigureAwait(false))
@@ -19,20 +20,23 @@ internal sealed class MembershipWatcher(
                 var changed = false;
                 foreach (var (silo, member) in snapshot.Members)
                 {
-                    var wasKnown = known.TryGetValue(silo, out var before);
-                    if (wasKnown && before == member.Status)
+                    if (known.TryGetValue(silo, out var before) && before == member.Status)
                     {
                         continue;
                     }
 
                     known[silo] = member.Status;
-                    if (member.Status is SiloStatus.Active or SiloStatus.Dead && wasKnown)
+
+                    // The first snapshot is where this process starts from, not a change. After it, a silo
+                    // first seen already Active or Dead (its Joining fell between two updates) counts too.
+                    if (member.Status is SiloStatus.Active or SiloStatus.Dead && !first)
                     {
                         ClusterLog.MemberChanged(logger, silo.ToString(), member.Status.ToString());
                         changed = true;
                     }
                 }
 
+                first = false;
                 if (changed)
                 {
                     changes.Signal();

@@ -79,17 +79,19 @@ public sealed class FollowingTests : IAsyncLifetime
         var port = FreePort.Next();
         var name = _docker.Name("held");
         await _docker.RunHttpdAsync("held", port);
+        using var heldConnections = new HeldConnections(name);
         await using var ambassador = await StartAsync("--name", name);
         await ambassador.RoutedAsync(name, port);
 
         await DockerCli.RunAsync("stop", "-t", "1", name);
         await ambassador.Logs.WaitForAsync(line => line.EventId == 3003 && line.Message.StartsWith($"{name}: {port}/tcp", StringComparison.Ordinal));
         var held = Clients.HttpGetStatusAsync(Local(port));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await heldConnections.WaitForAsync(1);
         Assert.False(held.IsCompleted, "the connection should be held while the container is stopped");
 
         await DockerCli.RunAsync("start", name);
         Assert.Equal(Clients.HttpOk, await held);
+        await heldConnections.WaitForAsync(0);
     }
 
     [Fact]

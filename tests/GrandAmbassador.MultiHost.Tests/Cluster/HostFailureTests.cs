@@ -49,8 +49,8 @@ public sealed class HostFailureTests(ITestOutputHelper output) : LabTest(output)
         var cut = DateTime.UtcNow;
         await MultiHostLab.RunAsync("cut", "a");
         var (left, _) = await Lab.RoutedToAsync("c", ["b"], since: cut);
-        // Measured ~12 s here (the 10 s goal is met for a killed host, not yet for a cut-off one):
-        // the bound only catches a host that never leaves.
+        // The 10 s goal holds for a cut-off host as for a killed one (Orleans' connection-liveness check,
+        // which kept a cut-off host "alive" ~12 s, is off; docs/architecture.md's fault table has the figure).
         Output.WriteLine($"host a's endpoints left host c's routes {(left - cut).TotalMilliseconds:F0} ms after the cut");
         Assert.True(left - cut < TimeSpan.FromSeconds(10), $"took {(left - cut).TotalSeconds:F1} s");
 

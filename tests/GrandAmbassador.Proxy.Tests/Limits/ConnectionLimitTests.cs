@@ -16,7 +16,7 @@ public sealed class ConnectionLimitTests(ITestOutputHelper output)
         const int Limit = 1000;
         const int Clients = 2000;
         using var metrics = MetricTotals.ForNewService();
-        await using var backend = new CountingBackend();
+        await using var backend = TcpBackend.Echo("a");
         using var factory = Factory(options =>
         {
             options.MaxConnections = Limit;

@@ -19,7 +19,7 @@ public sealed class ManyConnectionsTests(ITestOutputHelper output)
         var limit = ProcessLimits.RaiseOpenFilesToHardLimit() ?? 4096;
         var count = (int)Math.Min(10_000, ((long)limit - 2_000) / 4);
         output.WriteLine($"open-file limit {limit}: {count} connections");
-        await using var backend = new CountingBackend();
+        await using var backend = TcpBackend.Echo("a");
         await using var proxy = Create(options => options.ListenBacklog = 4096);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
         await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -7,7 +8,8 @@ namespace GrandAmbassador.Proxy.Tests.Support;
 
 /// <summary>
 /// A loopback TCP server standing in for a container. Each accepted socket is either handed to the test
-/// (<see cref="AcceptAsync"/>) or, in echo mode, greeted with the backend's id and echoed until EOF.
+/// (<see cref="AcceptAsync"/>) or, in echo mode, greeted with the backend's id and echoed until EOF; echo
+/// mode counts the connections it has open (<see cref="Open"/>) and the most it ever had at once (<see cref="Peak"/>).
 /// </summary>
 internal sealed class TcpBackend : IAsyncDisposable
 {
@@ -17,6 +19,8 @@ internal sealed class TcpBackend : IAsyncDisposable
     private readonly bool _echo;
     private readonly bool _greet;
     private readonly Task _acceptLoop;
+    private int _open;
+    private int _peak;
 
     private TcpBackend(string id, bool echo, bool greet)
     {
@@ -24,7 +28,7 @@ internal sealed class TcpBackend : IAsyncDisposable
         _echo = echo;
         _greet = greet;
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(64);
+        _listener.Listen(4096); // the limit tests connect thousands at once
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         _acceptLoop = AcceptLoopAsync();
     }
@@ -32,6 +36,12 @@ internal sealed class TcpBackend : IAsyncDisposable
     public string Id { get; }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>Echoed connections not yet closed by their client (echo modes only).</summary>
+    public int Open => Volatile.Read(ref _open);
+
+    /// <summary>The most echoed connections ever open at once (echo modes only).</summary>
+    public int Peak => Volatile.Read(ref _peak);
 
     /// <summary>Echoes every byte; half-closes after the client does.</summary>
     public static TcpBackend Echo(string id) => new(id, echo: true, greet: false);
@@ -78,12 +88,22 @@ internal sealed class TcpBackend : IAsyncDisposable
 
             if (_echo)
             {
+                CountOpened();
                 _ = EchoAsync(socket);
             }
             else
             {
                 _accepted.Writer.TryWrite(socket);
             }
+        }
+    }
+
+    private void CountOpened()
+    {
+        var open = Interlocked.Increment(ref _open);
+        int peak;
+        while (open > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, open, peak) != peak)
+        {
         }
     }
 
@@ -96,11 +116,25 @@ internal sealed class TcpBackend : IAsyncDisposable
                 await socket.SendAsync(Encoding.ASCII.GetBytes(Id + "\n"));
             }
 
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer)) > 0)
+            while (true)
             {
-                await socket.SendAsync(buffer.AsMemory(0, read));
+                // Idle without a buffer (a zero-byte read), so thousands of idle connections stay cheap.
+                await socket.ReceiveAsync(Memory<byte>.Empty);
+                var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+                try
+                {
+                    var read = await socket.ReceiveAsync(buffer.AsMemory());
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    await socket.SendAsync(buffer.AsMemory(0, read));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
 
             socket.Shutdown(SocketShutdown.Send);
@@ -108,6 +142,10 @@ internal sealed class TcpBackend : IAsyncDisposable
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The test closed or reset the connection.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
         }
     }
 }

@@ -51,25 +51,13 @@ public sealed class TcpRelayTests
     }
 
     [Fact]
-    public async Task BackendReset_ResetsTheClient()
-    {
-        await using var backend = TcpBackend.Manual("a");
-        await using var proxy = Create();
-        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
-        await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));
-
-        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
-        using var server = await backend.AcceptAsync();
-        await EstablishAsync(client, server);
-        server.ResetOnClose();
-        server.Close();
-
-        var error = await Assert.ThrowsAsync<SocketException>(() => client.ReceiveAsync(new byte[16].AsMemory()).AsTask().WaitAsync(TestTimeouts.Hang));
-        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-    }
+    public Task BackendReset_ResetsTheClient() => ResetReachesTheOtherSideAsync(clientResets: false);
 
     [Fact]
-    public async Task ClientReset_ResetsTheBackend()
+    public Task ClientReset_ResetsTheBackend() => ResetReachesTheOtherSideAsync(clientResets: true);
+
+    /// <summary>One side of a relayed connection resets it; the other side must see a reset, not a FIN.</summary>
+    private static async Task ResetReachesTheOtherSideAsync(bool clientResets)
     {
         await using var backend = TcpBackend.Manual("a");
         await using var proxy = Create();
@@ -79,10 +67,11 @@ public sealed class TcpRelayTests
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         using var server = await backend.AcceptAsync();
         await EstablishAsync(client, server);
-        client.ResetOnClose();
-        client.Close();
+        var (resetting, other) = clientResets ? (client, server) : (server, client);
+        resetting.ResetOnClose();
+        resetting.Close();
 
-        var error = await Assert.ThrowsAsync<SocketException>(() => server.ReceiveAsync(new byte[16].AsMemory()).AsTask().WaitAsync(TestTimeouts.Hang));
+        var error = await Assert.ThrowsAsync<SocketException>(() => other.ReceiveAsync(new byte[16].AsMemory()).AsTask().WaitAsync(TestTimeouts.Hang));
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
     }
 

@@ -1,0 +1,101 @@
+using GrandAmbassador.Agent;
+using GrandAmbassador.Docker;
+using GrandAmbassador.Host.Tests.Fakes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using static GrandAmbassador.Host.Tests.Fakes.Containers;
+
+namespace GrandAmbassador.Host.Tests.Agent;
+
+/// <summary>What the agent's reports become as grain calls (unit tests, fake grains).</summary>
+public sealed class GrainEndpointSinkTests
+{
+    private readonly FakeGrainFactory _grains = new();
+    private readonly FakeLogger<GrainEndpointSink> _logger = new();
+    private readonly GrainEndpointSink _sink;
+
+    public GrainEndpointSinkTests() =>
+        _sink = new GrainEndpointSink(_grains, new FakeLocalSiloDetails(), Options.Create(new DockerAgentOptions { HostId = HostId }), _logger);
+
+    [Fact]
+    public async Task RenamedContainer_LeavesItsOldName_AndIsReportedUnderItsNewOnes()
+    {
+        await _sink.ReportAsync(Running("c1", 1, "web"), CancellationToken.None);
+        _grains.Calls.Clear();
+
+        await _sink.ReportAsync(Running("c1", 2, "www", "web-2"), CancellationToken.None);
+
+        Assert.Equal([new FakeGrainCall("web", "Remove", "c1", 2)], _grains.Where("Remove"));
+        Assert.Equal(
+            [new FakeGrainCall("web-2", "Report", "c1", 2), new FakeGrainCall("www", "Report", "c1", 2)],
+            _grains.Where("Report").OrderBy(call => call.Grain, StringComparer.Ordinal));
+        Assert.Single(_grains.Where("Register")); // new names: the directory hears of them
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ReportsEveryContainerAgain_EachWithItsOwnSequence_AndRemovesNothing()
+    {
+        await _sink.ReportAsync(Running("c1", 3, "web"), CancellationToken.None);
+        await _sink.ReportAsync(Running("c2", 7, "web", "api"), CancellationToken.None);
+        await _sink.ReportAsync(Running("c3", 8, "db"), CancellationToken.None);
+        await _sink.RemoveAsync("c3", 9, CancellationToken.None);
+        _grains.Calls.Clear();
+
+        await _sink.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [new FakeGrainCall("api", "Report", "c2", 7), new FakeGrainCall("web", "Report", "c1", 3), new FakeGrainCall("web", "Report", "c2", 7)],
+            _grains.Where("Report").OrderBy(call => call.Grain, StringComparer.Ordinal).ThenBy(call => call.ContainerId, StringComparer.Ordinal));
+        Assert.Empty(_grains.Where("Remove"));
+        Assert.Single(_grains.Where("Register"));
+    }
+
+    [Fact]
+    public async Task ContainerRemovedDuringARefresh_IsNotReportedAgainAfterItsRemoval()
+    {
+        await _sink.ReportAsync(Running("c1", 1, "web"), CancellationToken.None);
+        await _sink.ReportAsync(Running("c2", 2, "web"), CancellationToken.None);
+        _grains.Calls.Clear();
+
+        // While the refresh sends its first report, the agent learns that the other container was destroyed.
+        string? removed = null;
+        _grains.OnCall = call =>
+        {
+            if (removed is null && call.Method == "Report")
+            {
+                removed = call.ContainerId == "c1" ? "c2" : "c1";
+                return _sink.RemoveAsync(removed, 3, CancellationToken.None);
+            }
+
+            return Task.CompletedTask;
+        };
+        await _sink.RefreshAsync(CancellationToken.None);
+
+        // A grain that came back empty (why there is a refresh) would take a later report for new: the
+        // removed container must not follow its removal.
+        var calls = _grains.Calls.ToList();
+        var removal = calls.IndexOf(new FakeGrainCall("web", "Remove", removed, 3));
+        Assert.True(removal >= 0);
+        Assert.DoesNotContain(calls.Skip(removal), call => call.Method == "Report" && call.ContainerId == removed);
+
+        // Nor does the sink remember it: the next refresh reports only the one still there.
+        _grains.Calls.Clear();
+        await _sink.RefreshAsync(CancellationToken.None);
+        Assert.DoesNotContain(_grains.Calls, call => call.ContainerId == removed);
+    }
+
+    [Fact]
+    public async Task FailedGrainCall_IsLoggedAndNotThrown_AndTheOtherNamesAreStillReported()
+    {
+        _grains.OnCall = call => call.Grain == "web" ? Task.FromException(new TimeoutException("the grain's silo is gone")) : Task.CompletedTask;
+
+        await _sink.ReportAsync(Running("c1", 1, "web", "api"), CancellationToken.None);
+
+        Assert.Contains(new FakeGrainCall("api", "Report", "c1", 1), _grains.Calls);
+        var warning = Assert.Single(_logger.Collector.GetSnapshot(), record => record.Id.Id == 4001);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.IsType<TimeoutException>(warning.Exception);
+        Assert.Contains("web", warning.Message);
+    }
+}

@@ -1,0 +1,20 @@
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Contracts.Grains;
+
+namespace GrandAmbassador.Host.Tests.Fakes;
+
+/// <summary>Records reports and removals for <see cref="FakeGrainFactory"/>; unit tests only.</summary>
+internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory factory) : IContainerEndpointGrain
+{
+    public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null) =>
+        factory.Record(new FakeGrainCall(name, "Report", endpoint.ContainerId, endpoint.Sequence));
+
+    public Task RemoveAsync(string hostId, string containerId, long sequence = 0) =>
+        factory.Record(new FakeGrainCall(name, "Remove", containerId, sequence));
+
+    public Task<EndpointSet> GetAsync() => throw new NotSupportedException();
+
+    public Task<EndpointSet> SubscribeAsync(IEndpointObserver observer) => throw new NotSupportedException();
+
+    public Task UnsubscribeAsync(IEndpointObserver observer) => throw new NotSupportedException();
+}

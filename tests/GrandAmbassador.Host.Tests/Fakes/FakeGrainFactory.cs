@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using GrandAmbassador.Contracts.Grains;
+
+namespace GrandAmbassador.Host.Tests.Fakes;
+
+/// <summary>
+/// A unit-test stand-in for Orleans' grain factory: hands out <see cref="FakeContainerEndpointGrain"/>s and
+/// a <see cref="FakeHostDirectoryGrain"/> that record every call, in order; <see cref="OnCall"/> lets a test
+/// fail a call or hold it open. Nothing else of the factory is used by the code under test.
+/// </summary>
+internal sealed class FakeGrainFactory : IGrainFactory
+{
+    public ConcurrentQueue<FakeGrainCall> Calls { get; } = new();
+
+    /// <summary>Runs for every call after it is recorded; its task is the call's.</summary>
+    public Func<FakeGrainCall, Task> OnCall { get; set; } = _ => Task.CompletedTask;
+
+    public TGrainInterface GetGrain<TGrainInterface>(string primaryKey, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithStringKey
+    {
+        object grain = typeof(TGrainInterface) == typeof(IContainerEndpointGrain) ? new FakeContainerEndpointGrain(primaryKey, this)
+            : typeof(TGrainInterface) == typeof(IHostDirectoryGrain) ? new FakeHostDirectoryGrain(primaryKey, this)
+            : throw new NotSupportedException(typeof(TGrainInterface).Name);
+        return (TGrainInterface)grain;
+    }
+
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithGuidKey => throw Unused();
+
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithIntegerKey => throw Unused();
+
+    public TGrainInterface GetGrain<TGrainInterface>(Guid primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithGuidCompoundKey => throw Unused();
+
+    public TGrainInterface GetGrain<TGrainInterface>(long primaryKey, string keyExtension, string? grainClassNamePrefix = null)
+        where TGrainInterface : IGrainWithIntegerCompoundKey => throw Unused();
+
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId)
+        where TGrainInterface : IAddressable => throw Unused();
+
+    public IAddressable GetGrain(GrainId grainId) => throw Unused();
+
+    public IAddressable GetGrain(GrainId grainId, GrainInterfaceType interfaceType) => throw Unused();
+
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey) => throw Unused();
+
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey) => throw Unused();
+
+    public IGrain GetGrain(Type grainInterfaceType, string grainPrimaryKey) => throw Unused();
+
+    public IGrain GetGrain(Type grainInterfaceType, Guid grainPrimaryKey, string keyExtension) => throw Unused();
+
+    public IGrain GetGrain(Type grainInterfaceType, long grainPrimaryKey, string keyExtension) => throw Unused();
+
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey) => throw Unused();
+
+    public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw Unused();
+
+    public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver => throw Unused();
+
+    public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
+        where TGrainObserverInterface : IGrainObserver => throw Unused();
+
+    public Task Record(FakeGrainCall call)
+    {
+        Calls.Enqueue(call);
+        return OnCall(call);
+    }
+
+    public IReadOnlyList<FakeGrainCall> Where(string method) => [.. Calls.Where(call => call.Method == method)];
+
+    private static NotSupportedException Unused() => new("not used by the code under test");
+}

@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Contracts.Grains;
+
+namespace GrandAmbassador.Host.Tests.Fakes;
+
+/// <summary>Records registrations for <see cref="FakeGrainFactory"/>; unit tests only.</summary>
+internal sealed class FakeHostDirectoryGrain(string key, FakeGrainFactory factory) : IHostDirectoryGrain
+{
+    public Task RegisterAsync(HostRegistration registration, TimeSpan lease) => factory.Record(new FakeGrainCall(key, "Register"));
+
+    public Task<ImmutableArray<HostRegistration>> GetHostsAsync() => throw new NotSupportedException();
+
+    public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name) => throw new NotSupportedException();
+}
