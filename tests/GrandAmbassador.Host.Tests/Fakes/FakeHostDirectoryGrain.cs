@@ -12,4 +12,8 @@ internal sealed class FakeHostDirectoryGrain(string key, FakeGrainFactory factor
     public Task<ImmutableArray<HostRegistration>> GetHostsAsync() => throw new NotSupportedException();
 
     public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name) => throw new NotSupportedException();
+
+    public Task RegisterFrontingAsync(FrontingRegistration registration, TimeSpan lease) => factory.Record(new FakeGrainCall(key, "RegisterFronting"));
+
+    public Task<ImmutableArray<FrontingRegistration>> GetFrontingAsync() => throw new NotSupportedException();
 }
