@@ -6,7 +6,6 @@ using GrandAmbassador.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GrandAmbassador.Fronting;
 
@@ -21,7 +20,7 @@ namespace GrandAmbassador.Fronting;
 internal sealed class FrontingRegistrar(
     FrontedNameRegistry names,
     IGrainFactory grains,
-    IOptions<HostIdentityOptions> host,
+    HostIdentity host,
     ControlPlaneGeneration generation,
     TimeProvider time,
     ILogger<FrontingRegistrar> logger) : BackgroundService
@@ -36,6 +35,9 @@ internal sealed class FrontingRegistrar(
     /// listeners once a second is cheap and keeps the followers unaware of the directory.
     /// </summary>
     private static readonly TimeSpan ListenerCheck = TimeSpan.FromSeconds(1);
+
+    // Set once a registration went through: only then is there anything to take back at stop.
+    private volatile bool _registered;
 
     private IHostDirectoryGrain Directory => grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key);
 
@@ -63,9 +65,11 @@ internal sealed class FrontingRegistrar(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (generation.DeclaredDead.IsCompleted)
+        if (generation.DeclaredDead.IsCompleted || !_registered)
         {
-            // A silo the cluster declared dead cannot call it; the next generation registers at once.
+            // A silo the cluster declared dead cannot call it (the next generation registers at once);
+            // a generation whose silo never started (Redis down) has nothing registered, and its call
+            // would only fill the log with Orleans' placement retries.
             return;
         }
 
@@ -97,8 +101,9 @@ internal sealed class FrontingRegistrar(
     {
         try
         {
-            var registration = new FrontingRegistration(host.Value.HostId, fronted, time.GetUtcNow());
+            var registration = new FrontingRegistration(host.HostId, fronted, time.GetUtcNow());
             await Directory.RegisterFrontingAsync(registration, Lease).WaitAsync(cancellationToken).ConfigureAwait(false);
+            _registered = true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
