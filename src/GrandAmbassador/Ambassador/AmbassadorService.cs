@@ -17,7 +17,7 @@ internal sealed class AmbassadorService(
     IGrainFactory grains,
     IOptions<AmbassadorOptions> ambassadorOptions,
     IOptions<ProxyOptions> proxyOptions,
-    IOptions<HostIdentityOptions> hostIdentity,
+    HostIdentity host,
     ClusterChanges clusterChanges,
     AmbassadorMetrics metrics,
     TimeProvider time,
@@ -35,7 +35,7 @@ internal sealed class AmbassadorService(
                 foreach (var name in current.Names.Where(name => !running.ContainsKey(name)))
                 {
                     var follower = new ServiceFollower(
-                        name, grains, hostIdentity.Value.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger, metrics);
+                        name, grains, host.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger, metrics);
                     running[name] = FollowAsync(follower, name, stoppingToken);
                 }
 

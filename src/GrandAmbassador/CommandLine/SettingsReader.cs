@@ -32,8 +32,9 @@ internal static class SettingsReader
             LogLevel: ParseLogLevel(parse.GetValue(options.LogLevel)),
             Cluster: ClusterUrlReader.Read(parse.GetValue(options.Cluster), parse.GetValue(options.Security.ClusterFile)),
             ClusterId: NonEmpty(parse.GetValue(options.ClusterId), "--cluster-id"),
-            HostId: NonEmpty(parse.GetValue(options.HostId), "--host-id"),
-            AdvertiseAddress: ParseOptionalAddress(parse.GetValue(options.Advertise)),
+            Host: HostIdentity.Resolve(
+                NonEmpty(parse.GetValue(options.HostId), "--host-id"),
+                ParseOptionalAddress(parse.GetValue(options.Advertise))),
             NoAgent: noAgent,
             SiloPort: ParseOptionalPort(parse.GetValue(options.SiloPort), "--silo-port"),
             GatewayPort: ParseOptionalPort(parse.GetValue(options.GatewayPort), "--gateway-port"),

@@ -54,7 +54,7 @@ internal static class ControlPlaneHost
     public static void Configure(IHostApplicationBuilder builder, ControlPlaneContext context)
     {
         var (settings, dataPlane, generation) = context;
-        var advertise = settings.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1";
+        var advertise = settings.Host.AdvertiseAddress;
 
         // The data plane's instances: one logging pipeline, one clock, the fronted names and their proxies.
         builder.Logging.ClearProviders();
@@ -65,11 +65,7 @@ internal static class ControlPlaneHost
         builder.Services.AddSingleton(generation);
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.Configure<HostIdentityOptions>(options =>
-        {
-            options.HostId = settings.HostId;
-            options.AdvertiseAddress = advertise;
-        });
+        builder.Services.AddSingleton(settings.Host);
         builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
         builder.Services.Configure<AmbassadorOptions>(options => options.MaxExposedPorts = settings.MaxExposedPorts);
 
@@ -98,7 +94,7 @@ internal static class ControlPlaneHost
             builder.Services.AddDockerAgent(options =>
             {
                 options.Endpoint = settings.DockerEndpoint;
-                options.HostId = settings.HostId;
+                options.HostId = settings.Host.HostId;
                 options.AdvertiseAddress = advertise;
             });
         }

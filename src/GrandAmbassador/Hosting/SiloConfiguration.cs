@@ -39,7 +39,7 @@ internal static class SiloConfiguration
             });
             silo.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
             // The host id is the silo's name in the membership table: HostIdClaim finds a live holder there.
-            silo.Configure<SiloOptions>(options => options.SiloName = settings.HostId);
+            silo.Configure<SiloOptions>(options => options.SiloName = settings.Host.HostId);
             // On the advertised address only, unless told: a second interface (a public one) exposes nothing.
             silo.ConfigureEndpoints(
                 advertised,

@@ -16,7 +16,7 @@ internal sealed class StartupBanner(
     {
         HostingLog.Started(
             logger,
-            settings.HostId,
+            settings.Host.HostId,
             settings.Cluster is null ? "single host" : $"cluster {settings.ClusterId} via {settings.Cluster.Host}:{settings.Cluster.Port}",
             endpoints.Value.SiloPort,
             endpoints.Value.GatewayPort,

@@ -1,6 +1,5 @@
 using System.Net;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Docker.Hosting;
 
 namespace GrandAmbassador.Security;
 
@@ -17,11 +16,10 @@ internal static class ClusterStartupChecks
             return;
         }
 
-        // The same choice the control plane makes (ControlPlaneHost).
-        var advertise = settings.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1";
+        var advertise = settings.Host.AdvertiseAddress;
         if (IPAddress.IsLoopback(IPAddress.Parse(advertise)))
         {
-            throw new InvalidSettingException(settings.AdvertiseAddress is null
+            throw new InvalidSettingException(!settings.Host.AdvertiseGiven
                 ? "with --cluster, this host needs a network address other hosts can reach, and it has none but loopback: give --advertise ADDR"
                 : $"--advertise {advertise}: a loopback address, which other hosts cannot reach; with --cluster, advertise this host's network address");
         }
@@ -29,6 +27,6 @@ internal static class ClusterStartupChecks
         // A Redis that is not there yet skips the host id check too: the silo retries until it answers.
         await RedisPreflight.CheckAsync(
             cluster, settings.Security.RedisCaFile, failWhenUnreachable: false, cancellationToken,
-            (redis, ct) => HostIdClaim.CheckAsync(redis, settings.ClusterId, settings.HostId, ct)).ConfigureAwait(false);
+            (redis, ct) => HostIdClaim.CheckAsync(redis, settings.ClusterId, settings.Host.HostId, ct)).ConfigureAwait(false);
     }
 }

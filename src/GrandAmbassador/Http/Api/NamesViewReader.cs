@@ -6,7 +6,6 @@ using GrandAmbassador.DataPlane;
 using GrandAmbassador.Http.Health;
 using GrandAmbassador.Http.Metrics;
 using GrandAmbassador.Status;
-using Microsoft.Extensions.Options;
 
 namespace GrandAmbassador.Http.Api;
 
@@ -18,7 +17,7 @@ internal sealed class NamesViewReader(
     IGrainFactory grains,
     FrontedNameRegistry fronted,
     LiveCounters counters,
-    IOptions<HostIdentityOptions> host,
+    HostIdentity host,
     TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Content, DateTimeOffset Since)> _changes = new(StringComparer.Ordinal);
@@ -39,7 +38,7 @@ internal sealed class NamesViewReader(
                 mine.TryGetValue(name, out var front) ? Fronting(front) : null,
                 LastChange(name, endpoints, now));
         });
-        return new NamesView(host.Value.HostId, status.Hosts, [.. names], now);
+        return new NamesView(host.HostId, status.Hosts, [.. names], now);
     }
 
     /// <summary>When <paramref name="endpoints"/> first looked as they do now; null for what was already so when this server started reading.</summary>

@@ -1,0 +1,18 @@
+using GrandAmbassador.Docker.Hosting;
+
+namespace GrandAmbassador.Configuration;
+
+/// <summary>
+/// Who this host is in the cluster, decided once when the command line is read: its id, and the
+/// address other hosts reach its silo and its containers' published ports at. The silo, the agent,
+/// the followers, the directory registrations and the HTTP page all read it from here.
+/// </summary>
+/// <param name="HostId">--host-id; the silo is named after it.</param>
+/// <param name="AdvertiseAddress">--advertise, or else picked from this host's interfaces.</param>
+/// <param name="AdvertiseGiven">Whether --advertise gave the address.</param>
+internal sealed record HostIdentity(string HostId, string AdvertiseAddress, bool AdvertiseGiven)
+{
+    /// <summary>The given address; else the first IPv4 address of an interface that is up, not loopback and not a Docker bridge; else loopback.</summary>
+    public static HostIdentity Resolve(string hostId, string? advertise) =>
+        new(hostId, advertise ?? AdvertiseAddressResolver.Resolve() ?? "127.0.0.1", advertise is not null);
+}
