@@ -3,7 +3,6 @@ using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace GrandAmbassador.Host.Tests.Ambassador;
 
@@ -17,7 +16,7 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
     private readonly FakeEndpointGrain _grain = new();
     private readonly EndpointObserver _observer = new();
     private readonly ClusterChanges _changes = new();
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerWatchingClock _time = new();
     private readonly AmbassadorOptions _options = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
@@ -36,7 +35,7 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
         var hanging = await _grain.NextSubscribeAsync(Guard);
 
         _changes.Signal();
-        var renewed = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(100));
+        var renewed = await AdvanceUntilSubscribedAgainAsync(due => due < TimeSpan.FromSeconds(1)); // the settle pause
         Assert.True(_time.GetUtcNow() - _start < _options.SubscribeTimeout, "subscribed again only after the timeout, not at the membership change");
         var newActivation = Guid.NewGuid();
         renewed.SetResult(new EndpointSet("web", 1, [], newActivation));
@@ -61,7 +60,8 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
         _ = await _grain.NextSubscribeAsync(Guard);
         var started = _time.GetUtcNow();
 
-        var again = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(500));
+        _time.Advance(await _time.NextTimerAsync(due => due == _options.SubscribeTimeout, Guard));
+        var again = await AdvanceUntilSubscribedAgainAsync(due => due < _options.SubscribeTimeout); // then the backoff
 
         // Not before the bound; and long before Orleans' own 30 s response timeout.
         Assert.InRange(_time.GetUtcNow() - started, _options.SubscribeTimeout, _options.SubscribeTimeout + TimeSpan.FromSeconds(5));
@@ -76,7 +76,7 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
         var started = _time.GetUtcNow();
         failing.SetException(new TimeoutException("silo unavailable"));
 
-        _ = await AdvanceUntilSubscribedAgainAsync(TimeSpan.FromMilliseconds(100));
+        _ = await AdvanceUntilSubscribedAgainAsync(due => due < _options.SubscribeTimeout); // the backoff
 
         // The first wait is at least half the minimum (jittered: ReconnectBackoffTests), and no long one.
         Assert.InRange(_time.GetUtcNow() - started, _options.SubscribeRetryMinDelay / 2, _options.SubscribeRetryMaxDelay);
@@ -95,21 +95,13 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
         return await _observer.NextAsync(guard.Token);
     }
 
-    /// <summary>Moves the fake clock on in steps until the subscription calls again; the step bounds the error.</summary>
-    private async Task<TaskCompletionSource<EndpointSet>> AdvanceUntilSubscribedAgainAsync(TimeSpan step)
+    /// <summary>
+    /// Waits until the subscription sets the timer <paramref name="wanted"/> picks, moves the clock to its
+    /// due time, and returns the subscribe call that follows.
+    /// </summary>
+    private async Task<TaskCompletionSource<EndpointSet>> AdvanceUntilSubscribedAgainAsync(Func<TimeSpan, bool> wanted)
     {
-        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromMinutes(1); elapsed += step)
-        {
-            // Real time for the subscription's timer to be set up before the clock moves past it.
-            await Task.Delay(50);
-            if (_grain.TryTakeSubscribe(out var call))
-            {
-                return call!;
-            }
-
-            _time.Advance(step);
-        }
-
-        throw new TimeoutException("the subscription never called again");
+        _time.Advance(await _time.NextTimerAsync(wanted, Guard));
+        return await _grain.NextSubscribeAsync(Guard);
     }
 }
