@@ -47,7 +47,7 @@ internal static class HttpServiceCollectionExtensions
         }
 
         app.UseRouting();
-        app.MapPages();
+        app.MapPages(settings);
         app.MapNamesApi(settings);
         app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -72,7 +72,10 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
         await using var ambassador = await WebAmbassador.StartAsync("--no-agent");
         using var chrome = new ChromeSession();
 
-        chrome.Driver.Navigate().GoToUrl(new Uri(ambassador.BaseAddress, "orleans/#/silos"));
+        // Reached the way a user reaches it: by the page's link.
+        chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
+        var link = chrome.Until(d => d.FindElement(By.LinkText("Orleans dashboard")).GetAttribute("href"), PageGuard);
+        chrome.Driver.Navigate().GoToUrl(new Uri(new Uri(link!), "#/silos"));
 
         chrome.Until(d => d.FindElement(By.TagName("body")).Text.Contains(ambassador.SiloEndpoint, StringComparison.Ordinal) ? "" : null, PageGuard);
         chrome.Screenshot("orleans-dashboard");

@@ -20,10 +20,13 @@ public sealed class HttpOptionTests
         await using var ambassador = await GrandAmbassador.Web.Tests.Harness.WebAmbassador.StartAsync("--no-agent", "--no-dashboard");
 
         using var dashboard = await ambassador.Http.GetAsync("orleans/");
-        using var page = await ambassador.Http.GetAsync("api/names");
+        using var names = await ambassador.Http.GetAsync("api/names");
+        var page = await ambassador.Http.GetStringAsync("");
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, dashboard.StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, names.StatusCode);
+        Assert.DoesNotContain("orleans/", page, StringComparison.Ordinal); // no link to a 404
+        Assert.Contains("api/names", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,20 +12,40 @@ namespace GrandAmbassador.Http.Pages;
 internal static class PageEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private const string DashboardLinkStart = "<!--dashboard-->";
+    private const string DashboardLinkEnd = "<!--/dashboard-->";
 
-    public static void MapPages(this IEndpointRouteBuilder app)
+    public static void MapPages(this IEndpointRouteBuilder app, HttpSettings settings)
     {
-        app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));
+        var page = IndexPage(settings.Dashboard);
+        app.MapGet("/", () => Results.Text(page, "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/style.css", () => Asset("style.css", "text/css; charset=utf-8"));
         app.MapGet("/api/events", StreamAsync);
     }
 
-    private static IResult Asset(string file, string contentType)
-    {
-        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"GrandAmbassador.Http.Pages.Assets.{file}")
+    private static IResult Asset(string file, string contentType) => Results.Stream(OpenAsset(file), contentType);
+
+    private static Stream OpenAsset(string file) =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream($"GrandAmbassador.Http.Pages.Assets.{file}")
             ?? throw new InvalidOperationException($"{file} is not embedded");
-        return Results.Stream(stream, contentType);
+
+    /// <summary>
+    /// The page, without its link to the Orleans dashboard when <c>--no-dashboard</c> left the dashboard
+    /// out (the link would lead to a 404). The link sits between <c>&lt;!--dashboard--&gt;</c> markers.
+    /// </summary>
+    private static string IndexPage(bool dashboard)
+    {
+        using var reader = new StreamReader(OpenAsset("index.html"));
+        var html = reader.ReadToEnd();
+        if (dashboard)
+        {
+            return html;
+        }
+
+        var start = html.IndexOf(DashboardLinkStart, StringComparison.Ordinal);
+        var end = html.IndexOf(DashboardLinkEnd, StringComparison.Ordinal);
+        return start < 0 || end < start ? html : html.Remove(start, end + DashboardLinkEnd.Length - start);
     }
 
     /// <summary>
