@@ -1,5 +1,6 @@
 using GrandAmbassador.Docker.Connection;
 using GrandAmbassador.Docker.Watching;
+using GrandAmbassador.Testing;
 using Microsoft.Extensions.Options;
 
 namespace GrandAmbassador.Docker.Tests.Lab;

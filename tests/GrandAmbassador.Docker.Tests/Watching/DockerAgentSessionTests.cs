@@ -2,6 +2,7 @@ using GrandAmbassador.Docker.Inspection;
 using GrandAmbassador.Docker.Tests.Fakes;
 using GrandAmbassador.Docker.Tests.Lab;
 using GrandAmbassador.Docker.Watching;
+using GrandAmbassador.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GrandAmbassador.Docker.Tests.Watching;

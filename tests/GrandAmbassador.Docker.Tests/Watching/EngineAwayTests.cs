@@ -1,6 +1,7 @@
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Docker.Tests.Lab;
 using GrandAmbassador.Docker.Watching;
+using GrandAmbassador.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GrandAmbassador.Docker.Tests.Watching;

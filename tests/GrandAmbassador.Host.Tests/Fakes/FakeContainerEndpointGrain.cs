@@ -3,7 +3,7 @@ using GrandAmbassador.Contracts.Grains;
 
 namespace GrandAmbassador.Host.Tests.Fakes;
 
-/// <summary>Records reports and removals for <see cref="FakeGrainFactory"/>; unit tests only.</summary>
+/// <summary>Records reports and removals for <see cref="FakeGrainFactory"/>, and lets it answer subscribes; unit tests only.</summary>
 internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory factory) : IContainerEndpointGrain
 {
     public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null) =>
@@ -14,7 +14,7 @@ internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory f
 
     public Task<EndpointSet> GetAsync() => throw new NotSupportedException();
 
-    public Task<EndpointSet> SubscribeAsync(IEndpointObserver observer) => throw new NotSupportedException();
+    public Task<EndpointSet> SubscribeAsync(IEndpointObserver observer) => factory.OnSubscribe(name, observer);
 
-    public Task UnsubscribeAsync(IEndpointObserver observer) => throw new NotSupportedException();
+    public Task UnsubscribeAsync(IEndpointObserver observer) => Task.CompletedTask;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 
 namespace GrandAmbassador.Host.Tests.Fakes;
@@ -6,7 +7,8 @@ namespace GrandAmbassador.Host.Tests.Fakes;
 /// <summary>
 /// A unit-test stand-in for Orleans' grain factory: hands out <see cref="FakeContainerEndpointGrain"/>s and
 /// a <see cref="FakeHostDirectoryGrain"/> that record every call, in order; <see cref="OnCall"/> lets a test
-/// fail a call or hold it open. Nothing else of the factory is used by the code under test.
+/// fail a call or hold it open, <see cref="OnSubscribe"/> answer a follower's subscribe. Nothing else of the
+/// factory is used by the code under test.
 /// </summary>
 internal sealed class FakeGrainFactory : IGrainFactory
 {
@@ -57,11 +59,17 @@ internal sealed class FakeGrainFactory : IGrainFactory
 
     public IAddressable GetGrain(Type interfaceType, IdSpan grainKey, string grainClassNamePrefix) => throw Unused();
 
+    /// <summary>Answers every subscribe to a <see cref="FakeContainerEndpointGrain"/>: the grain's key and the observer.</summary>
+    public Func<string, IEndpointObserver, Task<EndpointSet>> OnSubscribe { get; set; } = (_, _) => throw Unused();
+
+    /// <summary>In-process, an observer's reference is the observer itself: the fake grain calls it directly.</summary>
     public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
-        where TGrainObserverInterface : IGrainObserver => throw Unused();
+        where TGrainObserverInterface : IGrainObserver => (TGrainObserverInterface)obj;
 
     public void DeleteObjectReference<TGrainObserverInterface>(IGrainObserver obj)
-        where TGrainObserverInterface : IGrainObserver => throw Unused();
+        where TGrainObserverInterface : IGrainObserver
+    {
+    }
 
     public Task Record(FakeGrainCall call)
     {

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Docker.Tests.Lab;
+namespace GrandAmbassador.Testing;
 
 /// <summary>Keeps every log line, so a test can check (and await) what the agent said, by stable event id.</summary>
-internal sealed class RecordingLogger<T> : ILogger<T>
+public sealed class RecordingLogger<T> : ILogger<T>
 {
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _seen = new();
 
