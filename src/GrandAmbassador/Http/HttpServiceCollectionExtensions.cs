@@ -1,6 +1,7 @@
 using System.Net;
 using GrandAmbassador.Http.Access;
 using GrandAmbassador.Http.Api;
+using GrandAmbassador.Http.Dashboard;
 using GrandAmbassador.Http.Health;
 using GrandAmbassador.Http.Metrics;
 using GrandAmbassador.Http.Pages;
@@ -8,7 +9,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Dashboard;
 
 namespace GrandAmbassador.Http;
 
@@ -53,7 +53,7 @@ internal static class HttpServiceCollectionExtensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         if (settings.Dashboard)
         {
-            app.MapOrleansDashboard("/orleans");
+            app.MapLazyOrleansDashboard();
         }
 
         // Created now, so that its listener counts from the first connection, not the first page view.
