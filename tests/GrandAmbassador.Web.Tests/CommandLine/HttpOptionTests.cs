@@ -30,6 +30,22 @@ public sealed class HttpOptionTests
     }
 
     [Fact]
+    public async Task Dashboard_IsMappedAtItsFirstRequest_AndOrleansWithoutASlashLeadsThere()
+    {
+        await using var ambassador = await GrandAmbassador.Web.Tests.Harness.WebAmbassador.StartAsync("--no-agent");
+
+        // Redirected to /orleans/, where the page's relative script and style paths resolve.
+        using var page = await ambassador.Http.GetAsync("orleans");
+        using var script = await ambassador.Http.GetAsync("orleans/index.min.js");
+        using var counters = await ambassador.Http.GetAsync("orleans/DashboardCounters");
+
+        Assert.Equal("/orleans/", page.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("index.min.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, counters.StatusCode);
+    }
+
+    [Fact]
     public void Off_DisablesIt() =>
         Assert.False(AmbassadorCommandLine.ParseSettings("--http", "off").Http.Enabled);
 
