@@ -48,6 +48,20 @@ internal sealed class ProxyOptions
     public int BufferSize { get; set; } = 64 * 1024;
 
     /// <summary>
+    /// Whether a TCP direction that moves bulk data (a read filled <see cref="BufferSize"/>) relays with splice(2)
+    /// through a pipe of its own, socket to socket inside the kernel, instead of copying through a buffer. Linux only
+    /// (elsewhere, or where splice is refused, the copy loop). Default: on. The environment variable
+    /// <c>GRAND_AMBASSADOR_SPLICE=0</c> turns it off, for an A/B of one build.
+    /// </summary>
+    public bool Splice { get; set; } = Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE") != "0";
+
+    /// <summary>
+    /// The pipe size asked for a spliced direction (two more descriptors each, for the connection's life); the kernel
+    /// may give less (<c>/proc/sys/fs/pipe-max-size</c>, per-user pipe quota). Default: 256 KiB.
+    /// </summary>
+    public int SplicePipeSize { get; set; } = Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE") is { } pipe && int.TryParse(pipe, out var size) ? size : 256 * 1024;
+
+    /// <summary>
     /// The most TCP connections open at once, held ones included, across every fronted name and port of the process.
     /// At the limit the proxy stops accepting, and the kernel's accept backlog (<see cref="ListenBacklog"/> per port)
     /// holds the next clients until a connection closes. Default: 0, which derives the limit from the open-file limit
@@ -100,6 +114,7 @@ internal sealed class ProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UdpMaxSessionsPerPort);
         ArgumentOutOfRangeException.ThrowIfNegative(UdpHeldDatagramsPerSession);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BufferSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SplicePipeSize, 4096);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxConnections);
         ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(HalfCloseTimeout, TimeSpan.Zero);
