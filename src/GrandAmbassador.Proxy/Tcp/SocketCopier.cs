@@ -156,9 +156,10 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
 
                         _total += _read;
                         ReturnBuffer();
-                        if (_piped > 0)
+                        if (_pipe is not null)
                         {
-                            // The destination took what we read out of the pipe: splice the rest.
+                            // The destination took what we read out of the pipe: splice the rest, and go on
+                            // splicing, since a source that outran its destination most likely has more.
                             _state = Splicing;
                             continue;
                         }

@@ -109,6 +109,29 @@ public sealed class BulkRelayTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task ABackendReset_WhileTheClientIsNotReading_ReachesTheClientAsAReset(bool splice)
+    {
+        await using var relay = await RelayAsync(splice);
+        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
+        using var server = await relay.Backend.AcceptAsync();
+        client.ReceiveBufferSize = 256 * 1024;
+
+        // The relay holds data from the backend it cannot pass on when the backend resets: once the client reads
+        // again, the relay meets the reset behind that data (in splice(2) itself, on that path) and must pass it on.
+        var sent = new StrongBox<long>();
+        var streaming = BulkStream.SendAsync(server, Large, seed: 8, sent: sent);
+        await SentWhenStalledAsync(sent, streaming);
+        server.ResetOnClose();
+        server.Close();
+        await Assert.ThrowsAnyAsync<Exception>(() => streaming);
+
+        Assert.Equal(PeerClose.Reset, await client.ReceiveCloseAsync());
+        await relay.ClosedAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task AClientThatStopsReading_StallsTheSender_AndEverythingArrivesOnceItReadsAgain(bool splice)
     {
         await using var relay = await RelayAsync(splice);
