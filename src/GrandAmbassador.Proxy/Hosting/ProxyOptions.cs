@@ -51,15 +51,19 @@ internal sealed class ProxyOptions
     /// Whether a TCP direction that moves bulk data (a read filled <see cref="BufferSize"/>) relays with splice(2)
     /// through a pipe of its own, socket to socket inside the kernel, instead of copying through a buffer. Linux only
     /// (elsewhere, or where splice is refused, the copy loop). Default: on. The environment variable
-    /// <c>GRAND_AMBASSADOR_SPLICE=0</c> turns it off, for an A/B of one build.
+    /// <c>GRAND_AMBASSADOR_SPLICE=0</c> turns it off (any other value leaves it on), for an A/B of one build.
     /// </summary>
     public bool Splice { get; set; } = Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE") != "0";
 
     /// <summary>
-    /// The pipe size asked for a spliced direction (two more descriptors each, for the connection's life); the kernel
-    /// may give less (<c>/proc/sys/fs/pipe-max-size</c>, per-user pipe quota). Default: 256 KiB.
+    /// The pipe size asked for a spliced direction (its two descriptors stay open while the connection lasts; pages
+    /// are held only while data waits in it). The kernel may give less: <c>/proc/sys/fs/pipe-max-size</c> (1 MiB by
+    /// default), and for a user without CAP_SYS_RESOURCE, once all their pipes together pass
+    /// <c>/proc/sys/fs/pipe-user-pages-soft</c> (64 MiB), new pipes get 8 KiB: still correct, only slower.
+    /// Default: 1 MiB, as Go's splice does; the environment variable <c>GRAND_AMBASSADOR_SPLICE_PIPE</c> (bytes,
+    /// 4096 to 64 MiB; anything else is ignored) overrides it, for an A/B.
     /// </summary>
-    public int SplicePipeSize { get; set; } = Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE") is { } pipe && int.TryParse(pipe, out var size) ? size : 256 * 1024;
+    public int SplicePipeSize { get; set; } = EnvironmentPipeSize() ?? 1024 * 1024;
 
     /// <summary>
     /// The most TCP connections open at once, held ones included, across every fronted name and port of the process.
@@ -101,6 +105,9 @@ internal sealed class ProxyOptions
     /// closed with a FIN. Default: 10 seconds, as <c>docker stop</c> waits.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    private static int? EnvironmentPipeSize() =>
+        int.TryParse(Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE"), out var size) && size is >= 4096 and <= 64 * 1024 * 1024 ? size : null;
 
     /// <summary>Fails fast on settings that would break the relay rather than degrade it.</summary>
     internal void Validate()

@@ -17,14 +17,16 @@ public sealed class BulkRelayTests
     private const long Large = 256L * 1024 * 1024;
     private const long Medium = 8L * 1024 * 1024;
 
+    /// <summary>Splice on and off, each with one side and then the other.</summary>
+    public static TheoryData<bool, bool> ModesAndSides => new() { { true, true }, { true, false }, { false, true }, { false, false } };
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task LargeTransfers_BothWaysAtOnce_ArriveIntact_AndAreCounted(bool splice)
     {
         await using var relay = await RelayAsync(splice);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
 
         var upSent = BulkStream.SendAsync(client, Large, seed: 1);
         var downSent = BulkStream.SendAsync(server, Large / 4, seed: 2);
@@ -38,22 +40,15 @@ public sealed class BulkRelayTests
         Assert.Equal(Large / 4, downLength);
         Assert.Equal(await downSent, downHash);
 
-        await relay.ClosedAsync();
-        Assert.Equal(Large, relay.Metrics["bytes/upstream"]);
-        Assert.Equal(Large / 4, relay.Metrics["bytes/downstream"]);
-        Assert.Equal(SplicedDirections(splice, 2), relay.Metrics["spliced/upstream"] + relay.Metrics["spliced/downstream"]);
+        await relay.AssertClosedAsync(upstream: Large, downstream: Large / 4, spliced: SplicedDirections(splice, 2));
     }
 
     [Theory]
-    [InlineData(true, true)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(false, false)]
+    [MemberData(nameof(ModesAndSides))]
     public async Task HalfClose_PassesTheFinOn_WhileTheOtherDirectionKeepsFlowing(bool splice, bool clientFinishesFirst)
     {
         await using var relay = await RelayAsync(splice);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
         var (first, second) = clientFinishesFirst ? (client, server) : (server, client);
 
         // The first side sends and closes its half; the other reads to that FIN, and only then sends its own data.
@@ -67,22 +62,18 @@ public sealed class BulkRelayTests
         Assert.Equal(Medium + 1, secondLength);
         Assert.Equal(await secondSent, secondHash);
 
-        await relay.ClosedAsync();
-        Assert.Equal(clientFinishesFirst ? Medium : Medium + 1, relay.Metrics["bytes/upstream"]);
-        Assert.Equal(clientFinishesFirst ? Medium + 1 : Medium, relay.Metrics["bytes/downstream"]);
-        Assert.Equal(SplicedDirections(splice, 2), relay.Metrics["spliced/upstream"] + relay.Metrics["spliced/downstream"]);
+        await relay.AssertClosedAsync(
+            upstream: clientFinishesFirst ? Medium : Medium + 1,
+            downstream: clientFinishesFirst ? Medium + 1 : Medium,
+            spliced: SplicedDirections(splice, 2));
     }
 
     [Theory]
-    [InlineData(true, true)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(false, false)]
+    [MemberData(nameof(ModesAndSides))]
     public async Task ResetDuringABulkTransfer_ReachesTheOtherSideAsAReset(bool splice, bool senderResets)
     {
         await using var relay = await RelayAsync(splice);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
 
         // The backend streams; once the client has seen several buffers (splice under way), one side resets.
         var streaming = BulkStream.SendAsync(server, Large, seed: 5);
@@ -112,8 +103,7 @@ public sealed class BulkRelayTests
     public async Task ABackendReset_WhileTheClientIsNotReading_ReachesTheClientAsAReset(bool splice)
     {
         await using var relay = await RelayAsync(splice);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
         client.ReceiveBufferSize = 256 * 1024;
 
         // The relay holds data from the backend it cannot pass on when the backend resets: once the client reads
@@ -135,8 +125,7 @@ public sealed class BulkRelayTests
     public async Task AClientThatStopsReading_StallsTheSender_AndEverythingArrivesOnceItReadsAgain(bool splice)
     {
         await using var relay = await RelayAsync(splice);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
         client.ReceiveBufferSize = 256 * 1024;
         server.SendBufferSize = 256 * 1024;
 
@@ -153,9 +142,7 @@ public sealed class BulkRelayTests
         Assert.Equal(await streaming, hash);
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(PeerClose.Fin, await server.ReceiveCloseAsync());
-        await relay.ClosedAsync();
-        Assert.Equal(Large, relay.Metrics["bytes/downstream"]);
-        Assert.Equal(SplicedDirections(splice, 1), relay.Metrics["spliced/downstream"]);
+        await relay.AssertClosedAsync(upstream: 0, downstream: Large, spliced: SplicedDirections(splice, 1));
     }
 
     [Theory]
@@ -164,8 +151,7 @@ public sealed class BulkRelayTests
     public async Task SmallRequestsAndResponses_AreRelayed_WithoutAPipe(bool splice)
     {
         await using var relay = await RelayAsync(splice);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
 
         for (var i = 0; i < 200; i++)
         {
@@ -180,10 +166,7 @@ public sealed class BulkRelayTests
         server.Shutdown(SocketShutdown.Send);
         Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
 
-        await relay.ClosedAsync();
-        Assert.Equal(200 * 6, relay.Metrics["bytes/upstream"]);
-        Assert.Equal(200 * 7, relay.Metrics["bytes/downstream"]);
-        Assert.False(relay.Metrics.Has("spliced/upstream") || relay.Metrics.Has("spliced/downstream"));
+        await relay.AssertClosedAsync(upstream: 200 * 6, downstream: 200 * 7, spliced: 0);
     }
 
     [Theory]
@@ -193,8 +176,7 @@ public sealed class BulkRelayTests
     {
         var time = new FakeTimeProvider();
         await using var relay = await RelayAsync(splice, options => options.IdleTimeout = TimeSpan.FromSeconds(60), time);
-        using var client = await SocketTestExtensions.ConnectTcpAsync(relay.Port);
-        using var server = await relay.Backend.AcceptAsync();
+        var (client, server) = (relay.Client, relay.Server);
         var sent = BulkStream.SendAsync(server, Medium, seed: 7, finish: false);
         Assert.Equal(Medium, await BulkStream.ReceiveAtLeastAsync(client, Medium));
         await sent;
@@ -207,9 +189,8 @@ public sealed class BulkRelayTests
 
         Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
         Assert.Equal(PeerClose.Fin, await server.ReceiveCloseAsync());
-        await relay.ClosedAsync();
+        await relay.AssertClosedAsync(upstream: 0, downstream: Medium, spliced: SplicedDirections(splice, 1));
         Assert.Equal(1, relay.Metrics["connections.timed_out/idle"]);
-        Assert.Equal(SplicedDirections(splice, 1), relay.Metrics["spliced/downstream"]);
     }
 
     /// <summary>How many directions must have spliced: none without splice, or where the OS cannot.</summary>
@@ -251,22 +232,35 @@ public sealed class BulkRelayTests
             metrics.Service);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
         await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("a", backend.EndPoint))));
-        return new Relay(proxy, backend, metrics, port);
+        var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        return new Relay(proxy, backend, metrics, client, await backend.AcceptAsync());
     }
 
-    private sealed class Relay(ServiceProxy proxy, TcpBackend backend, MetricTotals metrics, ListenPort port) : IAsyncDisposable
+    /// <summary>A proxy on one port, its backend, and one connection through it: the client's and the backend's ends.</summary>
+    private sealed class Relay(ServiceProxy proxy, TcpBackend backend, MetricTotals metrics, Socket client, Socket server) : IAsyncDisposable
     {
-        public TcpBackend Backend => backend;
-
         public MetricTotals Metrics => metrics;
 
-        public int Port => port.Port;
+        public Socket Client => client;
+
+        public Socket Server => server;
 
         /// <summary>Waits until the proxy has closed the connection: its byte counts are added then.</summary>
         public Task ClosedAsync() => TestTimeouts.EventuallyAsync(() => metrics.Increments("connections.active") > 0 && metrics["connections.active"] == 0);
 
+        /// <summary>Waits for the proxy to close the connection, then checks what it counted for it.</summary>
+        public async Task AssertClosedAsync(long upstream, long downstream, long spliced)
+        {
+            await ClosedAsync();
+            Assert.Equal(upstream, metrics["bytes/upstream"]);
+            Assert.Equal(downstream, metrics["bytes/downstream"]);
+            Assert.Equal(spliced, metrics["spliced/upstream"] + metrics["spliced/downstream"]);
+        }
+
         public async ValueTask DisposeAsync()
         {
+            client.Dispose();
+            server.Dispose();
             await proxy.DisposeAsync();
             await backend.DisposeAsync();
             metrics.Dispose();
