@@ -60,10 +60,11 @@ internal sealed class ProxyOptions
     /// are held only while data waits in it). The kernel may give less: <c>/proc/sys/fs/pipe-max-size</c> (1 MiB by
     /// default), and for a user without CAP_SYS_RESOURCE, once all their pipes together pass
     /// <c>/proc/sys/fs/pipe-user-pages-soft</c> (64 MiB), new pipes get 8 KiB: still correct, only slower.
-    /// Default: 1 MiB, as Go's splice does; the environment variable <c>GRAND_AMBASSADOR_SPLICE_PIPE</c> (bytes,
-    /// 4096 to 64 MiB; anything else is ignored) overrides it, for an A/B.
+    /// Default: 256 KiB: 1 MiB (Go's choice) measured no different in two A/B runs, and a smaller pipe leaves four
+    /// times as many bulk directions within that quota. The environment variable <c>GRAND_AMBASSADOR_SPLICE_PIPE</c>
+    /// (bytes, 4096 to 64 MiB; anything else is ignored) overrides it, for an A/B.
     /// </summary>
-    public int SplicePipeSize { get; set; } = EnvironmentPipeSize() ?? 1024 * 1024;
+    public int SplicePipeSize { get; set; } = EnvironmentPipeSize() ?? 256 * 1024;
 
     /// <summary>
     /// The most TCP connections open at once, held ones included, across every fronted name and port of the process.
