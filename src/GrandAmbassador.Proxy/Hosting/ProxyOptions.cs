@@ -50,7 +50,9 @@ internal sealed class ProxyOptions
     /// <summary>
     /// Whether a TCP direction that moves bulk data (a read filled <see cref="BufferSize"/>) relays with splice(2)
     /// through a pipe of its own, socket to socket inside the kernel, instead of copying through a buffer. Linux only
-    /// (elsewhere, or where splice is refused, the copy loop). Default: on. The environment variable
+    /// (elsewhere, or where splice is refused, the copy loop). A spliced direction holds two more descriptors (its
+    /// pipe) while the connection lasts, beyond the two per connection <see cref="MaxConnections"/> reckons with; a
+    /// pipe that cannot be had (out of descriptors) leaves the direction on the copy loop. Default: on. The environment variable
     /// <c>GRAND_AMBASSADOR_SPLICE=0</c> turns it off (any other value leaves it on), for an A/B of one build.
     /// </summary>
     public bool Splice { get; set; } = Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE") != "0";
