@@ -29,6 +29,7 @@ internal sealed class ProxyMetrics : IDisposable
         UdpSessionsEvicted = _meter.CreateCounter<long>("grandambassador.proxy.udp.sessions.evicted", "{session}", "UDP sessions closed, least recently used first, to make room for a new client.");
         ConnectFailures = _meter.CreateCounter<long>("grandambassador.proxy.connect.failures", "{attempt}", "Connects to a backend address that failed or timed out.");
         Bytes = _meter.CreateCounter<long>("grandambassador.proxy.bytes", "By", "Bytes relayed, added when a TCP connection closes; tagged by direction.");
+        Spliced = _meter.CreateCounter<long>("grandambassador.proxy.spliced", "{direction}", "Directions of TCP connections that moved bulk data and relayed it with splice(2); added when the connection closes, tagged by direction.");
         UdpDatagrams = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams", "{datagram}", "UDP datagrams relayed; tagged by direction.");
         UdpDatagramsDropped = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams.dropped", "{datagram}", "UDP datagrams dropped: no destination in time, held queue full, or their held session evicted.");
         UdpSessionsActive = _meter.CreateUpDownCounter<long>("grandambassador.proxy.udp.sessions.active", "{session}", "UDP sessions open.");
@@ -55,6 +56,8 @@ internal sealed class ProxyMetrics : IDisposable
     public Counter<long> ConnectFailures { get; }
 
     public Counter<long> Bytes { get; }
+
+    public Counter<long> Spliced { get; }
 
     public Counter<long> UdpDatagrams { get; }
 

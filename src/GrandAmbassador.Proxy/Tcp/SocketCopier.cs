@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Tcp.Splice;
 
 namespace GrandAmbassador.Proxy.Tcp;
 
@@ -12,31 +13,44 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// One event-args object per direction serves its receives and its sends, driven by completion callbacks:
 /// an idle connection costs two of these and no async state machines, instead of the four event-args the
 /// sockets would cache for the awaitable API plus a pooled box per pending await.
+/// On Linux a direction that moves bulk data (one read filled the whole buffer) switches to splice(2) through a
+/// pipe of its own (<see cref="SplicePipe"/>): the bytes go from socket to socket inside the kernel. Readiness
+/// still comes from the zero-byte receive; FIN, reset and the byte count are kept as the copy loop keeps them.
+/// Request/response traffic never fills a buffer, so it never pays for a pipe.
 /// </remarks>
 internal sealed class SocketCopier : SocketAsyncEventArgs
 {
     private const int Waiting = 0;
     private const int Receiving = 1;
     private const int Sending = 2;
+    private const int Splicing = 3;
 
     private readonly Socket _source;
     private readonly Socket _destination;
     private readonly int _bufferSize;
     private readonly Action<SocketCopier> _onCompleted;
+    private int _splicePipeSize;
+    private SplicePipe? _pipe;
+    private int _piped;
     private byte[]? _buffer;
     private int _state;
     private int _read;
     private int _sent;
     private long _total;
 
-    public SocketCopier(Socket source, Socket destination, int bufferSize, Action<SocketCopier> onCompleted)
+    /// <param name="splicePipeSize">The pipe size for splice(2) once the direction moves bulk data; 0 never splices.</param>
+    public SocketCopier(Socket source, Socket destination, int bufferSize, int splicePipeSize, Action<SocketCopier> onCompleted)
         : base(unsafeSuppressExecutionContextFlow: true)
     {
         _source = source;
         _destination = destination;
         _bufferSize = bufferSize;
+        _splicePipeSize = splicePipeSize;
         _onCompleted = onCompleted;
     }
+
+    /// <summary>Whether this direction moved to splice(2); valid once the completion callback has run.</summary>
+    public bool Spliced { get; private set; }
 
     /// <summary>Bytes relayed so far; read by the timeout sweep, which compares it between passes.</summary>
     public long BytesCopied => Volatile.Read(ref _total);
@@ -88,6 +102,16 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
             {
                 switch (state)
                 {
+                    case Waiting when _pipe is not null:
+                    case Splicing:
+                        pending = Splice(out var finished);
+                        if (finished)
+                        {
+                            return;
+                        }
+
+                        break;
+
                     case Waiting:
                         // Data or FIN is there; with an empty buffer nothing was consumed.
                         _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
@@ -104,6 +128,14 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
                             SocketTermination.ShutdownSend(_destination);
                             Finish(new CopyResult(CopyStatus.Completed, _total));
                             return;
+                        }
+
+                        if (read == _bufferSize && _splicePipeSize > 0)
+                        {
+                            // A full buffer: more is queued, this is bulk. Splice from the next wait on.
+                            _pipe = SplicePipe.TryCreate(_splicePipeSize);
+                            Spliced = _pipe is not null;
+                            _splicePipeSize = 0;
                         }
 
                         _read = read;
@@ -124,6 +156,14 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
 
                         _total += _read;
                         ReturnBuffer();
+                        if (_pipe is not null)
+                        {
+                            // The destination took what we read out of the pipe: splice the rest, and go on
+                            // splicing, since a source that outran its destination most likely has more.
+                            _state = Splicing;
+                            continue;
+                        }
+
                         _state = Waiting;
                         SetBuffer(Memory<byte>.Empty);
                         pending = _source.ReceiveAsync(this);
@@ -143,6 +183,100 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
         }
     }
 
+    /// <summary>
+    /// Splices until the source has nothing more (then waits on a zero-byte receive again) or the destination's send
+    /// buffer is full (then sends one buffer of what is in the pipe, which waits for room, and comes back here).
+    /// </summary>
+    /// <returns>Whether an operation is pending; <paramref name="finished"/> when the direction ended.</returns>
+    private bool Splice(out bool finished)
+    {
+        var pipe = _pipe!;
+        _state = Splicing;
+        finished = false;
+        int errno;
+        while (true)
+        {
+            var filled = 0L;
+            if (_piped == 0)
+            {
+                filled = pipe.Fill(_source, pipe.Size, out errno);
+                if (filled < 0)
+                {
+                    if (errno == LibC.EAGAIN)
+                    {
+                        return Wait();
+                    }
+
+                    if (SpliceErrors.MeansUnsupported(errno))
+                    {
+                        // Not a socket splice can read (the pipe is empty here): back to the copy loop for good.
+                        Spliced = false;
+                        ClosePipe();
+                        _state = Waiting;
+                        return Wait();
+                    }
+
+                    finished = true;
+                    Finish(Fail(CopyStatus.SourceFailed, new SocketException((int)SpliceErrors.ToSocketError(errno))));
+                    return false;
+                }
+
+                if (filled == 0)
+                {
+                    finished = true;
+                    SocketTermination.ShutdownSend(_destination);
+                    Finish(new CopyResult(CopyStatus.Completed, _total));
+                    return false;
+                }
+
+                _piped = (int)filled;
+            }
+
+            var drained = pipe.Drain(_destination, _piped, out errno);
+            if (drained < 0)
+            {
+                if (errno != LibC.EAGAIN)
+                {
+                    finished = true;
+                    Finish(Fail(CopyStatus.DestinationFailed, new SocketException((int)SpliceErrors.ToSocketError(errno))));
+                    return false;
+                }
+
+                // No writable wait on a socket in .NET: send one buffer of the pipe's bytes, whose completion waits.
+                _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+                var read = pipe.ReadInto(_buffer.AsSpan(0, Math.Min(_piped, _bufferSize)));
+                _piped -= read;
+                _read = read;
+                _sent = 0;
+                _state = Sending;
+                SetBuffer(_buffer.AsMemory(0, read));
+                return _destination.SendAsync(this);
+            }
+
+            _piped -= (int)drained;
+            _total += drained;
+            if (_piped == 0 && filled > 0 && filled < pipe.Size)
+            {
+                // Less than asked for: the source is most likely empty, and the wait costs what a failed splice would.
+                return Wait();
+            }
+        }
+    }
+
+    private bool Wait()
+    {
+        _state = Waiting;
+        SetBuffer(Memory<byte>.Empty);
+        return _source.ReceiveAsync(this);
+    }
+
+    private void ClosePipe()
+    {
+        _pipe?.Dispose();
+        _pipe = null;
+        _piped = 0;
+    }
+
     private void ReturnBuffer()
     {
         if (_buffer is { } buffer)
@@ -156,6 +290,7 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
     private void Finish(CopyResult result)
     {
         ReturnBuffer();
+        ClosePipe();
         Result = result;
         _onCompleted(this);
     }

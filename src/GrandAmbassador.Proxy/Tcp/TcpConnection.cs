@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tcp.Splice;
 
 namespace GrandAmbassador.Proxy.Tcp;
 
@@ -155,10 +156,12 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 
     private ValueTask RelayAsync(Socket backend)
     {
-        var bufferSize = _context.Options.BufferSize;
+        var options = _context.Options;
+        var bufferSize = options.BufferSize;
+        var pipeSize = options.Splice && SpliceSupport.IsAvailable ? options.SplicePipeSize : 0;
         _relaying = 2;
-        var upstream = new SocketCopier(_client, backend, bufferSize, OnCopyCompletedCallback) { UserToken = this };
-        var downstream = new SocketCopier(backend, _client, bufferSize, OnCopyCompletedCallback) { UserToken = this };
+        var upstream = new SocketCopier(_client, backend, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
+        var downstream = new SocketCopier(backend, _client, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
         Volatile.Write(ref _upstream, upstream);
         Volatile.Write(ref _downstream, downstream);
         var done = new ValueTask(this, _relayDone.Version);
@@ -192,6 +195,15 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var tags = _context.Tags;
         metrics.Bytes.Add(upstream.Bytes, tags.Name, tags.Port, tags.Upstream);
         metrics.Bytes.Add(downstream.Bytes, tags.Name, tags.Port, tags.Downstream);
+        if (_upstream.Spliced)
+        {
+            metrics.Spliced.Add(1, tags.Name, tags.Port, tags.Upstream);
+        }
+
+        if (_downstream.Spliced)
+        {
+            metrics.Spliced.Add(1, tags.Name, tags.Port, tags.Downstream);
+        }
 
         var logger = _context.Logger;
         var port = _context.Port;

@@ -1,0 +1,116 @@
+using System.Net.Sockets;
+
+namespace GrandAmbassador.Proxy.Tcp.Splice;
+
+/// <summary>
+/// A non-blocking pipe through which one direction of a connection moves data with splice(2): from the source
+/// socket into the pipe, from the pipe into the destination socket, without copying it through user space.
+/// Owned by one <see cref="SocketCopier"/>, which never calls it from two threads at once; closed when its
+/// direction ends.
+/// </summary>
+internal sealed unsafe class SplicePipe : IDisposable
+{
+    private int _read;
+    private int _write;
+
+    private SplicePipe(int read, int write, int size)
+    {
+        _read = read;
+        _write = write;
+        Size = size;
+    }
+
+    /// <summary>The pipe's capacity in bytes: the most one fill asks for.</summary>
+    public int Size { get; }
+
+    /// <summary>A new pipe of about <paramref name="size"/> bytes, or <see langword="null"/> if none can be had (e.g. out of descriptors).</summary>
+    public static SplicePipe? TryCreate(int size)
+    {
+        var fds = stackalloc int[2];
+        if (LibC.Pipe2(fds, LibC.ONonBlock | LibC.OCloExec) != 0)
+        {
+            return null;
+        }
+
+        // Larger pipes take more per call; refused above /proc/sys/fs/pipe-max-size (or the user's pipe quota), which
+        // leaves the pipe as it was (64 KiB by default).
+        var actual = LibC.Fcntl(fds[1], LibC.FSetPipeSize, size);
+        if (actual <= 0)
+        {
+            actual = Math.Max(LibC.Fcntl(fds[1], LibC.FGetPipeSize, 0), 4096);
+        }
+
+        return new SplicePipe(fds[0], fds[1], actual);
+    }
+
+    /// <summary>Moves up to <paramref name="length"/> bytes from <paramref name="source"/> into the pipe.</summary>
+    /// <returns>The bytes moved, 0 at end of stream, or -1 with <paramref name="errno"/> set (EAGAIN: nothing to read).</returns>
+    public long Fill(Socket source, int length, out int errno) => Move(source, toPipe: true, length, out errno);
+
+    /// <summary>Moves up to <paramref name="length"/> bytes from the pipe into <paramref name="destination"/>.</summary>
+    /// <returns>The bytes moved, or -1 with <paramref name="errno"/> set (EAGAIN: the destination's send buffer is full).</returns>
+    public long Drain(Socket destination, int length, out int errno) => Move(destination, toPipe: false, length, out errno);
+
+    /// <summary>Reads what is in the pipe into <paramref name="buffer"/>: for a destination that takes no more for now.</summary>
+    public int ReadInto(Span<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            while (true)
+            {
+                var read = LibC.Read(_read, start, (nuint)buffer.Length);
+                if (read >= 0)
+                {
+                    return (int)read;
+                }
+
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (errno != LibC.EINTR)
+                {
+                    throw new SocketException((int)SpliceErrors.ToSocketError(errno));
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_read >= 0)
+        {
+            _ = LibC.Close(_read);
+            _ = LibC.Close(_write);
+            _read = _write = -1;
+        }
+    }
+
+    private long Move(Socket socket, bool toPipe, int length, out int errno)
+    {
+        // The reference keeps the descriptor from being closed (and its number reused) during the call: a
+        // concurrent Dispose of the socket waits for it. On a disposed socket it throws ObjectDisposedException.
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var fd = (int)handle.DangerousGetHandle();
+            while (true)
+            {
+                var moved = toPipe
+                    ? LibC.Splice(fd, 0, _write, 0, (nuint)length, LibC.SpliceMoveNonBlock)
+                    : LibC.Splice(_read, 0, fd, 0, (nuint)length, LibC.SpliceMoveNonBlock);
+                errno = moved < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+                if (errno != LibC.EINTR)
+                {
+                    return moved;
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+}
