@@ -36,8 +36,7 @@ public sealed class TimeoutTests
         Sweep(time, times: 4);
         Assert.Equal(0, metrics["connections.timed_out/idle"]);
 
-        Sweep(time, times: 1);
-        Assert.Equal(1, metrics["connections.timed_out/idle"]);
+        Assert.InRange(await SweepsUntilAsync(time, () => metrics["connections.timed_out/idle"] == 1), 1, 2);
         Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
     }
 
@@ -61,8 +60,7 @@ public sealed class TimeoutTests
 
         Sweep(time, times: 4);
         Assert.Equal(0, metrics["connections.timed_out/half_close"]);
-        Sweep(time, times: 1);
-        Assert.Equal(1, metrics["connections.timed_out/half_close"]);
+        Assert.InRange(await SweepsUntilAsync(time, () => metrics["connections.timed_out/half_close"] == 1), 1, 2);
         Assert.Equal(PeerClose.Fin, await halfClosed.ReceiveCloseAsync());
 
         // Idle but not half-closed, and the idle timeout is off (the default): it still relays.
@@ -70,6 +68,27 @@ public sealed class TimeoutTests
         Assert.Equal(0, metrics["connections.timed_out/idle"]);
         await open.SendTextAsync("still");
         Assert.Equal("still", await openServer.ReceiveTextAsync(5));
+    }
+
+    /// <summary>
+    /// Sweeps until <paramref name="timedOut"/> holds, at most 3 times; how many it took. The relay counts a byte
+    /// (or marks a FIN) just after the test's socket saw it go through, so the first sweep after it may still find
+    /// the relay busy and count that as activity: one sweep late is the check's granularity, not a late close.
+    /// </summary>
+    private static async Task<int> SweepsUntilAsync(FakeTimeProvider time, Func<bool> timedOut)
+    {
+        for (var sweeps = 1; sweeps <= 3; sweeps++)
+        {
+            Sweep(time, times: 1);
+            if (timedOut())
+            {
+                return sweeps;
+            }
+
+            await Task.Delay(50); // a moment of real time for the relay to finish what it was doing
+        }
+
+        return int.MaxValue;
     }
 
     /// <summary>
