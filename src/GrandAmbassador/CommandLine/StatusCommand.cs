@@ -65,8 +65,11 @@ internal static class StatusCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        using var refusals = new GatewayRefusals();
         builder.UseOrleansClient(client =>
         {
+            // Before TLS, so that it also sees the connections whose handshake failed.
+            client.Services.AddOptions<ClientConnectionOptions>().Configure(options => options.ConfigureConnection(refusals.Watch));
             if (cluster is null)
             {
                 client.UseLocalhostClustering(gatewayPort, SiloConfiguration.ServiceId, clusterId);
@@ -88,7 +91,7 @@ internal static class StatusCommand
             }
         });
         using var host = builder.Build();
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, refusals.GivenUp);
         guard.CancelAfter(ConnectGuard);
         try
         {
@@ -98,8 +101,16 @@ internal static class StatusCommand
         catch (Exception exception) when (exception is not InvalidSettingException)
         {
             var where = cluster is null ? $"localhost gateway port {gatewayPort}" : RedisClusterUri.Display(cluster);
-            var hint = security.Tls is null ? " (if the cluster uses TLS, give --tls-cert, --tls-key and --tls-ca)" : " (or its gateways refused this certificate)";
-            throw new StartupException($"cannot reach the cluster ({where}): {RedisClusterUri.Redact(exception.Message.Split('\n')[0])}{hint}");
+            var why = refusals.Gateway is { } gateway
+                ? $"its gateways closed {GatewayRefusals.Limit} connections in a row (the last: {gateway})"
+                : RedisClusterUri.Redact(exception.Message.Split('\n')[0]);
+            var hint = (security.Tls, refusals.Gateway) switch
+            {
+                (null, _) => " (if the cluster uses TLS, give --tls-cert, --tls-key and --tls-ca)",
+                (_, null) => " (or its gateways refused this certificate)",
+                _ => " (they refuse this certificate: is it from the cluster's CA, and does the cluster use TLS?)",
+            };
+            throw new StartupException($"cannot reach the cluster ({where}): {why}{hint}");
         }
         finally
         {

@@ -32,13 +32,19 @@ internal sealed class LabScenario : IAsyncDisposable
 
     public RunningProcess Ambassador(string host) => _ambassadors[host];
 
+    /// <summary>
+    /// The TLS options (<c>--tls-cert</c>, <c>--tls-key</c>, <c>--tls-ca</c>) for a host's ambassador; every
+    /// ambassador started after it is set gets its host's. Null (the default): no TLS.
+    /// </summary>
+    public Func<string, string[]>? Tls { get; set; }
+
     /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>.</summary>
     public RunningProcess StartAmbassador(string host, params string[] names) => StartAmbassador(host, names, []);
 
     /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>, with more <paramref name="options"/>.</summary>
     public RunningProcess StartAmbassador(string host, string[] names, string[] options)
     {
-        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name }), .. options]);
+        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name }), .. Tls?.Invoke(host) ?? [], .. options]);
         _ambassadors[host] = ambassador;
         _started.Add((host, ambassador));
         return ambassador;

@@ -1,13 +1,12 @@
-using GrandAmbassador.Integration.Tests.Harness;
-using GrandAmbassador.Testing;
+using Xunit;
 
-namespace GrandAmbassador.Integration.Tests.Security;
+namespace GrandAmbassador.Testing;
 
 /// <summary>
 /// Certificates for a test, made the two ways a user makes them: with openssl (RSA and EC keys in
 /// the PEM forms openssl writes) and with grand-ambassador's own <c>tls ca</c> / <c>tls cert</c>.
 /// </summary>
-internal sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IDisposable
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
 
@@ -46,21 +45,32 @@ internal sealed class TestCertificates : IDisposable
     /// <summary><c>tls ca --out DIR</c>, then <c>tls cert</c> for each host: DIR/HOST/HOST.pem, HOST-key.pem, ca.pem.</summary>
     public async Task<string> OwnCommandsAsync(string name, params string[] hosts)
     {
-        var ca = PathOf(name);
-        await RunAsync("tls", "ca", "--out", ca);
+        var ca = await OwnCaAsync(name);
         foreach (var host in hosts)
         {
-            await RunAsync("tls", "cert", "--ca", ca, "--host-id", host, "--ip", "127.0.0.1", "--out", Path.Combine(ca, host));
+            await OwnHostAsync(ca, host, "127.0.0.1");
         }
 
         return ca;
     }
 
+    /// <summary><c>tls ca --out DIR</c>: returns DIR.</summary>
+    public async Task<string> OwnCaAsync(string name)
+    {
+        var ca = PathOf(name);
+        await RunAsync("tls", "ca", "--out", ca);
+        return ca;
+    }
+
+    /// <summary><c>tls cert --ca CA --host-id HOST --ip IP --out CA/HOST</c>: CA/HOST/HOST.pem, HOST-key.pem, ca.pem.</summary>
+    public Task OwnHostAsync(string ca, string host, string ip) =>
+        RunAsync("tls", "cert", "--ca", ca, "--host-id", host, "--ip", ip, "--out", Path.Combine(ca, host));
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 
     private static async Task RunAsync(params string[] args)
     {
-        var (exitCode, output, error) = await AmbassadorProcess.RunAsync(Guard, args);
+        var (exitCode, output, error) = await ProcessRunner.RunAsync("dotnet", [Repository.AmbassadorDll, .. args], Guard);
         Assert.True(exitCode == 0, $"grand-ambassador {string.Join(' ', args)}: {output}{error}");
     }
 
