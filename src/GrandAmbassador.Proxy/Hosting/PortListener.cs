@@ -62,12 +62,16 @@ internal abstract class PortListener : IAsyncDisposable
     /// </summary>
     public async Task<(int Finished, int Closed)> DrainAsync(TimeSpan timeout)
     {
+        // Counted from the moment the drain began: a flow that ends while the accept loop winds down ended on its own.
+        var openAtStart = Flows.ToList();
         await StopTakingAsync().ConfigureAwait(false);
-        var open = Flows.ToList();
+        var open = openAtStart.Union(Flows).ToList();
         HostingLog.Draining(Context.Logger, Port, timeout, open.Count);
         await Task.WhenAll(open.Select(flow => flow.Completion)).WaitAsync(timeout, Context.TimeProvider)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        var closed = open.Count(flow => !flow.Completion.IsCompleted);
+        // A flow that has left the listener ended on its own, even if its task has not quite completed yet.
+        var stillOpen = Flows.ToHashSet();
+        var closed = open.Count(flow => !flow.Completion.IsCompleted && stillOpen.Contains(flow));
         var tags = Context.Tags;
         Context.Metrics.Drained.Add(open.Count - closed, tags.Name, tags.Port, PortTags.Finished);
         Context.Metrics.Drained.Add(closed, tags.Name, tags.Port, PortTags.ClosedAtDeadline);

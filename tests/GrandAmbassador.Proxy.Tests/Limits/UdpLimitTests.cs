@@ -54,6 +54,13 @@ public sealed class UdpLimitTests(ITestOutputHelper output)
             Assert.True(peak <= Cap, $"{peak} bytes held at once");
             Assert.Equal(Cap, held.Bytes);
             Assert.Equal(Clients - (Cap / Payload), metrics["held.evicted"]);
+
+            // The old clients' sockets stay open meanwhile: a new client given one of their ports would be
+            // sent the replies to that client's held datagram, as UDP has no way to tell them apart.
+            await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("a", backend.EndPoint))));
+            using var fresh = new UdpClientSocket(port.Port);
+            await fresh.SendAsync("new");
+            Assert.Equal("new", await fresh.ReceiveTextAsync());
         }
         finally
         {
@@ -62,11 +69,6 @@ public sealed class UdpLimitTests(ITestOutputHelper output)
                 socket.Dispose();
             }
         }
-
-        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("a", backend.EndPoint))));
-        using var fresh = new UdpClientSocket(port.Port);
-        await fresh.SendAsync("new");
-        Assert.Equal("new", await fresh.ReceiveTextAsync());
     }
 
     [Fact]
