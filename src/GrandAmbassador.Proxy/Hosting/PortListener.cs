@@ -69,9 +69,7 @@ internal abstract class PortListener : IAsyncDisposable
         HostingLog.Draining(Context.Logger, Port, timeout, open.Count);
         await Task.WhenAll(open.Select(flow => flow.Completion)).WaitAsync(timeout, Context.TimeProvider)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        // A flow that has left the listener ended on its own, even if its task has not quite completed yet.
-        var stillOpen = Flows.ToHashSet();
-        var closed = open.Count(flow => !flow.Completion.IsCompleted && stillOpen.Contains(flow));
+        var closed = open.Count(flow => !flow.Completion.IsCompleted);
         var tags = Context.Tags;
         Context.Metrics.Drained.Add(open.Count - closed, tags.Name, tags.Port, PortTags.Finished);
         Context.Metrics.Drained.Add(closed, tags.Name, tags.Port, PortTags.ClosedAtDeadline);

@@ -182,20 +182,7 @@ public sealed class BulkRelayTests
         var sent = BulkStream.SendAsync(server, Medium, seed: 7, finish: false);
         Assert.Equal(Medium, await BulkStream.ReceiveAtLeastAsync(client, Medium));
         await sent;
-        await Task.Delay(100); // the relay's last send completes on its own thread just after the client saw the bytes
-
-        // Sweeps every 15 s: the first after the last byte starts the idle clock, four more reach 60 s. The relay
-        // finishes its last send just after the client saw the bytes, so the first sweep may still find it busy:
-        // one more. The fake clock would run every sweep in the same instant, so each gets a moment of real time.
-        var sweeps = 0;
-        while (relay.Metrics["connections.timed_out/idle"] == 0 && sweeps < 8)
-        {
-            time.Advance(TimeSpan.FromSeconds(15));
-            sweeps++;
-            await Task.Delay(50);
-        }
-
-        Assert.InRange(sweeps, 5, 6);
+        Assert.InRange(await IdleSweeps.CountUntilAsync(time, () => relay.Metrics["connections.timed_out/idle"] == 1), 5, 6);
         Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
         Assert.Equal(PeerClose.Fin, await server.ReceiveCloseAsync());
         await relay.AssertClosedAsync(upstream: 0, downstream: Medium, spliced: SplicedDirections(splice, 1));

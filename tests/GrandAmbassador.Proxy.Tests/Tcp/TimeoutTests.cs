@@ -33,8 +33,7 @@ public sealed class TimeoutTests
         Sweep(time, times: 3);
         await client.SendTextAsync("y");
         Assert.Equal("y", await client.ReceiveTextAsync(1));
-        await RelaySettlesAsync();
-        Assert.InRange(await SweepsUntilAsync(time, () => metrics["connections.timed_out/idle"] == 1), 5, 6);
+        Assert.InRange(await IdleSweeps.CountUntilAsync(time, () => metrics["connections.timed_out/idle"] == 1), 5, 6);
         Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
     }
 
@@ -55,8 +54,7 @@ public sealed class TimeoutTests
         // The client is done sending; the server keeps its half open and says nothing.
         halfClosed.Shutdown(SocketShutdown.Send);
         Assert.Equal(PeerClose.Fin, await halfClosedServer.ReceiveCloseAsync());
-        await RelaySettlesAsync();
-        Assert.InRange(await SweepsUntilAsync(time, () => metrics["connections.timed_out/half_close"] == 1), 5, 6);
+        Assert.InRange(await IdleSweeps.CountUntilAsync(time, () => metrics["connections.timed_out/half_close"] == 1), 5, 6);
         Assert.Equal(PeerClose.Fin, await halfClosed.ReceiveCloseAsync());
 
         // Idle but not half-closed, and the idle timeout is off (the default): it still relays.
@@ -64,36 +62,6 @@ public sealed class TimeoutTests
         Assert.Equal(0, metrics["connections.timed_out/idle"]);
         await open.SendTextAsync("still");
         Assert.Equal("still", await openServer.ReceiveTextAsync(5));
-    }
-
-    /// <summary>
-    /// The relay finishes its last send (or marks the FIN) on its own thread just after the test's socket saw the
-    /// bytes; the fake clock would run a burst of sweeps in that instant, each finding it busy. Nothing signals
-    /// "done", so the test gives it a moment of real time before it sweeps.
-    /// </summary>
-    private static Task RelaySettlesAsync() => Task.Delay(100);
-
-    /// <summary>
-    /// Sweeps one at a time until <paramref name="timedOut"/> holds, at most 8 times; how many it took. The first
-    /// sweep after the last activity starts the idle clock, four more reach 60 s: 5. The relay counts a byte (or marks
-    /// a FIN) just after the test's socket saw it, so the first sweep may still find it busy: 6 is the check's
-    /// granularity, not a late close. Each sweep gets a moment of real time: the sweep loop takes one tick at a time,
-    /// and a burst of advances would reach it as one.
-    /// </summary>
-    private static async Task<int> SweepsUntilAsync(FakeTimeProvider time, Func<bool> timedOut)
-    {
-        for (var sweeps = 1; sweeps <= 8; sweeps++)
-        {
-            Sweep(time, times: 1);
-            if (timedOut())
-            {
-                return sweeps;
-            }
-
-            await Task.Delay(50); // a moment of real time for the relay to finish what it was doing
-        }
-
-        return int.MaxValue;
     }
 
     /// <summary>
