@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The lab's container engines besides the root Docker 20.10: each a real engine from Debian's
+# packages, offline, rootful, in a network namespace of its own (it manages only that
+# namespace's iptables), reached on the host through its Unix socket. See README.md.
+#   tests/lab/engines/engines.sh roots            # build the cached debootstrap roots (slow once)
+#   tests/lab/engines/engines.sh up [ENGINE...]   # start them (default: all), import test images
+#   tests/lab/engines/engines.sh down | status | list
+#   tests/lab/engines/engines.sh docker ENGINE ARGS...   # the docker CLI against ENGINE
+#   tests/lab/engines/engines.sh stop-engine ENGINE | start-engine ENGINE   # the engine process only
+# Engines: docker20 (the root engine, /var/run/docker.sock, started by setup.sh), docker26
+# (trixie), docker28 (sid), podman43 (bookworm's apt package), podman58 (sid). Podman serves its
+# Docker-compatible API (`podman system service`). `list` prints one line per engine that is up:
+#   NAME SOCKET LISTEN-ADDRESS NETNS(or -) VERSION API
+# which the Engines tests read (/run/ga-eng/engines). Idempotent; `up` after a killed run cleans
+# what that run left first.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+STATE=/run/ga-eng
+DATA=/var/lib/ga-engines/data
+LIST=$STATE/engines
+IMAGES=(ga-test/busybox:latest ga-test/socat:latest)
+ALL=(docker26 docker28 podman43 podman58)
+READY_TIMEOUT=${GA_ENGINES_READY_TIMEOUT:-90}
+
+log() { printf 'engines: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- one engine's names ---------------------------------------------------------------------------
+number_of() { case $1 in docker26) echo 26;; docker28) echo 28;; podman43) echo 43;; podman58) echo 58;; *) die "unknown engine '$1' (engines: docker20 ${ALL[*]})";; esac; }
+ns_of()     { echo "ga-eng-$1"; }
+veth_of()   { echo "gaeng-$1"; }
+addr_of()   { echo "10.232.$(number_of "$1").2"; }    # the namespace's side; the host's is .1
+run_of()    { echo "$STATE/$1"; }
+sock_of()   { case $1 in docker20) echo /var/run/docker.sock;; docker*) echo "$STATE/$1/docker.sock";; *) echo "$STATE/$1/podman.sock";; esac; }
+suite_of()  { case $1 in docker26) echo trixie;; docker28|podman58) echo sid;; *) echo "";; esac; }
+edocker()   { local e=$1; shift; docker -H "unix://$(sock_of "$e")" "$@"; }
+
+# Closes every inherited descriptor above 2 before exec: the engines outlive this script, and an
+# inherited one (a caller's flock, a pipe of `dotnet test`) would stay open as long as they run.
+detached() {
+  local fd
+  for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
+  exec setsid "$@" </dev/null
+}
+
+# --- network namespace: a veth pair, no bridge, no rule in the host's iptables -------------------
+make_namespace() {
+  local e=$1 ns veth n
+  ns=$(ns_of "$e") veth=$(veth_of "$e") n=$(number_of "$e")
+  ip netns add "$ns"
+  ip link add "$veth" type veth peer name eth0 netns "$ns"
+  ip addr add "10.232.$n.1/24" dev "$veth"
+  ip link set "$veth" up
+  ip -n "$ns" addr add "10.232.$n.2/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" route add default via "10.232.$n.1"
+}
+
+# Everything an earlier run of ENGINE left: its processes (all of them live in its namespace:
+# the engine, containerd, shims, conmon, containers), the namespace, the veth, its /run state.
+clean_engine() {
+  local e=$1 ns pids
+  ns=$(ns_of "$e")
+  if [ -e "/run/netns/$ns" ]; then
+    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    if [ -n "$pids" ]; then
+      kill $pids 2>/dev/null || true
+      local deadline=$((SECONDS + 15))
+      while pids=$(ip netns pids "$ns" 2>/dev/null) && [ -n "$pids" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+      [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+    fi
+    ip netns delete "$ns" 2>/dev/null || true
+  fi
+  ip link delete "$(veth_of "$e")" 2>/dev/null || true
+  # Mounts the engine made live in its private mount namespace and died with it; only the
+  # ephemeral /run state is left (a fresh /run is the engine's usual "after a reboot").
+  rm -rf --one-file-system "$(run_of "$e")"
+  [ -f "$LIST" ] && sed -i "/^$e /d" "$LIST"
+  return 0
+}
+
+# --- starting one engine --------------------------------------------------------------------------
+start_docker() {  # ENGINE ROOT
+  local e=$1 root=$2 n run data
+  n=$(number_of "$e") run=$(run_of "$e") data=$DATA/$e
+  mkdir -p "$data"
+  ( detached nsenter --net="/run/netns/$(ns_of "$e")" unshare --mount --propagation private \
+      "$here/pivot.sh" "$root" "$run" "$data" /var/lib/docker \
+      dockerd -H unix:///run/docker.sock --pidfile /run/docker.pid --exec-root /run/docker-exec \
+        --cgroup-parent "/ga-eng-$e" --bip "10.253.$n.1/24" --live-restore \
+    >>"/var/log/ga-eng-$e.log" 2>&1 ) &
+}
+
+# Podman reads its settings from CONTAINERS_CONF; the notes in the README say why each is there.
+podman_conf() {  # ENGINE
+  local e=$1
+  cat <<CONF
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "runc"
+CONF
+  if [ "$e" = podman58 ]; then
+    printf '[network]\nfirewall_driver = "iptables"\nnetwork_config_dir = "/var/lib/containers/networks"\n'
+  else
+    printf '[network]\nnetwork_config_dir = "%s/networks"\n' "$DATA/$e"
+  fi
+}
+
+start_podman58() {  # ROOT
+  local e=podman58 root=$1 run data
+  run=$(run_of "$e") data=$DATA/$e
+  mkdir -p "$data/networks"
+  podman_conf "$e" >"$run/containers.conf"
+  ( CONTAINERS_CONF=/run/containers.conf detached nsenter --net="/run/netns/$(ns_of "$e")" \
+      unshare --mount --propagation private \
+      "$here/pivot.sh" "$root" "$run" "$data" /var/lib/containers \
+      podman --cgroup-manager=cgroupfs --events-backend=file system service --time=0 unix:///run/podman.sock \
+    >>"/var/log/ga-eng-$e.log" 2>&1 ) &
+}
+
+# bookworm's podman from apt on the host itself: its own storage, run and network directories,
+# and a tmpfs over /run/netns inside its mount namespace (where it makes containers' namespaces).
+start_podman43() {
+  local e=podman43 run data
+  run=$(run_of "$e") data=$DATA/$e
+  command -v podman >/dev/null || die "podman is missing (apt-get install podman; setup.sh installs it)"
+  mkdir -p "$data/storage" "$data/networks" "$run/run" "$run/tmp"
+  podman_conf "$e" >"$run/containers.conf"
+  ( CONTAINERS_CONF=$run/containers.conf detached nsenter --net="/run/netns/$(ns_of "$e")" \
+      unshare --mount --propagation private sh -c '
+        mount -t tmpfs tmpfs /run/netns && exec "$@"' sh \
+      podman --root "$data/storage" --runroot "$run/run" --tmpdir "$run/tmp" \
+        --cgroup-manager=cgroupfs --events-backend=file \
+        system service --time=0 "unix://$(sock_of "$e")" \
+    >>"/var/log/ga-eng-$e.log" 2>&1 ) &
+}
+
+start_engine() {  # ENGINE ROOT
+  local e=$1 root=$2
+  case $e in
+    docker*) start_docker "$e" "$root" ;;
+    podman43) start_podman43 ;;
+    podman58) start_podman58 "$root" ;;
+  esac
+  # The background job execs (setsid, nsenter, unshare, pivot.sh) down to the engine itself.
+  echo $! >"$(run_of "$e")/engine.pid"
+}
+
+wait_ready() {  # ENGINE
+  local e=$1 deadline=$((SECONDS + READY_TIMEOUT))
+  local pid; pid=$(cat "$(run_of "$e")/engine.pid")
+  until edocker "$e" version >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "/var/log/ga-eng-$e.log" >&2; die "$e exited at start (log: /var/log/ga-eng-$e.log)"; }
+    [ $SECONDS -lt $deadline ] || { tail -n 30 "/var/log/ga-eng-$e.log" >&2; die "$e not ready after $READY_TIMEOUT s"; }
+    sleep 0.2
+  done
+}
+
+# The test images, from the root engine; loaded again only when the engine's copy differs.
+load_images() {  # ENGINE
+  local e=$1 image want have missing=()
+  for image in "${IMAGES[@]}"; do
+    want=$(docker image inspect -f '{{.Id}}' "$image") || die "$image missing on the root engine (run tests/lab/setup.sh)"
+    have=$(edocker "$e" image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
+    [ "$have" = "$want" ] || missing+=("$image")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  docker save "${missing[@]}" | edocker "$e" load -q >/dev/null
+  # Podman loads an archive's images under "localhost/"-less names only when tagged in it; the
+  # names above are, so the same `docker run ga-test/busybox` works on every engine.
+}
+
+record() {  # ENGINE
+  local e=$1 version api ns=-
+  version=$(edocker "$e" version -f '{{.Server.Version}}')
+  api=$(edocker "$e" version -f '{{.Server.APIVersion}}')
+  [ "$e" = docker20 ] || ns=$(ns_of "$e")
+  local address=127.0.0.1
+  [ "$e" = docker20 ] || address=$(addr_of "$e")
+  mkdir -p "$STATE"; touch "$LIST"
+  sed -i "/^$e /d" "$LIST"
+  echo "$e $(sock_of "$e") $address $ns $version $api" >>"$LIST"
+}
+
+up_one() {  # ENGINE
+  local e=$1 start=$SECONDS root=
+  if [ "$e" = docker20 ]; then
+    docker info >/dev/null 2>&1 || die "the root engine does not answer (run tests/lab/setup.sh)"
+    record docker20; return 0
+  fi
+  [ -n "$(suite_of "$e")" ] && root=$("$here/root.sh" "$(suite_of "$e")")
+  clean_engine "$e"
+  mkdir -p "$(run_of "$e")"
+  make_namespace "$e"
+  start_engine "$e" "$root"
+  wait_ready "$e"
+  load_images "$e"
+  record "$e"
+  log "$e up: $(edocker "$e" version -f '{{.Server.Version}} (API {{.Server.APIVersion}})') in $((SECONDS - start)) s"
+}
+
+case ${1:-} in
+  roots)
+    # Both roots at once: the download of one overlaps the other's install.
+    "$here/root.sh" sid >/dev/null & a=$!
+    "$here/root.sh" trixie >/dev/null & b=$!
+    wait $a; wait $b ;;
+  up)
+    shift
+    engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(docker20 "${ALL[@]}")
+    mkdir -p "$STATE"
+    exec 8>"$STATE.lock"; flock 8
+    for e in "${engines[@]}"; do up_one "$e"; done ;;
+  down)
+    exec 8>"$STATE.lock"; flock 8
+    for e in "${ALL[@]}"; do clean_engine "$e"; done
+    rm -f "$LIST" ;;
+  list) cat "$LIST" 2>/dev/null || true ;;
+  status)
+    for e in docker20 "${ALL[@]}"; do
+      line=$(edocker "$e" version -f "$e {{.Server.Version}} API {{.Server.APIVersion}}" 2>/dev/null) || line="$e down"
+      echo "$line"
+    done ;;
+  docker) shift; e=$1; shift; edocker "$e" "$@" ;;
+  stop-engine)
+    # The engine's process only, as `systemctl stop docker` would: Docker's containers go on under
+    # --live-restore, Podman's under conmon. start-engine brings the engine back on the same state.
+    e=${2:?engine}; pid=$(cat "$(run_of "$e")/engine.pid")
+    kill "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null; do [ $SECONDS -lt $deadline ] || kill -9 "$pid"; sleep 0.1; done ;;
+  start-engine)
+    e=${2:?engine}; root=
+    [ -n "$(suite_of "$e")" ] && root=$("$here/root.sh" "$(suite_of "$e")")
+    start_engine "$e" "$root"
+    wait_ready "$e" ;;
+  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+esac
