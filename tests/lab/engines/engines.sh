@@ -7,8 +7,10 @@
 #   tests/lab/engines/engines.sh down | status | list
 #   tests/lab/engines/engines.sh docker ENGINE ARGS...   # the docker CLI against ENGINE
 #   tests/lab/engines/engines.sh stop-engine ENGINE | start-engine ENGINE   # the engine process only
-# Engines: docker20 (the root engine, /var/run/docker.sock, started by setup.sh), docker26
-# (trixie), docker28 (sid), podman43 (bookworm's apt package), podman58 (sid). Podman serves its
+# Engines: docker20 (the host's own docker.io, a second engine beside the shared root one, so that
+# it can be restarted), docker26 (trixie), docker28 (sid), podman43 (bookworm's apt package),
+# podman58 (sid). The root engine (/var/run/docker.sock) is only read from: the test images come
+# from it. Podman serves its
 # Docker-compatible API (`podman system service`). `list` prints one line per engine that is up:
 #   NAME SOCKET LISTEN-ADDRESS NETNS(or -) VERSION API
 # which the Engines tests read (/run/ga-eng/engines). Idempotent; `up` after a killed run cleans
@@ -19,19 +21,19 @@ STATE=/run/ga-eng
 DATA=/var/lib/ga-engines/data
 LIST=$STATE/engines
 IMAGES=(ga-test/busybox:latest ga-test/socat:latest)
-ALL=(docker26 docker28 podman43 podman58)
+ALL=(docker20 docker26 docker28 podman43 podman58)
 READY_TIMEOUT=${GA_ENGINES_READY_TIMEOUT:-90}
 
 log() { printf 'engines: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # --- one engine's names ---------------------------------------------------------------------------
-number_of() { case $1 in docker26) echo 26;; docker28) echo 28;; podman43) echo 43;; podman58) echo 58;; *) die "unknown engine '$1' (engines: docker20 ${ALL[*]})";; esac; }
+number_of() { case $1 in docker20) echo 20;; docker26) echo 26;; docker28) echo 28;; podman43) echo 43;; podman58) echo 58;; *) die "unknown engine '$1' (engines: ${ALL[*]})";; esac; }
 ns_of()     { echo "ga-eng-$1"; }
 veth_of()   { echo "gaeng-$1"; }
 addr_of()   { echo "10.232.$(number_of "$1").2"; }    # the namespace's side; the host's is .1
 run_of()    { echo "$STATE/$1"; }
-sock_of()   { case $1 in docker20) echo /var/run/docker.sock;; docker*) echo "$STATE/$1/docker.sock";; *) echo "$STATE/$1/podman.sock";; esac; }
+sock_of()   { case $1 in docker*) echo "$STATE/$1/docker.sock";; *) echo "$STATE/$1/podman.sock";; esac; }
 suite_of()  { case $1 in docker26) echo trixie;; docker28|podman58) echo sid;; *) echo "";; esac; }
 edocker()   { local e=$1; shift; docker -H "unix://$(sock_of "$e")" "$@"; }
 
@@ -62,6 +64,9 @@ make_namespace() {
 clean_engine() {
   local e=$1 ns pids
   ns=$(ns_of "$e")
+  # Containers first, through the engine while it answers: killing an engine's processes leaves
+  # its containers' own processes (they live in namespaces of their own) running.
+  remove_containers "$e"
   if [ -e "/run/netns/$ns" ]; then
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     if [ -n "$pids" ]; then
@@ -80,7 +85,31 @@ clean_engine() {
   return 0
 }
 
+# Every container and user-defined network on ENGINE (what a test run left); nothing when it does
+# not answer.
+remove_containers() {
+  local e=$1 ids
+  ids=$(edocker "$e" ps -aq 2>/dev/null) || return 0
+  [ -z "$ids" ] || edocker "$e" rm -f $ids >/dev/null 2>&1 || true
+  edocker "$e" network prune -f >/dev/null 2>&1 || true
+}
+
 # --- starting one engine --------------------------------------------------------------------------
+# bookworm's docker.io from the host, as the multi-host lab runs it: its own data, exec root and
+# containerd namespaces, so it shares nothing with the root engine.
+start_docker20() {
+  local e=docker20 run data
+  run=$(run_of "$e") data=$DATA/$e
+  mkdir -p "$run/exec" "$data"
+  printf '{ "deprecated-key-path": "%s" }\n' "$data/key.json" >"$run/daemon.json"
+  ( detached nsenter --net="/run/netns/$(ns_of "$e")" dockerd \
+      --data-root "$data" --exec-root "$run/exec" --pidfile "$run/docker.pid" \
+      --config-file "$run/daemon.json" -H "unix://$(sock_of "$e")" \
+      --containerd-namespace ga-eng-docker20 --containerd-plugins-namespace ga-eng-docker20-plugins \
+      --cgroup-parent /ga-eng-docker20 --bip 10.253.20.1/24 --live-restore \
+    >>"/var/log/ga-eng-$e.log" 2>&1 ) &
+}
+
 start_docker() {  # ENGINE ROOT
   local e=$1 root=$2 n run data
   n=$(number_of "$e") run=$(run_of "$e") data=$DATA/$e
@@ -122,8 +151,10 @@ start_podman58() {  # ROOT
     >>"/var/log/ga-eng-$e.log" 2>&1 ) &
 }
 
-# bookworm's podman from apt on the host itself: its own storage, run and network directories,
-# and a tmpfs over /run/netns inside its mount namespace (where it makes containers' namespaces).
+# bookworm's podman from apt on the host itself: its own storage, run and network directories.
+# Containers' network namespaces go to the host's /run/netns (as `ip netns` does; names
+# netns-UUID): one in a private tmpfs there would be lost at an engine restart, and netavark
+# then fails to tear down any container started before it.
 start_podman43() {
   local e=podman43 run data
   run=$(run_of "$e") data=$DATA/$e
@@ -131,8 +162,6 @@ start_podman43() {
   mkdir -p "$data/storage" "$data/networks" "$run/run" "$run/tmp"
   podman_conf "$e" >"$run/containers.conf"
   ( CONTAINERS_CONF=$run/containers.conf detached nsenter --net="/run/netns/$(ns_of "$e")" \
-      unshare --mount --propagation private sh -c '
-        mount -t tmpfs tmpfs /run/netns && exec "$@"' sh \
       podman --root "$data/storage" --runroot "$run/run" --tmpdir "$run/tmp" \
         --cgroup-manager=cgroupfs --events-backend=file \
         system service --time=0 "unix://$(sock_of "$e")" \
@@ -142,6 +171,7 @@ start_podman43() {
 start_engine() {  # ENGINE ROOT
   local e=$1 root=$2
   case $e in
+    docker20) start_docker20 ;;
     docker*) start_docker "$e" "$root" ;;
     podman43) start_podman43 ;;
     podman58) start_podman58 "$root" ;;
@@ -178,9 +208,8 @@ record() {  # ENGINE
   local e=$1 version api ns=-
   version=$(edocker "$e" version -f '{{.Server.Version}}')
   api=$(edocker "$e" version -f '{{.Server.APIVersion}}')
-  [ "$e" = docker20 ] || ns=$(ns_of "$e")
-  local address=127.0.0.1
-  [ "$e" = docker20 ] || address=$(addr_of "$e")
+  ns=$(ns_of "$e")
+  local address; address=$(addr_of "$e")
   mkdir -p "$STATE"; touch "$LIST"
   sed -i "/^$e /d" "$LIST"
   echo "$e $(sock_of "$e") $address $ns $version $api" >>"$LIST"
@@ -188,16 +217,13 @@ record() {  # ENGINE
 
 up_one() {  # ENGINE
   local e=$1 start=$SECONDS root=
-  if [ "$e" = docker20 ]; then
-    docker info >/dev/null 2>&1 || die "the root engine does not answer (run tests/lab/setup.sh)"
-    record docker20; return 0
-  fi
   [ -n "$(suite_of "$e")" ] && root=$("$here/root.sh" "$(suite_of "$e")")
   clean_engine "$e"
   mkdir -p "$(run_of "$e")"
   make_namespace "$e"
   start_engine "$e" "$root"
   wait_ready "$e"
+  remove_containers "$e"     # an engine killed with its containers finds them again at start
   load_images "$e"
   record "$e"
   log "$e up: $(edocker "$e" version -f '{{.Server.Version}} (API {{.Server.APIVersion}})') in $((SECONDS - start)) s"
@@ -211,7 +237,7 @@ case ${1:-} in
     wait $a; wait $b ;;
   up)
     shift
-    engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(docker20 "${ALL[@]}")
+    engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=("${ALL[@]}")
     mkdir -p "$STATE"
     exec 8>"$STATE.lock"; flock 8
     for e in "${engines[@]}"; do up_one "$e"; done ;;
@@ -221,7 +247,7 @@ case ${1:-} in
     rm -f "$LIST" ;;
   list) cat "$LIST" 2>/dev/null || true ;;
   status)
-    for e in docker20 "${ALL[@]}"; do
+    for e in "${ALL[@]}"; do
       line=$(edocker "$e" version -f "$e {{.Server.Version}} API {{.Server.APIVersion}}" 2>/dev/null) || line="$e down"
       echo "$line"
     done ;;
