@@ -110,13 +110,41 @@ start_docker20() {
     >>"/var/log/ga-eng-$e.log" 2>&1 ) &
 }
 
-start_docker() {  # ENGINE ROOT
-  local e=$1 root=$2 n run data
-  n=$(number_of "$e") run=$(run_of "$e") data=$DATA/$e
-  mkdir -p "$data"
+# A newer engine runs in a Debian root of its own, in a mount namespace that a holder process
+# (`sleep infinity`, already pivoted into the root) keeps alive: the engine is started by entering
+# the holder's namespaces, so after an engine restart (stop-engine, start-engine) the new engine
+# finds the mounts the old one made (its containers' network namespaces above all); a new mount
+# namespace per start would lose them, and with them every restored container's network.
+holder_start() {  # ENGINE ROOT DATA-MOUNT-POINT
+  local e=$1 root=$2 target=$3 run pid deadline
+  run=$(run_of "$e")
+  pid=$(cat "$run/holder.pid" 2>/dev/null || true)
+  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] && return 0
+  mkdir -p "$DATA/$e"
   ( detached nsenter --net="/run/netns/$(ns_of "$e")" unshare --mount --propagation private \
-      "$here/pivot.sh" "$root" "$run" "$data" /var/lib/docker \
-      dockerd -H unix:///run/docker.sock --pidfile /run/docker.pid --exec-root /run/docker-exec \
+      "$here/pivot.sh" "$root" "$run" "$DATA/$e" "$target" sleep infinity \
+    >>"/var/log/ga-eng-$e.log" 2>&1 ) &
+  pid=$!
+  deadline=$((SECONDS + 30))
+  until [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ]; do
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "/var/log/ga-eng-$e.log" >&2; die "$e: the root's mount namespace did not come up"; }
+    [ $SECONDS -lt $deadline ] || die "$e: the root's mount namespace did not come up in 30 s"
+    sleep 0.1
+  done
+  echo "$pid" >"$run/holder.pid"
+}
+
+# in_root ENGINE CMD...: CMD inside ENGINE's root, network and mount namespaces.
+in_root() {
+  local e=$1; shift
+  detached nsenter -t "$(cat "$(run_of "$e")/holder.pid")" --net --mount "$@"
+}
+
+start_docker() {  # ENGINE ROOT
+  local e=$1 root=$2 n
+  n=$(number_of "$e")
+  holder_start "$e" "$root" /var/lib/docker
+  ( in_root "$e" dockerd -H unix:///run/docker.sock --pidfile /run/docker.pid --exec-root /run/docker-exec \
         --cgroup-parent "/ga-eng-$e" --bip "10.253.$n.1/24" --live-restore \
     >>"/var/log/ga-eng-$e.log" 2>&1 ) &
 }
@@ -140,13 +168,12 @@ CONF
 }
 
 start_podman58() {  # ROOT
-  local e=podman58 root=$1 run data
-  run=$(run_of "$e") data=$DATA/$e
-  mkdir -p "$data/networks"
+  local e=podman58 root=$1 run
+  run=$(run_of "$e")
+  mkdir -p "$DATA/$e/networks"
   podman_conf "$e" >"$run/containers.conf"
-  ( CONTAINERS_CONF=/run/containers.conf detached nsenter --net="/run/netns/$(ns_of "$e")" \
-      unshare --mount --propagation private \
-      "$here/pivot.sh" "$root" "$run" "$data" /var/lib/containers \
+  holder_start "$e" "$root" /var/lib/containers
+  ( CONTAINERS_CONF=/run/containers.conf in_root "$e" \
       podman --cgroup-manager=cgroupfs --events-backend=file system service --time=0 unix:///run/podman.sock \
     >>"/var/log/ga-eng-$e.log" 2>&1 ) &
 }

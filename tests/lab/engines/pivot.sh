@@ -2,6 +2,7 @@
 # Runs COMMAND with a Debian root as its / (not chroot: `exec` into a container must land in the
 # container, and with chroot it lands in the host's /). Run inside a private mount namespace:
 #   nsenter --net=/run/netns/NS unshare --mount --propagation private pivot.sh ROOT RUN DATA MOUNT CMD...
+# (engines.sh runs `sleep infinity` so, a holder whose namespaces each engine start enters.)
 # RUN (a host directory) becomes the root's /run, so the engine's socket shows on the host at
 # RUN/...; DATA becomes ROOT/MOUNT (e.g. /var/lib/docker), so the cached root is never written to.
 set -euo pipefail
