@@ -44,7 +44,7 @@ internal sealed class StoppingContainers(TimeProvider time)
                 }
 
                 break;
-            case "start" or "die" or "destroy":
+            case "start" or "die" or "destroy" or "remove":
                 _signalled.TryRemove(message.Actor.ID, out _);
                 break;
         }
