@@ -52,13 +52,15 @@ projects=("$@")
 passed=0 failed=0 skipped=0 status=0
 results="$repo/artifacts/test-results"
 mkdir -p "$results"
+rm -f "$results"/*.trx          # a matrix only from this run
 for name in "${projects[@]}"; do
   project="tests/GrandAmbassador.$name.Tests"
   [ -d "$project" ] || continue
   log "testing $project"
   out="$results/$name.log"
   set +e
-  dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$out"
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$out"
   code=${PIPESTATUS[0]}
   set -e
   [ "$code" -eq 0 ] || status=1
@@ -72,6 +74,11 @@ for name in "${projects[@]}"; do
   s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
+
+# The support matrix, from this run's Engines results (README and docs/engines.md show one).
+if [ -f "$results/Engines.trx" ]; then
+  bash tests/lab/engines/matrix.sh "$results/Engines.trx" | tee "$results/engines-matrix.md"
+fi
 
 # A skipped test is a gap, not a pass.
 [ "$skipped" -eq 0 ] || status=1

@@ -12,7 +12,8 @@
 # podman58 (sid). The root engine (/var/run/docker.sock) is only read from: the test images come
 # from it. Podman serves its
 # Docker-compatible API (`podman system service`). `list` prints one line per engine that is up:
-#   NAME SOCKET LISTEN-ADDRESS NETNS(or -) VERSION API
+#   NAME SOCKET LISTEN-ADDRESS NETNS VERSION API
+# and /run/ga-eng/compose-v2 holds the path of the sid root's Compose v2 (docker-compose 2.x).
 # which the Engines tests read (/run/ga-eng/engines). Idempotent; `up` after a killed run cleans
 # what that run left first.
 set -euo pipefail
@@ -267,7 +268,10 @@ case ${1:-} in
     engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=("${ALL[@]}")
     mkdir -p "$STATE"
     exec 8>"$STATE.lock"; flock 8
-    for e in "${engines[@]}"; do up_one "$e"; done ;;
+    for e in "${engines[@]}"; do up_one "$e"; done
+    # Compose v2 from the same sid root, for compose/demo.sh (GA_DEMO_COMPOSE) and the Deploy tests.
+    sid=$("$here/root.sh" sid)
+    echo "$sid/usr/libexec/docker/cli-plugins/docker-compose" >"$STATE/compose-v2" ;;
   down)
     exec 8>"$STATE.lock"; flock 8
     for e in "${ALL[@]}"; do clean_engine "$e"; done
