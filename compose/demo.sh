@@ -24,9 +24,12 @@ env_file=$here/.env
 log() { printf 'demo: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# docker-compose 1.29 (Debian) or Compose v2 (`docker compose`), whichever is installed.
+# docker-compose 1.29 (Debian) or Compose v2 (`docker compose`), whichever is installed;
+# GA_DEMO_COMPOSE=PROGRAM names one (e.g. Compose v2's own binary, which runs standalone too).
 compose() {
-  if docker compose version >/dev/null 2>&1; then
+  if [ -n "${GA_DEMO_COMPOSE:-}" ]; then
+    "$GA_DEMO_COMPOSE" -p "$project" -f "$here/docker-compose.yml" --project-directory "$here" "$@"
+  elif docker compose version >/dev/null 2>&1; then
     docker compose -p "$project" -f "$here/docker-compose.yml" --project-directory "$here" "$@"
   elif command -v docker-compose >/dev/null; then
     docker-compose -p "$project" -f "$here/docker-compose.yml" --project-directory "$here" "$@"

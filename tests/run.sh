@@ -16,6 +16,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log "preparing the lab (packages, Docker engine, test images)"
 bash tests/lab/setup.sh
 
+# The newer engines' Debian roots (debootstrap, ~2 min once, then cached) build while .NET builds.
+engines_log="$repo/artifacts/engines-roots.log"
+mkdir -p "$repo/artifacts"
+bash tests/lab/engines/engines.sh roots >"$engines_log" 2>&1 &
+roots_pid=$!
+
 log "building"
 dotnet build Cluster.sln -c Release --nologo -v quiet
 
@@ -29,25 +35,36 @@ bash tests/lab/build-ambassador-image.sh "$publish" grand-ambassador:latest
 log "making the linux-x64 package"
 bash deploy/package.sh >/dev/null
 
+log "starting the engines (Docker 26.1, 28.5, Podman 4.3, 5.8 beside the root Docker 20.10)"
+wait "$roots_pid" || { cat "$engines_log" >&2; log "building the engines' roots failed"; exit 1; }
+bash tests/lab/engines/engines.sh up
+cleanup() {
+  bash tests/lab/engines/engines.sh down >/dev/null 2>&1 || true
+  [ -z "${lab_up:-}" ] || bash tests/lab/multihost/lab.sh down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
 if [ -x tests/lab/multihost/lab.sh ] && [ -d tests/GrandAmbassador.MultiHost.Tests ]; then
   log "bringing up the multi-host lab"
   bash tests/lab/multihost/lab.sh up
   bash tests/lab/multihost/lab.sh load-images
-  trap 'bash tests/lab/multihost/lab.sh down >/dev/null 2>&1 || true' EXIT
+  lab_up=1
 fi
 
 projects=("$@")
-[ ${#projects[@]} -gt 0 ] || projects=(Proxy Grains Docker Host Integration Web MultiHost Deploy)
+[ ${#projects[@]} -gt 0 ] || projects=(Proxy Grains Docker Engines Host Integration Web MultiHost Deploy)
 passed=0 failed=0 skipped=0 status=0
 results="$repo/artifacts/test-results"
 mkdir -p "$results"
+rm -f "$results"/*.trx          # a matrix only from this run
 for name in "${projects[@]}"; do
   project="tests/GrandAmbassador.$name.Tests"
   [ -d "$project" ] || continue
   log "testing $project"
   out="$results/$name.log"
   set +e
-  dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee "$out"
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$out"
   code=${PIPESTATUS[0]}
   set -e
   [ "$code" -eq 0 ] || status=1
@@ -61,6 +78,11 @@ for name in "${projects[@]}"; do
   s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
+
+# The support matrix, from this run's Engines results (README and docs/engines.md show one).
+if [ -f "$results/Engines.trx" ]; then
+  bash tests/lab/engines/matrix.sh "$results/Engines.trx" | tee "$results/engines-matrix.md"
+fi
 
 # A skipped test is a gap, not a pass.
 [ "$skipped" -eq 0 ] || status=1

@@ -17,7 +17,8 @@ install_missing_packages() {
   local wanted=(docker.io:dockerd redis-server:redis-server busybox-static:busybox
                 socat:socat iproute2:ip iptables:iptables haproxy:haproxy   # haproxy: the read-only Docker socket test
                 chromium:chromium chromium-driver:chromedriver   # the browser tests (Web.Tests, Deploy.Tests)
-                docker-compose:docker-compose yamllint:yamllint nodejs:node npm:npm)
+                docker-compose:docker-compose yamllint:yamllint nodejs:node npm:npm
+                debootstrap:debootstrap podman:podman)   # the newer engines (engines/engines.sh)
   local missing=() pair
   for pair in "${wanted[@]}"; do
     command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")

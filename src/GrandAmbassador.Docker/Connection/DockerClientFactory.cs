@@ -13,17 +13,26 @@ internal sealed class DockerClientFactory(IOptions<DockerAgentOptions> options)
     /// <summary>The endpoint the agent talks to, after defaults.</summary>
     public Uri Endpoint { get; } = ResolveEndpoint(options.Value.Endpoint);
 
-    /// <summary>A new client; the caller disposes it. One per session, so a reconnect starts clean.</summary>
-    public DockerClient Create()
+    /// <summary>
+    /// A new client; the caller disposes it. One per session, so a reconnect starts clean.
+    /// Without <paramref name="apiVersion"/> it talks on unversioned paths (the engine's own
+    /// current version): that is how <c>/version</c> is asked, before the version is known.
+    /// </summary>
+    public DockerClient Create(Version? apiVersion = null)
     {
         var value = options.Value;
-        // No WithApiVersion: unversioned paths get the engine's own current API version, so the
-        // same client works with 20.10 (API 1.41) and with 29 (which refuses anything below 1.44).
-        return new DockerClientBuilder()
+        var builder = new DockerClientBuilder()
             .WithEndpoint(Endpoint)
             .WithTimeout(value.RequestTimeout)
-            .WithAuthProvider(CreateAuthProvider(Endpoint, value))
-            .Build();
+            .WithAuthProvider(CreateAuthProvider(Endpoint, value));
+        return (apiVersion is null ? builder : builder.WithApiVersion(apiVersion)).Build();
+    }
+
+    /// <summary>Asks the engine what it is and which API version it speaks (the version to talk at).</summary>
+    public async Task<EngineVersion> NegotiateAsync(CancellationToken ct)
+    {
+        using var probe = Create();
+        return EngineVersion.From(await probe.System.GetVersionAsync(ct).ConfigureAwait(false));
     }
 
     internal static Uri ResolveEndpoint(Uri? configured)

@@ -14,6 +14,7 @@ internal static class ContainerEndpointMapper
     {
         var state = container.State;
         var name = container.Name.TrimStart('/');
+        var stopping = EngineIsStopping(state);
         return new ContainerEndpoint(
             host.HostId,
             container.ID,
@@ -22,11 +23,21 @@ internal static class ContainerEndpointMapper
             Addresses(container.NetworkSettings?.Networks),
             ContainerPortsMapper.ToExposedPorts(container.Config?.ExposedPorts, container.NetworkSettings?.Ports),
             Health(state?.Health?.Status),
-            state is { Running: true, Paused: false, Restarting: false },
+            stopping || state is { Running: true, Paused: false, Restarting: false },
             DockerTimestamp.Parse(state?.StartedAt),
             host.AdvertiseAddress,
-            string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal));
+            string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal),
+            Stopping: stopping);
     }
+
+    /// <summary>
+    /// Podman says in inspect that it is stopping a container, and sends no event when the stop
+    /// begins: Status "stopping" (4.x), or Status "running" with Running false (5.x), until the
+    /// process exits. Such a container still serves the connections it has: it is running and
+    /// stopping, not stopped (which would close them). Docker never reports either state.
+    /// </summary>
+    internal static bool EngineIsStopping(State? state) =>
+        state is { Status: "stopping" } or { Status: "running", Running: false, Paused: false, Restarting: false };
 
     internal static ImmutableArray<string> ServiceNames(string containerName, IDictionary<string, string>? labels)
     {

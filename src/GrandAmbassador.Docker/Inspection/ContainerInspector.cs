@@ -20,7 +20,17 @@ internal sealed class ContainerInspector(HostIdentity host)
         {
             return null;
         }
+        catch (DockerApiException exception) when (IsPodmanNoSuchContainer(exception))
+        {
+            return null;
+        }
     }
+
+    // Podman answers 500 {"cause":"no such container"} (not 404) for a container removed while it
+    // was being inspected: that is the container gone, not the engine failing.
+    internal static bool IsPodmanNoSuchContainer(DockerApiException exception) =>
+        exception.StatusCode == System.Net.HttpStatusCode.InternalServerError
+        && exception.ResponseBody?.Contains("\"cause\":\"no such container\"", StringComparison.Ordinal) == true;
 
     /// <summary>Every container on the engine, running or not; those removed between list and inspect are left out.</summary>
     public async Task<IReadOnlyList<InspectedContainer>> ListAsync(IDockerClient client, CancellationToken ct)

@@ -11,6 +11,7 @@ internal static class ContainerEventFilter
     {
         "create", "start", "restart", "die", "stop", "kill", "oom", "pause", "unpause",
         "destroy", "rename", "update", "health_status",
+        "remove", // Podman's destroy
     };
 
     /// <summary>The container id the event is about when it matters, else <c>null</c>.</summary>

@@ -38,7 +38,10 @@ internal sealed class DockerAgent(
         {
             try
             {
-                using var client = clientFactory.Create();
+                // Talk at the engine's own API version (asked at /version each time: the engine
+                // may have been upgraded while away), and read only what every version has.
+                var engine = await clientFactory.NegotiateAsync(stoppingToken).ConfigureAwait(false);
+                using var client = clientFactory.Create(engine.ApiVersion);
                 var session = new DockerAgentSession(client, inspector, sink, _sequence, _known, timeProvider, value.ReconcileInterval, logger);
                 await session.RunAsync(
                     info =>
@@ -47,6 +50,8 @@ internal sealed class DockerAgent(
                         away.Back();
                         state.Connected = true;
                         DockerAgentLog.Connected(logger, info.ServerVersion, clientFactory.Endpoint, _host.HostId, _host.AdvertiseAddress);
+                        DockerAgentLog.Negotiated(logger, engine.ToString(), engine.ApiText, engine.MinApiVersion ?? "not said");
+                        EngineDifferences.Report(engine, value.ReconcileInterval, logger);
                     },
                     stoppingToken).ConfigureAwait(false);
             }

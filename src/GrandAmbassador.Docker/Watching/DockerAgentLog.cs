@@ -41,4 +41,12 @@ internal static partial class DockerAgentLog
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
         Message = "Docker engine unreachable for {Lifetime}: no longer renewing the {Count} containers it last reported; they get no new connections once their lease ends (open ones stay)")]
     public static partial void StaleDropped(ILogger logger, int count, TimeSpan lifetime);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information,
+        Message = "Talking Docker API {ApiVersion} to {Engine} (its minimum: {MinApiVersion})")]
+    public static partial void Negotiated(ILogger logger, string engine, string apiVersion, string minApiVersion);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
+        Message = "{Engine}: the engine sends no event when a stop begins, so a container being stopped is marked stopping at the next re-list (within {Interval}), not at once; its kill events carry no signal and mark nothing")]
+    public static partial void PodmanStopNotAnnounced(ILogger logger, string engine, TimeSpan interval);
 }

@@ -11,6 +11,7 @@ namespace GrandAmbassador.Docker.Watching;
 /// "running" meanwhile, so only the event tells that new connections should go elsewhere while
 /// existing ones drain. Only the container's own stop signal (<c>Config.StopSignal</c>, default
 /// SIGTERM) or SIGKILL means that: HUP, USR1 and the like reload or reopen logs, and change nothing.
+/// A kill event without a signal (Podman's) marks nothing: see <see cref="Observe"/>.
 /// A container still running when its stop timeout plus <see cref="Margin"/> has passed is not
 /// stopping after all (the stop failed, or the signal was sent by hand) and is judged again from
 /// inspect. Per session: after a reconnect every container is judged from inspect afresh.
@@ -33,13 +34,17 @@ internal sealed class StoppingContainers(TimeProvider time)
         switch (message.Action)
         {
             case "kill":
-                var signal = message.Actor.Attributes is { } attributes && attributes.TryGetValue("signal", out var value)
-                    ? StopSignals.Parse(value)
-                    : null;
-                // An event without a readable signal is taken as Docker's default kill, SIGKILL.
-                _signalled[message.Actor.ID] = (signal ?? StopSignals.Kill, time.GetUtcNow());
+                // Podman's kill events carry no signal (a `kill -s HUP` and a `kill` look the same),
+                // and Podman sends none for a stop: such an event marks nothing. The re-inspect it
+                // queues decides, and Podman's inspect says when it is stopping a container.
+                if (message.Actor.Attributes is { } attributes && attributes.TryGetValue("signal", out var value)
+                    && StopSignals.Parse(value) is { } signal)
+                {
+                    _signalled[message.Actor.ID] = (signal, time.GetUtcNow());
+                }
+
                 break;
-            case "start" or "die" or "destroy":
+            case "start" or "die" or "destroy" or "remove":
                 _signalled.TryRemove(message.Actor.ID, out _);
                 break;
         }

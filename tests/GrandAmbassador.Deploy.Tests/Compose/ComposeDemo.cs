@@ -19,7 +19,24 @@ internal static class ComposeDemo
         var publish = new[] { "publish", "demo-publish" }
             .Select(d => Path.Combine(Repository.Root, "artifacts", d))
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "grand-ambassador.dll")));
-        return publish is null ? [] : new() { ["GA_DEMO_PUBLISH"] = publish };
+        var environment = publish is null ? [] : new Dictionary<string, string> { ["GA_DEMO_PUBLISH"] = publish };
+        environment["GA_DEMO_COMPOSE"] = ComposeV2;
+        return environment;
+    }
+
+    /// <summary>
+    /// Compose v2 (what users type as <c>docker compose</c>): the sid root's docker-compose 2.x,
+    /// which tests/lab/engines/engines.sh up records; Debian 12's own is 1.29, end of life.
+    /// </summary>
+    public static string ComposeV2 { get; } = FindComposeV2();
+
+    private static string FindComposeV2()
+    {
+        const string Recorded = "/run/ga-eng/compose-v2";
+        var path = File.Exists(Recorded) ? File.ReadAllText(Recorded).Trim() : "";
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"Compose v2 not found ({Recorded}): run tests/lab/engines/engines.sh up (tests/run.sh does)");
     }
 
     public static Task<(int ExitCode, string Output, string Error)> RunAsync(string command, TimeSpan guard) =>

@@ -51,6 +51,10 @@ public sealed partial class ComposeDemoTests(ITestOutputHelper output) : IAsyncL
         Assert.Contains("http://127.0.0.1:17080/", up.Output);
         Assert.Equal("web v1 on node-a", await GetPageAsync());
 
+        // Made by Compose v2 (ComposeDemo.ComposeV2), as `docker compose` users run it; 1.29 labels its containers 1.29.x.
+        var madeBy = await DockerCli.RunAsync("inspect", "-f", "{{index .Config.Labels \"com.docker.compose.version\"}}", "ga-demo-node-a");
+        Assert.StartsWith("2.", madeBy);
+
         // TLS between the silos: each agent started with its own certificate from `grand-ambassador tls`.
         Assert.Matches("(?m)^cluster TLS: +on", up.Output);
         foreach (var node in new[] { "a", "b", "c" })

@@ -47,12 +47,16 @@ public sealed partial class ReadOnlySocketTests(ITestOutputHelper output) : IAsy
         // gone by the time it is inspected: the engine's 404 is an answer): the list the README documents.
         var asked = proxy.Requests.Where(r => !r.Path.EndsWith("/start", StringComparison.Ordinal) && !r.Path.EndsWith("/create", StringComparison.Ordinal)
             && !r.Path.EndsWith("/logs", StringComparison.Ordinal)).ToList();
-        var kinds = asked.Select(r => $"{r.Method} {ContainerId().Replace(r.Path, "{id}")}").Distinct().Order(StringComparer.Ordinal).ToList();
+        // /version unversioned (to learn the engine's API version), everything else at that version.
+        var kinds = asked.Select(r => $"{r.Method} {ContainerId().Replace(ApiPrefix().Replace(r.Path, "/v{api}/"), "{id}")}").Distinct().Order(StringComparer.Ordinal).ToList();
         output.WriteLine(string.Join(Environment.NewLine, kinds));
         Assert.All(asked, r => Assert.True(r.Status is 200 or 404, $"{r.Method} {r.Path}: {r.Status}"));
-        Assert.Equal(["GET /containers/json", "GET /containers/{id}/json", "GET /events", "GET /info"], kinds);
+        Assert.Equal(["GET /version", "GET /v{api}/containers/json", "GET /v{api}/containers/{id}/json", "GET /v{api}/events", "GET /v{api}/info"], kinds);
     }
 
-    [GeneratedRegex("(?<=^/containers/)[0-9a-f]{64}(?=/json$)")]
+    [GeneratedRegex("(?<=^/v{api}/containers/)[0-9a-f]{64}(?=/json$)")]
     private static partial Regex ContainerId();
+
+    [GeneratedRegex(@"^/v[0-9]+\.[0-9]+/")]
+    private static partial Regex ApiPrefix();
 }
