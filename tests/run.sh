@@ -35,7 +35,7 @@ bash tests/lab/build-ambassador-image.sh "$publish" grand-ambassador:latest
 log "making the linux-x64 package"
 bash deploy/package.sh >/dev/null
 
-log "starting the engines (Docker 26.1, 28.5, Podman 4.3, 5.8 beside the root Docker 20.10)"
+log "starting the engines (Docker 20.10, 26.1, 28.5, Podman 4.3, 5.8, each in its own namespace)"
 wait "$roots_pid" || { cat "$engines_log" >&2; log "building the engines' roots failed"; exit 1; }
 bash tests/lab/engines/engines.sh up
 cleanup() {
