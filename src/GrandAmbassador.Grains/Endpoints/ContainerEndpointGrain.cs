@@ -125,7 +125,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     public Task AppliedAsync(RoutesApplied applied)
     {
         ArgumentNullException.ThrowIfNull(applied);
-        _drains.Applied(applied);
+        _drains.Applied(applied, _time.GetUtcNow());
         return Task.CompletedTask;
     }
 
@@ -133,7 +133,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     {
         ArgumentNullException.ThrowIfNull(container);
         SweepExpiredLeasesNow();
-        return Task.FromResult(_drains.Confirmations(container, _epoch));
+        return Task.FromResult(_drains.Confirmations(container, _epoch, _time.GetUtcNow()));
     }
 
     public Task<EndpointSet> GetAsync()

@@ -12,7 +12,13 @@ namespace GrandAmbassador.Grains.Endpoints;
 internal sealed class DrainLedger
 {
     private readonly Dictionary<ContainerKey, long> _notOfferedSince = [];
-    private readonly Dictionary<string, RoutesApplied> _applied = new(StringComparer.Ordinal);
+    /// <summary>
+    /// How long an ambassador's word keeps it among those heard from: the host directory's lease. Past it,
+    /// one that stopped following the name (removed it, or stopped) is no longer waited for.
+    /// </summary>
+    private static readonly TimeSpan HeardFor = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, (RoutesApplied Applied, DateTimeOffset At)> _applied = new(StringComparer.Ordinal);
     private HashSet<ContainerKey> _offered = [];
 
     /// <summary>Called with every snapshot the grain publishes, before anyone can apply it.</summary>
@@ -41,14 +47,15 @@ internal sealed class DrainLedger
     }
 
     /// <summary>Keeps each ambassador's latest word: one that overtook an older one of the same epoch stays.</summary>
-    public void Applied(RoutesApplied applied)
+    public void Applied(RoutesApplied applied, DateTimeOffset now)
     {
-        if (_applied.TryGetValue(applied.HostId, out var before) && before.Epoch == applied.Epoch && before.Version > applied.Version)
+        if (_applied.TryGetValue(applied.HostId, out var before) && before.Applied.Epoch == applied.Epoch && before.Applied.Version > applied.Version)
         {
+            _applied[applied.HostId] = before with { At = now };
             return;
         }
 
-        _applied[applied.HostId] = applied;
+        _applied[applied.HostId] = (applied, now);
     }
 
     /// <summary>Forgets a container no snapshot mentions any more (its tombstone ended).</summary>
@@ -65,19 +72,21 @@ internal sealed class DrainLedger
     /// now is confirmed by nobody. An ambassador confirms once it applied a snapshot of this epoch at or
     /// after the one that stopped offering it, and its routes do not dial it.
     /// </summary>
-    public DrainConfirmations Confirmations(ContainerKey container, Guid epoch)
+    public DrainConfirmations Confirmations(ContainerKey container, Guid epoch, DateTimeOffset now)
     {
+        var heard = _applied.Where(entry => now - entry.Value.At < HeardFor).Select(entry => entry.Key).Order(StringComparer.Ordinal).ToImmutableArray();
         if (_offered.Contains(container))
         {
-            return new DrainConfirmations(false, []);
+            return new DrainConfirmations(false, [], heard);
         }
 
         var since = _notOfferedSince.GetValueOrDefault(container, 0);
         var confirmed = _applied.Values
+            .Select(entry => entry.Applied)
             .Where(applied => applied.Epoch == epoch && applied.Version >= since && !applied.Routed.Items.Contains(container))
             .Select(applied => applied.HostId)
             .Order(StringComparer.Ordinal)
             .ToImmutableArray();
-        return new DrainConfirmations(true, confirmed);
+        return new DrainConfirmations(true, confirmed, heard);
     }
 }
