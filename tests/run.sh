@@ -25,6 +25,10 @@ rm -rf "$publish"
 dotnet publish src/GrandAmbassador -c Release -o "$publish" --nologo -v quiet
 bash tests/lab/build-ambassador-image.sh "$publish" grand-ambassador:latest
 
+# The self-contained linux-x64 package (Deploy.Tests installs it): made again only when its sources changed.
+log "making the linux-x64 package"
+bash deploy/package.sh >/dev/null
+
 if [ -x tests/lab/multihost/lab.sh ] && [ -d tests/GrandAmbassador.MultiHost.Tests ]; then
   log "bringing up the multi-host lab"
   bash tests/lab/multihost/lab.sh up

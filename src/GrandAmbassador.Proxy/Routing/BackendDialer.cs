@@ -70,10 +70,16 @@ internal sealed class BackendDialer(PortContext context)
                 }
 
                 // The wait (and its timer) exists before the flow counts as held, so that whoever sees it held can
-                // move the clock on.
-                var timeout = Task.Delay(wait, timeProvider, cancellationToken);
-                held ??= Hold();
-                await Task.WhenAny(snapshot.Replaced, held.Evicted, timeout).ConfigureAwait(false);
+                // move the clock on. It is cancelled as soon as something else ends it: a flow held across many
+                // snapshots would otherwise leave one live timer behind per snapshot until each ran out.
+                using (var waitEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    var timeout = Task.Delay(wait, timeProvider, waitEnded.Token);
+                    held ??= Hold();
+                    await Task.WhenAny(snapshot.Replaced, held.Evicted, timeout).ConfigureAwait(false);
+                    waitEnded.Cancel();
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
                 if (held.IsEvicted)
                 {

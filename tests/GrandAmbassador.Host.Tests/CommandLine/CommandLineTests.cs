@@ -85,7 +85,7 @@ public sealed class CommandLineTests
     public void ClusterUri_IsReadIntoRedisOptions()
     {
         var settings = AmbassadorCommandLine.ParseSettings("--name", "web", "--cluster", "redis://:s3cret@10.0.0.5:6390/2");
-        var redis = Hosting.RedisClusterUri.ToConfigurationOptions(settings.Cluster!);
+        var redis = global::GrandAmbassador.Hosting.RedisClusterUri.ToConfigurationOptions(settings.Cluster!);
 
         Assert.Equal("s3cret", redis.Password);
         Assert.Equal(2, redis.DefaultDatabase);

@@ -57,4 +57,40 @@ public sealed class HeldConnectionTests
         await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("b", backend.EndPoint))));
         Assert.Equal("patient", await client.ReceiveTextAsync(7));
     }
+
+    [Fact]
+    public async Task HeldConnection_AcrossManySnapshots_LeavesNoWaitTimerBehind()
+    {
+        using var metrics = MetricTotals.ForNewService();
+        var clock = new LiveTimerClock();
+        var retry = TimeSpan.FromMinutes(5);
+        await using var backend = TcpBackend.Echo("c");
+        await using var proxy = Create(
+            options =>
+            {
+                options.ConnectWait = TimeSpan.FromMinutes(10);
+                options.ConnectRetryInterval = retry;
+            },
+            clock,
+            metrics.Service);
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("dead-0", DeadEndPoint()))));
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("patient");
+        await metrics.WaitForAsync("held", 1);
+
+        // Each snapshot wakes the held flow, which tries the new destination and waits again.
+        for (var i = 1; i <= 20; i++)
+        {
+            await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination($"dead-{i}", DeadEndPoint()))));
+            await metrics.WaitForAsync("connect.failures", i + 1);
+        }
+
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination("c", backend.EndPoint))));
+        Assert.Equal("patient", await client.ReceiveTextAsync(7));
+
+        // The clock never moved, so a wait that was not cancelled would still be live (21 of them).
+        Assert.Equal(0, clock.LiveTimers(retry));
+    }
 }
