@@ -3,15 +3,16 @@
 #   compose/demo.sh up         build what is needed, make the cluster's TLS certificates, start
 #                              Redis, node-a/b/c and their agents, run web v1 on node-a, wait
 #                              until node-c serves it; print the URLs (web, node-c's dashboard)
-#   compose/demo.sh redeploy   web v(N+1) on the other node, then stop and remove the old one,
-#                              under load through node-c; prints "requests=N failed=F"
+#   compose/demo.sh redeploy   web v(N+1) on the other node, then drain the old one (returns once
+#                              every ambassador confirmed), stop and remove it, under load through
+#                              node-c; prints "requests=N failed=F" (GA_DEMO_DRAIN=0: no drain)
 #   compose/demo.sh status     the cluster's `grand-ambassador status`
 #   compose/demo.sh down       remove every container, network and volume the demo made
 # Environment: GA_DEMO_WEB_PORT (17080), GA_DEMO_HTTP_PORT (17087: node-c's page), GA_DEMO_BUILD
 # (offline | compose; default: offline when this machine has Debian's docker.io and a .NET SDK,
 # else `docker-compose build`, which pulls),
 # GA_DEMO_PUBLISH (a `dotnet publish` of src/GrandAmbassador to use instead of publishing),
-# GA_DEMO_LOAD_WORKERS (4).
+# GA_DEMO_LOAD_WORKERS (4), GA_DEMO_DRAIN (1; 0: redeploy without drain).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -205,6 +206,12 @@ cmd_redeploy() {
   node_docker "$to" rm -f web >/dev/null 2>&1 || true
   run_web "$to" "$new"
   until_true 60 "web $new answering through node-c" seen "$dir" "web $new on $to"
+  if [ "${GA_DEMO_DRAIN:-1}" != 0 ]; then
+    # Returns once every ambassador fronting web says it sends it no new connection: the stop after it fails nothing.
+    log "web $old on $from: drain"
+    docker exec "$project-agent-c" /usr/share/dotnet/dotnet /app/grand-ambassador.dll drain web --host "$from" --timeout 30 >&2 \
+      || die "drain of web on $from was not confirmed"
+  fi
   log "web $old on $from: stop and remove"
   node_docker "$from" stop web >/dev/null
   node_docker "$from" rm web >/dev/null

@@ -28,6 +28,17 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
     [Alias("Remove"), SilosOnly]
     Task RemoveAsync(string hostId, string containerId, long sequence = 0);
 
+    /// <summary>
+    /// One ambassador's proxy applied a snapshot of this name: what its routes now dial. Replaces what
+    /// that host said before; what <see cref="GetDrainConfirmationsAsync"/> answers from.
+    /// </summary>
+    [Alias("Applied"), SilosOnly]
+    Task AppliedAsync(RoutesApplied applied);
+
+    /// <summary>Which ambassadors confirmed that they no longer dial <paramref name="container"/> for new connections.</summary>
+    [Alias("GetDrainConfirmations")]
+    Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container);
+
     [Alias("Get")]
     Task<EndpointSet> GetAsync();
 

@@ -29,6 +29,7 @@ public static class DockerAgentServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DockerClientFactory>();
         services.TryAddSingleton<DockerAgentState>();
+        services.TryAddSingleton<ContainerDrains>();
         services.AddHostedService<DockerAgent>();
         return services;
     }

@@ -29,6 +29,12 @@ internal sealed class AgentWorkQueue(ILogger logger, TimeProvider time) : IProgr
         Stopping.Observe(value);
         if (ContainerEventFilter.ContainerIdOf(value) is { } containerId)
         {
+            if (value is { Type: "container", Action: "kill" })
+            {
+                // The stop signal is known from the last inspect: report Stopping before the inspect.
+                Enqueue(new AgentWork(containerId, Restate: true));
+            }
+
             Enqueue(new AgentWork(containerId));
         }
     }
@@ -37,6 +43,9 @@ internal sealed class AgentWorkQueue(ILogger logger, TimeProvider time) : IProgr
 
     /// <summary>Asks for one container to be inspected again.</summary>
     public void RequestRefresh(string containerId) => Enqueue(new AgentWork(containerId));
+
+    /// <summary>Asks for one container to be judged again from its last inspect, without asking the engine.</summary>
+    public void RequestRestate(string containerId) => Enqueue(new AgentWork(containerId, Restate: true));
 
     /// <summary>Whether a re-list was asked for without being queued (queue full); clears the request.</summary>
     public bool TakeReconcileRequest() => Interlocked.Exchange(ref _reconcilePending, 0) == 1;

@@ -19,6 +19,7 @@ internal sealed class DockerAgent(
     IOptions<DockerAgentOptions> options,
     TimeProvider timeProvider,
     DockerAgentState state,
+    ContainerDrains drains,
     ILogger<DockerAgent> logger) : BackgroundService
 {
     private readonly HostIdentity _host = new(
@@ -34,6 +35,7 @@ internal sealed class DockerAgent(
         var backoff = new ReconnectBackoff(value.ReconnectMinDelay, value.ReconnectMaxDelay);
         var inspector = new ContainerInspector(_host);
         var away = new EngineAway(sink, _known, _sequence, timeProvider, value, logger);
+        drains.Attach(_host.HostId, _known);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -42,7 +44,8 @@ internal sealed class DockerAgent(
                 // may have been upgraded while away), and read only what every version has.
                 var engine = await clientFactory.NegotiateAsync(stoppingToken).ConfigureAwait(false);
                 using var client = clientFactory.Create(engine.ApiVersion);
-                var session = new DockerAgentSession(client, inspector, sink, _sequence, _known, timeProvider, value.ReconcileInterval, logger);
+                var session = new DockerAgentSession(client, inspector, sink, _sequence, _known, drains.Drained, timeProvider, value.ReconcileInterval, logger);
+                drains.SessionStarted(session);
                 await session.RunAsync(
                     info =>
                     {
@@ -61,6 +64,7 @@ internal sealed class DockerAgent(
             }
             catch (Exception exception)
             {
+                drains.SessionStarted(null);
                 state.Connected = false;
                 var delay = backoff.Next();
                 // One line per retry; the stack trace only at Debug, since "engine down" is expected.

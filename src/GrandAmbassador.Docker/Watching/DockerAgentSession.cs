@@ -18,6 +18,7 @@ internal sealed class DockerAgentSession(
     IContainerEndpointSink sink,
     AgentSequence sequence,
     KnownContainers known,
+    DrainedContainers drained,
     TimeProvider timeProvider,
     TimeSpan reconcileInterval,
     ILogger logger)
@@ -27,6 +28,12 @@ internal sealed class DockerAgentSession(
     private readonly AgentWorkQueue _queue = new(logger, timeProvider);
     private readonly CancellationTokenSource _stopped = new();
     private readonly List<Task> _rechecks = [];
+
+    // This session's last inspect of each container: what a restate judges again.
+    private readonly Dictionary<string, InspectedContainer> _inspected = new(StringComparer.Ordinal);
+
+    /// <summary>Asks this session to report <paramref name="containerId"/> again as it now judges it, without an inspect.</summary>
+    public void RequestRestate(string containerId) => _queue.RequestRestate(containerId);
 
     /// <summary>Runs until it fails or <paramref name="ct"/> is cancelled; <paramref name="onListed"/> runs after the first full list.</summary>
     public async Task RunAsync(Action<SystemInfoResponse> onListed, CancellationToken ct)
@@ -94,12 +101,14 @@ internal sealed class DockerAgentSession(
     private async Task ProcessAsync(CancellationToken ct)
     {
         var batch = new List<string>(MaxBatch);
+        var restates = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         // WaitToReadAsync throws the stream's failure once the queue is drained: the session ends.
         while (await _queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
             batch.Clear();
+            restates.Clear();
             seen.Clear();
             var reconcile = false;
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var work))
@@ -108,11 +117,21 @@ internal sealed class DockerAgentSession(
                 {
                     reconcile = true;
                 }
+                else if (work.Restate)
+                {
+                    restates.Add(work.ContainerId);
+                }
                 else if (seen.Add(work.ContainerId))
                 {
                     // Level-triggered: a restart's kill, die, stop, start… need one inspect, not six.
                     batch.Add(work.ContainerId);
                 }
+            }
+
+            // Before any inspect: a restate needs no engine call, and is what a stop or a drain waits for.
+            foreach (var containerId in restates)
+            {
+                await RestateAsync(containerId, ct).ConfigureAwait(false);
             }
 
             if (_queue.TakeReconcileRequest() || reconcile)
@@ -134,6 +153,12 @@ internal sealed class DockerAgentSession(
     private async Task ReconcileAsync(CancellationToken ct)
     {
         var inspected = await inspector.ListAsync(client, ct).ConfigureAwait(false);
+        _inspected.Clear();
+        foreach (var one in inspected)
+        {
+            _inspected[one.Endpoint.ContainerId] = one;
+        }
+
         var all = inspected.Select(Judge).ToList();
         known.Reconciled(all);
         DockerAgentLog.Reconciled(logger, all.Count);
@@ -145,6 +170,7 @@ internal sealed class DockerAgentSession(
     {
         if (await inspector.InspectAsync(client, containerId, ct).ConfigureAwait(false) is { } inspected)
         {
+            _inspected[containerId] = inspected;
             var endpoint = Judge(inspected);
             known.Reported(endpoint);
             DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health, endpoint.Stopping);
@@ -152,6 +178,8 @@ internal sealed class DockerAgentSession(
         }
         else
         {
+            _inspected.Remove(containerId);
+            drained.Removed(containerId);
             known.Removed(containerId);
             DockerAgentLog.ContainerRemoved(logger, containerId);
             var removed = sequence.Next();
@@ -160,12 +188,37 @@ internal sealed class DockerAgentSession(
     }
 
     /// <summary>
+    /// Reports a container again from its last inspect when how it is judged changed since (a stop signal
+    /// arrived, it was drained or undrained); nothing when it did not, or when it was never inspected.
+    /// </summary>
+    private async Task RestateAsync(string containerId, CancellationToken ct)
+    {
+        if (!_inspected.TryGetValue(containerId, out var inspected))
+        {
+            return;
+        }
+
+        var endpoint = Judge(inspected);
+        if (known.Find(containerId) is { } last && last with { Sequence = 0 } == endpoint with { Sequence = 0 })
+        {
+            return;
+        }
+
+        known.Reported(endpoint);
+        DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health, endpoint.Stopping);
+        await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(endpoint, ct), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The endpoint to report: numbered in the agent's order and marked stopping when it is on its
-    /// way out; a stopping one is inspected again once its stop timeout (plus a margin) has passed.
+    /// way out (signalled to stop, or drained); a signalled one is inspected again once its stop
+    /// timeout (plus a margin) has passed. The number is drawn before the drain mark is read: a drain
+    /// numbers its own report after setting the mark, so a report that missed the mark is older than it.
     /// </summary>
     private ContainerEndpoint Judge(InspectedContainer inspected)
     {
-        var endpoint = _queue.Stopping.Mark(inspected) with { Sequence = sequence.Next() };
+        var number = sequence.Next();
+        var endpoint = drained.Mark(_queue.Stopping.Mark(inspected)) with { Sequence = number };
         if (endpoint.Stopping && _queue.Stopping.RecheckAt(inspected) is { } at)
         {
             _rechecks.RemoveAll(task => task.IsCompleted);

@@ -13,6 +13,8 @@ internal sealed class KnownContainers
 
     public IReadOnlyCollection<ContainerEndpoint> All => [.. _known.Values];
 
+    public ContainerEndpoint? Find(string containerId) => _known.GetValueOrDefault(containerId);
+
     public void Reconciled(IEnumerable<ContainerEndpoint> all)
     {
         var list = all.ToList();

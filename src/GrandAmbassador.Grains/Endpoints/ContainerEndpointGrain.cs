@@ -24,6 +24,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     private readonly ILogger<ContainerEndpointGrain> _logger;
     private readonly IClusterMembershipService _membership;
     private readonly ActivationCompleteness _completeness;
+    private readonly DrainLedger _drains = new();
 
     // Ordering never depends on a clock: a new random epoch per activation, a counter within it.
     private readonly Guid _epoch = Guid.NewGuid();
@@ -121,6 +122,20 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return Task.CompletedTask;
     }
 
+    public Task AppliedAsync(RoutesApplied applied)
+    {
+        ArgumentNullException.ThrowIfNull(applied);
+        _drains.Applied(applied, _time.GetUtcNow());
+        return Task.CompletedTask;
+    }
+
+    public Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        SweepExpiredLeasesNow();
+        return Task.FromResult(_drains.Confirmations(container, _epoch, _time.GetUtcNow()));
+    }
+
     public Task<EndpointSet> GetAsync()
     {
         SweepExpiredLeasesNow();
@@ -186,6 +201,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         foreach (var key in _tombstones.Where(tombstone => tombstone.Value.ExpiresAt <= now).Select(tombstone => tombstone.Key).ToList())
         {
             _tombstones.Remove(key);
+            _drains.Forget(new ContainerKey(key.HostId, key.ContainerId));
         }
 
         var completed = _completeness.Check(now, HostIsDead);
@@ -225,6 +241,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             .ToImmutableArray();
         _current = new EndpointSet(Name, _current.Version + 1, endpoints, _epoch, gone, _completeness.IsComplete);
         var snapshot = _current;
+        _drains.Published(snapshot);
         _observers.Notify(observer => observer.OnEndpointsChanged(snapshot));
         ContainerEndpointGrainLog.Notified(_logger, Name, snapshot.Version, _observers.Count);
     }

@@ -21,6 +21,9 @@ namespace GrandAmbassador.Proxy.Tcp;
 internal sealed class SocketCopier : SocketAsyncEventArgs
 {
     private const int Waiting = 0;
+    // The receive with a buffer that follows a zero-byte receive's completion. Usually data is there and it completes
+    // at once; but a zero-byte receive can complete on a readiness the previous receive already consumed (epoll
+    // reports it once more), and then this receive waits for the peer exactly as the zero-byte one did.
     private const int Receiving = 1;
     private const int Sending = 2;
     private const int Splicing = 3;
@@ -55,8 +58,11 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
     /// <summary>Bytes relayed so far; read by the timeout sweep, which compares it between passes.</summary>
     public long BytesCopied => Volatile.Read(ref _total);
 
-    /// <summary>True while the direction waits for data (or has ended); false while a read or send is under way.</summary>
-    public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
+    /// <summary>
+    /// True while the direction waits for data (or has ended); false while a send or a splice is under way. A receive
+    /// issued after a wake-up counts as waiting: pending, it waits for the peer; done, the state moves on at once.
+    /// </summary>
+    public bool IsWaiting => Volatile.Read(ref _state) is Waiting or Receiving;
 
     /// <summary>How this direction ended; valid once the completion callback has run.</summary>
     public CopyResult Result { get; private set; }

@@ -39,4 +39,7 @@ internal static partial class AmbassadorLog
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "{Name}: {Count} of the ports container {Container} on host {HostId} exposes get no listener: a name listens on at most {Cap} exposed ports, TCP first, then UDP, each lowest first (raise --max-exposed-ports, or choose ports with --port)")]
     public static partial void PortsLeftOut(ILogger logger, string name, string container, string hostId, int count, int cap);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "{Name}: could not tell the grain which routes were applied ({Reason}); the next apply tells it again")]
+    public static partial void AppliedNotTold(ILogger logger, string name, string reason);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
@@ -26,12 +27,14 @@ internal sealed class ServiceFollower(
 {
     private static readonly TimeSpan ListenRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FirstReportGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AppliedTimeout = TimeSpan.FromSeconds(5);
     private readonly FrontedService _service = name.Service;
     private readonly ServiceProxy _proxy = name.Proxy;
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
     private EndpointSet? _applied = name.Applied.Snapshot;
     private RoutePlan? _plan = name.Applied.Plan;
     private RouteChangeMeter? _meter;
+    private IContainerEndpointGrain? _grain;
 
     // The newest snapshot this follower was given, applied or not: what a retry applies again.
     private EndpointSet? _newest;
@@ -43,6 +46,7 @@ internal sealed class ServiceFollower(
         var observer = new EndpointObserver();
         var reference = grains.CreateObjectReference<IEndpointObserver>(observer);
         var grain = grains.GetGrain<IContainerEndpointGrain>(_service.Name);
+        _grain = grain;
         var subscription = new GrainSubscription(_service.Name, grain, reference, observer, clusterChanges, options, time, logger);
         var renewals = subscription.RunAsync(cancellationToken);
         try
@@ -144,6 +148,7 @@ internal sealed class ServiceFollower(
             _meter?.Measure(_applied, snapshot);
             _applied = snapshot;
             name.Applied = new AppliedRoutes(snapshot, plan);
+            _ = SayAppliedAsync(snapshot, plan);
             return failures.Count > 0;
         }
         catch (Exception) when (name.Removed.IsCancellationRequested)
@@ -165,6 +170,33 @@ internal sealed class ServiceFollower(
             }
 
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Tells the grain what the proxy now dials: what a drain waits for. Not awaited by the loop, and a
+    /// failure is only logged at Debug: the next apply says it again, and a drain waits until it hears.
+    /// </summary>
+    private async Task SayAppliedAsync(EndpointSet snapshot, RoutePlan plan)
+    {
+        if (_grain is not { } grain)
+        {
+            return;
+        }
+
+        var dialled = plan.Routes.Ports.SelectMany(port => port.Destinations).Select(destination => destination.BackendId).ToHashSet(StringComparer.Ordinal);
+        var routed = plan.Routed
+            .Where(endpoint => dialled.Contains(endpoint.RunId))
+            .Select(endpoint => new ContainerKey(endpoint.HostId, endpoint.ContainerId))
+            .Distinct()
+            .ToImmutableArray();
+        try
+        {
+            await grain.AppliedAsync(new RoutesApplied(hostId, snapshot.Epoch, snapshot.Version, routed)).WaitAsync(AppliedTimeout, time).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            AmbassadorLog.AppliedNotTold(logger, _service.Name, exception.Message.Split('\n')[0]);
         }
     }
 

@@ -59,6 +59,8 @@ internal static class AmbassadorCommandLine
         }
 
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(DrainCommand.Create(drain: true));
+        root.Subcommands.Add(DrainCommand.Create(drain: false));
         root.Subcommands.Add(TlsCommand.Create());
         root.SetAction(run);
         return root;

@@ -1,4 +1,5 @@
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Docker;
 using GrandAmbassador.Hosting;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Limits;
@@ -29,6 +30,9 @@ internal sealed class DataPlaneServices : IAsyncDisposable
 
     public FrontedNameRegistry Names => _services.GetRequiredService<FrontedNameRegistry>();
 
+    /// <summary>The containers drained on this host: kept across control-plane generations, as the agent's reports are not.</summary>
+    public ContainerDrains Drains => _services.GetRequiredService<ContainerDrains>();
+
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
 
@@ -45,6 +49,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddGrandAmbassadorProxy();
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();
+        services.AddSingleton<ContainerDrains>();
         var dataPlane = new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), quiet);
         if (openFiles is { } limit)
         {

@@ -91,6 +91,8 @@ internal static class ControlPlaneHost
             builder.Services.AddSingleton<GrainEndpointSink>();
             builder.Services.AddSingleton<IContainerEndpointSink>(services => services.GetRequiredService<GrainEndpointSink>());
             builder.Services.AddHostedService<ReportAgainOnClusterChange>();
+            builder.Services.AddSingleton(dataPlane.Drains);
+            builder.Services.AddHostedService<AgentControlRegistration>();
             builder.Services.AddDockerAgent(options =>
             {
                 options.Endpoint = settings.DockerEndpoint;

@@ -49,6 +49,7 @@ internal static class HttpServiceCollectionExtensions
         app.UseRouting();
         app.MapPages(settings);
         app.MapNamesApi(settings);
+        app.MapDrainApi();
         app.MapHealth();
         app.MapPrometheusScrapingEndpoint("/metrics");
         if (settings.Dashboard)

@@ -13,10 +13,13 @@ internal sealed class AgentHarness : IAsyncDisposable
     private AgentHarness(DockerAgentOptions options, TimeProvider timeProvider)
     {
         var wrapped = Options.Create(options);
-        _agent = new DockerAgent(new DockerClientFactory(wrapped), Sink, wrapped, timeProvider, new DockerAgentState(), Logger);
+        _agent = new DockerAgent(new DockerClientFactory(wrapped), Sink, wrapped, timeProvider, new DockerAgentState(), Drains, Logger);
     }
 
     public RecordingEndpointSink Sink { get; } = new();
+
+    /// <summary>The agent's drains, as the host's cluster would call them.</summary>
+    public ContainerDrains Drains { get; } = new();
 
     public RecordingLogger<DockerAgent> Logger { get; } = new();
 

@@ -17,6 +17,8 @@ public sealed class DockerAgentSessionTests : IAsyncLifetime
     private readonly RecordingEndpointSink _sink = new();
     private readonly RecordingLogger<DockerAgentSession> _logger = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ContainerDrains _drains = new();
+    private readonly KnownContainers _known = new();
     private Task _session = Task.CompletedTask;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -131,6 +133,89 @@ public sealed class DockerAgentSessionTests : IAsyncLifetime
         Assert.True(removed.Sequence > killed.Sequence);
     }
 
+    [Fact]
+    public async Task Kill_WithTheStopSignal_IsReportedStopping_BeforeTheInspectItAlsoBrings()
+    {
+        _client.FakeContainers.Put("c1");
+        await StartAsync();
+        _client.FakeContainers.Hold();
+
+        // The engine does not answer the inspect until released: the Stopping report must not wait for it.
+        var stopping = await KillAsync("c1", "15");
+        Assert.True(stopping.Stopping);
+        Assert.True(stopping.Running);
+
+        await _client.FakeContainers.Waiting;
+        var before = _sink.Calls.Count;
+        _client.FakeContainers.Release();
+        Assert.True((await ReportAfterAsync(before, "c1")).Stopping);
+    }
+
+    [Fact]
+    public async Task Drain_IsReportedStoppingAtOnce_InTheAgentsOrder_AndEveryLaterReportKeepsIt()
+    {
+        _client.FakeContainers.Put("c1");
+        await StartAsync();
+        var listed = await _sink.WaitForReconcileAsync(1);
+        var inspections = _client.FakeContainers.Inspections;
+
+        var before = _sink.Calls.Count;
+        var mark = _drains.SetDrained("c1", drained: true);
+        var drained = await ReportAfterAsync(before, "c1");
+
+        Assert.Null(mark.Error);
+        Assert.Equal(new Contracts.Endpoints.ContainerKey("host-a", "c1"), mark.Container);
+        Assert.True(drained.Stopping);
+        Assert.True(drained.Sequence > listed.Sequence);
+        Assert.Equal(inspections, _client.FakeContainers.Inspections);
+
+        // Inspect says running and nothing signalled it: the drain still holds.
+        var later = await EventAsync("health_status: healthy", "c1");
+        Assert.True(later.Stopping);
+        Assert.True(later.Sequence > drained.Sequence);
+    }
+
+    [Fact]
+    public async Task Undrain_AndTheContainersNextStart_PutItBack()
+    {
+        var firstRun = DateTimeOffset.Parse("2026-11-27T09:00:00Z", null);
+        _client.FakeContainers.Put("c1", startedAt: firstRun);
+        await StartAsync();
+
+        var before = _sink.Calls.Count;
+        _drains.SetDrained("c1", drained: true);
+        Assert.True((await ReportAfterAsync(before, "c1")).Stopping);
+        before = _sink.Calls.Count;
+        _drains.SetDrained("c1", drained: false);
+        Assert.False((await ReportAfterAsync(before, "c1")).Stopping);
+
+        before = _sink.Calls.Count;
+        _drains.SetDrained("c1", drained: true);
+        Assert.True((await ReportAfterAsync(before, "c1")).Stopping);
+        _client.FakeContainers.Put("c1", startedAt: firstRun.AddMinutes(5));
+        Assert.False((await EventAsync("start", "c1")).Stopping);
+        Assert.False((await EventAsync("health_status: healthy", "c1")).Stopping);
+    }
+
+    [Fact]
+    public async Task Drain_ByAnUnknownOrAmbiguousName_IsRefused_ByAUniqueIdPrefix_Marks()
+    {
+        _client.FakeContainers.Put("abc1");
+        _client.FakeContainers.Put("abc2");
+        await StartAsync();
+
+        Assert.Equal("no container web on host host-a", _drains.SetDrained("web", drained: true).Error);
+        Assert.Equal("ab matches 2 containers on host host-a: abc1, abc2", _drains.SetDrained("ab", drained: true).Error);
+        Assert.Equal("abc2", _drains.SetDrained("abc2", drained: true).ContainerName);
+    }
+
+    private async Task<Contracts.Endpoints.ContainerEndpoint> EventAsync(string action, string id)
+    {
+        var before = _sink.Calls.Count;
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event(action, id));
+        return await ReportAfterAsync(before, id);
+    }
+
     private async Task StartAsync()
     {
         var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -139,10 +224,13 @@ public sealed class DockerAgentSessionTests : IAsyncLifetime
             new ContainerInspector(new HostIdentity("host-a", "192.0.2.10")),
             _sink,
             new AgentSequence(_time),
-            new KnownContainers(),
+            _known,
+            _drains.Drained,
             _time,
             TimeSpan.FromHours(1),
             _logger);
+        _drains.Attach("host-a", _known);
+        _drains.SessionStarted(session);
         _session = session.RunAsync(_ => listed.TrySetResult(), _stop.Token);
         await listed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }

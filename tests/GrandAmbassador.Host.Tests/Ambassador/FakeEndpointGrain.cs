@@ -35,5 +35,9 @@ internal sealed class FakeEndpointGrain : IContainerEndpointGrain
 
     public Task<EndpointSet> GetAsync() => throw new NotSupportedException();
 
+    public Task AppliedAsync(RoutesApplied applied) => Task.CompletedTask;
+
+    public Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container) => throw new NotSupportedException();
+
     public Task UnsubscribeAsync(IEndpointObserver observer) => Task.CompletedTask;
 }

@@ -14,6 +14,10 @@ internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory f
 
     public Task<EndpointSet> GetAsync() => throw new NotSupportedException();
 
+    public Task AppliedAsync(RoutesApplied applied) => Task.CompletedTask;
+
+    public Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container) => throw new NotSupportedException();
+
     public Task<EndpointSet> SubscribeAsync(IEndpointObserver observer) => factory.OnSubscribe(name, observer);
 
     public Task UnsubscribeAsync(IEndpointObserver observer) => Task.CompletedTask;

@@ -33,6 +33,13 @@ internal static class MultiHostLab
             : throw new InvalidOperationException($"lab.sh {string.Join(' ', args)} exited {exitCode}: {output} {error}");
     }
 
+    /// <summary>
+    /// A <c>grand-ambassador</c> command (drain, undrain, status…) run on <paramref name="host"/> against
+    /// the cluster <paramref name="clusterId"/>: its exit code and what it printed.
+    /// </summary>
+    public static Task<(int ExitCode, string Output, string Error)> CommandAsync(string host, string clusterId, params string[] args) =>
+        ProcessRunner.RunAsync("bash", [Script, "exec", host, "dotnet", Repository.AmbassadorDll, .. args, "--cluster", Redis, "--cluster-id", clusterId], Guard);
+
     /// <summary>The docker CLI against one host's engine.</summary>
     public static Task<string> DockerAsync(string host, params string[] args) => RunAsync(["docker", host, .. args]);
 

@@ -1,0 +1,23 @@
+using GrandAmbassador.Contracts.Endpoints;
+
+namespace GrandAmbassador.Contracts.Grains;
+
+/// <summary>
+/// Reaches one host's Docker agent from anywhere in the cluster (keyed by the host id): the host's
+/// silo registers its agent here, and <c>drain</c> (command line or HTTP) asks it through here.
+/// </summary>
+[Alias("ga.IHostAgentGrain")]
+public interface IHostAgentGrain : IGrainWithStringKey
+{
+    /// <summary>The agent of this host, renewed by its silo; replaces the one before.</summary>
+    [Alias("RegisterAgent"), SilosOnly]
+    Task RegisterAgentAsync(IAgentControl agent);
+
+    /// <summary>
+    /// Has the host's agent mark <paramref name="container"/> drained (or no longer). Open to clients on
+    /// purpose, like <c>status</c>: an operator's command; in a TLS cluster only a holder of a
+    /// certificate from the cluster's CA reaches it.
+    /// </summary>
+    [Alias("SetDrained")]
+    Task<DrainMark> SetDrainedAsync(string container, bool drained);
+}

@@ -1,0 +1,57 @@
+using GrandAmbassador.Cluster;
+using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.Docker;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Agent;
+
+/// <summary>
+/// Registers this host's agent with its <see cref="IHostAgentGrain"/>, so that a drain sent from any host
+/// reaches it: at start, every <see cref="Renewal"/> and at every membership change (the grain may have
+/// moved and come back empty; observers are not durable).
+/// </summary>
+internal sealed class AgentControlRegistration(
+    IGrainFactory grains,
+    ContainerDrains drains,
+    HostIdentity host,
+    ClusterChanges changes,
+    TimeProvider time,
+    ILogger<AgentControlRegistration> logger) : BackgroundService
+{
+    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reference = grains.CreateObjectReference<IAgentControl>(new AgentControl(drains));
+        var grain = grains.GetGrain<IHostAgentGrain>(host.HostId);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var changed = changes.Next;
+                try
+                {
+                    await grain.RegisterAgentAsync(reference).WaitAsync(CallTimeout, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    AgentLog.AgentRegistrationFailed(logger, host.HostId, exception.Message.Split('\n')[0]);
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(Renewal, time, wait.Token), changed).ConfigureAwait(false);
+                await wait.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            grains.DeleteObjectReference<IAgentControl>(reference);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using GrandAmbassador.Hosting;
+
+namespace GrandAmbassador.CommandLine;
+
+/// <summary>The options of every command that is a client of a running cluster (<c>status</c>, <c>drain</c>, <c>undrain</c>).</summary>
+internal sealed class ClientOptionSet
+{
+    public Option<string?> Cluster { get; } = AmbassadorOptionSet.Scalar<string?>(
+        "--cluster", RedisClusterUri.Form, "The cluster's Redis (prefer --cluster-file). Without it: the single-host ambassador on this machine.", () => null, null);
+
+    public SecurityOptionSet Security { get; } = new();
+
+    public Option<string> ClusterId { get; } = AmbassadorOptionSet.Scalar("--cluster-id", "ID", "The cluster's id.", () => "grand-ambassador", null);
+
+    public Option<string> GatewayPort { get; } = AmbassadorOptionSet.Scalar(
+        "--gateway-port", "PORT", "The single-host ambassador's gateway port (it logs it at start).", () => "30000", null);
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Cluster);
+        command.Options.Add(ClusterId);
+        command.Options.Add(GatewayPort);
+        foreach (var option in Security.ForClients)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The validated settings; throws <see cref="StartupException"/> on bad input.</summary>
+    public ClusterClientSettings Read(ParseResult parse) =>
+        new(
+            ClusterUrlReader.Read(parse.GetValue(Cluster), parse.GetValue(Security.ClusterFile)),
+            parse.GetValue(ClusterId)!,
+            SettingsReader.ParseOptionalPort(parse.GetValue(GatewayPort), "--gateway-port") ?? 30000,
+            SettingsReader.ReadSecurity(parse, Security));
+}
