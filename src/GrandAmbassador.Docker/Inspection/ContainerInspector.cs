@@ -3,7 +3,9 @@ using Docker.DotNet;
 namespace GrandAmbassador.Docker.Inspection;
 
 /// <summary>Reads containers from the engine as <see cref="InspectedContainer"/>s.</summary>
-internal sealed class ContainerInspector(HostIdentity host)
+/// <param name="answersTo">When given, a list inspects only the containers for which it is true of one of
+/// the names the container answers to (its name, its <c>grand-ambassador.name</c> label); null: all.</param>
+internal sealed class ContainerInspector(HostIdentity host, Func<string, bool>? answersTo = null)
 {
     /// <summary>The container's current state, or <c>null</c> when it no longer exists.</summary>
     public async Task<InspectedContainer?> InspectAsync(IDockerClient client, string containerId, CancellationToken ct)
@@ -39,7 +41,7 @@ internal sealed class ContainerInspector(HostIdentity host)
             .ListContainersAsync(new() { All = true }, ct)
             .ConfigureAwait(false);
         var inspected = new List<InspectedContainer>(containers.Count);
-        foreach (var container in containers)
+        foreach (var container in containers.Where(Wanted))
         {
             if (await InspectAsync(client, container.ID, ct).ConfigureAwait(false) is { } one)
             {
@@ -49,4 +51,10 @@ internal sealed class ContainerInspector(HostIdentity host)
 
         return inspected;
     }
+
+    private bool Wanted(global::Docker.DotNet.Models.ContainerListResponse container) =>
+        answersTo is null
+        || (container.Names ?? []).Select(name => name.TrimStart('/'))
+            .SelectMany(name => ContainerEndpointMapper.ServiceNames(name, container.Labels))
+            .Any(answersTo);
 }

@@ -31,8 +31,8 @@ internal sealed class ServiceFollower(
     private readonly FrontedService _service = name.Service;
     private readonly ServiceProxy _proxy = name.Proxy;
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
-    private EndpointSet? _applied = name.Applied.Snapshot;
-    private RoutePlan? _plan = name.Applied.Plan;
+    private EndpointSet? _applied;
+    private RoutePlan? _plan;
     private RouteChangeMeter? _meter;
     private IContainerEndpointGrain? _grain;
 
@@ -52,6 +52,7 @@ internal sealed class ServiceFollower(
         try
         {
             var first = await FirstSnapshotAsync(observer, cancellationToken).ConfigureAwait(false);
+            await TakeOverAsync(cancellationToken).ConfigureAwait(false);
             var retryListening = await ApplyAsync(first, cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -76,20 +77,24 @@ internal sealed class ServiceFollower(
     /// The first snapshot worth applying. At start, one with no container ready waits briefly for a
     /// newer one: the grain is often read before this host's agent has made its first report, and
     /// "waiting for a container" would be a false alarm (explicit ports already listen meanwhile).
-    /// Taking over from an earlier generation, an empty snapshot is not applied for up to
+    /// Taking over from an earlier generation (or from the local engine's seed), an empty snapshot is not applied for up to
     /// <see cref="AmbassadorOptions.TakeoverHold"/>: the grain may have come back empty with the silo,
     /// and applying it would drop the routes the proxy still serves; the agents refill it soon.
     /// </summary>
     private async Task<EndpointSet> FirstSnapshotAsync(EndpointObserver observer, CancellationToken cancellationToken)
     {
-        var takingOver = _applied is not null;
+        var takingOver = name.Applied.Snapshot is not null;
         var latest = await observer.NextAsync(cancellationToken).ConfigureAwait(false);
         if (IsWorthApplying(latest, takingOver))
         {
             return latest;
         }
 
-        if (takingOver)
+        if (takingOver && name.Applied.FromLocalEngine)
+        {
+            AmbassadorLog.HoldingLocalRoutes(logger, _service.Name, options.TakeoverHold.TotalSeconds);
+        }
+        else if (takingOver)
         {
             AmbassadorLog.HoldingRoutes(logger, _service.Name, options.TakeoverHold.TotalSeconds);
         }
@@ -110,6 +115,21 @@ internal sealed class ServiceFollower(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return latest;
+        }
+    }
+
+    /// <summary>
+    /// From here on only this follower steers the name. Not before its first snapshot worth applying:
+    /// until then the local engine's seed, if any, keeps the name's routes current (a container that
+    /// starts while the agent has not yet reported to the grain is served all the same).
+    /// </summary>
+    private async Task TakeOverAsync(CancellationToken cancellationToken)
+    {
+        var applied = await name.TakeOverAsync(cancellationToken).ConfigureAwait(false);
+        (_applied, _plan) = (applied.Snapshot, applied.Plan);
+        if (applied.FromLocalEngine)
+        {
+            _routeLogger.Continue(applied.Plan!, applied.Snapshot!);
         }
     }
 
@@ -138,12 +158,9 @@ internal sealed class ServiceFollower(
         {
             var plan = RouteBuilder.Build(_service, snapshot, Context(), _plan);
             var failures = await _proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
-            foreach (var failure in failures)
-            {
-                AmbassadorLog.ListenFailed(logger, _service.Name, failure.Port.ToString(), failure.Reason);
-            }
-
-            _routeLogger.Log(plan, snapshot, _applied is null, wait);
+            ListenFailureLog.Log(logger, _service.Name, name.ListenFailures, failures, ListenRetry);
+            name.ListenFailures = failures;
+            _routeLogger.Log(plan, snapshot, _applied is null, wait, failures.Select(failure => failure.Port).ToHashSet());
             _plan = plan;
             _meter?.Measure(_applied, snapshot);
             _applied = snapshot;

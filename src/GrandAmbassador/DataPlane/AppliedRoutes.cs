@@ -14,6 +14,9 @@ internal sealed record AppliedRoutes(EndpointSet? Snapshot, RoutePlan? Plan)
 {
     public static AppliedRoutes None { get; } = new(null, null);
 
+    /// <summary>Whether the local engine's seed applied it, before any follower (see <see cref="LocalEngine.LocalEngineSeed"/>).</summary>
+    public bool FromLocalEngine => Snapshot?.Epoch == LocalEngine.LocalEngineSeed.Epoch;
+
     /// <summary>The ports the proxy listens on because of <see cref="Plan"/>.</summary>
     public ImmutableArray<ListenPort> Ports => Plan is null ? [] : [.. Plan.Routes.Ports.Select(port => port.Listen)];
 }

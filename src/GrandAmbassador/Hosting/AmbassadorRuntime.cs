@@ -1,5 +1,6 @@
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
+using GrandAmbassador.LocalEngine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,17 +13,28 @@ namespace GrandAmbassador.Hosting;
 /// </summary>
 internal sealed class AmbassadorRuntime : IAsyncDisposable
 {
+    private static readonly TimeSpan FirstListWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SeedAfterSilo = TimeSpan.FromSeconds(60);
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AmbassadorSupervisor _supervisor;
+    private readonly LocalEngineSeed? _seed;
+    private readonly Task _seedStopped;
     private readonly Task<int> _run;
     private Task? _drain;
     private int _disposed;
 
-    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor)
+    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor, LocalEngineSeed? seed)
     {
         DataPlane = dataPlane;
         _supervisor = supervisor;
+        _seed = seed;
         _run = Task.Run(supervisor.RunAsync);
+        // Once every name's follower has taken over from it (or the process stops).
+        _seedStopped = seed is null ? Task.CompletedTask : StopSeedAsync(seed, supervisor.Started, dataPlane.Names, _stopRequested.Task);
     }
+
+    /// <summary>Completes once the local engine's first list was applied (at once without an agent).</summary>
+    public Task LocalEngineListed => _seed?.FirstList ?? Task.CompletedTask;
 
     public DataPlaneServices DataPlane { get; }
 
@@ -63,7 +75,28 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
             throw;
         }
 
-        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build));
+        // Before the silo's start, not after it: a name whose container runs here listens at once.
+        // The silo waits for that first list (bounded): on two cores its start would slow the list down.
+        var seed = LocalEngineSeed.Start(settings, dataPlane);
+        if (seed is not null)
+        {
+            await Task.WhenAny(seed.FirstList, Task.Delay(FirstListWait, dataPlane.Time, cancellationToken)).ConfigureAwait(false);
+        }
+
+        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build), seed);
+    }
+
+    /// <summary>
+    /// The seed steers a name until its follower has a snapshot from the grain worth applying: after the
+    /// first silo is up, until every name is followed (bounded: a follower takes over after at most its
+    /// takeover hold anyway), or until the process stops.
+    /// </summary>
+    private static async Task StopSeedAsync(LocalEngineSeed seed, Task started, FrontedNameRegistry names, Task stopRequested)
+    {
+        await Task.WhenAny(started, stopRequested).ConfigureAwait(false);
+        var followed = Task.WhenAll(names.Current.Names.Select(name => name.Followed));
+        await Task.WhenAny(followed, stopRequested, Task.Delay(SeedAfterSilo)).ConfigureAwait(false);
+        await seed.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -72,6 +105,7 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     /// </summary>
     public void RequestStop()
     {
+        _stopRequested.TrySetResult();
         Interlocked.CompareExchange(ref _drain, DataPlane.Names.DrainAsync(CancellationToken.None), null);
         _supervisor.Stop();
     }
@@ -101,6 +135,7 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
 
         RequestStop();
         await _run.ConfigureAwait(false);
+        await _seedStopped.ConfigureAwait(false);
         await _drain!.ConfigureAwait(false);
         await DataPlane.DisposeAsync().ConfigureAwait(false);
     }

@@ -11,6 +11,7 @@ using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Host.Tests.Fakes;
 using GrandAmbassador.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Host.Tests.Ambassador;
 
@@ -107,11 +108,20 @@ public sealed class ServiceFollowerTests : IAsyncLifetime
         _current = new EndpointSet("web", 1, [Container("a", _a)], Guid.NewGuid());
         Follow(await FrontAsync());
 
-        await _logger.WaitForAsync(3004); // "cannot listen on …; will retry"
+        // Said once, as what it means; the route is not logged as if it served.
+        await _logger.WaitForAsync(3004);
+        await _logger.WaitForAsync(3017); // the next retry: Debug only
+        var notServing = Assert.Single(_logger.Entries, entry => entry.Id.Id == 3004);
+        Assert.Equal(LogLevel.Warning, notServing.Level);
+        Assert.StartsWith($"web: NOT serving {_port}/tcp: the port is taken (", notServing.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logger.Entries, entry => entry.Id.Id == 3002);
         squatter.Close();
 
         // Retried every few seconds: the next client gets through without any new snapshot.
         using var client = await ConnectAsync("a");
+        await _logger.WaitForAsync(3018);
+        await _logger.WaitForAsync(3002);
+        Assert.Single(_logger.Entries, entry => entry.Id.Id == 3004);
     }
 
     private async Task<FrontedName> FrontAsync() =>
