@@ -26,6 +26,12 @@ internal static class ClusterClientRunner
             await RedisPreflight.CheckAsync(redisUri, settings.Security.RedisCaFile, failWhenUnreachable: true, cancellationToken).ConfigureAwait(false);
         }
 
+        // Single host: nothing listening on the gateway is said at once, not after the connection guard.
+        if (settings.Cluster is null && await GatewayProbe.WhyNothingListensAsync(settings.GatewayPort, cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            throw new NotRunningException($"no ambassador is running at 127.0.0.1:{settings.GatewayPort} ({refused})");
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         using var refusals = new GatewayRefusals();

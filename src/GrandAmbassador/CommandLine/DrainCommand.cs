@@ -56,6 +56,11 @@ internal static class DrainCommand
                 await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
                 return AmbassadorCommandLine.BadInput;
             }
+            catch (NotRunningException exception)
+            {
+                await Console.Error.WriteLineAsync($"grand-ambassador: {exception.Message}").ConfigureAwait(false);
+                return 1;
+            }
         });
         return command;
     }

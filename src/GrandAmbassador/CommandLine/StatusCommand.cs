@@ -14,16 +14,26 @@ internal static class StatusCommand
     {
         var client = new ClientOptionSet();
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
-        var command = new Command("status", "Print every name the cluster knows, with its containers, addresses, health and reach.");
+        var all = new Option<bool>("--all") { Description = "Also list the names no ambassador fronts (every container the agents see)." };
+        var only = new Argument<string?>("NAME") { Description = "Only this name.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("status", "Print the names ambassadors front, with their containers, addresses, health and reach.");
         client.AddTo(command);
         command.Options.Add(json);
+        command.Options.Add(all);
+        command.Arguments.Add(only);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
                 var settings = client.Read(parse);
-                var status = await ClusterClientRunner.RunAsync(settings, TimeSpan.Zero, StatusReader.ReadAsync, cancellationToken).ConfigureAwait(false);
+                var name = parse.GetValue(only) is { } given ? NameValidator.Validate(given) : null;
+                var status = await ClusterClientRunner.RunAsync(
+                    settings,
+                    TimeSpan.Zero,
+                    (grains, ct) => StatusReader.ReadAsync(grains, ct, singleHost: settings.Cluster is null, name),
+                    cancellationToken).ConfigureAwait(false);
+                status = name is null ? status.FrontedFirst(parse.GetValue(all)) : status;
                 await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
                 return 0;
             }
@@ -31,6 +41,11 @@ internal static class StatusCommand
             {
                 await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
                 return AmbassadorCommandLine.BadInput;
+            }
+            catch (NotRunningException exception)
+            {
+                await Console.Error.WriteLineAsync($"grand-ambassador: {exception.Message}").ConfigureAwait(false);
+                return 1;
             }
         });
         return command;

@@ -30,4 +30,18 @@ internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Lis
 }
 
 /// <summary>The whole report: hosts with agents, and every name they know.</summary>
-internal sealed record ClusterStatus(ImmutableArray<string> Hosts, ImmutableArray<NameStatus> Names);
+/// <param name="OtherNames">Names left out by <see cref="FrontedFirst"/>: containers no ambassador fronts.</param>
+internal sealed record ClusterStatus(ImmutableArray<string> Hosts, ImmutableArray<NameStatus> Names, int OtherNames = 0)
+{
+    /// <summary>
+    /// The names some ambassador fronts, then (with <paramref name="all"/>) the others, each by name:
+    /// every container on a host (an ambassador's own, a throwaway client) has a name, and most are
+    /// nobody's business.
+    /// </summary>
+    public ClusterStatus FrontedFirst(bool all)
+    {
+        var fronted = Names.Where(name => !name.FrontedBy.IsEmpty).ToList();
+        var others = Names.Where(name => name.FrontedBy.IsEmpty).ToList();
+        return this with { Names = [.. fronted, .. all ? others : []], OtherNames = all ? 0 : others.Count };
+    }
+}

@@ -35,6 +35,12 @@ internal static class StatusPrinter
             }
         }
 
+        if (status.OtherNames > 0)
+        {
+            text.AppendLine();
+            text.AppendLine($"{status.OtherNames} other {(status.OtherNames == 1 ? "name" : "names")} (containers no ambassador fronts): status --all lists them");
+        }
+
         return text.ToString();
     }
 }

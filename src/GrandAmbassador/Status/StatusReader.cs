@@ -10,20 +10,24 @@ namespace GrandAmbassador.Status;
 /// </summary>
 internal static class StatusReader
 {
-    public static async Task<ClusterStatus> ReadAsync(IGrainFactory grains, CancellationToken cancellationToken)
+    /// <param name="singleHost">No other host exists: no advice on reaching a container from one.</param>
+    /// <param name="only">Just this name (known to the cluster or not); null: every name.</param>
+    public static async Task<ClusterStatus> ReadAsync(IGrainFactory grains, CancellationToken cancellationToken, bool singleHost = false, string? only = null)
     {
         var directory = grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key);
         var hosts = await directory.GetHostsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var fronting = await directory.GetFrontingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var names = hosts.SelectMany(host => host.Names)
             .Concat(fronting.SelectMany(ambassador => ambassador.Names.Select(name => name.Name)))
+            .Append(only ?? string.Empty)
+            .Where(name => name.Length > 0 && (only is null || name == only))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
         var sets = await Task.WhenAll(names.Select(name => grains.GetGrain<IContainerEndpointGrain>(name).GetAsync().WaitAsync(cancellationToken))).ConfigureAwait(false);
         return new ClusterStatus(
             [.. hosts.Select(host => host.AdvertiseAddress is null ? host.HostId : $"{host.HostId} ({host.AdvertiseAddress})")],
-            [.. sets.Select(set => new NameStatus(set.Name, [.. set.Endpoints.Select(Describe)], FrontedBy(fronting, set.Name)))]);
+            [.. sets.Select(set => new NameStatus(set.Name, [.. set.Endpoints.Select(endpoint => Describe(endpoint, singleHost))], FrontedBy(fronting, set.Name)))]);
     }
 
     private static ImmutableArray<FrontedByStatus> FrontedBy(ImmutableArray<FrontingRegistration> fronting, string name) =>
@@ -33,7 +37,7 @@ internal static class StatusReader
             .Select(fronted => new FrontedByStatus(ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())]))),
     ];
 
-    private static EndpointStatus Describe(ContainerEndpoint endpoint) =>
+    private static EndpointStatus Describe(ContainerEndpoint endpoint, bool singleHost) =>
         new(
             endpoint.HostId,
             endpoint.ContainerName,
@@ -41,9 +45,9 @@ internal static class StatusReader
             !endpoint.Running ? "stopped" : endpoint.Stopping ? "stopping" : "running",
             endpoint.Health == ContainerHealth.None ? "no healthcheck" : endpoint.Health.ToString().ToLowerInvariant(),
             endpoint.StartedAt,
-            [.. endpoint.Ports.Select(port => DescribePort(endpoint, port))]);
+            [.. endpoint.Ports.Select(port => DescribePort(endpoint, port, singleHost))]);
 
-    private static PortStatus DescribePort(ContainerEndpoint endpoint, ExposedPort port)
+    private static PortStatus DescribePort(ContainerEndpoint endpoint, ExposedPort port, bool singleHost)
     {
         var published = port.Published.IsDefault ? [] : port.Published
             .Select(p => $"{(p.HostIp is "0.0.0.0" or "::" or "" ? endpoint.AdvertiseAddress ?? p.HostIp : p.HostIp)}:{p.HostPort}")
@@ -53,9 +57,12 @@ internal static class StatusReader
             ? ImmutableArray.Create($"host network:{port.ContainerPort}")
             : [.. endpoint.Addresses.Select(address => $"{address.Address}:{port.ContainerPort} ({address.Network})")];
         // Other hosts reach a container only through a port its host publishes (see RouteBuilder).
-        var reachable = published.IsEmpty
-            ? $"{endpoint.HostId} only (not published: run it with -p to reach it from other hosts)"
-            : "every host";
+        var reachable = (published.IsEmpty, singleHost) switch
+        {
+            (_, true) => "this host",
+            (true, false) => $"{endpoint.HostId} only (not published: run it with -p to reach it from other hosts)",
+            (false, false) => "every host",
+        };
         return new PortStatus(port.ToString(), addresses, published, reachable);
     }
 }

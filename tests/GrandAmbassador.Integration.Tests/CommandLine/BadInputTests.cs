@@ -49,7 +49,7 @@ public sealed class BadInputTests
 
         Assert.NotEqual(0, exitCode);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains($"cannot listen on {port}/tcp", line);
+        Assert.Contains($"ga-it-taken: port {port}/tcp is taken by another process", line);
     }
 
     [Fact]
