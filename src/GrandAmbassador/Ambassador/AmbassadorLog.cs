@@ -7,14 +7,23 @@ internal static partial class AmbassadorLog
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Name}: waiting for a container named {Name} to run; new connections are held for up to {WaitSeconds} s")]
     public static partial void Waiting(ILogger logger, string name, double waitSeconds);
 
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "{Name}: no container named {Name} has been seen yet, so its ports are not known: connections are refused until it appears (or give --port to hold them)")]
+    public static partial void PortsNotKnown(ILogger logger, string name);
+
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "{Name}: {Port} -> {Destinations}")]
     public static partial void Routing(ILogger logger, string name, string port, string destinations);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "{Name}: {Port} has no container ready (none running, or none healthy); holding new connections")]
     public static partial void Holding(ILogger logger, string name, string port);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Name}: cannot listen on {Port}: {Reason}; will retry")]
-    public static partial void ListenFailed(ILogger logger, string name, string port, string reason);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Name}: NOT serving {Port}: the port is taken ({Reason}); its clients are refused until it frees (tried again every {RetrySeconds} s)")]
+    public static partial void NotServing(ILogger logger, string name, string port, string reason, double retrySeconds);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Debug, Message = "{Name}: {Port} is still taken ({Reason})")]
+    public static partial void ListenFailedAgain(ILogger logger, string name, string port, string reason);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Information, Message = "{Name}: {Port} is free again: listening")]
+    public static partial void PortFreed(ILogger logger, string name, string port);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "{Name}: container {Container} on host {HostId} is unreachable for {Port}: {Reason}")]
     public static partial void Unreachable(ILogger logger, string name, string container, string hostId, string port, string reason);
@@ -36,6 +45,9 @@ internal static partial class AmbassadorLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "{Name}: keeping its current routes until the cluster reports its containers (at most {HoldSeconds} s)")]
     public static partial void HoldingRoutes(ILogger logger, string name, double holdSeconds);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "{Name}: keeping the routes learnt from the local engine until the cluster reports its containers (at most {HoldSeconds} s)")]
+    public static partial void HoldingLocalRoutes(ILogger logger, string name, double holdSeconds);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "{Name}: {Count} of the ports container {Container} on host {HostId} exposes get no listener: a name listens on at most {Cap} exposed ports, TCP first, then UDP, each lowest first (raise --max-exposed-ports, or choose ports with --port)")]
     public static partial void PortsLeftOut(ILogger logger, string name, string container, string hostId, int count, int cap);

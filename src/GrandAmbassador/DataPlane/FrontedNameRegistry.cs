@@ -24,11 +24,13 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
     public FrontedName? Find(string name) => Current.Names.FirstOrDefault(entry => entry.Name == name);
 
     /// <summary>
-    /// Fronts one more name: checks it as the command line does, binds its explicit ports at once.
+    /// Fronts one more name: checks it as the command line does, binds its explicit ports at once, and
+    /// also the ports its container is known to expose (<paramref name="knownPorts"/>, at run time): a
+    /// port that is taken is refused now, where the user acts, not warned about every few seconds.
     /// </summary>
-    /// <exception cref="InvalidSettingException">The name is invalid or already fronted, a port is another
-    /// name's, or an explicit port cannot be bound; nothing was added.</exception>
-    public async Task<FrontedName> AddAsync(FrontedService service, CancellationToken cancellationToken)
+    /// <exception cref="InvalidSettingException">The name is invalid or already fronted, or (a
+    /// <see cref="PortTakenException"/>) a port is another name's or cannot be bound; nothing was added.</exception>
+    public async Task<FrontedName> AddAsync(FrontedService service, CancellationToken cancellationToken, IReadOnlyCollection<ListenPort>? knownPorts = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         var name = NameValidator.Validate(service.Name);
@@ -41,9 +43,18 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
                 throw new InvalidSettingException($"--name {name}: already fronted");
             }
 
-            PortClaims.Check(names.SelectMany(entry => entry.Service.Ports).Concat(service.Ports));
+            PortClaims.Check(service.Ports);
+            var ports = service.HasExplicitPorts ? [.. service.Ports.Select(mapping => mapping.Listen)] : knownPorts ?? [];
+            foreach (var port in ports)
+            {
+                if (names.FirstOrDefault(entry => entry.Holds(port)) is { } holder)
+                {
+                    throw new PortTakenException(name, port.ToString(), holder.Name);
+                }
+            }
+
             var proxy = createProxy(name);
-            var bound = await BindExplicitPortsAsync(service with { Name = name }, proxy, cancellationToken).ConfigureAwait(false);
+            var bound = await BindAsync(name, ports, proxy, cancellationToken).ConfigureAwait(false);
             var entry = new FrontedName(service with { Name = name }, proxy, bound is null ? AppliedRoutes.None : new AppliedRoutes(null, new RoutePlan(bound, [], [], [], [], [])));
             Publish(names.Add(entry));
             DataPlaneLog.NameAdded(logger, name);
@@ -108,24 +119,21 @@ internal sealed class FrontedNameRegistry(Func<string, ServiceProxy> createProxy
         }
     }
 
-    /// <summary>Binds the explicit <c>--port</c>s now, so that a port already taken is an error at once.</summary>
-    /// <returns>The routes applied (listeners, no destination yet), or null when there are no explicit ports.</returns>
-    private static async Task<ServiceRoutes?> BindExplicitPortsAsync(FrontedService service, ServiceProxy proxy, CancellationToken cancellationToken)
+    /// <summary>Binds the ports now, so that a port already taken is an error at once.</summary>
+    /// <returns>The routes applied (listeners, no destination yet), or null when there are no ports to bind yet.</returns>
+    private static async Task<ServiceRoutes?> BindAsync(string name, IReadOnlyCollection<ListenPort> ports, ServiceProxy proxy, CancellationToken cancellationToken)
     {
-        if (!service.HasExplicitPorts)
+        if (ports.Count == 0)
         {
             return null;
         }
 
-        var routes = new ServiceRoutes(
-            service.Name,
-            [.. service.Ports.Select(mapping => new PortRoute(mapping.Listen, []))],
-            []);
+        var routes = new ServiceRoutes(name, [.. ports.Select(port => new PortRoute(port, []))], []);
         var failures = await proxy.ApplyAsync(routes, cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0)
         {
             await proxy.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidSettingException($"cannot listen on {failures[0].Port} for {service.Name}: {failures[0].Reason}");
+            throw new PortTakenException(name, failures[0].Port.ToString(), holder: null, failures[0].Reason);
         }
 
         return routes;

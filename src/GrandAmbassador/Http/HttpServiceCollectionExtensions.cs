@@ -26,6 +26,7 @@ internal static class HttpServiceCollectionExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<LiveCounters>();
         builder.Services.AddSingleton<NamesViewReader>();
+        builder.Services.AddSingleton<KnownPorts>();
         builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<StatusFeed>();
         builder.Services.AddHostedService(services => services.GetRequiredService<StatusFeed>());

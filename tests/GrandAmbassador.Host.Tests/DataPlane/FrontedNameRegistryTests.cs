@@ -4,6 +4,7 @@ using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.DataPlane;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Host.Tests.DataPlane;
 
@@ -74,12 +75,34 @@ public sealed class FrontedNameRegistryTests : IAsyncLifetime
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
-        var clash = await Assert.ThrowsAsync<InvalidSettingException>(() => Registry.AddAsync(Service("api", port), CancellationToken.None));
-        var unbound = await Assert.ThrowsAsync<InvalidSettingException>(() => Registry.AddAsync(Service("db", taken), CancellationToken.None));
+        var clash = await Assert.ThrowsAsync<PortTakenException>(() => Registry.AddAsync(Service("api", port), CancellationToken.None));
+        var unbound = await Assert.ThrowsAsync<PortTakenException>(() => Registry.AddAsync(Service("db", taken), CancellationToken.None));
 
-        Assert.Contains($"both want port {port}/tcp", clash.Message);
-        Assert.Contains($"cannot listen on {taken}/tcp", unbound.Message);
+        Assert.Equal($"api: port {port}/tcp is taken by fronted name web", clash.Message);
+        Assert.StartsWith($"db: port {taken}/tcp is taken by another process (", unbound.Message, StringComparison.Ordinal);
         Assert.Equal(["web"], Registry.Current.Names.Select(name => name.Name));
+    }
+
+    [Fact]
+    public async Task Add_WithTheExposedPortsItsContainerIsKnownFor_RefusesATakenOne_AndListensOnAFreeOne()
+    {
+        var port = FreeTcpPort();
+        await Registry.AddAsync(Service("web", port), CancellationToken.None);
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var free = FreeTcpPort();
+
+        var clash = await Assert.ThrowsAsync<PortTakenException>(
+            () => Registry.AddAsync(new FrontedService("api", []), CancellationToken.None, [new ListenPort(port, TransportProtocol.Tcp)]));
+        var unbound = await Assert.ThrowsAsync<PortTakenException>(
+            () => Registry.AddAsync(new FrontedService("db", []), CancellationToken.None, [new ListenPort(taken, TransportProtocol.Tcp)]));
+        var added = await Registry.AddAsync(new FrontedService("cache", []), CancellationToken.None, [new ListenPort(free, TransportProtocol.Tcp)]);
+
+        Assert.Equal($"api: port {port}/tcp is taken by fronted name web", clash.Message);
+        Assert.StartsWith($"db: port {taken}/tcp is taken by another process (", unbound.Message, StringComparison.Ordinal);
+        Assert.NotNull(added.Proxy.GetListener(new ListenPort(free, TransportProtocol.Tcp)));
+        Assert.Equal(["web", "cache"], Registry.Current.Names.Select(name => name.Name));
     }
 
     private static FrontedService Service(string name, int port) => new(name, [new PortMapping(name, port, port, PortProtocol.Tcp)]);

@@ -28,6 +28,67 @@ public sealed class NamesApiTests
     }
 
     [Fact]
+    public async Task Names_ListsTheFrontedNames_TheOthersWithAll_AndOneNameByItsPath()
+    {
+        await using var docker = new DockerScope("http-api-all");
+        await docker.RunHttpdAsync("web", 8080);
+        await docker.RunHttpdAsync("other", 8080);
+        string name = docker.Name("web"), other = docker.Name("other");
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name, "--port", $"{FreePort.Next()}:8080");
+
+        var (_, all) = await ambassador.PollAsync("api/names?all=1", (_, json) => Names(json).Contains(other));
+        Assert.Equal(name, Names(all)[0]);
+        using var fronted = await ambassador.Http.GetAsync("api/names");
+        var body = await fronted.Content.ReadAsStringAsync();
+        Assert.Equal([name], Names(body));
+        using (var view = JsonDocument.Parse(body))
+        {
+            Assert.True(view.RootElement.GetProperty("otherNames").GetInt32() >= 1);
+        }
+
+        using var one = await ambassador.Http.GetAsync($"api/names/{other}");
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        using (var view = JsonDocument.Parse(await one.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(other, view.RootElement.GetProperty("name").GetString());
+            Assert.Equal(other, view.RootElement.GetProperty("endpoints")[0].GetProperty("container").GetString());
+        }
+
+        using var unknown = await ambassador.Http.GetAsync($"api/names/{docker.Name("nobody")}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Front_ANameWhoseExposedPortIsTaken_Is409NamingTheHolder()
+    {
+        await using var docker = new DockerScope("http-api-taken");
+        int squatted = FreePort.Next(), shared = FreePort.Next();
+        await docker.RunHttpdAsync("squatted", squatted);
+        await docker.RunHttpdAsync("shared", shared);
+        await using var ambassador = await WebAmbassador.StartAsync("--name", "http-api-holder", "--port", $"{shared}:80");
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, squatted);
+        squatter.Start();
+        // Known to the cluster first: the grain is what the API reads the exposed ports from.
+        await ambassador.PollAsync("api/names?all=1", (_, json) => json.Contains(docker.Name("shared"), StringComparison.Ordinal) && json.Contains(docker.Name("squatted"), StringComparison.Ordinal));
+
+        using var byProcess = await ambassador.Http.PostAsync($"api/names/{docker.Name("squatted")}", null);
+        using var byName = await ambassador.Http.PostAsync($"api/names/{docker.Name("shared")}", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, byProcess.StatusCode);
+        Assert.StartsWith($"{docker.Name("squatted")}: port {squatted}/tcp is taken by another process (", await byProcess.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, byName.StatusCode);
+        Assert.Equal($"{docker.Name("shared")}: port {shared}/tcp is taken by fronted name http-api-holder\n", await byName.Content.ReadAsStringAsync());
+        using var names = await ambassador.Http.GetAsync("api/names");
+        Assert.Equal(["http-api-holder"], Names(await names.Content.ReadAsStringAsync()));
+    }
+
+    private static string[] Names(string json)
+    {
+        using var view = JsonDocument.Parse(json);
+        return [.. view.RootElement.GetProperty("names").EnumerateArray().Select(n => n.GetProperty("name").GetString()!)];
+    }
+
+    [Fact]
     public async Task Front_ThePortOfTheHttpServer_Is400()
     {
         await using var ambassador = await WebAmbassador.StartAsync("--no-agent");

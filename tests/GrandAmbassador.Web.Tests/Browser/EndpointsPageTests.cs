@@ -26,9 +26,9 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
 
         var started = Started(chrome, name, previous: null, PageGuard);
         Assert.Equal(await StartedAtAsync(name), started);
-        Assert.Contains(name, Row(chrome, name).Text, StringComparison.Ordinal);
-        Assert.Contains($"{port}/tcp", chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] table.listeners")), PageGuard).Text, StringComparison.Ordinal);
-        var frontedBy = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] p.fronted-by [data-fronted-by]")), PageGuard).Text;
+        Assert.Contains(name, RowText(chrome, name), StringComparison.Ordinal);
+        Assert.Contains($"{port}/tcp", chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] table.listeners")).Text, PageGuard), StringComparison.Ordinal);
+        var frontedBy = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] p.fronted-by [data-fronted-by]")).Text, PageGuard);
         Assert.Equal($"{chrome.Driver.FindElement(By.Id("ambassador")).Text["ambassador ".Length..]} ({port}/tcp)", frontedBy);
         ((IJavaScriptExecutor)chrome.Driver).ExecuteScript("window.notReloaded = true;");
 
@@ -67,6 +67,80 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Page_ShowsTheFrontedNames_AndTheOthersOnlyBehindTheToggle_WithAnIcon()
+    {
+        await using var docker = new DockerScope("http-others");
+        await docker.RunHttpdAsync("web", 8080);
+        await docker.RunHttpdAsync("other", 8080);
+        string name = docker.Name("web"), other = docker.Name("other");
+        var port = FreePort.Next();
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name, "--port", $"{port}:8080");
+        using var chrome = new ChromeSession();
+        chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
+
+        var fronted = chrome.Until(d => d.FindElement(By.CssSelector($"#names section[data-name='{name}']")), PageGuard);
+        var hidden = chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")), PageGuard);
+        Assert.True(fronted.Displayed);
+        Assert.False(hidden.Displayed);
+        Assert.Matches(@"^show \d+ other names? \(containers no ambassador fronts\)$", chrome.Driver.FindElement(By.Id("others")).Text);
+
+        chrome.Driver.FindElement(By.Id("show-others")).Click();
+        Assert.True(chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")) is { Displayed: true } shown ? shown : null, PageGuard).Displayed);
+        chrome.Screenshot("endpoints-page-other-names-shown");
+
+        var icon = (string?)((IJavaScriptExecutor)chrome.Driver).ExecuteScript("return document.querySelector('link[rel=icon]').href;") ?? "no icon link";
+        using var response = await ambassador.Http.GetAsync(new Uri(icon));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+        using var ico = await ambassador.Http.GetAsync("favicon.ico");
+        Assert.Equal(HttpStatusCode.OK, ico.StatusCode);
+    }
+
+    [Fact]
+    public async Task APortTakenByAnotherProcess_ReadyzAndThePageSayWhichAndWhy()
+    {
+        await using var docker = new DockerScope("http-taken");
+        var port = FreePort.Next();
+        await docker.RunHttpdAsync("web", port);
+        var name = docker.Name("web");
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        squatter.Start();
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name);
+
+        var (status, body) = await ambassador.PollAsync("readyz", (_, text) => text.Contains("not serving", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.StartsWith($"not ready: not serving: {name}: port {port}/tcp is taken (", body, StringComparison.Ordinal);
+
+        using var chrome = new ChromeSession();
+        chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
+        var problem = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] p.problem")), PageGuard);
+        Assert.StartsWith($"NOT serving — {name}: port {port}/tcp is taken (", problem.Text, StringComparison.Ordinal);
+        chrome.Screenshot("endpoints-page-port-taken");
+
+        // The port frees: the retry binds it, and the cause goes away.
+        squatter.Stop();
+        await ambassador.PollAsync("readyz", (code, _) => code == HttpStatusCode.OK);
+        chrome.Until(d => d.FindElements(By.CssSelector($"section[data-name='{name}'] p.problem")).Count == 0 ? "" : null, PageGuard);
+    }
+
+    [Fact]
+    public async Task WaitingForTheToken_IsANeutralSigningIn_NotARedConnecting()
+    {
+        await using var ambassador = await WebAmbassador.StartAsync("--no-agent", "--http-token", "s3cret");
+        using var chrome = new ChromeSession();
+        chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
+
+        chrome.Until(d => d.FindElement(By.Id("login")) is { Displayed: true } login ? login : null, PageGuard);
+        var live = chrome.Driver.FindElement(By.Id("live"));
+        Assert.Equal("signing in", live.Text);
+        Assert.Equal("live wait", live.GetAttribute("class"));
+
+        chrome.Driver.FindElement(By.Id("token")).SendKeys("s3cret");
+        chrome.Driver.FindElement(By.CssSelector("#login button")).Click();
+        chrome.Until(d => d.FindElement(By.Id("live")).Text == "live" ? "" : null, PageGuard);
+    }
+
+    [Fact]
     public async Task OrleansDashboard_LoadsAndListsTheSilo()
     {
         await using var ambassador = await WebAmbassador.StartAsync("--no-agent");
@@ -81,8 +155,9 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
         chrome.Screenshot("orleans-dashboard");
     }
 
-    private static IWebElement Row(ChromeSession chrome, string name) =>
-        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-container='{name}']")), PageGuard);
+    // Read inside Until: the page re-renders its rows on every update, so a row found a moment ago may be stale.
+    private static string RowText(ChromeSession chrome, string name) =>
+        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-container='{name}']")).Text, PageGuard);
 
     /// <summary>The start time the page shows for <paramref name="name"/>'s container, once it differs from <paramref name="previous"/>.</summary>
     private static string Started(ChromeSession chrome, string name, string? previous, TimeSpan timeout) =>

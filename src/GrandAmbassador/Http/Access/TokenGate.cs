@@ -17,7 +17,7 @@ internal sealed class TokenGate(string token)
     private readonly byte[] _token = Encoding.UTF8.GetBytes(token);
 
     public static bool IsOpen(PathString path) =>
-        path == "/" || path == "/app.js" || path == "/style.css" || path == "/healthz" || path == "/readyz" || path == "/metrics";
+        path == "/" || path == "/app.js" || path == "/style.css" || path == "/favicon.svg" || path == "/favicon.ico" || path == "/healthz" || path == "/readyz" || path == "/metrics";
 
     public bool Allows(HttpRequest request)
     {

@@ -9,19 +9,26 @@ using Microsoft.AspNetCore.Routing;
 namespace GrandAmbassador.Http.Api;
 
 /// <summary>
-/// <c>GET /api/names</c>, <c>POST /api/names/{name}</c> (body optional: <c>{"ports": ["8080:80"]}</c>) and
+/// <c>GET /api/names</c> (the fronted names; <c>?all=1</c>: every name), <c>GET /api/names/{name}</c>, <c>POST /api/names/{name}</c> (body optional: <c>{"ports": ["8080:80"]}</c>) and
 /// <c>DELETE /api/names/{name}</c>. Input is validated as on the command line: bad input is a 400 with
-/// one line, a name already fronted a 409.
+/// one line, a name already fronted or a port that is taken (by another fronted name, or another process) a 409.
 /// </summary>
 internal static class NamesApi
 {
     public static RouteGroupBuilder MapNamesApi(this IEndpointRouteBuilder app, HttpSettings settings)
     {
         var api = app.MapGroup("/api/names");
-        api.MapGet("", async (NamesViewReader reader, CancellationToken cancellationToken) =>
-            Results.Ok(await reader.ReadAsync(cancellationToken).ConfigureAwait(false)));
-        api.MapPost("/{name}", (string name, HttpRequest request, FrontedNameRegistry names, CancellationToken cancellationToken) =>
-            FrontAsync(name, request, names, settings, cancellationToken));
+        api.MapGet("", async (NamesViewReader reader, HttpRequest request, CancellationToken cancellationToken) =>
+            Results.Ok(await reader.ReadAsync(cancellationToken, all: request.Query["all"] is ["1" or "true"]).ConfigureAwait(false)));
+        api.MapGet("/{name}", async (string name, NamesViewReader reader, CancellationToken cancellationToken) =>
+        {
+            var view = await reader.ReadAsync(cancellationToken, only: name).ConfigureAwait(false);
+            return view.Names is [var one] && (one.Fronting is not null || !one.Endpoints.IsEmpty || !one.FrontedBy.IsEmpty)
+                ? Results.Ok(one)
+                : Results.Text($"{name}: no container answers to it and no ambassador fronts it\n", statusCode: StatusCodes.Status404NotFound);
+        });
+        api.MapPost("/{name}", (string name, HttpRequest request, FrontedNameRegistry names, KnownPorts known, CancellationToken cancellationToken) =>
+            FrontAsync(name, request, names, known, settings, cancellationToken));
         api.MapDelete("/{name}", async (string name, FrontedNameRegistry names, CancellationToken cancellationToken) =>
             await names.RemoveAsync(name, cancellationToken).ConfigureAwait(false)
                 ? Results.NoContent()
@@ -29,7 +36,8 @@ internal static class NamesApi
         return api;
     }
 
-    private static async Task<IResult> FrontAsync(string name, HttpRequest request, FrontedNameRegistry names, HttpSettings settings, CancellationToken cancellationToken)
+    private static async Task<IResult> FrontAsync(
+        string name, HttpRequest request, FrontedNameRegistry names, KnownPorts known, HttpSettings settings, CancellationToken cancellationToken)
     {
         try
         {
@@ -47,8 +55,13 @@ internal static class NamesApi
                 HttpSettingsReader.CheckClash(http, service.Ports, "port");
             }
 
-            var added = await names.AddAsync(service, cancellationToken).ConfigureAwait(false);
+            var ports = service.HasExplicitPorts ? null : await known.ForAsync(service, cancellationToken).ConfigureAwait(false);
+            var added = await names.AddAsync(service, cancellationToken, ports).ConfigureAwait(false);
             return Results.Created($"/api/names/{added.Name}", new { name = added.Name, ports = added.Service.Ports.Select(port => port.ToString()) });
+        }
+        catch (PortTakenException exception)
+        {
+            return Results.Text(exception.Message + "\n", statusCode: StatusCodes.Status409Conflict);
         }
         catch (InvalidSettingException exception)
         {

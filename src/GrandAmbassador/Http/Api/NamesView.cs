@@ -5,13 +5,16 @@ namespace GrandAmbassador.Http.Api;
 
 /// <summary>
 /// What <c>/api/names</c> returns and the page shows: <c>status --json</c>'s <see cref="ClusterStatus"/>
-/// (hosts, and per name its containers) plus what this ambassador fronts, with live counters.
+/// (hosts, and per name its containers) plus what this ambassador fronts, with live counters. The
+/// fronted names come first; <paramref name="OtherNames"/> counts the names no ambassador fronts
+/// (listed after them only when asked for: <c>?all=1</c>, the page's toggle).
 /// </summary>
 internal sealed record NamesView(
     string Ambassador,
     ImmutableArray<string> Hosts,
     ImmutableArray<NameView> Names,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    int OtherNames = 0);
 
 /// <summary>
 /// One name: its containers and the ambassadors that front it as <c>status</c> reports them, and this
@@ -25,10 +28,12 @@ internal sealed record NameView(
     DateTimeOffset? LastChange);
 
 /// <summary>How this ambassador fronts a name: its <c>--port</c> mappings (none: every exposed port) and listeners.</summary>
+/// <param name="Problem">Why it is not serving, when a port is taken ("web: port 8080/tcp is taken (…)").</param>
 internal sealed record FrontingView(
     ImmutableArray<string> Mappings,
     bool Listening,
-    ImmutableArray<ListenerView> Listeners);
+    ImmutableArray<ListenerView> Listeners,
+    string? Problem = null);
 
 /// <summary>One listener and its counters ("connections.active", "bytes.upstream", …, as the proxy's instruments are named).</summary>
 internal sealed record ListenerView(

@@ -18,17 +18,20 @@ internal sealed class NamesViewReader(
     FrontedNameRegistry fronted,
     LiveCounters counters,
     HostIdentity host,
+    AmbassadorSettings settings,
     TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, (string Content, DateTimeOffset Since)> _changes = new(StringComparer.Ordinal);
 
-    public async Task<NamesView> ReadAsync(CancellationToken cancellationToken)
+    /// <param name="all">Also the names no ambassador fronts (after the fronted ones); otherwise only their count.</param>
+    /// <param name="only">Just this name; null: every name.</param>
+    public async Task<NamesView> ReadAsync(CancellationToken cancellationToken, bool all = true, string? only = null)
     {
-        var status = await StatusReader.ReadAsync(grains, cancellationToken).ConfigureAwait(false);
+        var status = await StatusReader.ReadAsync(grains, cancellationToken, singleHost: settings.Cluster is null, only).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var mine = fronted.Current.Names.ToDictionary(name => name.Name, StringComparer.Ordinal);
         var known = status.Names.ToDictionary(name => name.Name, StringComparer.Ordinal);
-        var names = known.Keys.Union(mine.Keys).Order(StringComparer.Ordinal).Select(name =>
+        var names = known.Keys.Union(mine.Keys).Where(name => only is null || name == only).Order(StringComparer.Ordinal).Select(name =>
         {
             var endpoints = known.TryGetValue(name, out var found) ? found.Endpoints : [];
             return new NameView(
@@ -38,7 +41,12 @@ internal sealed class NamesViewReader(
                 mine.TryGetValue(name, out var front) ? Fronting(front) : null,
                 LastChange(name, endpoints, now));
         });
-        return new NamesView(host.HostId, status.Hosts, [.. names], now);
+        // Fronted first (by any ambassador, or by this one before it has registered), then the rest.
+        var ordered = names.OrderBy(name => name.FrontedBy.IsEmpty && name.Fronting is null).ToList();
+        var frontedNames = ordered.Where(name => !name.FrontedBy.IsEmpty || name.Fronting is not null).ToList();
+        return all || only is not null
+            ? new NamesView(host.HostId, status.Hosts, [.. ordered], now, ordered.Count - frontedNames.Count)
+            : new NamesView(host.HostId, status.Hosts, [.. frontedNames], now, ordered.Count - frontedNames.Count);
     }
 
     /// <summary>When <paramref name="endpoints"/> first looked as they do now; null for what was already so when this server started reading.</summary>
@@ -67,6 +75,7 @@ internal sealed class NamesViewReader(
         return new FrontingView(
             [.. name.Service.Ports.IsDefault ? [] : name.Service.Ports.Select(mapping => mapping.ToString())],
             name.IsListening(),
-            [.. listeners]);
+            [.. listeners],
+            name.WhyNotListening());
     }
 }

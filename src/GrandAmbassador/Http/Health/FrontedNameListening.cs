@@ -14,4 +14,8 @@ internal static class FrontedNameListening
         var ports = name.Applied.Ports;
         return !ports.IsDefaultOrEmpty && ports.All(port => name.Proxy.GetListener(port) is not null);
     }
+
+    /// <summary>"web: port 8080/tcp is taken (Address already in use)", or null while every port it tried listens.</summary>
+    public static string? WhyNotListening(this FrontedName name) =>
+        name.ListenFailures is [var first, ..] ? $"{name.Name}: port {first.Port} is taken ({first.Reason})" : null;
 }

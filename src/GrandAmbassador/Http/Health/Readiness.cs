@@ -6,7 +6,8 @@ namespace GrandAmbassador.Http.Health;
 
 /// <summary>
 /// Ready when the silo is active in its cluster, the agent (if any) is connected to its engine, and
-/// every fronted name's listeners are open. Otherwise: the first reason it is not.
+/// every fronted name's listeners are open. Otherwise: the first reason it is not (a port that is taken
+/// says which and why).
 /// </summary>
 internal sealed class Readiness(IServiceProvider services, FrontedNameRegistry names)
 {
@@ -24,6 +25,13 @@ internal sealed class Readiness(IServiceProvider services, FrontedNameRegistry n
         if (services.GetService<DockerAgentState>() is { Connected: false })
         {
             return "the agent is not connected to its Docker engine";
+        }
+
+        // A taken port first, with its cause: that one needs the user, the others only time.
+        var taken = names.Current.Names.Where(name => name.ListenFailures.Count > 0).Select(FrontedNameListening.WhyNotListening).ToList();
+        if (taken.Count > 0)
+        {
+            return $"not serving: {string.Join("; ", taken)}";
         }
 
         var closed = names.Current.Names.Where(name => !name.IsListening()).Select(name => name.Name).ToList();

@@ -21,6 +21,9 @@ internal static class PageEndpoints
         app.MapGet("/", () => Results.Text(page, "text/html; charset=utf-8"));
         app.MapGet("/app.js", () => Asset("app.js", "text/javascript; charset=utf-8"));
         app.MapGet("/style.css", () => Asset("style.css", "text/css; charset=utf-8"));
+        // A browser asks for /favicon.ico whatever the page links: both get the one icon.
+        app.MapGet("/favicon.svg", () => Asset("favicon.svg", "image/svg+xml"));
+        app.MapGet("/favicon.ico", () => Asset("favicon.svg", "image/svg+xml"));
         app.MapGet("/api/events", StreamAsync);
     }
 

@@ -64,6 +64,7 @@ function fronting(name, ambassador) {
   return el("div", {},
     el("p", {}, "here: ", el("b", {}, ambassador), f.listening ? " — listening" : " — not listening yet",
       f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)", " ", remove),
+    f.problem ? el("p", { class: "error problem" }, "NOT serving — " + f.problem) : "",
     f.listeners.length ? el("table", { class: "listeners" },
       el("tr", {}, ["listener", "open", "held", "total", "bytes in", "bytes out", "dial failures", "UDP sessions", "dropped"].map((h) => el("th", {}, h))),
       f.listeners.map((l) => el("tr", { "data-port": l.port },
@@ -81,27 +82,44 @@ function fronting(name, ambassador) {
 function render(view) {
   $("ambassador").textContent = "ambassador " + view.ambassador;
   $("hosts").textContent = "hosts with an agent: " + (view.hosts.length ? view.hosts.join(", ") : "none yet") + " · as of " + time(view.at);
-  // Names this ambassador fronts first, then the rest of what the cluster knows, each sorted by name.
+  // The names an ambassador fronts (this one's first), each sorted by name; the rest of what the
+  // cluster knows (every container on every host) behind the "show other names" toggle.
+  const isFronted = (name) => name.fronting || name.frontedBy.length;
   const names = [...view.names].sort((a, b) => (!a.fronting - !b.fronting) || a.name.localeCompare(b.name));
-  $("names").replaceChildren(...names.map((name) => el("section", { class: "name", "data-name": name.name },
+  const section = (name) => el("section", { class: "name", "data-name": name.name },
     el("h2", {}, name.name),
     frontedBy(name),
     containers(name),
     fronting(name, view.ambassador),
-    name.lastChange ? el("p", { class: "muted" }, "containers last changed: " + time(name.lastChange)) : "")));
+    name.lastChange ? el("p", { class: "muted" }, "containers last changed: " + time(name.lastChange)) : "");
+  const others = names.filter((name) => !isFronted(name));
+  $("names").replaceChildren(...names.filter(isFronted).map(section));
+  $("other-names").replaceChildren(...others.map(section));
+  $("others").hidden = !others.length;
+  $("others-count").textContent = others.length + (others.length === 1 ? " other name" : " other names");
+  $("other-names").hidden = !$("show-others").checked;
+}
+
+$("show-others").onchange = () => { $("other-names").hidden = !$("show-others").checked; };
+
+function setLive(text, state) {
+  $("live").textContent = text;
+  $("live").className = "live " + state;
 }
 
 function listen() {
   if (events) events.close();
   events = new EventSource("api/events");
-  events.onopen = () => { $("live").textContent = "live"; $("live").className = "live"; };
-  events.onerror = () => { $("live").textContent = "reconnecting…"; $("live").className = "live off"; };
+  setLive("connecting…", "wait");
+  events.onopen = () => setLive("live", "");
+  events.onerror = () => setLive("reconnecting…", "off");
   events.onmessage = (message) => render(JSON.parse(message.data));
 }
 
 async function start() {
-  const response = await api("GET", "api/names");
-  if (response.status === 401) { $("login").hidden = false; $("main").hidden = true; return; }
+  const response = await api("GET", "api/names?all=1");
+  // Waiting for the token is not a failure: a neutral "signing in", not the red "reconnecting…".
+  if (response.status === 401) { $("login").hidden = false; $("main").hidden = true; setLive("signing in", "wait"); return; }
   $("login").hidden = true; $("main").hidden = false;
   render(await response.json());
   listen();
