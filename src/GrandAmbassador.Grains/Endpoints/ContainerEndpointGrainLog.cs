@@ -22,7 +22,7 @@ internal static partial class ContainerEndpointGrainLog
     [LoggerMessage(EventId = 5006, Level = LogLevel.Debug, Message = "{Name}: an older report of {HostId}/{ContainerId} (sequence {Sequence}) arrived late and was ignored")]
     public static partial void OlderReportIgnored(ILogger logger, string name, string hostId, string containerId, long sequence);
 
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "{Name}: not every host reported to this activation in time; its snapshots are complete from now on")]
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Debug, Message = "{Name}: not every host reported to this activation in time; its snapshots are complete from now on")]
     public static partial void CompletenessDeadline(ILogger logger, string name);
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "{Name}: the host directory could not say which hosts to wait for ({Reason}); snapshots stay incomplete until the deadline")]

@@ -37,6 +37,17 @@ internal static class SocketTermination
     }
 
     /// <summary>
+    /// Closes a client we never relayed (a held connection whose wait ran out) with a FIN: the peer reads
+    /// end-of-stream. Had it sent something we never read, the kernel follows the FIN with a RST on close;
+    /// Linux still gives the peer its end-of-stream first (the FIN marks the socket done before the reset).
+    /// </summary>
+    public static void Close(Socket socket)
+    {
+        ShutdownSend(socket);
+        socket.Dispose();
+    }
+
+    /// <summary>
     /// Closes with RST. Used when a relay cannot finish cleanly, so that the peer learns at once instead of
     /// waiting on a half-dead connection; disposing also fails the pending operations on the socket.
     /// </summary>

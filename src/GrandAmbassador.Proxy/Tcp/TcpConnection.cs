@@ -113,6 +113,13 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 if (!result.Evicted)
                 {
                     TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait);
+                    // Nothing was relayed: an orderly close (FIN), as for a server that had nothing to say.
+                    if (Interlocked.Exchange(ref _aborted, 1) == 0)
+                    {
+                        SocketTermination.Close(_client);
+                    }
+
+                    return;
                 }
 
                 Abort();

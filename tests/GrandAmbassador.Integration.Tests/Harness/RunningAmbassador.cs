@@ -24,9 +24,8 @@ internal sealed class RunningAmbassador : IAsyncDisposable
 
     public static async Task<RunningAmbassador> StartAsync(params string[] args)
     {
-        var logs = new LogCollector();
-        var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--log-level", "debug", "--http", "off", .. args]);
-        var runtime = await AmbassadorRuntime.StartAsync(settings, logging => logging.AddProvider(logs));
+        var ambassador = await StartBesideTheSiloAsync(args);
+        var (runtime, logs) = (ambassador.Runtime, ambassador.Logs);
         await runtime.Started.WaitAsync(TimeSpan.FromSeconds(60));
         if (runtime.ControlPlane is null)
         {
@@ -34,6 +33,15 @@ internal sealed class RunningAmbassador : IAsyncDisposable
             throw new InvalidOperationException($"The ambassador did not start:{Environment.NewLine}{logs.Dump()}");
         }
 
+        return ambassador;
+    }
+
+    /// <summary>Returns as soon as the data plane is up, while the first silo may still be starting (or retrying).</summary>
+    public static async Task<RunningAmbassador> StartBesideTheSiloAsync(params string[] args)
+    {
+        var logs = new LogCollector();
+        var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--log-level", "debug", "--http", "off", .. args]);
+        var runtime = await AmbassadorRuntime.StartAsync(settings, logging => logging.AddProvider(logs));
         return new RunningAmbassador(runtime, logs);
     }
 

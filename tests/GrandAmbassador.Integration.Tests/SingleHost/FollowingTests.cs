@@ -16,18 +16,34 @@ public sealed class FollowingTests : IAsyncLifetime
     public async Task DisposeAsync() => await _docker.DisposeAsync();
 
     [Fact]
-    public async Task AmbassadorStartedFirst_SaysItIsWaiting_AndServesOnceTheContainerRuns()
+    public async Task AmbassadorStartedFirst_SaysItsPortsAreNotKnownAndConnectionsAreRefused_AndServesOnceTheContainerRuns()
     {
         var port = FreePort.Next();
         var name = _docker.Name("late");
         await using var ambassador = await StartAsync("--name", name);
 
-        var waiting = await ambassador.Logs.WaitForAsync(line => line.EventId == 3001);
-        Assert.Contains($"waiting for a container named {name}", waiting.Message);
+        // Nothing listens for a name never seen: the log must not promise that connections are held.
+        var waiting = await ambassador.Logs.WaitForAsync(line => line.EventId == 3016);
+        Assert.Equal(
+            $"{name}: no container named {name} has been seen yet, so its ports are not known: connections are refused until it appears (or give --port to hold them)",
+            waiting.Message);
+        Assert.DoesNotContain(ambassador.Logs.Lines, line => line.Message.Contains("held for up to", StringComparison.Ordinal));
 
         await _docker.RunHttpdAsync("late", port);
         await ambassador.RoutedAsync(name, port);
         Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(Local(port)));
+    }
+
+    [Fact]
+    public async Task AmbassadorStartedFirst_WithAnExplicitPort_SaysNewConnectionsAreHeld()
+    {
+        var port = FreePort.Next();
+        var name = _docker.Name("held");
+        await using var ambassador = await StartAsync("--name", name, "--port", $"{port}", "--wait", "7");
+
+        var waiting = await ambassador.Logs.WaitForAsync(line => line.EventId == 3001);
+        Assert.Equal($"{name}: waiting for a container named {name} to run; new connections are held for up to 7 s", waiting.Message);
+        Assert.DoesNotContain(ambassador.Logs.Lines, line => line.EventId == 3016);
     }
 
     [Fact]
@@ -130,8 +146,8 @@ public sealed class FollowingTests : IAsyncLifetime
         await client.ConnectAsync(Local(port)); // accepted, not refused
         using var hangGuard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        // The proxy gives up on a held connection with a reset, so the client does not take it for an answer.
-        Assert.True(await ClosedByResetAsync(client, hangGuard.Token));
+        // The proxy gives up on a held connection with an orderly close: the client reads end-of-stream.
+        Assert.False(await ClosedByResetAsync(client, hangGuard.Token));
         await ambassador.Logs.WaitForAsync(line => line.EventId == 204);
     }
 

@@ -31,6 +31,9 @@ public sealed class SiloDeclaredDeadTests(ITestOutputHelper output) : IAsyncLife
         int siloA = FreePort.Next(), siloB = FreePort.Next();
         await using var a = Start(redis, "a", siloA, "--name", name);
         await a.WaitForAsync(line => line.Contains($"{name}: {port}/tcp -> ", StringComparison.Ordinal), guard: Guard);
+        // Routed from the local engine before any silo: wait for a's silo too (its start-up banner),
+        // so that b joins a cluster a is already in.
+        await a.WaitForAsync(line => line.Contains("StartupBanner[7001]", StringComparison.Ordinal), guard: Guard);
         await using var b = Start(redis, "b", siloB, "--no-agent");
         await a.WaitForAsync(line => line.Contains($":{siloB}:", StringComparison.Ordinal) && line.Contains("is now Active", StringComparison.Ordinal), guard: Guard);
         using var open = await EchoConnection.OpenAsync(Local(port));

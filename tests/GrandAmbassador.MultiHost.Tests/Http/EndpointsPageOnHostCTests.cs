@@ -59,12 +59,14 @@ public sealed class EndpointsPageOnHostCTests(ITestOutputHelper output) : LabTes
             return shown.SequenceEqual(hosts) ? "" : null;
         }, timeout);
 
+    // Each read happens inside Until: the page re-renders its rows on every update, and an element
+    // found just before one is stale by the time its text is read; Until reads it again.
     private string State(ChromeSession chrome, string host) =>
-        chrome.Driver.FindElements(By.CssSelector($"section[data-name='{Lab.Web}'] tr[data-container='{Lab.Web}']"))
+        chrome.Until(d => d.FindElements(By.CssSelector($"section[data-name='{Lab.Web}'] tr[data-container='{Lab.Web}']"))
             .Single(row => row.FindElement(By.CssSelector("td:first-child")).Text == host)
             .FindElement(By.CssSelector("td .state"))
-            .Text;
+            .Text, PageGuard);
 
     private string FrontedBy(ChromeSession chrome) =>
-        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{Lab.Web}'] p.fronted-by [data-fronted-by]")), PageGuard).Text;
+        chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{Lab.Web}'] p.fronted-by [data-fronted-by]")).Text, PageGuard);
 }

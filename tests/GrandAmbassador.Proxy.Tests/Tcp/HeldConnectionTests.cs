@@ -25,14 +25,18 @@ public sealed class HeldConnectionTests
     }
 
     [Fact]
-    public async Task HeldConnection_IsClosed_AfterConnectWait()
+    public async Task HeldConnection_IsClosedWithAFin_AfterConnectWait_AlsoWhenTheClientHadSentSomething()
     {
-        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromMilliseconds(200));
+        using var metrics = MetricTotals.ForNewService();
+        await using var proxy = Create(options => options.ConnectWait = TimeSpan.FromMilliseconds(500), serviceName: metrics.Service);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
-        await proxy.ApplyAsync(Routes(Route(port)));
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port)));
 
-        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
-        Assert.Equal(PeerClose.Reset, await client.ReceiveCloseAsync());
+        using var quiet = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        using var talker = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await talker.SendTextAsync("PING");
+        Assert.Equal(PeerClose.Fin, await quiet.ReceiveCloseAsync());
+        Assert.Equal(PeerClose.Fin, await talker.ReceiveCloseAsync());
 
         // The port itself keeps listening.
         using var next = await SocketTestExtensions.ConnectTcpAsync(port.Port);
