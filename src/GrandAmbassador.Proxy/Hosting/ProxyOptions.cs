@@ -8,6 +8,12 @@ internal sealed class ProxyOptions
     /// <summary>The local address every port listens on. Default: <see cref="IPAddress.Any"/> (all IPv4 interfaces).</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Any;
 
+    /// <summary>
+    /// Sockets bound before the proxies existed (see <see cref="PreboundSockets"/>); a listener takes its port's
+    /// over. Not a setting: the process's start-up fills it.
+    /// </summary>
+    public PreboundSockets Prebound { get; set; } = new();
+
     /// <summary>The TCP accept backlog per port. Default: 512, enough to absorb a burst while a backend restarts.</summary>
     public int ListenBacklog { get; set; } = 512;
 

@@ -36,7 +36,8 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
 
-    public static DataPlaneServices Create(AmbassadorSettings settings, Action<ILoggingBuilder, StartupQuiet> configureLogging, TimeProvider? time = null)
+    /// <param name="prebound">Sockets bound before the data plane existed, for its listeners to take over.</param>
+    public static DataPlaneServices Create(AmbassadorSettings settings, Action<ILoggingBuilder, StartupQuiet> configureLogging, TimeProvider? time = null, PreboundSockets? prebound = null)
     {
         var quiet = new StartupQuiet();
         var services = new ServiceCollection();
@@ -45,7 +46,11 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddSingleton(time ?? TimeProvider.System);
         // Before anything reads it: the default connection limit is derived from the soft open-file limit.
         var openFiles = ProcessLimits.RaiseOpenFilesToHardLimit();
-        services.Configure<ProxyOptions>(options => ConfigureProxy(options, settings));
+        services.Configure<ProxyOptions>(options =>
+        {
+            ConfigureProxy(options, settings);
+            options.Prebound = prebound ?? options.Prebound;
+        });
         services.AddGrandAmbassadorProxy();
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();

@@ -1,6 +1,7 @@
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.LocalEngine;
+using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -23,14 +24,14 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     private Task? _drain;
     private int _disposed;
 
-    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor, LocalEngineSeed? seed)
+    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor, LocalEngineSeed? seed, PreboundSockets prebound)
     {
         DataPlane = dataPlane;
         _supervisor = supervisor;
         _seed = seed;
         _run = Task.Run(supervisor.RunAsync);
         // Once every name's follower has taken over from it (or the process stops).
-        _seedStopped = seed is null ? Task.CompletedTask : StopSeedAsync(seed, supervisor.Started, dataPlane.Names, _stopRequested.Task);
+        _seedStopped = seed is null ? Task.CompletedTask : StopSeedAsync(seed, prebound, supervisor.Started, dataPlane.Names, _stopRequested.Task);
     }
 
     /// <summary>Completes once the local engine's first list was applied (at once without an agent).</summary>
@@ -57,11 +58,19 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     public static async Task<AmbassadorRuntime> StartAsync(
         AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
-        var dataPlane = DataPlaneServices.Create(settings, (logging, quiet) =>
-        {
-            ConsoleLogging.Configure(logging, settings.LogLevel, quiet);
-            configureLogging?.Invoke(logging);
-        });
+        // First of all, beside the data plane's construction: bind the ports of the names whose container
+        // runs here, so that their clients wait in the backlog from now on rather than being refused.
+        var early = new ProxyOptions();
+        DataPlaneServices.ConfigureProxy(early, settings);
+        var earlyBinding = Task.Run(() => EarlyListeners.BindAsync(settings, early, cancellationToken), CancellationToken.None);
+        var dataPlane = DataPlaneServices.Create(
+            settings,
+            (logging, quiet) =>
+            {
+                ConsoleLogging.Configure(logging, settings.LogLevel, quiet);
+                configureLogging?.Invoke(logging);
+            },
+            prebound: early.Prebound);
         try
         {
             foreach (var service in settings.Services)
@@ -71,9 +80,14 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
         }
         catch
         {
+            await earlyBinding.ConfigureAwait(false);
+            early.Prebound.ReleaseUnclaimed();
             await dataPlane.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+
+        // Sealed once done: from here on each listener binds its own port if none was bound for it.
+        await earlyBinding.ConfigureAwait(false);
 
         // Before the silo's start, not after it: a name whose container runs here listens at once.
         // The silo waits for that first list (bounded): on two cores its start would slow the list down.
@@ -82,8 +96,12 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
         {
             await Task.WhenAny(seed.FirstList, Task.Delay(FirstListWait, dataPlane.Time, cancellationToken)).ConfigureAwait(false);
         }
+        else
+        {
+            early.Prebound.ReleaseUnclaimed();
+        }
 
-        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build), seed);
+        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build), seed, early.Prebound);
     }
 
     /// <summary>
@@ -91,12 +109,14 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     /// first silo is up, until every name is followed (bounded: a follower takes over after at most its
     /// takeover hold anyway), or until the process stops.
     /// </summary>
-    private static async Task StopSeedAsync(LocalEngineSeed seed, Task started, FrontedNameRegistry names, Task stopRequested)
+    private static async Task StopSeedAsync(LocalEngineSeed seed, PreboundSockets prebound, Task started, FrontedNameRegistry names, Task stopRequested)
     {
         await Task.WhenAny(started, stopRequested).ConfigureAwait(false);
         var followed = Task.WhenAll(names.Current.Names.Select(name => name.Followed));
         await Task.WhenAny(followed, stopRequested, Task.Delay(SeedAfterSilo)).ConfigureAwait(false);
         await seed.DisposeAsync().ConfigureAwait(false);
+        // Ports bound at start that no route took over (the container changed meanwhile): theirs to close.
+        prebound.ReleaseUnclaimed();
     }
 
     /// <summary>
