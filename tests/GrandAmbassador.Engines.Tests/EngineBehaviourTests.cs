@@ -22,7 +22,8 @@ public sealed class EngineBehaviourTests
         int tcp = FreePort.Next(), udp = FreePort.Next();
         var name = scope.Name("echo");
         await using var agent = await AgentInEngine.StartAsync(engine, "--name", name);
-        await agent.LineAsync(3001, $"waiting for a container named {name}");
+        // Never seen: its ports are not known yet, and the agent says so (nothing listens, so nothing is "held").
+        await agent.LineAsync(3016, $"no container named {name} has been seen yet");
 
         await scope.RunAsync("echo", ["--expose", $"{tcp}", "--expose", $"{udp}/udp"], EngineScope.Socat, "sh", "-c",
             $"socat TCP-LISTEN:{tcp},fork,reuseaddr EXEC:cat & exec socat -b 65536 UDP-RECVFROM:{udp},fork,reuseaddr EXEC:cat");

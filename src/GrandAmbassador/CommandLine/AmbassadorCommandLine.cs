@@ -19,7 +19,7 @@ internal static class AmbassadorCommandLine
         var parse = root.Parse(OriginalSpelling.Normalize(args));
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"grand-ambassador: error: {parse.Errors[0].Message} (see --help)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"grand-ambassador: error: {parse.Errors[0].Message.TrimEnd('.')}{TypoHint.For(parse)} (see --help)").ConfigureAwait(false);
             return BadInput;
         }
 

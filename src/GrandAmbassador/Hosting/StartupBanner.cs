@@ -21,7 +21,7 @@ internal sealed class StartupBanner(
             endpoints.Value.SiloPort,
             endpoints.Value.GatewayPort,
             settings.NoAgent ? "none (--no-agent)" : settings.DockerEndpoint.ToString(),
-            settings.Services.Length == 0 ? "none" : string.Join(", ", settings.Services.Select(service => service.Name)));
+            settings.Services.Length == 0 ? "none (this host only reports its containers to the cluster; --name NAME fronts one, or POST /api/names/NAME)" : string.Join(", ", settings.Services.Select(service => service.Name)));
         return Task.CompletedTask;
     }
 

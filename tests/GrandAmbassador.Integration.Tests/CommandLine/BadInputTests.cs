@@ -13,6 +13,7 @@ public sealed class BadInputTests
 
     [Theory]
     [InlineData("unknown flag", "--bogus", "--bogus")]
+    [InlineData("a typo", "--nmae=web", "did you mean --name?")]
     [InlineData("empty name", "--name=", "--name")]
     [InlineData("invalid name", "--name=bad/name!", "not a valid container name")]
     [InlineData("malformed port", "--name=web --port=80:http", "'http' is not a port number")]
