@@ -25,7 +25,10 @@ internal sealed class AgentControlRegistration(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reference = grains.CreateObjectReference<IAgentControl>(new AgentControl(drains));
+        // Orleans holds a local observer only weakly: without this strong reference the garbage collector
+        // takes it, and every drain sent to this host times out ("… has been garbage collected").
+        var control = new AgentControl(drains);
+        var reference = grains.CreateObjectReference<IAgentControl>(control);
         var grain = grains.GetGrain<IHostAgentGrain>(host.HostId);
         try
         {
@@ -51,7 +54,15 @@ internal sealed class AgentControlRegistration(
         }
         finally
         {
-            grains.DeleteObjectReference<IAgentControl>(reference);
+            GC.KeepAlive(control);
+            try
+            {
+                grains.DeleteObjectReference<IAgentControl>(reference);
+            }
+            catch (ArgumentException)
+            {
+                // Already unregistered by the runtime (its silo stopped first): nothing left to delete.
+            }
         }
     }
 }
