@@ -68,7 +68,7 @@ internal sealed class DockerAgent(
                 state.Connected = false;
                 var delay = backoff.Next();
                 // One line per retry; the stack trace only at Debug, since "engine down" is expected.
-                DockerAgentLog.EngineUnavailable(logger, clientFactory.Endpoint, Describe(exception), delay);
+                DockerAgentLog.EngineUnavailable(logger, clientFactory.Endpoint, Describe(exception), delay.TotalSeconds);
                 DockerAgentLog.FailureDetail(logger, exception);
                 try
                 {

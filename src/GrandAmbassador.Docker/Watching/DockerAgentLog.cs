@@ -10,8 +10,8 @@ internal static partial class DockerAgentLog
     public static partial void Connected(ILogger logger, string serverVersion, Uri endpoint, string hostId, string? advertiseAddress);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
-        Message = "Docker engine at {Endpoint} unavailable: {Reason}; retrying in {Delay}")]
-    public static partial void EngineUnavailable(ILogger logger, Uri endpoint, string reason, TimeSpan delay);
+        Message = "Docker engine at {Endpoint} unavailable: {Reason}; retrying in {DelaySeconds} s")]
+    public static partial void EngineUnavailable(ILogger logger, Uri endpoint, string reason, double delaySeconds);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Listed {Count} containers")]
     public static partial void Reconciled(ILogger logger, int count);
@@ -35,18 +35,18 @@ internal static partial class DockerAgentLog
     public static partial void FailureDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning,
-        Message = "Docker engine unreachable: the {Count} containers it last reported stay routable, flagged stale, for up to {Lifetime}")]
-    public static partial void KeepingStale(ILogger logger, int count, TimeSpan lifetime);
+        Message = "Docker engine unreachable: the {Count} containers it last reported stay routable, flagged stale, for up to {LifetimeSeconds} s")]
+    public static partial void KeepingStale(ILogger logger, int count, double lifetimeSeconds);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning,
-        Message = "Docker engine unreachable for {Lifetime}: no longer renewing the {Count} containers it last reported; they get no new connections once their lease ends (open ones stay)")]
-    public static partial void StaleDropped(ILogger logger, int count, TimeSpan lifetime);
+        Message = "Docker engine unreachable for {LifetimeSeconds} s: no longer renewing the {Count} containers it last reported; they get no new connections once their lease ends (open ones stay)")]
+    public static partial void StaleDropped(ILogger logger, int count, double lifetimeSeconds);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information,
         Message = "Talking Docker API {ApiVersion} to {Engine} (its minimum: {MinApiVersion})")]
     public static partial void Negotiated(ILogger logger, string engine, string apiVersion, string minApiVersion);
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
-        Message = "{Engine}: the engine sends no event when a stop begins, so a container being stopped is marked stopping at the next re-list (within {Interval}), not at once; its kill events carry no signal and mark nothing")]
-    public static partial void PodmanStopNotAnnounced(ILogger logger, string engine, TimeSpan interval);
+        Message = "{Engine}: the engine sends no event when a stop begins, so a container being stopped is marked stopping at the next re-list (within {IntervalSeconds} s), not at once; its kill events carry no signal and mark nothing")]
+    public static partial void PodmanStopNotAnnounced(ILogger logger, string engine, double intervalSeconds);
 }

@@ -58,7 +58,7 @@ internal sealed class EngineAway(
             if (!_dropped)
             {
                 _dropped = true;
-                DockerAgentLog.StaleDropped(logger, all.Count, options.StaleEndpointLifetime);
+                DockerAgentLog.StaleDropped(logger, all.Count, options.StaleEndpointLifetime.TotalSeconds);
             }
 
             return;
@@ -71,7 +71,7 @@ internal sealed class EngineAway(
 
         if (first)
         {
-            DockerAgentLog.KeepingStale(logger, all.Count, options.StaleEndpointLifetime);
+            DockerAgentLog.KeepingStale(logger, all.Count, options.StaleEndpointLifetime.TotalSeconds);
         }
 
         _lastRenewal = now;

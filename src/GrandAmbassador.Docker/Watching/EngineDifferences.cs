@@ -13,7 +13,7 @@ internal static class EngineDifferences
     {
         if (engine.IsPodman)
         {
-            DockerAgentLog.PodmanStopNotAnnounced(logger, engine.ToString(), reconcileInterval);
+            DockerAgentLog.PodmanStopNotAnnounced(logger, engine.ToString(), reconcileInterval.TotalSeconds);
         }
     }
 }

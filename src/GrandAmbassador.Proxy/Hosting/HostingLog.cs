@@ -38,6 +38,6 @@ internal static partial class HostingLog
     public static partial void Drained(ILogger logger, string serviceName, int finished, int closed);
 
     [LoggerMessage(EventId = 108, EventName = "Draining", Level = LogLevel.Information,
-        Message = "Port {Port}: no longer accepting; waiting up to {Timeout} for {Open} open connection(s).")]
-    public static partial void Draining(ILogger logger, ListenPort port, TimeSpan timeout, int open);
+        Message = "Port {Port}: no longer accepting; waiting up to {TimeoutSeconds} s for {Open} open connection(s).")]
+    public static partial void Draining(ILogger logger, ListenPort port, double timeoutSeconds, int open);
 }

@@ -66,7 +66,7 @@ internal abstract class PortListener : IAsyncDisposable
         var openAtStart = Flows.ToList();
         await StopTakingAsync().ConfigureAwait(false);
         var open = openAtStart.Union(Flows).ToList();
-        HostingLog.Draining(Context.Logger, Port, timeout, open.Count);
+        HostingLog.Draining(Context.Logger, Port, timeout.TotalSeconds, open.Count);
         await Task.WhenAll(open.Select(flow => flow.Completion)).WaitAsync(timeout, Context.TimeProvider)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var closed = open.Count(flow => !flow.Completion.IsCompleted);

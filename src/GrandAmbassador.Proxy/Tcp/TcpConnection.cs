@@ -112,7 +112,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 // An eviction is counted and logged once per episode by the bound, not here per connection.
                 if (!result.Evicted)
                 {
-                    TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait);
+                    TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait.TotalSeconds);
                     // Nothing was relayed: an orderly close (FIN), as for a server that had nothing to say.
                     if (Interlocked.Exchange(ref _aborted, 1) == 0)
                     {

@@ -14,8 +14,8 @@ internal static partial class TcpLog
     public static partial void AcceptFailed(ILogger logger, ListenPort port, string error, string reason, int unlogged);
 
     [LoggerMessage(EventId = 204, EventName = "ConnectWaitExpired", Level = LogLevel.Warning,
-        Message = "Port {Port}: no destination accepted the connection within {ConnectWait}; closing it.")]
-    public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, TimeSpan connectWait);
+        Message = "Port {Port}: no destination accepted the connection within {ConnectWaitSeconds} s; closing it.")]
+    public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, double connectWaitSeconds);
 
     [LoggerMessage(EventId = 205, EventName = "Relaying", Level = LogLevel.Debug,
         Message = "Port {Port}: relaying to backend {BackendId} at {Backend}.")]

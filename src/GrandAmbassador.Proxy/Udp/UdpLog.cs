@@ -9,8 +9,8 @@ namespace GrandAmbassador.Proxy.Udp;
 internal static partial class UdpLog
 {
     [LoggerMessage(EventId = 303, EventName = "ConnectWaitExpired", Level = LogLevel.Warning,
-        Message = "Port {Port}: no destination within {ConnectWait}; dropping the session and its {Dropped} held datagram(s).")]
-    public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, TimeSpan connectWait, int dropped);
+        Message = "Port {Port}: no destination within {ConnectWaitSeconds} s; dropping the session and its {Dropped} held datagram(s).")]
+    public static partial void ConnectWaitExpired(ILogger logger, ListenPort port, double connectWaitSeconds, int dropped);
 
     [LoggerMessage(EventId = 304, EventName = "SessionStarted", Level = LogLevel.Debug,
         Message = "Port {Port}: new session relaying to backend {BackendId} at {Backend}.")]

@@ -152,7 +152,7 @@ internal sealed class UdpSession : IProxyFlow
                     dropped = _held?.Count ?? 0;
                 }
 
-                UdpLog.ConnectWaitExpired(_context.Logger, _context.Port, _context.Options.ConnectWait, dropped);
+                UdpLog.ConnectWaitExpired(_context.Logger, _context.Port, _context.Options.ConnectWait.TotalSeconds, dropped);
                 return;
             }
 
