@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GrandAmbassador.Engines.Tests.Lab;
 using GrandAmbassador.MultiHost.Tests.Lab;
+using GrandAmbassador.Testing;
 using Xunit.Abstractions;
 
 namespace GrandAmbassador.MultiHost.Tests.Cluster;
@@ -27,6 +28,16 @@ public sealed class MixedClusterTests(ITestOutputHelper output) : LabTest(output
         Output.WriteLine($"{Docker}: {LabEngine.Get(Docker).Product} at {MultiHostLab.Address(Docker)}; {Podman}: {LabEngine.Get(Podman).Product} at {MultiHostLab.Address(Podman)}");
         await Lab.RunWebAsync(Docker);
         await Lab.RunWebAsync(Podman);
+        foreach (var host in new[] { Docker, Podman })
+        {
+            // The lab's routing between its bridge and the engines' namespaces (lab.sh up, or link-engines).
+            var page = await Eventually.GetAsync(
+                () => MultiHostLab.GetFromAsync("c", host, LabScenario.PublishedPort),
+                TimeSpan.FromSeconds(30),
+                $"host c reaching {host}'s published port {MultiHostLab.Address(host)}:{LabScenario.PublishedPort} (lab.sh link-engines)");
+            Assert.Equal(MultiHostLab.HostId(host), page);
+        }
+
         Lab.StartAmbassador(Docker);
         Lab.StartAmbassador(Podman);
         Lab.StartAmbassador("c", Lab.Web);

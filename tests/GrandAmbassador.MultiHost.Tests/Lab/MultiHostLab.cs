@@ -51,6 +51,19 @@ internal static class MultiHostLab
     public static Task<(int ExitCode, string Output, string Error)> CommandAsync(string host, string clusterId, params string[] args) =>
         ProcessRunner.RunAsync("bash", [Script, "exec", host, "dotnet", Repository.AmbassadorDll, .. args, "--cluster", Redis, "--cluster-id", clusterId], Guard);
 
+    /// <summary>
+    /// What <c>curl http://TO:PORT/</c> run in <paramref name="from"/>'s network answers: whether one
+    /// host reaches another's published port, checked as a person would.
+    /// </summary>
+    public static async Task<string> GetFromAsync(string from, string to, int port)
+    {
+        var (exitCode, output, error) = await ProcessRunner.RunAsync(
+            "bash", [Script, "exec", from, "curl", "-sS", "-m", "5", $"http://{Address(to)}:{port}/"], Guard);
+        return exitCode == 0
+            ? output.Trim()
+            : throw new InvalidOperationException($"curl from {from} to {to} ({Address(to)}:{port}) exited {exitCode}: {error.Trim()}");
+    }
+
     /// <summary>The docker CLI against one host's engine (Podman's Docker-compatible socket answers it too).</summary>
     public static Task<string> DockerAsync(string host, params string[] args) =>
         IsEngine(host) ? LabEngine.Get(host).DockerAsync(args) : RunAsync(["docker", host, .. args]);

@@ -9,6 +9,7 @@
 #   tests/lab/multihost/lab.sh stop-engine HOST | restart-engine HOST [SECONDS_DOWN]
 #   tests/lab/multihost/lab.sh redis-stop | redis-start
 #   tests/lab/multihost/lab.sh ip HOST | sock HOST
+#   tests/lab/multihost/lab.sh link-engines        # (again) route to the engines lab; `up` does it
 # Run as root. The root dockerd (/var/run/docker.sock) is only read from (images); it is never
 # stopped, and no iptables chain is ever flushed: the lab adds and removes its own FORWARD rules
 # (its bridge; its bridge to and from the engines lab's namespaces, for mixed clusters).
@@ -452,7 +453,7 @@ cmd_exec() {
 }
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -461,7 +462,7 @@ usage() {
 cmd=$1; shift
 need_host() { [ $# -ge 1 ] || die "usage: $cmd HOST"; }
 case "$cmd" in
-  up|down|kill-host|start-host|stop-engine|restart-engine|cut|heal|redis-stop|redis-start|load-images)
+  up|down|kill-host|start-host|stop-engine|restart-engine|cut|heal|redis-stop|redis-start|load-images|link-engines)
     exec 9>"$LOCK"                    # one changing command at a time
     flock -w 300 9 || die "another lab.sh holds $LOCK for 5 minutes" ;;
 esac
@@ -481,6 +482,8 @@ case "$cmd" in
   redis-stop)  redis_stop ;;
   redis-start) redis_start ;;
   ip)          need_host "$@"; known_host "$1"; addr_of "$1" ;;
+  link-engines) ip link show "$BRIDGE" >/dev/null 2>&1 || die "no $BRIDGE: run 'up' first"
+               bridge_up; log "routing between $BRIDGE and the engines lab ($ENGINE_VETHS)" ;;
   sock)        need_host "$@"; known_host "$1"; sock_of "$1" ;;
   -h|--help|help) usage ;;
   *)           usage ;;
