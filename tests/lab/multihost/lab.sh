@@ -12,7 +12,8 @@
 #   tests/lab/multihost/lab.sh link-engines        # (again) route to the engines lab; `up` does it
 # Run as root. The root dockerd (/var/run/docker.sock) is only read from (images); it is never
 # stopped, and no iptables chain is ever flushed: the lab adds and removes its own FORWARD rules
-# (its bridge; its bridge to and from the engines lab's namespaces, for mixed clusters).
+# (its bridge; its bridge to and from the engines lab's namespaces, and those among themselves,
+# for mixed clusters).
 set -euo pipefail
 # (With pipefail, `producer | grep -q` fails when grep exits first and the producer gets SIGPIPE:
 # pipelines here send grep's output to /dev/null instead.)
@@ -153,12 +154,14 @@ bridge_down() {
   done < <(forward_rules)
   ip link del "$BRIDGE" 2>/dev/null || true
 }
-# The FORWARD rules of the lab (without "-j ACCEPT"): between its hosts on the bridge, and between
+# The FORWARD rules of the lab (without "-j ACCEPT"): between its hosts on the bridge; between
 # them and the engines lab (tests/lab/engines: one namespace per engine, 10.232.N.2, reached over
-# veths named gaeng-ENGINE with 10.232.N.1 on the root end). Matched by the veths' name pattern,
+# veths named gaeng-ENGINE with 10.232.N.1 on the root end); and between two engines' namespaces
+# (the silos of a mixed cluster's hosts talk to each other). Matched by the veths' name pattern,
 # so they hold whichever engines are up, and whether the engines came up before or after the lab.
 forward_rules() {
-  printf '%s\n' "-i $BRIDGE -o $BRIDGE" "-i $BRIDGE -o $ENGINE_VETHS" "-i $ENGINE_VETHS -o $BRIDGE"
+  printf '%s\n' "-i $BRIDGE -o $BRIDGE" "-i $BRIDGE -o $ENGINE_VETHS" "-i $ENGINE_VETHS -o $BRIDGE" \
+    "-i $ENGINE_VETHS -o $ENGINE_VETHS"
 }
 forward_rules_present() {
   local rule
@@ -453,7 +456,7 @@ cmd_exec() {
 }
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
