@@ -51,22 +51,12 @@ public sealed class DrainTests(ITestOutputHelper output) : LabTest(output)
         var (from, to) = ("a", "b");
         for (var i = 0; i < Redeploys; i++)
         {
-            await Lab.RunWebAsync(to);
-            await Lab.RoutedToAsync("c", [from, to]);
-            if (drain)
+            if (await Lab.RedeployAsync(from, to, drain) is { } drained)
             {
-                var started = DateTime.UtcNow;
-                var (exitCode, said, error) = await MultiHostLab.CommandAsync(
-                    "c", Lab.ClusterId, "drain", Lab.Web, "--host", MultiHostLab.HostId(from), "--timeout", "30");
-                Assert.True(exitCode == 0, $"drain exited {exitCode}: {said} {error}");
-                Assert.Contains($"confirmed by {MultiHostLab.HostId("c")} ({Lab.Web})", said, StringComparison.Ordinal);
-                drains.Add(DateTime.UtcNow - started);
-                Output.WriteLine(said.Trim());
+                drains.Add(drained.Took);
+                Output.WriteLine(drained.Said);
             }
 
-            await MultiHostLab.DockerAsync(from, "stop", "-t", "10", Lab.Web);
-            await MultiHostLab.DockerAsync(from, "rm", Lab.Web);
-            await Lab.RoutedToAsync("c", [to]);
             (from, to) = (to, from);
         }
 

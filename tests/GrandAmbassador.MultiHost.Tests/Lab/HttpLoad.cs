@@ -70,6 +70,12 @@ internal sealed class HttpLoad : IAsyncDisposable
                 var body = response.Split("\r\n\r\n", 2) is [var head, var content] && head.StartsWith(Clients.HttpOk, StringComparison.Ordinal)
                     ? content.Trim()
                     : throw new InvalidOperationException("unexpected answer: " + response.Split("\r\n")[0]);
+                if (body.Length == 0)
+                {
+                    // Every page of the lab's web containers names its host: a 200 without it was cut short.
+                    throw new InvalidOperationException("an answer without its body (cut short): " + response.Split("\r\n")[0]);
+                }
+
                 Answers.Enqueue((DateTime.UtcNow, body));
             }
             catch (Exception exception)

@@ -19,6 +19,11 @@ internal sealed class LabScenario : IAsyncDisposable
     // Every process started, also those a test killed and replaced: their logs are evidence too.
     private readonly List<(string Host, RunningProcess Process)> _started = [];
 
+    // Every host the test may have used: a, b, c, and each engine (a mixed cluster) it ran an
+    // ambassador or a container on. Their containers are removed at the end; a route names none
+    // of them but its targets.
+    private readonly HashSet<string> _hosts = [.. MultiHostLab.LabHosts];
+
     /// <summary>The test's prefix of container names (and its first cluster id).</summary>
     public string Prefix { get; } = $"ga-mh-{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -44,6 +49,7 @@ internal sealed class LabScenario : IAsyncDisposable
     /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>, with more <paramref name="options"/>.</summary>
     public RunningProcess StartAmbassador(string host, string[] names, string[] options)
     {
+        _hosts.Add(host);
         var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name }), .. Tls?.Invoke(host) ?? [], .. options]);
         _ambassadors[host] = ambassador;
         _started.Add((host, ambassador));
@@ -84,13 +90,16 @@ internal sealed class LabScenario : IAsyncDisposable
     /// A web container on <paramref name="host"/> that serves its host's name, published on
     /// <see cref="PublishedPort"/>, and shuts down gracefully (2 s) on <c>docker stop</c>.
     /// </summary>
-    public Task<string> RunWebAsync(string host, string? name = null, bool publish = true, int port = WebPort) =>
-        MultiHostLab.DockerAsync(host, [
+    public Task<string> RunWebAsync(string host, string? name = null, bool publish = true, int port = WebPort)
+    {
+        _hosts.Add(host);
+        return MultiHostLab.DockerAsync(host, [
             "run", "-d", "--name", name ?? Web, "--expose", $"{port}",
             .. publish ? new[] { "-p", $"{PublishedPort}:{port}" } : [],
             "ga-test/busybox:latest", "sh", "-c",
             $"mkdir -p /tmp/www && echo {MultiHostLab.HostId(host)} > /tmp/www/index.html && " +
             $"trap 'sleep 2; exit 0' TERM; httpd -f -p {port} -h /tmp/www & wait"]);
+    }
 
     /// <summary>
     /// The usual stage: the web container on each of <paramref name="webHosts"/>, agents on a and b,
@@ -117,12 +126,48 @@ internal sealed class LabScenario : IAsyncDisposable
         RoutedToAsync(host, Web, WebPort, PublishedPort, targets, since);
 
     /// <summary>Waits until <paramref name="host"/>'s ambassador routes <paramref name="name"/>'s port exactly to these hosts' published port.</summary>
-    public Task<(DateTime At, string Line)> RoutedToAsync(string host, string name, int port, int publishedPort, string[] targets, DateTime since = default) =>
-        Ambassador(host).WaitForAsync(
+    public Task<(DateTime At, string Line)> RoutedToAsync(string host, string name, int port, int publishedPort, string[] targets, DateTime since = default)
+    {
+        var wanted = targets.Select(t => $"{MultiHostLab.Address(t)}:{publishedPort}").ToArray();
+        var others = _hosts.Except(targets).Select(t => $"{MultiHostLab.Address(t)}:{publishedPort}").ToArray();
+        return Ambassador(host).WaitForAsync(
             line => line.Contains($"{name}: {port}/tcp -> ", StringComparison.Ordinal)
-                && targets.All(t => line.Contains($"{MultiHostLab.Address(t)}:{publishedPort}", StringComparison.Ordinal))
-                && new[] { "a", "b", "c" }.Except(targets).All(t => !line.Contains($"{MultiHostLab.Address(t)}:{publishedPort}", StringComparison.Ordinal)),
+                && wanted.All(w => line.Contains(w, StringComparison.Ordinal))
+                && others.All(o => !line.Contains(o, StringComparison.Ordinal)),
             since);
+    }
+
+    /// <summary>
+    /// One step of a rolling redeploy of the web name, as an operator makes it: the new container on
+    /// <paramref name="to"/> (unless <paramref name="startNew"/> is false: it runs already), host c
+    /// routing to both; with <paramref name="drain"/>, <c>grand-ambassador drain</c> of the old one
+    /// (run on c, confirmed by c); then the old one on <paramref name="from"/> stopped and removed,
+    /// and c routing to <paramref name="to"/> only. Returns how long the drain took and what it said.
+    /// </summary>
+    public async Task<(TimeSpan Took, string Said)?> RedeployAsync(string from, string to, bool drain, bool startNew = true)
+    {
+        if (startNew)
+        {
+            await RunWebAsync(to);
+        }
+
+        await RoutedToAsync("c", [from, to]);
+        (TimeSpan, string)? drained = null;
+        if (drain)
+        {
+            var started = DateTime.UtcNow;
+            var (exitCode, said, error) = await MultiHostLab.CommandAsync(
+                "c", ClusterId, "drain", Web, "--host", MultiHostLab.HostId(from), "--timeout", "30");
+            Assert.True(exitCode == 0, $"drain exited {exitCode}: {said} {error}");
+            Assert.Contains($"confirmed by {MultiHostLab.HostId("c")} ({Web})", said, StringComparison.Ordinal);
+            drained = (DateTime.UtcNow - started, said.Trim());
+        }
+
+        await MultiHostLab.DockerAsync(from, "stop", "-t", "10", Web);
+        await MultiHostLab.DockerAsync(from, "rm", Web);
+        await RoutedToAsync("c", [to]);
+        return drained;
+    }
 
     public string Logs() => string.Join(
         Environment.NewLine + Environment.NewLine,
@@ -135,6 +180,6 @@ internal sealed class LabScenario : IAsyncDisposable
             await ambassador.DisposeAsync();
         }
 
-        await MultiHostLab.RemoveContainersAsync(Prefix);
+        await MultiHostLab.RemoveContainersAsync(Prefix, _hosts);
     }
 }

@@ -9,13 +9,17 @@
 #   tests/lab/multihost/lab.sh stop-engine HOST | restart-engine HOST [SECONDS_DOWN]
 #   tests/lab/multihost/lab.sh redis-stop | redis-start
 #   tests/lab/multihost/lab.sh ip HOST | sock HOST
+#   tests/lab/multihost/lab.sh link-engines        # (again) route to the engines lab; `up` does it
 # Run as root. The root dockerd (/var/run/docker.sock) is only read from (images); it is never
-# stopped, and no iptables chain is ever flushed: the lab adds and removes one FORWARD rule.
+# stopped, and no iptables chain is ever flushed: the lab adds and removes its own FORWARD rules
+# (its bridge; its bridge to and from the engines lab's namespaces, and those among themselves,
+# for mixed clusters).
 set -euo pipefail
 # (With pipefail, `producer | grep -q` fails when grep exits first and the producer gets SIGPIPE:
 # pipelines here send grep's output to /dev/null instead.)
 
 BRIDGE=galab0
+ENGINE_VETHS=gaeng-+             # root ends of the engines lab's veths (tests/lab/engines/engines.sh)
 NET=10.231.0
 GATEWAY=$NET.1
 REDIS_PORT=${GA_LAB_REDIS_PORT:-6390}
@@ -132,15 +136,39 @@ bridge_up() {
   ip addr replace "$GATEWAY/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   # The root dockerd sets FORWARD's policy to DROP, and br_netfilter puts bridged frames through
-  # FORWARD: without this rule the hosts cannot talk to each other.
-  iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null \
-    || iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
+  # FORWARD: without the first rule the hosts cannot talk to each other; without the other two,
+  # nothing is routed between them and the engines lab's namespaces (mixed clusters).
+  # Routing itself needs net.ipv4.ip_forward, which the root dockerd has already set to 1.
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || sysctl -qw net.ipv4.ip_forward=1
+  local rule
+  while read -r rule; do
+    # shellcheck disable=SC2086
+    iptables -C FORWARD $rule -j ACCEPT 2>/dev/null || iptables -I FORWARD $rule -j ACCEPT
+  done < <(forward_rules)
 }
 bridge_down() {
-  while iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do
-    iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
-  done
+  local rule
+  while read -r rule; do
+    # shellcheck disable=SC2086
+    while iptables -C FORWARD $rule -j ACCEPT 2>/dev/null; do iptables -D FORWARD $rule -j ACCEPT; done
+  done < <(forward_rules)
   ip link del "$BRIDGE" 2>/dev/null || true
+}
+# The FORWARD rules of the lab (without "-j ACCEPT"): between its hosts on the bridge; between
+# them and the engines lab (tests/lab/engines: one namespace per engine, 10.232.N.2, reached over
+# veths named gaeng-ENGINE with 10.232.N.1 on the root end); and between two engines' namespaces
+# (the silos of a mixed cluster's hosts talk to each other). Matched by the veths' name pattern,
+# so they hold whichever engines are up, and whether the engines came up before or after the lab.
+forward_rules() {
+  printf '%s\n' "-i $BRIDGE -o $BRIDGE" "-i $BRIDGE -o $ENGINE_VETHS" "-i $ENGINE_VETHS -o $BRIDGE" \
+    "-i $ENGINE_VETHS -o $ENGINE_VETHS"
+}
+forward_rules_present() {
+  local rule
+  while read -r rule; do
+    # shellcheck disable=SC2086
+    iptables -C FORWARD $rule -j ACCEPT 2>/dev/null || return 1
+  done < <(forward_rules)
 }
 host_net_up() {
   local h=$1 addr=$2 ns veth
@@ -359,7 +387,7 @@ cmd_status() {
   local h ok=0 state
   if ip link show "$BRIDGE" >/dev/null 2>&1; then
     printf '%-8s %s/24 %s\n' "$BRIDGE" "$GATEWAY" \
-      "$(iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null && echo 'forward-rule' || { ok=1; echo 'NO-FORWARD-RULE'; })"
+      "$(forward_rules_present && echo 'forward-rules' || { ok=1; echo 'NO-FORWARD-RULES'; })"
   else
     echo "$BRIDGE   absent"; ok=1
   fi
@@ -428,7 +456,7 @@ cmd_exec() {
 }
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -437,7 +465,7 @@ usage() {
 cmd=$1; shift
 need_host() { [ $# -ge 1 ] || die "usage: $cmd HOST"; }
 case "$cmd" in
-  up|down|kill-host|start-host|stop-engine|restart-engine|cut|heal|redis-stop|redis-start|load-images)
+  up|down|kill-host|start-host|stop-engine|restart-engine|cut|heal|redis-stop|redis-start|load-images|link-engines)
     exec 9>"$LOCK"                    # one changing command at a time
     flock -w 300 9 || die "another lab.sh holds $LOCK for 5 minutes" ;;
 esac
@@ -457,6 +485,8 @@ case "$cmd" in
   redis-stop)  redis_stop ;;
   redis-start) redis_start ;;
   ip)          need_host "$@"; known_host "$1"; addr_of "$1" ;;
+  link-engines) ip link show "$BRIDGE" >/dev/null 2>&1 || die "no $BRIDGE: run 'up' first"
+               bridge_up; log "routing between $BRIDGE and the engines lab ($ENGINE_VETHS)" ;;
   sock)        need_host "$@"; known_host "$1"; sock_of "$1" ;;
   -h|--help|help) usage ;;
   *)           usage ;;

@@ -65,6 +65,9 @@ ok "up again (fresh lab)"
 "$lab" down >/dev/null 2>&1 || fail "down twice"
 ! ip netns list | grep -q '^ga-host-' && ! ip link show galab0 >/dev/null 2>&1 \
   && ! iptables -C FORWARD -i galab0 -o galab0 -j ACCEPT 2>/dev/null \
+  && ! iptables -C FORWARD -i galab0 -o gaeng-+ -j ACCEPT 2>/dev/null \
+  && ! iptables -C FORWARD -i gaeng-+ -o galab0 -j ACCEPT 2>/dev/null \
+  && ! iptables -C FORWARD -i gaeng-+ -o gaeng-+ -j ACCEPT 2>/dev/null \
   && ! grep -q ' /run/ga-lab-\| /var/lib/ga-lab-' /proc/self/mountinfo || fail "down left pieces"
 ok "down (twice): nothing left"
 "$lab" up >/dev/null 2>&1 || fail "up after down"
