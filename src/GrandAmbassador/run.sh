@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Runs grand-ambassador on this machine, doing the set-up first (Debian 12, as root): installs the
-# Docker engine when missing and starts it when none answers (via tests/lab/setup.sh, which also
-# builds the small offline images the README's examples use), publishes the app when its sources
-# changed, then runs it in the foreground with your arguments.
+# Runs grand-ambassador from this clone, in the foreground with your arguments (Debian 12, as root).
+# Needs the .NET 10 SDK to build (Debian does not package it); installs and starts a Docker engine
+# when none answers (deploy/ensure-docker.sh), and nothing else; publishes again only when the
+# sources changed.
 #   src/GrandAmbassador/run.sh --name redis
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 publish="$repo/artifacts/publish"
 stamp="$publish/.sources"
 
-bash "$repo/tests/lab/setup.sh" >&2
+if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+  echo "run.sh: building needs the .NET 10 SDK, which is not installed (Debian does not package it: https://learn.microsoft.com/dotnet/core/install/linux-debian); or install the self-contained package instead (README, Install on a server)" >&2
+  exit 1
+fi
 
-sources=$(cd "$repo" && find src Directory.Build.props Directory.Packages.props -type f \
-  \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+bash "$repo/deploy/ensure-docker.sh"
+
+# The sources themselves, not what a build writes (bin/ and obj/ hold generated .cs files).
+sources=$("$repo/deploy/sources-hash.sh" "sdk $(dotnet --version)")
 if [ ! -x "$publish/grand-ambassador" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ]; then
   echo "run: publishing grand-ambassador to $publish" >&2
   dotnet publish "$repo/src/GrandAmbassador" -c Release -o "$publish" --nologo -v quiet >&2

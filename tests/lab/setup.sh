@@ -34,24 +34,8 @@ install_missing_packages() {
   apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-start_dockerd() {
-  if docker info >/dev/null 2>&1; then log "docker engine is up"; return 0; fi
-  local logfile=${GA_DOCKERD_LOG:-/var/log/ga-dockerd.log}
-  touch "$logfile" 2>/dev/null || logfile=/tmp/ga-dockerd.log
-  # A dockerd killed with -9 leaves its pidfile; dockerd itself refuses to start only when that
-  # pid is still alive, so a live one that does not answer is stuck: say so rather than guess.
-  if [ -s /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
-    die "dockerd (pid $(cat /var/run/docker.pid)) runs but does not answer; see $logfile"
-  fi
-  log "starting dockerd (log: $logfile)"
-  setsid nohup dockerd >>"$logfile" 2>&1 </dev/null &
-  local deadline=$((SECONDS + 60))
-  until docker info >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || { tail -n 20 "$logfile" >&2; die "dockerd not ready after 60 s"; }
-    sleep 0.5
-  done
-  log "docker engine is up"
-}
+# The engine itself: the same script the product's run.sh uses.
+start_dockerd() { bash "$here/../../deploy/ensure-docker.sh"; log "docker engine is up"; }
 
 build_images() {
   "$here/images/busybox.sh"
