@@ -59,8 +59,8 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
         chrome.Driver.FindElement(By.Id("front-ports")).SendKeys($"{port}:8080");
         chrome.Driver.FindElement(By.CssSelector("#front button")).Click();
 
-        var listener = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-port='{port}/tcp']")), PageGuard);
-        Assert.Contains($"127.0.0.1:{port}", listener.Text, StringComparison.Ordinal);
+        var listener = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-port='{port}/tcp']")).Text, PageGuard);
+        Assert.Contains($"127.0.0.1:{port}", listener, StringComparison.Ordinal);
         Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(new IPEndPoint(IPAddress.Loopback, port)));
         chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] tr[data-port='{port}/tcp'] td.accepted")).Text == "1" ? "" : null, PageGuard);
         chrome.Screenshot("endpoints-page-fronted-at-run-time");
@@ -78,14 +78,12 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
         using var chrome = new ChromeSession();
         chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
 
-        var fronted = chrome.Until(d => d.FindElement(By.CssSelector($"#names section[data-name='{name}']")), PageGuard);
-        var hidden = chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")), PageGuard);
-        Assert.True(fronted.Displayed);
-        Assert.False(hidden.Displayed);
+        Assert.True(chrome.Until(d => (bool?)d.FindElement(By.CssSelector($"#names section[data-name='{name}']")).Displayed, PageGuard));
+        Assert.False(chrome.Until(d => (bool?)d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")).Displayed, PageGuard));
         Assert.Matches(@"^show \d+ other names? \(containers no ambassador fronts\)$", chrome.Driver.FindElement(By.Id("others")).Text);
 
         chrome.Driver.FindElement(By.Id("show-others")).Click();
-        Assert.True(chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")) is { Displayed: true } shown ? shown : null, PageGuard).Displayed);
+        Assert.True(chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")).Displayed ? (bool?)true : null, PageGuard));
         chrome.Screenshot("endpoints-page-other-names-shown");
 
         var icon = (string?)((IJavaScriptExecutor)chrome.Driver).ExecuteScript("return document.querySelector('link[rel=icon]').href;") ?? "no icon link";
@@ -113,8 +111,8 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
 
         using var chrome = new ChromeSession();
         chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
-        var problem = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] p.problem")), PageGuard);
-        Assert.StartsWith($"NOT serving — {name}: port {port}/tcp is taken (", problem.Text, StringComparison.Ordinal);
+        var problem = chrome.Until(d => d.FindElement(By.CssSelector($"section[data-name='{name}'] p.problem")).Text, PageGuard);
+        Assert.StartsWith($"NOT serving — {name}: port {port}/tcp is taken (", problem, StringComparison.Ordinal);
         chrome.Screenshot("endpoints-page-port-taken");
 
         // The port frees: the retry binds it, and the cause goes away.
