@@ -78,12 +78,12 @@ public sealed class EndpointsPageTests(ITestOutputHelper output)
         using var chrome = new ChromeSession();
         chrome.Driver.Navigate().GoToUrl(ambassador.BaseAddress);
 
-        Assert.True(chrome.Until(d => (bool?)d.FindElement(By.CssSelector($"#names section[data-name='{name}']")).Displayed, PageGuard));
-        Assert.False(chrome.Until(d => (bool?)d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")).Displayed, PageGuard));
+        Assert.Equal("shown", chrome.Until(d => d.FindElement(By.CssSelector($"#names section[data-name='{name}']")).Displayed ? "shown" : "hidden", PageGuard));
+        Assert.Equal("hidden", chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")).Displayed ? "shown" : "hidden", PageGuard));
         Assert.Matches(@"^show \d+ other names? \(containers no ambassador fronts\)$", chrome.Driver.FindElement(By.Id("others")).Text);
 
         chrome.Driver.FindElement(By.Id("show-others")).Click();
-        Assert.True(chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")).Displayed ? (bool?)true : null, PageGuard));
+        chrome.Until(d => d.FindElement(By.CssSelector($"#other-names section[data-name='{other}']")).Displayed ? "shown" : null, PageGuard);
         chrome.Screenshot("endpoints-page-other-names-shown");
 
         var icon = (string?)((IJavaScriptExecutor)chrome.Driver).ExecuteScript("return document.querySelector('link[rel=icon]').href;") ?? "no icon link";
