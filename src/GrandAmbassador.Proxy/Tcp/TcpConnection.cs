@@ -126,19 +126,25 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
-            Volatile.Write(ref _backend, result.Socket);
-
-            // Publish the destination before reading the snapshot: either this check sees a newer snapshot, or
-            // the listener's sweep after its swap sees our backend. Without the fence both could miss.
-            Interlocked.Exchange(ref _destination, result.Destination);
-            if (Volatile.Read(ref _aborted) != 0 || !_context.Router.Current.Retains(result.Destination.BackendId))
+            if (!TryAdopt(result))
             {
-                Abort();
                 return;
             }
 
             TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
-            await RelayAsync(result.Socket).ConfigureAwait(false);
+            var backend = result.Socket;
+            if (_context.RetryBeforeFirstByte)
+            {
+                await using var guard = new FirstByteGuard(this, _client, _context, cancellationToken);
+                if (await guard.RunAsync(result).ConfigureAwait(false) is not { } kept)
+                {
+                    return;
+                }
+
+                backend = kept;
+            }
+
+            await RelayAsync(backend).ConfigureAwait(false);
             Report();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -159,6 +165,31 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             _downstream?.Dispose();
             _onClosed(this);
         }
+    }
+
+    /// <summary>Whether <see cref="Close"/> or <see cref="Abort"/> has been called.</summary>
+    internal bool IsAborted => Volatile.Read(ref _aborted) != 0;
+
+    /// <summary>
+    /// Makes <paramref name="result"/> the backend this connection relays to, where <see cref="Close"/>,
+    /// <see cref="Abort"/> and the listener's sweep find it: the first one dialled, or a replacement
+    /// (<see cref="FirstByteGuard"/>). Aborts the connection, and says false, when it was aborted meanwhile or the
+    /// current snapshot no longer retains the backend.
+    /// </summary>
+    internal bool TryAdopt(DialResult result)
+    {
+        Volatile.Write(ref _backend, result.Socket);
+
+        // Publish the destination before reading the snapshot: either this check sees a newer snapshot, or
+        // the listener's sweep after its swap sees our backend. Without the fence both could miss.
+        Interlocked.Exchange(ref _destination, result.Destination);
+        if (Volatile.Read(ref _aborted) != 0 || !_context.Router.Current.Retains(result.Destination!.BackendId))
+        {
+            Abort();
+            return false;
+        }
+
+        return true;
     }
 
     private ValueTask RelayAsync(Socket backend)
