@@ -41,7 +41,8 @@ internal sealed class BackendDialer(PortContext context)
                 var wait = options.ConnectWait - timeProvider.GetElapsedTime(started);
                 if (!destinations.IsEmpty)
                 {
-                    var result = await TryDestinationsAsync(destinations, skip: null, cancellationToken).ConfigureAwait(false);
+                    var start = router.NextStart(destinations.Length);
+                    var result = await TryDestinationsAsync(destinations, start, skip: null, cancellationToken).ConfigureAwait(false);
                     if (result.Connected)
                     {
                         return result;
@@ -98,17 +99,18 @@ internal sealed class BackendDialer(PortContext context)
     /// <returns>The new backend, or a result that is not <see cref="DialResult.Connected"/> when none answered.</returns>
     public ValueTask<DialResult> DialAnotherAsync(IReadOnlyCollection<string> tried, CancellationToken cancellationToken)
     {
+        // A random start, not the router's cursor: a retry that moved the cursor on would send the next new
+        // connection to the same destination as this one, so a backend that resets every connection would get them all.
         var destinations = context.Router.Current.Destinations;
         return destinations.IsEmpty
             ? ValueTask.FromResult(DialResult.WaitExpired)
-            : TryDestinationsAsync(destinations, tried, cancellationToken);
+            : TryDestinationsAsync(destinations, Random.Shared.Next(destinations.Length), tried, cancellationToken);
     }
 
-    /// <summary>Round-robin from the router's next start: each destination (but <paramref name="skip"/>), each address in order, until one connects.</summary>
+    /// <summary>Each destination from <paramref name="start"/> on (but <paramref name="skip"/>), each address in order, until one connects.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<DialResult> TryDestinationsAsync(ImmutableArray<Destination> destinations, IReadOnlyCollection<string>? skip, CancellationToken cancellationToken)
+    private async ValueTask<DialResult> TryDestinationsAsync(ImmutableArray<Destination> destinations, int start, IReadOnlyCollection<string>? skip, CancellationToken cancellationToken)
     {
-        var start = context.Router.NextStart(destinations.Length);
         for (var i = 0; i < destinations.Length; i++)
         {
             var destination = destinations[(start + i) % destinations.Length];

@@ -44,6 +44,12 @@ public sealed class RetryBeforeFirstByteTests
         Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
         Assert.Equal(1, metrics["connections.retried"]);
         await metrics.WaitForAsync("bytes/upstream", 14);
+
+        // The retry left the rotation alone: the next new connection starts at the next destination, the good one
+        // (had it gone to the bad one, which accepts no more here, nothing would answer).
+        using var next = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await next.SendTextAsync("GET /c\n");
+        Assert.Equal("GET /c\n", await next.ReceiveTextAsync(7));
     }
 
     [Theory]
