@@ -286,7 +286,10 @@ internal sealed class FirstByteGuard : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns the buffer once no read can write into it any more; the bytes forwarded count as relayed upstream.</summary>
+    /// <summary>The client's bytes the guard passed to a backend (each once, replays not counted): relayed upstream.</summary>
+    public int Forwarded => _keptCount;
+
+    /// <summary>Returns the buffer once no read can write into it any more.</summary>
     public async ValueTask DisposeAsync()
     {
         _clientReadEnded.Cancel();
@@ -296,7 +299,6 @@ internal sealed class FirstByteGuard : IAsyncDisposable
         }
 
         _clientReadEnded.Dispose();
-        _context.Metrics.Bytes.Add(_keptCount, _context.Tags.Name, _context.Tags.Port, _context.Tags.Upstream);
         ArrayPool<byte>.Shared.Return(_kept);
     }
 }

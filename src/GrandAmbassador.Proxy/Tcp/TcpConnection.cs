@@ -25,6 +25,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     private int _upstreamDone;
     private int _downstreamDone;
 
+    // Client bytes a FirstByteGuard relayed before the copy loops started; 0 for names without the option.
+    private int _guardedUpstream;
+
     // Read and written by the timeout sweep only (one pass at a time), never by the relay.
     private long _sweptBytes = -1;
     private long _lastActive;
@@ -136,7 +139,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             if (_context.RetryBeforeFirstByte)
             {
                 await using var guard = new FirstByteGuard(this, _client, _context, cancellationToken);
-                if (await guard.RunAsync(result).ConfigureAwait(false) is not { } kept)
+                var kept = await guard.RunAsync(result).ConfigureAwait(false);
+                _guardedUpstream = guard.Forwarded;
+                if (kept is null)
                 {
                     return;
                 }
@@ -231,7 +236,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var downstream = _downstream!.Result;
         var metrics = _context.Metrics;
         var tags = _context.Tags;
-        metrics.Bytes.Add(upstream.Bytes, tags.Name, tags.Port, tags.Upstream);
+        metrics.Bytes.Add(upstream.Bytes + _guardedUpstream, tags.Name, tags.Port, tags.Upstream);
         metrics.Bytes.Add(downstream.Bytes, tags.Name, tags.Port, tags.Downstream);
         if (_upstream.Spliced)
         {

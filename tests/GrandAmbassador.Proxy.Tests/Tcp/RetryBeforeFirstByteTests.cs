@@ -88,6 +88,9 @@ public sealed class RetryBeforeFirstByteTests
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         using (var first = await bad.AcceptAsync())
         {
+            // Only once the proxy's connect has completed: a reset before that fails the connect itself (the
+            // ordinary fail-over to the next destination, with or without the option).
+            await TestTimeouts.EventuallyAsync(() => proxy.TcpListener(port).BackendIds.Contains("bad"));
             Close(first, PeerClose.Reset);
         }
 
@@ -138,6 +141,29 @@ public sealed class RetryBeforeFirstByteTests
         }
 
         Assert.Equal(PeerClose.Reset, await client.ReceiveCloseAsync());
+        Assert.Equal(0, metrics["connections.retried"]);
+    }
+
+    [Fact]
+    public async Task ACleanCloseAfterTheClientHalfClosed_IsNotRetried()
+    {
+        // A server that read a whole request (up to the client's FIN) and had nothing to say: fire-and-forget.
+        using var metrics = MetricTotals.ForNewService();
+        await using var bad = TcpBackend.Manual("bad");
+        await using var good = TcpBackend.Echo("good");
+        await using var proxy = Create(RetryFor(metrics.Service), serviceName: metrics.Service);
+        var port = await ListenAsync(proxy, metrics.Service, bad, good);
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("log line\n");
+        client.Shutdown(SocketShutdown.Send);
+        using (var first = await bad.AcceptAsync())
+        {
+            Assert.Equal("log line\n", await first.ReceiveToEndAsync());
+            Close(first, PeerClose.Fin);
+        }
+
+        Assert.Equal(PeerClose.Fin, await client.ReceiveCloseAsync());
         Assert.Equal(0, metrics["connections.retried"]);
     }
 
