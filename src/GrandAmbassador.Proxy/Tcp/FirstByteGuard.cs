@@ -140,14 +140,23 @@ internal sealed class FirstByteGuard : IAsyncDisposable
             {
                 read = await _clientRead.ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
+                // The client reset, the connection was aborted, or its port closed: nothing left to relay.
                 _connection.Abort();
                 await StopWatchingAsync(window, firstByte).ConfigureAwait(false);
                 return Ending.Gone;
             }
 
             _clientRead = null;
+            if (read == 0 && _connection.IsAborted)
+            {
+                // Not the client's FIN: an abort shut the client socket down before resetting the backend, and a FIN
+                // passed on now would reach the backend ahead of its reset.
+                await StopWatchingAsync(window, firstByte).ConfigureAwait(false);
+                return Ending.Gone;
+            }
+
             if (read == 0)
             {
                 // The client half-closed: pass it on, as the copy loop would; a replay passes it on too.
@@ -196,7 +205,7 @@ internal sealed class FirstByteGuard : IAsyncDisposable
             try
             {
                 var read = await pending.ConfigureAwait(false);
-                if (read == 0)
+                if (read == 0 && !_connection.IsAborted)
                 {
                     ShutdownSend(backend);
                 }

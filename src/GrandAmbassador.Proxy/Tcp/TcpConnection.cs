@@ -18,6 +18,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     private readonly Action<TcpConnection> _onClosed;
     private Socket? _backend;
     private Destination? _destination;
+    // 0 while open; Closing (a FIN both ways) or Resetting (RST) once Close or Abort has been called, the first one wins.
+    private const int Closing = 1;
+    private const int Resetting = 2;
     private int _aborted;
     private int _relaying;
     private SocketCopier? _upstream;
@@ -53,7 +56,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// </summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        if (Interlocked.CompareExchange(ref _aborted, Closing, 0) == 0)
         {
             SocketTermination.ShutdownBoth(_client);
             SocketTermination.ShutdownBoth(Volatile.Read(ref _backend));
@@ -96,7 +99,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// <summary>Closes both ways with RST; the relay loops see their sockets fail and end.</summary>
     public void Abort()
     {
-        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        if (Interlocked.CompareExchange(ref _aborted, Resetting, 0) == 0)
         {
             SocketTermination.Reset(_client);
             SocketTermination.Reset(Volatile.Read(ref _backend));
@@ -117,7 +120,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 {
                     TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait);
                     // Nothing was relayed: an orderly close (FIN), as for a server that had nothing to say.
-                    if (Interlocked.Exchange(ref _aborted, 1) == 0)
+                    if (Interlocked.CompareExchange(ref _aborted, Closing, 0) == 0)
                     {
                         SocketTermination.Close(_client);
                     }
@@ -143,6 +146,14 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 _guardedUpstream = guard.Forwarded;
                 if (kept is null)
                 {
+                    // An abort on another thread may not have reset both sockets yet; disposing one here first would
+                    // send its peer a FIN. The copy loops avoid this by resetting both themselves when they fail.
+                    if (Volatile.Read(ref _aborted) == Resetting)
+                    {
+                        SocketTermination.Reset(_client);
+                        SocketTermination.Reset(Volatile.Read(ref _backend));
+                    }
+
                     return;
                 }
 

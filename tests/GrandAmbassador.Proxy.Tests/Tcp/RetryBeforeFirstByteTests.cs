@@ -168,6 +168,28 @@ public sealed class RetryBeforeFirstByteTests
     }
 
     [Fact]
+    public async Task ABackendNoLongerRetained_WhileItsFirstByteIsAwaited_ClosesTheConnection_WithoutARetry()
+    {
+        using var metrics = MetricTotals.ForNewService();
+        await using var bad = TcpBackend.Manual("bad");
+        await using var good = TcpBackend.Echo("good");
+        await using var proxy = Create(RetryFor(metrics.Service), serviceName: metrics.Service);
+        var port = await ListenAsync(proxy, metrics.Service, bad, good);
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("GET /a\n");
+        using var first = await bad.AcceptAsync();
+        Assert.Equal("GET /a\n", await first.ReceiveTextAsync(7));
+
+        // The container died: only evidence closes a connection, and a closed one is not replayed elsewhere.
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port, Destination(good.Id, good.EndPoint))));
+
+        Assert.Equal(PeerClose.Reset, await client.ReceiveCloseAsync());
+        Assert.Equal(PeerClose.Reset, await first.ReceiveCloseAsync());
+        Assert.Equal(0, metrics["connections.retried"]);
+    }
+
+    [Fact]
     public async Task NoOtherDestination_TheResetReachesTheClient()
     {
         using var metrics = MetricTotals.ForNewService();
