@@ -28,6 +28,7 @@ internal sealed class ProxyMetrics : IDisposable
         Drained = _meter.CreateCounter<long>("grandambassador.proxy.connections.drained", "{connection}", "TCP connections open when a drain began; tagged by reason: finished (on their own) or closed (at its end).");
         UdpSessionsEvicted = _meter.CreateCounter<long>("grandambassador.proxy.udp.sessions.evicted", "{session}", "UDP sessions closed, least recently used first, to make room for a new client.");
         ConnectFailures = _meter.CreateCounter<long>("grandambassador.proxy.connect.failures", "{attempt}", "Connects to a backend address that failed or timed out.");
+        RetriedBeforeFirstByte = _meter.CreateCounter<long>("grandambassador.proxy.connections.retried", "{retry}", "New TCP connections replayed to another destination because their backend reset or closed before its first byte (names with --retry-before-first-byte).");
         Bytes = _meter.CreateCounter<long>("grandambassador.proxy.bytes", "By", "Bytes relayed, added when a TCP connection closes; tagged by direction.");
         Spliced = _meter.CreateCounter<long>("grandambassador.proxy.spliced", "{direction}", "Directions of TCP connections that moved bulk data and relayed it with splice(2); added when the connection closes, tagged by direction.");
         UdpDatagrams = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams", "{datagram}", "UDP datagrams relayed; tagged by direction.");
@@ -54,6 +55,8 @@ internal sealed class ProxyMetrics : IDisposable
     public Counter<long> UdpSessionsEvicted { get; }
 
     public Counter<long> ConnectFailures { get; }
+
+    public Counter<long> RetriedBeforeFirstByte { get; }
 
     public Counter<long> Bytes { get; }
 

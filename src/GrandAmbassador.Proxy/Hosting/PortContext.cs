@@ -22,6 +22,7 @@ internal sealed class PortContext
         Tags = new PortTags(serviceName, port);
         Logger = logger;
         Router = new PortRouter(snapshot);
+        RetryBeforeFirstByte = port.Protocol == TransportProtocol.Tcp && options.RetryBeforeFirstByteNames.Contains(serviceName);
         Dialer = new BackendDialer(this);
     }
 
@@ -43,4 +44,10 @@ internal sealed class PortContext
     public PortRouter Router { get; }
 
     public BackendDialer Dialer { get; }
+
+    /// <summary>
+    /// Whether new TCP connections of this port start with a <see cref="Tcp.FirstByteGuard"/>; decided once per port,
+    /// so that connections of other names pay one field read for it.
+    /// </summary>
+    public bool RetryBeforeFirstByte { get; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 
 namespace GrandAmbassador.Proxy.Hosting;
@@ -115,6 +116,23 @@ internal sealed class ProxyOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The fronted names whose new TCP connections may be replayed to another destination when their backend resets,
+    /// or closes while the client's side is still open, before sending its first byte (<c>--retry-before-first-byte</c>).
+    /// Only for protocols where sending the client's first bytes twice is harmless: the first backend may have acted on
+    /// them before it went away (docs/behaviour.md says when that is unsafe). Default: none. A name not listed pays
+    /// nothing for it: its connections start relaying exactly as before.
+    /// </summary>
+    public IReadOnlySet<string> RetryBeforeFirstByteNames { get; set; } = FrozenSet<string>.Empty;
+
+    /// <summary>
+    /// For <see cref="RetryBeforeFirstByteNames"/>: how long after a connect a backend that goes away without a byte
+    /// is still replaced. Default: 2 seconds: a backend that is shutting down or overloaded refuses within
+    /// milliseconds, while one that was silent longer has most likely been working on the request, and the client's
+    /// bytes are held no longer than this. Not a command-line option; tests shorten it.
+    /// </summary>
+    public TimeSpan RetryBeforeFirstByteWindow { get; set; } = TimeSpan.FromSeconds(2);
+
     private static int? EnvironmentPipeSize() =>
         int.TryParse(Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE"), out var size) && size is >= 4096 and <= 64 * 1024 * 1024 ? size : null;
 
@@ -137,5 +155,7 @@ internal sealed class ProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHeldConnections);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHeldUdpBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(RetryBeforeFirstByteNames);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBeforeFirstByteWindow, TimeSpan.Zero);
     }
 }

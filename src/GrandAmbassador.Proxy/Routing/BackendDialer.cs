@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -41,22 +42,10 @@ internal sealed class BackendDialer(PortContext context)
                 if (!destinations.IsEmpty)
                 {
                     var start = router.NextStart(destinations.Length);
-                    for (var i = 0; i < destinations.Length; i++)
+                    var result = await TryDestinationsAsync(destinations, start, skip: null, cancellationToken).ConfigureAwait(false);
+                    if (result.Connected)
                     {
-                        var destination = destinations[(start + i) % destinations.Length];
-                        if (destination.Addresses.IsDefault)
-                        {
-                            continue;
-                        }
-
-                        foreach (var address in destination.Addresses)
-                        {
-                            var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
-                            if (socket is not null)
-                            {
-                                return new DialResult(socket, destination, address);
-                            }
-                        }
+                        return result;
                     }
 
                     // Everything refused: a restarting backend may come back at the same address, so try again
@@ -100,6 +89,47 @@ internal sealed class BackendDialer(PortContext context)
                 context.Metrics.Held.Add(-1, context.Tags.Name, context.Tags.Port);
             }
         }
+    }
+
+    /// <summary>
+    /// Connects a TCP connection whose backend went away before its first byte to another destination of the current
+    /// snapshot, one not in <paramref name="tried"/>, at once or not at all: no holding, since the client is already
+    /// waiting, and a replay is worth it only while another destination answers.
+    /// </summary>
+    /// <returns>The new backend, or a result that is not <see cref="DialResult.Connected"/> when none answered.</returns>
+    public ValueTask<DialResult> DialAnotherAsync(IReadOnlyCollection<string> tried, CancellationToken cancellationToken)
+    {
+        // A random start, not the router's cursor: a retry that moved the cursor on would send the next new
+        // connection to the same destination as this one, so a backend that resets every connection would get them all.
+        var destinations = context.Router.Current.Destinations;
+        return destinations.IsEmpty
+            ? ValueTask.FromResult(DialResult.WaitExpired)
+            : TryDestinationsAsync(destinations, Random.Shared.Next(destinations.Length), tried, cancellationToken);
+    }
+
+    /// <summary>Each destination from <paramref name="start"/> on (but <paramref name="skip"/>), each address in order, until one connects.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<DialResult> TryDestinationsAsync(ImmutableArray<Destination> destinations, int start, IReadOnlyCollection<string>? skip, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < destinations.Length; i++)
+        {
+            var destination = destinations[(start + i) % destinations.Length];
+            if (destination.Addresses.IsDefault || (skip is not null && skip.Contains(destination.BackendId)))
+            {
+                continue;
+            }
+
+            foreach (var address in destination.Addresses)
+            {
+                var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
+                if (socket is not null)
+                {
+                    return new DialResult(socket, destination, address);
+                }
+            }
+        }
+
+        return DialResult.WaitExpired;
     }
 
     /// <summary>Counts the flow as held and, for TCP, enters it in the process-wide bound (evicting the oldest if full).</summary>

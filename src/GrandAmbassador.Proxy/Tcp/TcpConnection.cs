@@ -18,12 +18,18 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     private readonly Action<TcpConnection> _onClosed;
     private Socket? _backend;
     private Destination? _destination;
+    // 0 while open; Closing (a FIN both ways) or Resetting (RST) once Close or Abort has been called, the first one wins.
+    private const int Closing = 1;
+    private const int Resetting = 2;
     private int _aborted;
     private int _relaying;
     private SocketCopier? _upstream;
     private SocketCopier? _downstream;
     private int _upstreamDone;
     private int _downstreamDone;
+
+    // Client bytes a FirstByteGuard relayed before the copy loops started; 0 for names without the option.
+    private int _guardedUpstream;
 
     // Read and written by the timeout sweep only (one pass at a time), never by the relay.
     private long _sweptBytes = -1;
@@ -50,7 +56,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// </summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        if (Interlocked.CompareExchange(ref _aborted, Closing, 0) == 0)
         {
             SocketTermination.ShutdownBoth(_client);
             SocketTermination.ShutdownBoth(Volatile.Read(ref _backend));
@@ -93,7 +99,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// <summary>Closes both ways with RST; the relay loops see their sockets fail and end.</summary>
     public void Abort()
     {
-        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        if (Interlocked.CompareExchange(ref _aborted, Resetting, 0) == 0)
         {
             SocketTermination.Reset(_client);
             SocketTermination.Reset(Volatile.Read(ref _backend));
@@ -114,7 +120,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 {
                     TcpLog.ConnectWaitExpired(logger, port, _context.Options.ConnectWait.TotalSeconds);
                     // Nothing was relayed: an orderly close (FIN), as for a server that had nothing to say.
-                    if (Interlocked.Exchange(ref _aborted, 1) == 0)
+                    if (Interlocked.CompareExchange(ref _aborted, Closing, 0) == 0)
                     {
                         SocketTermination.Close(_client);
                     }
@@ -126,19 +132,35 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
-            Volatile.Write(ref _backend, result.Socket);
-
-            // Publish the destination before reading the snapshot: either this check sees a newer snapshot, or
-            // the listener's sweep after its swap sees our backend. Without the fence both could miss.
-            Interlocked.Exchange(ref _destination, result.Destination);
-            if (Volatile.Read(ref _aborted) != 0 || !_context.Router.Current.Retains(result.Destination.BackendId))
+            if (!TryAdopt(result))
             {
-                Abort();
                 return;
             }
 
             TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
-            await RelayAsync(result.Socket).ConfigureAwait(false);
+            var backend = result.Socket;
+            if (_context.RetryBeforeFirstByte)
+            {
+                await using var guard = new FirstByteGuard(this, _client, _context, cancellationToken);
+                var kept = await guard.RunAsync(result).ConfigureAwait(false);
+                _guardedUpstream = guard.Forwarded;
+                if (kept is null)
+                {
+                    // An abort on another thread may not have reset both sockets yet; disposing one here first would
+                    // send its peer a FIN. The copy loops avoid this by resetting both themselves when they fail.
+                    if (Volatile.Read(ref _aborted) == Resetting)
+                    {
+                        SocketTermination.Reset(_client);
+                        SocketTermination.Reset(Volatile.Read(ref _backend));
+                    }
+
+                    return;
+                }
+
+                backend = kept;
+            }
+
+            await RelayAsync(backend).ConfigureAwait(false);
             Report();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -159,6 +181,31 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             _downstream?.Dispose();
             _onClosed(this);
         }
+    }
+
+    /// <summary>Whether <see cref="Close"/> or <see cref="Abort"/> has been called.</summary>
+    internal bool IsAborted => Volatile.Read(ref _aborted) != 0;
+
+    /// <summary>
+    /// Makes <paramref name="result"/> the backend this connection relays to, where <see cref="Close"/>,
+    /// <see cref="Abort"/> and the listener's sweep find it: the first one dialled, or a replacement
+    /// (<see cref="FirstByteGuard"/>). Aborts the connection, and says false, when it was aborted meanwhile or the
+    /// current snapshot no longer retains the backend.
+    /// </summary>
+    internal bool TryAdopt(DialResult result)
+    {
+        Volatile.Write(ref _backend, result.Socket);
+
+        // Publish the destination before reading the snapshot: either this check sees a newer snapshot, or
+        // the listener's sweep after its swap sees our backend. Without the fence both could miss.
+        Interlocked.Exchange(ref _destination, result.Destination);
+        if (Volatile.Read(ref _aborted) != 0 || !_context.Router.Current.Retains(result.Destination!.BackendId))
+        {
+            Abort();
+            return false;
+        }
+
+        return true;
     }
 
     private ValueTask RelayAsync(Socket backend)
@@ -200,7 +247,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var downstream = _downstream!.Result;
         var metrics = _context.Metrics;
         var tags = _context.Tags;
-        metrics.Bytes.Add(upstream.Bytes, tags.Name, tags.Port, tags.Upstream);
+        metrics.Bytes.Add(upstream.Bytes + _guardedUpstream, tags.Name, tags.Port, tags.Upstream);
         metrics.Bytes.Add(downstream.Bytes, tags.Name, tags.Port, tags.Downstream);
         if (_upstream.Spliced)
         {

@@ -44,4 +44,9 @@ internal static partial class TcpLog
     [LoggerMessage(EventId = 212, EventName = "TimedOut", Level = LogLevel.Information,
         Message = "Port {Port}: closed {Idle} idle connection(s) and {HalfClosed} half-closed one(s) that outlived their timeout.")]
     public static partial void TimedOut(ILogger logger, ListenPort port, int idle, int halfClosed);
+
+    // Debug, as a refused connect is: the retry hid the failure from the client; the counter shows how often.
+    [LoggerMessage(EventId = 213, EventName = "RetriedBeforeFirstByte", Level = LogLevel.Debug,
+        Message = "Port {Port}: backend {BackendId} {Ending} a new connection {Elapsed} after its connect, before its first byte; replaying the client's {Bytes} byte(s) to backend {NextBackendId} at {Backend}.")]
+    public static partial void RetriedBeforeFirstByte(ILogger logger, ListenPort port, string backendId, string ending, TimeSpan elapsed, int bytes, string nextBackendId, EndPoint? backend);
 }

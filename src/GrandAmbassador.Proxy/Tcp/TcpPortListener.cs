@@ -28,6 +28,9 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>The number of open connections, held ones included; for tests and diagnostics.</summary>
     internal int ConnectionCount => _connections.Count;
 
+    /// <summary>The backends the open connections relay to (null while held); for tests and diagnostics.</summary>
+    internal IEnumerable<string?> BackendIds => _connections.Keys.Select(connection => connection.BackendId);
+
     protected override IEnumerable<IProxyFlow> Flows => _connections.Keys;
 
     /// <summary>Binds and starts accepting; a <see cref="SocketException"/> means the port cannot be had.</summary>

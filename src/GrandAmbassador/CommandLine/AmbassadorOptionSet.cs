@@ -23,6 +23,10 @@ internal sealed class AmbassadorOptionSet
     public Option<string> Wait { get; } = Scalar(
         "--wait", "SECONDS", "How long a new connection is held while no target is up, before it is closed.", () => "30", null);
 
+    public Option<string[]> RetryBeforeFirstByte { get; } = List(
+        "--retry-before-first-byte", "NAME",
+        "For the fronted name NAME (repeatable): when a backend resets or closes a new TCP connection before its first byte, within 2 s, replay the client's bytes so far (16 KiB at most) to another target. Only for protocols where a repeated request is harmless (see docs/behaviour.md).");
+
     public Option<string> LogLevel { get; } = Scalar(
         "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", null);
 
@@ -82,7 +86,7 @@ internal sealed class AmbassadorOptionSet
         "--no-dashboard", "Serve no Orleans dashboard (/orleans): most of the memory the HTTP server adds is the dashboard's.");
 
     public IEnumerable<Option> All =>
-        [Name, Docker, Listen, Port, Wait, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
+        [Name, Docker, Listen, Port, Wait, RetryBeforeFirstByte, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
             MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, NoDashboard, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.CommandLine;
 using System.Globalization;
 using GrandAmbassador.Configuration;
@@ -47,7 +48,23 @@ internal static class SettingsReader
                 services),
             Security: ReadSecurity(parse, options.Security),
             ProxyLimits: ReadProxyLimits(parse, options),
-            MaxExposedPorts: ParseCount(parse.GetValue(options.MaxExposedPorts), "--max-exposed-ports", min: 1, max: 65_535));
+            MaxExposedPorts: ParseCount(parse.GetValue(options.MaxExposedPorts), "--max-exposed-ports", min: 1, max: 65_535),
+            RetryBeforeFirstByte: ReadRetryBeforeFirstByte(parse.GetValue(options.RetryBeforeFirstByte), names));
+    }
+
+    /// <summary>As <c>--port NAME=</c>: a name that is not fronted is a typo, said at once rather than silently never retried.</summary>
+    private static FrozenSet<string> ReadRetryBeforeFirstByte(string[]? values, IReadOnlyList<string> names)
+    {
+        var retried = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var name = value.Trim().TrimStart('/');
+            retried.Add(names.Contains(name, StringComparer.Ordinal)
+                ? name
+                : throw new StartupException($"--retry-before-first-byte {value}: '{name}' is not a fronted --name"));
+        }
+
+        return retried.ToFrozenSet(StringComparer.Ordinal);
     }
 
     private static ProxyLimitSettings ReadProxyLimits(ParseResult parse, AmbassadorOptionSet options)

@@ -8,6 +8,7 @@ namespace GrandAmbassador.Configuration;
 /// <summary>
 /// Everything the command line (and its environment variables) said, validated: what the hosting side
 /// is built from. It lives here, not in CommandLine, so that Hosting never depends on CommandLine.
+/// <see cref="RetryBeforeFirstByte"/> holds the fronted names with <c>--retry-before-first-byte</c>; null: none.
 /// </summary>
 internal sealed record AmbassadorSettings(
     ImmutableArray<FrontedService> Services,
@@ -24,4 +25,5 @@ internal sealed record AmbassadorSettings(
     HttpSettings Http,
     SecuritySettings Security,
     ProxyLimitSettings? ProxyLimits = null,
-    int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts);
+    int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts,
+    IReadOnlySet<string>? RetryBeforeFirstByte = null);

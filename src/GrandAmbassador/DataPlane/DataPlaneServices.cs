@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Hosting;
@@ -69,6 +70,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     {
         options.ListenAddress = settings.ListenAddress;
         options.ConnectWait = settings.Wait;
+        options.RetryBeforeFirstByteNames = settings.RetryBeforeFirstByte ?? FrozenSet<string>.Empty;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

@@ -1,6 +1,8 @@
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.DataPlane;
+using GrandAmbassador.Proxy.Hosting;
 
 namespace GrandAmbassador.Host.Tests.CommandLine;
 
@@ -82,6 +84,29 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void RetryBeforeFirstByte_IsOffByDefault_AndOnForTheNamesGiven()
+    {
+        var none = AmbassadorCommandLine.ParseSettings("--name", "web");
+        var some = AmbassadorCommandLine.ParseSettings("--name", "web", "--name", "cache", "--retry-before-first-byte", "cache");
+        var options = new ProxyOptions();
+        DataPlaneServices.ConfigureProxy(options, some);
+
+        Assert.Empty(none.RetryBeforeFirstByte ?? new HashSet<string>());
+        Assert.Equal(["cache"], some.RetryBeforeFirstByte!);
+        Assert.True(options.RetryBeforeFirstByteNames.Contains("cache"));
+        Assert.False(options.RetryBeforeFirstByteNames.Contains("web"));
+    }
+
+    [Fact]
+    public void RetryBeforeFirstByte_IsAListWithItsEnvironmentVariable()
+    {
+        // Not set here: other classes parse settings in parallel, and a name they do not front would fail them.
+        var option = new AmbassadorOptionSet().RetryBeforeFirstByte;
+
+        Assert.Contains("[env: GRAND_AMBASSADOR_RETRY_BEFORE_FIRST_BYTE, comma-separated]", option.Description);
+    }
+
+    [Fact]
     public void ClusterUri_IsReadIntoRedisOptions()
     {
         var settings = AmbassadorCommandLine.ParseSettings("--name", "web", "--cluster", "redis://:s3cret@10.0.0.5:6390/2");
@@ -100,6 +125,8 @@ public sealed class CommandLineTests
     [InlineData("--port", "80")]
     [InlineData("--name", "web", "--max-exposed-ports", "0")]
     [InlineData("--name", "web", "--max-exposed-ports", "lots")]
+    [InlineData("--name", "web", "--retry-before-first-byte", "api")]
+    [InlineData("--name", "web", "--retry-before-first-byte")]
     public void BadInput_IsAStartupError(params string[] args) =>
         Assert.ThrowsAny<InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings(args));
 }

@@ -28,6 +28,7 @@ public sealed class BadInputTests
     [InlineData("bad idle timeout", "--name=web --idle-timeout=forever", "--idle-timeout forever")]
     [InlineData("bad half-close timeout", "--name=web --half-close-timeout=-5", "--half-close-timeout -5")]
     [InlineData("bad drain", "--name=web --drain=later", "--drain later")]
+    [InlineData("retry for no fronted name", "--name=web --retry-before-first-byte=api", "--retry-before-first-byte api: 'api' is not a fronted --name")]
     public async Task BadInput_PrintsOneLine_AndExitsNonZero(string what, string args, string expected)
     {
         var (exitCode, _, error) = await AmbassadorProcess.RunAsync(Guard, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -59,7 +60,7 @@ public sealed class BadInputTests
         var (exitCode, output, _) = await AmbassadorProcess.RunAsync(Guard, "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "name", "docker", "listen", "port", "wait", "log-level", "cluster", "cluster-id", "host-id", "advertise", "no-agent", "silo-port", "gateway-port" })
+        foreach (var option in new[] { "name", "docker", "listen", "port", "wait", "log-level", "cluster", "cluster-id", "host-id", "advertise", "no-agent", "silo-port", "gateway-port", "retry-before-first-byte" })
         {
             Assert.Contains($"--{option}", output);
             Assert.Contains($"GRAND_AMBASSADOR_{option.Replace('-', '_').ToUpperInvariant()}", output);
