@@ -28,23 +28,6 @@ public sealed class OriginalExamplesTests : IAsyncLifetime
         Assert.Equal("PONG", await PingThroughAmbassadorAsync());
     }
 
-    /// <summary>
-    /// The three lines pasted into a shell, each started as soon as the one before returned: the client
-    /// starts ~0.4 s after the ambassador's container, before the process has read its routes; the
-    /// port is bound first thing (the early listeners), so its connection waits in the backlog instead of
-    /// being refused. One try, no retry.
-    /// </summary>
-    [Fact]
-    public async Task ThreeLinesPastedWithNoPause_ThePingAnswers()
-    {
-        await _docker.RunAsync("redis", ["--expose", "6379"], "redis");
-        await _docker.RunAsync("red-amb", ["-v", "/var/run/docker.sock:/var/run/docker.sock"], Image, "-name", _docker.Name("redis"));
-        var (exitCode, output, error) = await DockerCli.TryRunAsync(
-            "run", "--rm", "--link", $"{_docker.Name("red-amb")}:db", "redis", "redis-cli", "-h", "db", "ping");
-
-        Assert.True(exitCode == 0 && output == "PONG", $"redis-cli exited {exitCode}: {output} {error}");
-    }
-
     [Fact]
     public async Task AmbassadorStartedBeforeRedis_ServesOnceRedisRuns_AndFollowsARecreatedRedis()
     {
