@@ -35,6 +35,30 @@ public sealed class EngineBehaviourTests
         Assert.Equal("over udp", Encoding.ASCII.GetString(reply));
     }
 
+    /// <summary>
+    /// A container the host cannot reach (no network: <c>--network none</c> here, as rootless Podman
+    /// leaves every container): the agent says so in one line, and <c>status</c> says where it is reachable from.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LabEngine.Names), MemberType = typeof(LabEngine))]
+    public async Task NoAddress_IsSaidInOneLine_AndStatusShowsIt(string engineName)
+    {
+        var engine = LabEngine.Get(engineName);
+        await using var scope = new EngineScope(engine);
+        int port = FreePort.Next(), gateway = FreePort.Next();
+        var name = scope.Name("isolated");
+        await scope.RunHttpdAsync("isolated", port, "--network", "none");
+        await using var agent = await AgentInEngine.StartAsync(engine, "--name", name, "--gateway-port", $"{gateway}", "--silo-port", $"{FreePort.Next()}");
+
+        await agent.LineAsync(3005, name, $"unreachable for {port}/tcp: it has no network address");
+        var (exitCode, text, error) = await ProcessRunner.RunAsync(
+            "nsenter", [$"--net=/run/netns/{engine.Namespace}", "dotnet", Repository.AmbassadorDll, "status", name, "--gateway-port", $"{gateway}"],
+            TimeSpan.FromSeconds(60));
+        Assert.True(exitCode == 0, $"status exited {exitCode}: {error}");
+        Assert.Contains($"{port}/tcp", text, StringComparison.Ordinal);
+        Assert.Contains("reachable from nowhere: it has no network address", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(LabEngine.Names), MemberType = typeof(LabEngine))]
     public async Task FollowsARestart_AndARecreationUnderTheSameName(string engineName)

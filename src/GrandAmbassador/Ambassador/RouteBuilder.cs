@@ -137,7 +137,7 @@ internal static class RouteBuilder
             endpoint.ContainerName,
             $"{port}/{protocol.ToString().ToLowerInvariant()}",
             endpoint.HostId == context.HostId
-                ? "it has no network address"
+                ? "it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing"
                 : $"it is on host {endpoint.HostId} and publishes no host port for {port}/{protocol.ToString().ToLowerInvariant()} (run it with -p)"));
         return null;
     }

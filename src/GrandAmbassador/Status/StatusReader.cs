@@ -59,6 +59,7 @@ internal static class StatusReader
         // Other hosts reach a container only through a port its host publishes (see RouteBuilder).
         var reachable = (published.IsEmpty, singleHost) switch
         {
+            (true, _) when addresses.Length == 0 => "nowhere: it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing",
             (_, true) => "this host",
             (true, false) => $"{endpoint.HostId} only (not published: run it with -p to reach it from other hosts)",
             (false, false) => "every host",
