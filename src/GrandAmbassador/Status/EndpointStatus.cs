@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace GrandAmbassador.Status;
 
 /// <summary>What <c>status</c> prints for one container behind one name.</summary>
+/// <param name="Unreachable">Why no host can reach it at all (no address, nothing published), or null.</param>
 internal sealed record EndpointStatus(
     string HostId,
     string Container,
@@ -10,7 +11,8 @@ internal sealed record EndpointStatus(
     string State,
     string Health,
     DateTimeOffset Since,
-    ImmutableArray<PortStatus> Ports);
+    ImmutableArray<PortStatus> Ports,
+    string? Unreachable = null);
 
 /// <summary>One exposed port: the container's addresses, where it is published, and who can reach it.</summary>
 internal sealed record PortStatus(

@@ -27,6 +27,11 @@ internal static class StatusPrinter
             foreach (var endpoint in name.Endpoints)
             {
                 text.AppendLine($"  {endpoint.HostId}  {endpoint.Container} ({endpoint.ContainerId})  {endpoint.State}, {endpoint.Health}, since {endpoint.Since:yyyy-MM-dd HH:mm:ss}Z");
+                if (endpoint.Unreachable is { } why)
+                {
+                    text.AppendLine($"    reachable from {why}");
+                }
+
                 foreach (var port in endpoint.Ports)
                 {
                     var published = port.Published.IsEmpty ? "not published" : "published " + string.Join(", ", port.Published);

@@ -37,6 +37,9 @@ internal static class StatusReader
             .Select(fronted => new FrontedByStatus(ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())]))),
     ];
 
+    /// <summary>Said of a running container no host can reach (Podman 4 even drops its exposed ports then).</summary>
+    private const string NoAddress = "nowhere: it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing";
+
     private static EndpointStatus Describe(ContainerEndpoint endpoint, bool singleHost) =>
         new(
             endpoint.HostId,
@@ -45,7 +48,10 @@ internal static class StatusReader
             !endpoint.Running ? "stopped" : endpoint.Stopping ? "stopping" : "running",
             endpoint.Health == ContainerHealth.None ? "no healthcheck" : endpoint.Health.ToString().ToLowerInvariant(),
             endpoint.StartedAt,
-            [.. endpoint.Ports.Select(port => DescribePort(endpoint, port, singleHost))]);
+            [.. endpoint.Ports.Select(port => DescribePort(endpoint, port, singleHost))],
+            endpoint.Running && !endpoint.HostNetwork && endpoint.Addresses.Length == 0 && endpoint.Ports.All(port => port.Published.IsDefaultOrEmpty)
+                ? NoAddress
+                : null);
 
     private static PortStatus DescribePort(ContainerEndpoint endpoint, ExposedPort port, bool singleHost)
     {
@@ -59,7 +65,7 @@ internal static class StatusReader
         // Other hosts reach a container only through a port its host publishes (see RouteBuilder).
         var reachable = (published.IsEmpty, singleHost) switch
         {
-            (true, _) when addresses.Length == 0 => "nowhere: it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing",
+            (true, _) when addresses.Length == 0 => NoAddress,
             (_, true) => "this host",
             (true, false) => $"{endpoint.HostId} only (not published: run it with -p to reach it from other hosts)",
             (false, false) => "every host",
