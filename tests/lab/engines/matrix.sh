@@ -16,6 +16,7 @@ note() {
   case "$1 $2" in
     "StopMarksStopping_WhileHupChangesNothing podman"*) echo " (stop seen at the next re-list, said in one line)" ;;
     "HealthCheck_HoldsTrafficUntilHealthy podman"*)     echo " (checks run by systemd's timer; none here, the test runs them)" ;;
+    "NoAddress_IsSaidInOneLine_AndStatusShowsIt podman43") echo " (reports no exposed port for it either; the test gives --port)" ;;
   esac
 }
 
