@@ -144,7 +144,20 @@ internal sealed class BackendDialer(PortContext context)
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, CancellationToken cancellationToken)
     {
-        var socket = new Socket(address.AddressFamily, _socketType, _protocolType);
+        Socket socket;
+        try
+        {
+            socket = new Socket(address.AddressFamily, _socketType, _protocolType);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
+        {
+            // Out of descriptors (EMFILE/ENFILE): a failed attempt like any other, so the connection is held and
+            // dialled again once some are freed, not reset with a stack trace in the log.
+            context.Metrics.ConnectFailures.Add(1, context.Tags.Name, context.Tags.Port);
+            RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex.SocketErrorCode.ToString());
+            return null;
+        }
+
         using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
