@@ -13,6 +13,9 @@ namespace GrandAmbassador.Ambassador;
 /// </summary>
 internal static class RouteBuilder
 {
+    /// <summary>Why a container on this host cannot be dialled at all; <c>status</c> says the same.</summary>
+    public const string NoAddressReason = "it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing";
+
     /// <summary>Builds the routes for <paramref name="endpoints"/>.</summary>
     /// <param name="previous">The plan last applied (null at first): its ports are kept while no
     /// container runs, and the endpoints it routed and retained are carried on as described in
@@ -137,7 +140,7 @@ internal static class RouteBuilder
             endpoint.ContainerName,
             $"{port}/{protocol.ToString().ToLowerInvariant()}",
             endpoint.HostId == context.HostId
-                ? "it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing"
+                ? NoAddressReason
                 : $"it is on host {endpoint.HostId} and publishes no host port for {port}/{protocol.ToString().ToLowerInvariant()} (run it with -p)"));
         return null;
     }

@@ -38,7 +38,7 @@ internal static class StatusReader
     ];
 
     /// <summary>Said of a running container no host can reach (Podman 4 even drops its exposed ports then).</summary>
-    private const string NoAddress = "nowhere: it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing";
+    private const string NoAddress = "nowhere: " + Ambassador.RouteBuilder.NoAddressReason;
 
     private static EndpointStatus Describe(ContainerEndpoint endpoint, bool singleHost) =>
         new(
