@@ -25,4 +25,21 @@ internal sealed class PortTags(string name, ListenPort port)
     public static KeyValuePair<string, object?> Finished { get; } = new("reason", "finished");
 
     public static KeyValuePair<string, object?> ClosedAtDeadline { get; } = new("reason", "closed");
+
+    /// <summary>The reason tag of a refused connection, one boxed pair per reason.</summary>
+    public static KeyValuePair<string, object?> Refusal(Access.AccessRefusal reason) => reason switch
+    {
+        Access.AccessRefusal.NotAllowed => NotAllowed,
+        Access.AccessRefusal.TooManyConnections => PerClientLimit,
+        Access.AccessRefusal.RateLimited => RateLimit,
+        _ => TooManyClients,
+    };
+
+    private static KeyValuePair<string, object?> NotAllowed { get; } = new("reason", "not_allowed");
+
+    private static KeyValuePair<string, object?> PerClientLimit { get; } = new("reason", "per_client_limit");
+
+    private static KeyValuePair<string, object?> RateLimit { get; } = new("reason", "rate_limit");
+
+    private static KeyValuePair<string, object?> TooManyClients { get; } = new("reason", "too_many_clients");
 }

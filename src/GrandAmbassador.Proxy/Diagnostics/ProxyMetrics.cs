@@ -34,6 +34,7 @@ internal sealed class ProxyMetrics : IDisposable
         UdpDatagrams = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams", "{datagram}", "UDP datagrams relayed; tagged by direction.");
         UdpDatagramsDropped = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams.dropped", "{datagram}", "UDP datagrams dropped: no destination in time, held queue full, or their held session evicted.");
         UdpSessionsActive = _meter.CreateUpDownCounter<long>("grandambassador.proxy.udp.sessions.active", "{session}", "UDP sessions open.");
+        Refused = _meter.CreateCounter<long>("grandambassador.proxy.connections.refused", "{connection}", "TCP connections (UDP: datagrams of clients with no session) refused by the name's access settings and closed at once; tagged by reason: not_allowed, per_client_limit, rate_limit, too_many_clients.");
     }
 
     public Counter<long> ConnectionsAccepted { get; }
@@ -67,6 +68,8 @@ internal sealed class ProxyMetrics : IDisposable
     public Counter<long> UdpDatagramsDropped { get; }
 
     public UpDownCounter<long> UdpSessionsActive { get; }
+
+    public Counter<long> Refused { get; }
 
     public void Dispose()
     {

@@ -133,6 +133,13 @@ internal sealed class ProxyOptions
     /// </summary>
     public TimeSpan RetryBeforeFirstByteWindow { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Who may connect to each fronted name and how much one client address may take of it (<c>--allow</c>,
+    /// <c>--max-connections-per-client</c>, <c>--connection-rate-per-client</c>); a name not listed is open to all,
+    /// and its connections pay one field read for it. Container labels can add to it at run time.
+    /// </summary>
+    public IReadOnlyDictionary<string, Access.AccessPolicy> Access { get; set; } = FrozenDictionary<string, Access.AccessPolicy>.Empty;
+
     private static int? EnvironmentPipeSize() =>
         int.TryParse(Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE"), out var size) && size is >= 4096 and <= 64 * 1024 * 1024 ? size : null;
 
@@ -156,6 +163,11 @@ internal sealed class ProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHeldUdpBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(RetryBeforeFirstByteNames);
+        ArgumentNullException.ThrowIfNull(Access);
+        foreach (var policy in Access.Values)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(policy.MaxConnectionsPerClient);
+        }
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBeforeFirstByteWindow, TimeSpan.Zero);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
@@ -37,9 +38,17 @@ internal sealed class ServiceProxy : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServiceProxy>();
         _metrics = metrics;
+        Access = new ClientAccess(
+            serviceName,
+            options.Access.TryGetValue(serviceName, out var policy) ? policy : AccessPolicy.Open,
+            loggerFactory.CreateLogger<ClientAccess>(),
+            timeProvider);
     }
 
     public string ServiceName { get; }
+
+    /// <summary>Who may connect to this name, and the per-client table; shared by every port.</summary>
+    public ClientAccess Access { get; }
 
     /// <summary>The listener of <paramref name="port"/>, or <see langword="null"/> if it is not listening; for tests and diagnostics.</summary>
     internal PortListener? GetListener(ListenPort port) =>
@@ -138,6 +147,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             }
 
             _disposed = true;
+            Access.Dispose();
             var listeners = _listeners.Values.ToList();
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
             var (finished, closed) = (0, 0);
@@ -173,6 +183,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             }
 
             _disposed = true;
+            Access.Dispose();
             var listeners = _listeners;
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
             foreach (var listener in listeners.Values)
@@ -212,5 +223,5 @@ internal sealed class ServiceProxy : IAsyncDisposable
     }
 
     private PortContext Context(ListenPort port, RouteSnapshot snapshot, ILogger logger) =>
-        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger);
+        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger, Access);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Hosting;
 
 namespace GrandAmbassador.Proxy.Tcp;
@@ -14,7 +15,8 @@ internal sealed class TcpPortListener : PortListener
 {
     private static readonly TimeSpan MaxSweepPeriod = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AcceptFailureLogInterval = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<TcpConnection, byte> _connections = new();
+    // Each connection with the per-client entry it holds (null for a name that counts no clients).
+    private readonly ConcurrentDictionary<TcpConnection, ClientEntry?> _connections = new();
     private readonly Action<TcpConnection> _onConnectionClosed;
     private long _acceptFailureLogged;
     private int _acceptFailuresUnlogged;
@@ -89,7 +91,11 @@ internal sealed class TcpPortListener : PortListener
 
     private void OnConnectionClosed(TcpConnection connection)
     {
-        _connections.TryRemove(connection, out _);
+        if (_connections.TryRemove(connection, out var client))
+        {
+            client?.Release();
+        }
+
         Context.Limits.Connections.Release();
         Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
     }
@@ -99,6 +105,7 @@ internal sealed class TcpPortListener : PortListener
         var metrics = Context.Metrics;
         var tags = Context.Tags;
         var slots = Context.Limits.Connections;
+        var access = Context.Access;
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
@@ -124,6 +131,14 @@ internal sealed class TcpPortListener : PortListener
                 continue;
             }
 
+            // Checked before a slot is taken: a refused client never waits for one, and is closed at once (a reset).
+            ClientEntry? entry = null;
+            if (!access.IsOpen && !PortAdmission.Admit(Context, ClientAddress.Of(client), out entry))
+            {
+                SocketTermination.Reset(client);
+                continue;
+            }
+
             try
             {
                 // At the limit this waits, and the next clients queue in the kernel's backlog, not accepted.
@@ -131,6 +146,7 @@ internal sealed class TcpPortListener : PortListener
             }
             catch (OperationCanceledException)
             {
+                entry?.Release();
                 SocketTermination.Reset(client);
                 return;
             }
@@ -139,7 +155,7 @@ internal sealed class TcpPortListener : PortListener
             {
                 client.NoDelay = true;
                 var connection = new TcpConnection(client, Context, _onConnectionClosed);
-                _connections.TryAdd(connection, 0);
+                _connections.TryAdd(connection, entry);
                 metrics.ConnectionsAccepted.Add(1, tags.Name, tags.Port);
                 metrics.ConnectionsActive.Add(1, tags.Name, tags.Port);
                 connection.Start(Closing);
@@ -148,6 +164,7 @@ internal sealed class TcpPortListener : PortListener
             {
                 TcpLog.AcceptLoopFailed(Context.Logger, Port, ex);
                 slots.Release();
+                entry?.Release();
                 SocketTermination.Reset(client);
             }
         }

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace GrandAmbassador.Proxy.Access;
+
+/// <summary>
+/// Who may connect to one fronted name, and how much one client address may take of it. Immutable: a change is a
+/// new policy swapped in whole (<see cref="ClientAccess.Update"/>).
+/// </summary>
+/// <param name="Allow">The client networks that may connect; empty: everyone (no check at all).</param>
+/// <param name="MaxConnectionsPerClient">The most connections (UDP: sessions) one client address keeps open at once; 0: no limit.</param>
+/// <param name="Rate">How fast one client address may open new connections (UDP: sessions); null: no limit.</param>
+internal sealed record AccessPolicy(ImmutableArray<IPNetwork> Allow, int MaxConnectionsPerClient = 0, ConnectionRate? Rate = null)
+{
+    public static AccessPolicy Open { get; } = new([]);
+
+    /// <summary>Whether the policy restricts nothing: a name with it pays nothing per connection.</summary>
+    public bool IsOpen => (Allow.IsDefaultOrEmpty) && MaxConnectionsPerClient == 0 && Rate is null;
+
+    /// <summary>Whether connections are counted per client address (a table entry per address).</summary>
+    public bool TracksClients => MaxConnectionsPerClient > 0 || Rate is not null;
+
+    /// <summary>Whether <paramref name="client"/> (already normalized by <see cref="ClientAddress"/>) is on the allow-list.</summary>
+    public bool Allows(IPAddress client)
+    {
+        if (Allow.IsDefaultOrEmpty)
+        {
+            return true;
+        }
+
+        foreach (var network in Allow)
+        {
+            if (network.Contains(client))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>This policy with <paramref name="other"/>'s settings where this one says nothing (the command line over labels).</summary>
+    public AccessPolicy Over(AccessPolicy other) => new(
+        Allow.IsDefaultOrEmpty ? other.Allow : Allow,
+        MaxConnectionsPerClient > 0 ? MaxConnectionsPerClient : other.MaxConnectionsPerClient,
+        Rate ?? other.Rate);
+
+    public override string ToString() =>
+        $"allow {(Allow.IsDefaultOrEmpty ? "any" : string.Join(',', Allow))}, max {MaxConnectionsPerClient} per client, rate {Rate?.ToString() ?? "none"}";
+}
