@@ -12,7 +12,14 @@ namespace GrandAmbassador.Proxy.Access;
 /// <param name="Rate">How fast one client address may open new connections (UDP: sessions); null: no limit.</param>
 internal sealed record AccessPolicy(ImmutableArray<IPNetwork> Allow, int MaxConnectionsPerClient = 0, ConnectionRate? Rate = null)
 {
+    /// <summary>The key, in <see cref="Hosting.ProxyOptions.Access"/>, of the policy of every name not listed by its own.</summary>
+    public const string EveryName = "";
+
     public static AccessPolicy Open { get; } = new([]);
+
+    /// <summary>The policy of <paramref name="name"/> in <paramref name="policies"/>: its own, else every name's, else open.</summary>
+    public static AccessPolicy For(IReadOnlyDictionary<string, AccessPolicy> policies, string name) =>
+        policies.TryGetValue(name, out var own) ? own : policies.TryGetValue(EveryName, out var every) ? every : Open;
 
     /// <summary>Whether the policy restricts nothing: a name with it pays nothing per connection.</summary>
     public bool IsOpen => (Allow.IsDefaultOrEmpty) && MaxConnectionsPerClient == 0 && Rate is null;
@@ -45,6 +52,32 @@ internal sealed record AccessPolicy(ImmutableArray<IPNetwork> Allow, int MaxConn
         MaxConnectionsPerClient > 0 ? MaxConnectionsPerClient : other.MaxConnectionsPerClient,
         Rate ?? other.Rate);
 
-    public override string ToString() =>
-        $"allow {(Allow.IsDefaultOrEmpty ? "any" : string.Join(',', Allow))}, max {MaxConnectionsPerClient} per client, rate {Rate?.ToString() ?? "none"}";
+    /// <summary>What <c>status</c>, <c>/api/names</c> and the page say: "allow 10.0.0.0/8, fd00::/64; 50 open per client; 20/s:40 new per client"; null when open.</summary>
+    public string? Describe()
+    {
+        if (IsOpen)
+        {
+            return null;
+        }
+
+        var parts = new List<string>(3);
+        if (!Allow.IsDefaultOrEmpty)
+        {
+            parts.Add($"allow {string.Join(", ", Allow)}");
+        }
+
+        if (MaxConnectionsPerClient > 0)
+        {
+            parts.Add($"{MaxConnectionsPerClient} open per client");
+        }
+
+        if (Rate is { } rate)
+        {
+            parts.Add($"{rate} new per client");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    public override string ToString() => Describe() ?? "open to every client";
 }

@@ -135,7 +135,8 @@ internal sealed class ProxyOptions
 
     /// <summary>
     /// Who may connect to each fronted name and how much one client address may take of it (<c>--allow</c>,
-    /// <c>--max-connections-per-client</c>, <c>--connection-rate-per-client</c>); a name not listed is open to all,
+    /// <c>--max-connections-per-client</c>, <c>--connection-rate-per-client</c>); a name not listed takes the policy under
+    /// <see cref="Access.AccessPolicy.EveryName"/>, else is open to all,
     /// and its connections pay one field read for it. Container labels can add to it at run time.
     /// </summary>
     public IReadOnlyDictionary<string, Access.AccessPolicy> Access { get; set; } = FrozenDictionary<string, Access.AccessPolicy>.Empty;

@@ -40,7 +40,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
         _metrics = metrics;
         Access = new ClientAccess(
             serviceName,
-            options.Access.TryGetValue(serviceName, out var policy) ? policy : AccessPolicy.Open,
+            AccessPolicy.For(options.Access, serviceName),
             loggerFactory.CreateLogger<ClientAccess>(),
             timeProvider);
     }

@@ -229,5 +229,5 @@ internal sealed class ServiceFollower(
         }
     }
 
-    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts);
+    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts, options.PreferIpv6);
 }

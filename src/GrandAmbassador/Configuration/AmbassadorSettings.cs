@@ -9,6 +9,8 @@ namespace GrandAmbassador.Configuration;
 /// Everything the command line (and its environment variables) said, validated: what the hosting side
 /// is built from. It lives here, not in CommandLine, so that Hosting never depends on CommandLine.
 /// <see cref="RetryBeforeFirstByte"/> holds the fronted names with <c>--retry-before-first-byte</c>; null: none.
+/// <see cref="Access"/> holds the access policy of each fronted name that has one (<c>--allow</c> and the per-client
+/// limits); null: none. <see cref="PreferIpv6"/>: dial containers on this host at IPv6 first.
 /// </summary>
 internal sealed record AmbassadorSettings(
     ImmutableArray<FrontedService> Services,
@@ -26,4 +28,6 @@ internal sealed record AmbassadorSettings(
     SecuritySettings Security,
     ProxyLimitSettings? ProxyLimits = null,
     int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts,
-    IReadOnlySet<string>? RetryBeforeFirstByte = null);
+    IReadOnlySet<string>? RetryBeforeFirstByte = null,
+    IReadOnlyDictionary<string, Proxy.Access.AccessPolicy>? Access = null,
+    bool PreferIpv6 = false);

@@ -71,6 +71,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.ListenAddress = settings.ListenAddress;
         options.ConnectWait = settings.Wait;
         options.RetryBeforeFirstByteNames = settings.RetryBeforeFirstByte ?? FrozenSet<string>.Empty;
+        options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

@@ -91,7 +91,8 @@ internal sealed class FrontingRegistrar(
                         .OfType<FrontedListener>()
                         .OrderBy(listener => listener.Port)
                         .ThenBy(listener => listener.Protocol),
-                ])),
+                ],
+                name.Proxy.Access.Policy.Describe())),
     ];
 
     private static FrontedListener Listener(ListenPort port, int bound) =>

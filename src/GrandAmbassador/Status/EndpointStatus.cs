@@ -24,11 +24,15 @@ internal sealed record PortStatus(
 /// <summary>One name, every container that answers to it, and every ambassador that fronts it.</summary>
 internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> Endpoints, ImmutableArray<FrontedByStatus> FrontedBy);
 
-/// <summary>An ambassador (by host id) that fronts a name, and the ports it listens on for it ("8080/tcp").</summary>
-internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners)
+/// <summary>
+/// An ambassador (by host id) that fronts a name, the ports it listens on for it ("8080/tcp"), and who may connect
+/// there (null: everyone).
+/// </summary>
+internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners, string? Access = null)
 {
-    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)".</summary>
-    public override string ToString() => $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))})";
+    /// <summary>"host-c (8080/tcp, 53/udp)", "host-c (not listening yet)", "host-c (8080/tcp; allow 10.0.0.0/8)".</summary>
+    public override string ToString() =>
+        $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))}{(Access is null ? "" : $"; {Access}")})";
 }
 
 /// <summary>The whole report: hosts with agents, and every name they know.</summary>
