@@ -10,6 +10,9 @@ internal static class ContainerEndpointMapper
     /// <summary>The label with extra names a container answers to; a comma-separated list is allowed.</summary>
     public const string NameLabel = "grand-ambassador.name";
 
+    /// <summary>The label with the client networks that may connect to the container's names (CIDRs, comma-separated).</summary>
+    public const string AllowLabel = "grand-ambassador.allow";
+
     public static ContainerEndpoint ToEndpoint(ContainerInspectResponse container, HostIdentity host)
     {
         var state = container.State;
@@ -27,7 +30,8 @@ internal static class ContainerEndpointMapper
             DockerTimestamp.Parse(state?.StartedAt),
             host.AdvertiseAddress,
             string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal),
-            Stopping: stopping);
+            Stopping: stopping,
+            Allow: container.Config?.Labels is { } labels && labels.TryGetValue(AllowLabel, out var allow) && !string.IsNullOrWhiteSpace(allow) ? allow.Trim() : null);
     }
 
     /// <summary>

@@ -80,4 +80,14 @@ internal sealed record AccessPolicy(ImmutableArray<IPNetwork> Allow, int MaxConn
     }
 
     public override string ToString() => Describe() ?? "open to every client";
+
+    /// <summary>By value, networks included (ImmutableArray compares by reference): a snapshot with the same labels changes nothing.</summary>
+    public bool Equals(AccessPolicy? other) =>
+        other is not null
+        && MaxConnectionsPerClient == other.MaxConnectionsPerClient
+        && Rate == other.Rate
+        && Allow.IsDefaultOrEmpty == other.Allow.IsDefaultOrEmpty
+        && (Allow.IsDefaultOrEmpty || Allow.SequenceEqual(other.Allow));
+
+    public override int GetHashCode() => HashCode.Combine(MaxConnectionsPerClient, Rate, Allow.IsDefaultOrEmpty ? 0 : Allow.Length);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using GrandAmbassador.Proxy.Access;
@@ -45,27 +44,10 @@ internal static class AccessSettingsReader
         return policies.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>A CIDR (<c>10.0.0.0/8</c>, <c>fd00::/64</c>) or one address (a /32 or /128).</summary>
-    public static IPNetwork ParseNetwork(string text, string context)
-    {
-        var trimmed = text.Trim();
-        // IPNetwork.TryParse takes 10.1.2.3/8 as 10.0.0.0/8; a base address with bits past its prefix is more
-        // likely a typo for a narrower network than a wish for the wider one: refused.
-        if (IPNetwork.TryParse(trimmed, out var network)
-            && IPAddress.TryParse(trimmed[..trimmed.IndexOf('/', StringComparison.Ordinal)], out var written)
-            && written.Equals(network.BaseAddress))
-        {
-            return network;
-        }
-
-        if (IPAddress.TryParse(trimmed.Trim('[', ']'), out var address) && !trimmed.Contains('/', StringComparison.Ordinal))
-        {
-            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        }
-
-        // IPNetwork refuses a base address with bits set past the prefix (10.1.2.3/8): say so rather than guess.
-        throw new StartupException($"{context}: '{trimmed}' is not a network in CIDR form (e.g. 10.0.0.0/8 or fd00::/64, no bits set past the prefix)");
-    }
+    public static IPNetwork ParseNetwork(string text, string context) =>
+        NetworkText.TryParse(text, out var network)
+            ? network
+            : throw new StartupException($"{context}: '{text.Trim()}' is not a network in CIDR form (e.g. 10.0.0.0/8 or fd00::/64, no bits set past the prefix)");
 
     private static Dictionary<string, List<IPNetwork>> ReadAllow(string[] values, IReadOnlyList<string> names)
     {
@@ -120,5 +102,4 @@ internal static class AccessSettingsReader
         : ConnectionRate.TryParse(text, out var rate) ? rate
         : throw new StartupException($"{context}: expected N/s or N/m with an optional :BURST (e.g. 20/s:40), or off");
 
-    internal static ImmutableArray<IPNetwork> Networks(params string[] cidrs) => [.. cidrs.Select(cidr => ParseNetwork(cidr, "network"))];
 }
