@@ -27,7 +27,8 @@ public sealed class Ipv6Tests
 
         await using var ambassador = await WebAmbassador.StartOnAsync("::1", "--name", name, "--prefer-ipv6");
         Assert.Equal("[::1]", ambassador.BaseAddress.Host);
-        var (_, json) = await ambassador.PollAsync($"api/names/{name}", (status, body) => status == HttpStatusCode.OK && body.Contains("\"listening\":true", StringComparison.Ordinal));
+        var (_, json) = await ambassador.PollAsync($"api/names/{name}", (status, body) => status == HttpStatusCode.OK
+            && body.Contains("\"listening\":true", StringComparison.Ordinal) && body.Contains($"[{address}]:{port}", StringComparison.Ordinal));
 
         // The container's address as people and URLs write it, with the port.
         using (var view = JsonDocument.Parse(json))
