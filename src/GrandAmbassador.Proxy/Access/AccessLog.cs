@@ -7,7 +7,7 @@ namespace GrandAmbassador.Proxy.Access;
 internal static partial class AccessLog
 {
     [LoggerMessage(EventId = 601, EventName = "Refused", Level = LogLevel.Warning,
-        Message = "{Name} port {Port}: refused client {Client} ({Reason}). Logged once a minute per client: {Unlogged} more refusal(s) of it since its last line; {Untracked} of clients past the log's table.")]
+        Message = "{Name} port {Port}: refused client {Client} ({Reason}); closed at once. Logged once a minute per client: {Unlogged} more refusal(s) of it since its last line, and {Untracked} of clients not logged at all (more than 1,024 refused sources within a minute).")]
     public static partial void Refused(ILogger logger, string name, ListenPort port, string client, string reason, int unlogged, int untracked);
 
     [LoggerMessage(EventId = 602, EventName = "PolicyChanged", Level = LogLevel.Information,
