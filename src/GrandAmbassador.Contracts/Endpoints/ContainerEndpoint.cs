@@ -42,7 +42,7 @@ public sealed record ContainerEndpoint(
     [property: Id(11)] bool Stopping = false,
     [property: Id(12)] bool Stale = false,
     [property: Id(13)] long Sequence = 0,
-    [property: Id(14)] string? Allow = null)
+    [property: Id(15)] string? Allow = null)
 {
     /// <summary>Identifies one run of one container: the id alone survives a restart, the address does not.</summary>
     public string RunId => $"{HostId}/{ContainerId}@{StartedAt.UtcTicks}";

@@ -8,4 +8,4 @@ namespace GrandAmbassador.Contracts.Endpoints;
 public sealed record FrontedNameListeners(
     [property: Id(0)] string Name,
     [property: Id(1)] EquatableArray<FrontedListener> Listeners,
-    [property: Id(2)] string? Access = null);
+    [property: Id(4)] string? Access = null);

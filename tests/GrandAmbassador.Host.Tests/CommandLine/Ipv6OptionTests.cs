@@ -63,5 +63,5 @@ public sealed class Ipv6OptionTests
     [InlineData("fd00::5", 80, "[fd00::5]:80")]
     [InlineData("[fd00::5]", 80, "[fd00::5]:80")]
     public void AddressesWithPorts_AreBracketedWhenIPv6(string host, int port, string expected) =>
-        Assert.Equal(expected, HostPortText.Format(host, port));
+        Assert.Equal(expected, HostPort.Join(host, port));
 }
