@@ -19,7 +19,7 @@ internal sealed class PortContext
         Limits = limits;
         TimeProvider = timeProvider;
         Metrics = metrics;
-        Tags = new PortTags(serviceName, port);
+        Counts = metrics.Track(serviceName, port);
         Logger = logger;
         Router = new PortRouter(snapshot);
         RetryBeforeFirstByte = port.Protocol == TransportProtocol.Tcp && options.RetryBeforeFirstByteNames.Contains(serviceName);
@@ -37,7 +37,8 @@ internal sealed class PortContext
 
     public ProxyMetrics Metrics { get; }
 
-    public PortTags Tags { get; }
+    /// <summary>This port's counts, reported by <see cref="Metrics"/> until the port's listener has stopped.</summary>
+    public PortCounts Counts { get; }
 
     public ILogger Logger { get; }
 

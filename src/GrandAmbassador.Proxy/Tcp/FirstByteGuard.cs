@@ -97,7 +97,7 @@ internal sealed class FirstByteGuard : IAsyncDisposable
                 return await PassOnAsync(backend, ending).ConfigureAwait(false);
             }
 
-            _context.Metrics.RetriedBeforeFirstByte.Add(1, _context.Tags.Name, _context.Tags.Port);
+            _context.Counts.RetriedBeforeFirstByte.Add(1);
             TcpLog.RetriedBeforeFirstByte(_context.Logger, _context.Port, destination.BackendId, ending == Ending.Reset ? "reset" : "closed",
                 _context.TimeProvider.GetElapsedTime(connected), _keptCount, next.Destination.BackendId, next.Address);
             var adopted = _connection.TryAdopt(next);

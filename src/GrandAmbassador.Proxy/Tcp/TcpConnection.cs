@@ -245,18 +245,17 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     {
         var upstream = _upstream!.Result;
         var downstream = _downstream!.Result;
-        var metrics = _context.Metrics;
-        var tags = _context.Tags;
-        metrics.Bytes.Add(upstream.Bytes + _guardedUpstream, tags.Name, tags.Port, tags.Upstream);
-        metrics.Bytes.Add(downstream.Bytes, tags.Name, tags.Port, tags.Downstream);
+        var counts = _context.Counts;
+        counts.BytesUpstream.Add(upstream.Bytes + _guardedUpstream);
+        counts.BytesDownstream.Add(downstream.Bytes);
         if (_upstream.Spliced)
         {
-            metrics.Spliced.Add(1, tags.Name, tags.Port, tags.Upstream);
+            counts.SplicedUpstream.Add(1);
         }
 
         if (_downstream.Spliced)
         {
-            metrics.Spliced.Add(1, tags.Name, tags.Port, tags.Downstream);
+            counts.SplicedDownstream.Add(1);
         }
 
         var logger = _context.Logger;

@@ -80,9 +80,8 @@ internal sealed class TcpPortListener : PortListener
 
         if (idle + halfClosed > 0)
         {
-            var tags = Context.Tags;
-            Context.Metrics.TimedOut.Add(idle, tags.Name, tags.Port, Diagnostics.PortTags.Idle);
-            Context.Metrics.TimedOut.Add(halfClosed, tags.Name, tags.Port, Diagnostics.PortTags.HalfClose);
+            Context.Counts.TimedOutIdle.Add(idle);
+            Context.Counts.TimedOutHalfClose.Add(halfClosed);
             TcpLog.TimedOut(Context.Logger, Port, idle, halfClosed);
         }
     }
@@ -91,13 +90,12 @@ internal sealed class TcpPortListener : PortListener
     {
         _connections.TryRemove(connection, out _);
         Context.Limits.Connections.Release();
-        Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.ConnectionsActive.Add(-1);
     }
 
     private async Task AcceptLoopAsync(CancellationToken cancellationToken)
     {
-        var metrics = Context.Metrics;
-        var tags = Context.Tags;
+        var counts = Context.Counts;
         var slots = Context.Limits.Connections;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -127,7 +125,7 @@ internal sealed class TcpPortListener : PortListener
             try
             {
                 // At the limit this waits, and the next clients queue in the kernel's backlog, not accepted.
-                await slots.WaitAsync(tags, cancellationToken).ConfigureAwait(false);
+                await slots.WaitAsync(counts, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -140,8 +138,8 @@ internal sealed class TcpPortListener : PortListener
                 client.NoDelay = true;
                 var connection = new TcpConnection(client, Context, _onConnectionClosed);
                 _connections.TryAdd(connection, 0);
-                metrics.ConnectionsAccepted.Add(1, tags.Name, tags.Port);
-                metrics.ConnectionsActive.Add(1, tags.Name, tags.Port);
+                counts.ConnectionsAccepted.Add(1);
+                counts.ConnectionsActive.Add(1);
                 connection.Start(Closing);
             }
             catch (Exception ex)
@@ -156,7 +154,7 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>Counts every failure, logs at most one a second (with how many went unlogged), without a stack trace.</summary>
     private void OnAcceptFailed(Exception exception)
     {
-        Context.Metrics.AcceptFailures.Add(1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.AcceptFailures.Add(1);
         var now = Context.TimeProvider.GetTimestamp();
         var last = Volatile.Read(ref _acceptFailureLogged);
         if (last != 0 && Context.TimeProvider.GetElapsedTime(last, now) < AcceptFailureLogInterval)

@@ -82,7 +82,7 @@ internal sealed class UdpPortListener : PortListener
         }
 
         oldest.Abort();
-        Context.Metrics.UdpSessionsEvicted.Add(1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.UdpSessionsEvicted.Add(1);
         if (Interlocked.Exchange(ref _saturationLogged, 1) == 0)
         {
             UdpLog.SessionLimitReached(Context.Logger, Port, maxSessions);
@@ -94,7 +94,7 @@ internal sealed class UdpPortListener : PortListener
         if (_sessions.TryRemove(KeyValuePair.Create(session.ClientAddress, session)))
         {
             Interlocked.Decrement(ref _sessionCount);
-            Context.Metrics.UdpSessionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
+            Context.Counts.UdpSessionsActive.Add(-1);
         }
     }
 
@@ -146,7 +146,8 @@ internal sealed class UdpPortListener : PortListener
         address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
         var session = new UdpSession(Context, Socket, key, _onSessionClosed);
         _sessions[key] = session;
-        Context.Metrics.UdpSessionsActive.Add(1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.UdpSessionsOpened.Add(1);
+        Context.Counts.UdpSessionsActive.Add(1);
         session.Start(Closing);
         return session;
     }

@@ -74,7 +74,7 @@ internal sealed class UdpSession : IProxyFlow
         try
         {
             await socket.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
-            _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Name, _context.Tags.Port, _context.Tags.Upstream);
+            _context.Counts.UdpDatagramsUpstream.Add(1);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -109,7 +109,7 @@ internal sealed class UdpSession : IProxyFlow
 
         if (dropped > 0)
         {
-            _context.Metrics.UdpDatagramsDropped.Add(dropped, _context.Tags.Name, _context.Tags.Port);
+            _context.Counts.UdpDatagramsDropped.Add(dropped);
         }
 
         socket?.Dispose();
@@ -135,7 +135,7 @@ internal sealed class UdpSession : IProxyFlow
         }
         else
         {
-            _context.Metrics.UdpDatagramsDropped.Add(1, _context.Tags.Name, _context.Tags.Port);
+            _context.Counts.UdpDatagramsDropped.Add(1);
         }
     }
 
@@ -201,11 +201,11 @@ internal sealed class UdpSession : IProxyFlow
                 try
                 {
                     socket.Send(datagram);
-                    _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Name, _context.Tags.Port, _context.Tags.Upstream);
+                    _context.Counts.UdpDatagramsUpstream.Add(1);
                 }
                 catch (SocketException)
                 {
-                    _context.Metrics.UdpDatagramsDropped.Add(1, _context.Tags.Name, _context.Tags.Port);
+                    _context.Counts.UdpDatagramsDropped.Add(1);
                 }
             }
 
@@ -237,7 +237,7 @@ internal sealed class UdpSession : IProxyFlow
                 buffer = ArrayPool<byte>.Shared.Rent(UdpPortListener.MaxDatagramSize);
                 var read = await socket.ReceiveAsync(buffer.AsMemory(0, UdpPortListener.MaxDatagramSize), SocketFlags.None).ConfigureAwait(false);
                 Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
-                _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Name, _context.Tags.Port, _context.Tags.Downstream);
+                _context.Counts.UdpDatagramsDownstream.Add(1);
                 await _listenSocket.SendToAsync(buffer.AsMemory(0, read), SocketFlags.None, ClientAddress).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted })
