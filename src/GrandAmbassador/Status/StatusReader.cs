@@ -56,12 +56,12 @@ internal static class StatusReader
     private static PortStatus DescribePort(ContainerEndpoint endpoint, ExposedPort port, bool singleHost)
     {
         var published = port.Published.IsDefault ? [] : port.Published
-            .Select(p => $"{(p.HostIp is "0.0.0.0" or "::" or "" ? endpoint.AdvertiseAddress ?? p.HostIp : p.HostIp)}:{p.HostPort}")
+            .Select(p => HostPort.Join(p.HostIp is "0.0.0.0" or "::" or "" ? endpoint.AdvertiseAddress ?? p.HostIp : p.HostIp, p.HostPort))
             .Distinct()
             .ToImmutableArray();
         var addresses = endpoint.HostNetwork
             ? ImmutableArray.Create($"host network:{port.ContainerPort}")
-            : [.. endpoint.Addresses.Select(address => $"{address.Address}:{port.ContainerPort} ({address.Network})")];
+            : [.. endpoint.Addresses.Select(address => $"{HostPort.Join(address.Address, port.ContainerPort)} ({address.Network})")];
         // Other hosts reach a container only through a port its host publishes (see RouteBuilder).
         var reachable = (published.IsEmpty, singleHost) switch
         {
