@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gabench import paths as pathlib, targets  # noqa: E402
-from gabench.util import log  # noqa: E402
+from gabench.util import cpu_seconds, log  # noqa: E402
 
 requests = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 binary = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", "publish", "grand-ambassador")
@@ -48,7 +48,30 @@ def count(path):
     return calls
 
 
-results = {}
+def switches(pids):
+    """Context switches so far, voluntary and not, summed over every thread of the relay's processes."""
+    total = 0
+    for pid in pids:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/status") as f:
+                    total += sum(int(line.split()[1]) for line in f if "ctxt_switches" in line)
+            except OSError:
+                pass
+    return total
+
+
+def untraced(path):
+    """Context switches and CPU per relayed message over the same benchmark without strace (which adds switches)."""
+    pids = [path.process.pid] + pathlib.children(path.process.pid)
+    before_switches, before_cpu = switches(pids), sum(cpu_seconds(p) for p in pids)
+    host, port = path.endpoint("redis")
+    subprocess.run(["redis-benchmark", "-h", host, "-p", str(port), "-t", "ping", "-n", str(requests), "-c", "1", "-q"],
+                   check=True, capture_output=True)
+    return switches(pids) - before_switches, sum(cpu_seconds(p) for p in pids) - before_cpu
+
+
+results, plain = {}, {}
 try:
     for path in paths:
         path.start()
@@ -57,6 +80,7 @@ try:
             host, port = path.endpoint("redis")
             subprocess.run(["redis-benchmark", "-h", host, "-p", str(port), "-t", "ping", "-n", "2000", "-c", "1", "-q"],
                            check=True, capture_output=True)
+            plain[path.name] = untraced(path)
             results[path.name] = count(path)
             log(f"{path.name}: counted")
         finally:
@@ -80,3 +104,5 @@ for call in interesting:
     print(f"| {call} | " + " | ".join(cells) + " |")
 totals = [sum(n for c, (n, _) in results[name].items() if c != "clock_gettime") / messages for name in names]
 print("| total (clock_gettime aside) | " + " | ".join(f"{t:.2f}" for t in totals) + " |")
+print("| context switches (no strace) | " + " | ".join(f"{plain[name][0] / messages:.2f}" for name in names) + " |")
+print("| CPU µs (no strace) | " + " | ".join(f"{plain[name][1] * 1e6 / messages:.1f}" for name in names) + " |")
