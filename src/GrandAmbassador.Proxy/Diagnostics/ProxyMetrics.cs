@@ -34,6 +34,7 @@ internal sealed class ProxyMetrics : IDisposable
         UdpDatagrams = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams", "{datagram}", "UDP datagrams relayed; tagged by direction.");
         UdpDatagramsDropped = _meter.CreateCounter<long>("grandambassador.proxy.udp.datagrams.dropped", "{datagram}", "UDP datagrams dropped: no destination in time, held queue full, or their held session evicted.");
         UdpSessionsActive = _meter.CreateUpDownCounter<long>("grandambassador.proxy.udp.sessions.active", "{session}", "UDP sessions open.");
+        ProxyHeaderRefused = _meter.CreateCounter<long>("grandambassador.proxy.connections.proxy_header_refused", "{connection}", "TCP connections of names with --accept-proxy closed, never forwarded, because their PROXY protocol header was missing, malformed, late or cut short; tagged by reason.");
     }
 
     public Counter<long> ConnectionsAccepted { get; }
@@ -67,6 +68,8 @@ internal sealed class ProxyMetrics : IDisposable
     public Counter<long> UdpDatagramsDropped { get; }
 
     public UpDownCounter<long> UdpSessionsActive { get; }
+
+    public Counter<long> ProxyHeaderRefused { get; }
 
     public void Dispose()
     {

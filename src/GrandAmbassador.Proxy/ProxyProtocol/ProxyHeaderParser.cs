@@ -53,6 +53,10 @@ internal static class ProxyHeaderParser
         return data[..common].SequenceEqual(V1Prefix[..common]) ? ParseV1(data, out header) : ProxyParseStatus.Invalid;
     }
 
+    /// <summary>Whether the bytes begin as a v1 or v2 header would (a header that is then malformed, not a missing one).</summary>
+    public static bool StartsLikeAHeader(ReadOnlySpan<byte> data) =>
+        data.StartsWith(V1Prefix) || data.StartsWith(ProxyHeaderWriter.V2Signature);
+
     private static ProxyParseStatus ParseV1(ReadOnlySpan<byte> data, out ProxyHeader header)
     {
         header = default;

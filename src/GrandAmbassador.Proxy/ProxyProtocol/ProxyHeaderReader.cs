@@ -15,9 +15,20 @@ namespace GrandAmbassador.Proxy.ProxyProtocol;
 /// </remarks>
 internal static class ProxyHeaderReader
 {
-    /// <summary>Reads and parses the header; <see cref="ProxyParseStatus.Incomplete"/> means the client ended first.</summary>
+    /// <summary>Reads and parses the header.</summary>
     /// <exception cref="OperationCanceledException">The token (the caller's timeout) ended the wait.</exception>
-    public static async ValueTask<(ProxyParseStatus Status, ProxyHeader Header)> ReadAsync(Socket socket, int maxV2Length, CancellationToken cancellationToken)
+    public static async ValueTask<(ProxyHeaderOutcome Outcome, ProxyHeader Header)> ReadAsync(Socket socket, int maxV2Length, CancellationToken cancellationToken)
+    {
+        var (status, header, started) = await ParseAsync(socket, maxV2Length, cancellationToken).ConfigureAwait(false);
+        return status switch
+        {
+            ProxyParseStatus.Complete => (ProxyHeaderOutcome.Read, header),
+            ProxyParseStatus.Incomplete => (ProxyHeaderOutcome.Ended, default),
+            _ => (started ? ProxyHeaderOutcome.Malformed : ProxyHeaderOutcome.Missing, default),
+        };
+    }
+
+    private static async ValueTask<(ProxyParseStatus Status, ProxyHeader Header, bool Started)> ParseAsync(Socket socket, int maxV2Length, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(maxV2Length, ProxyHeaderParser.MaxV1Length));
         try
@@ -25,18 +36,20 @@ internal static class ProxyHeaderReader
             var have = await ReadExactlyAsync(socket, buffer.AsMemory(0, ProxyHeaderParser.MinLength), cancellationToken).ConfigureAwait(false);
             if (have < ProxyHeaderParser.MinLength)
             {
-                return (ProxyParseStatus.Incomplete, default);
+                return (ProxyParseStatus.Incomplete, default, false);
             }
 
             var status = ProxyHeaderParser.Parse(buffer.AsSpan(0, have), out var header, maxV2Length);
+            var started = ProxyHeaderParser.StartsLikeAHeader(buffer.AsSpan(0, have));
             if (status != ProxyParseStatus.Incomplete)
             {
-                return (status, header);
+                return (status, header, started);
             }
 
             if (buffer[0] == (byte)'P')
             {
-                return await ReadV1RestAsync(socket, buffer, have, cancellationToken).ConfigureAwait(false);
+                var (v1Status, v1Header) = await ReadV1RestAsync(socket, buffer, have, cancellationToken).ConfigureAwait(false);
+                return (v1Status, v1Header, true);
             }
 
             // v2: the fixed part, which says how long the rest is; the parser checks the length against the cap.
@@ -44,12 +57,12 @@ internal static class ProxyHeaderReader
             status = ProxyHeaderParser.Parse(buffer.AsSpan(0, have), out header, maxV2Length);
             if (status != ProxyParseStatus.Incomplete || have < ProxyHeaderParser.V2FixedLength)
             {
-                return (status, header);
+                return (status, header, true);
             }
 
             var length = ProxyHeaderParser.V2FixedLength + BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(14));
             have += await ReadExactlyAsync(socket, buffer.AsMemory(have, length - have), cancellationToken).ConfigureAwait(false);
-            return (ProxyHeaderParser.Parse(buffer.AsSpan(0, have), out header, maxV2Length), header);
+            return (ProxyHeaderParser.Parse(buffer.AsSpan(0, have), out header, maxV2Length), header, true);
         }
         finally
         {
