@@ -114,24 +114,34 @@ public sealed class ProxyProtocolTests : IAsyncLifetime
 
             """); // HAProxy refuses a last line without its LF
         var balancer = RunningProcess.Start("/usr/sbin/haproxy", ["-db", "-f", config]);
-
-        // Ready when it accepts; it prints nothing at start in the foreground (but says why it exits).
-        await Eventually.GetAsync(
-            async () =>
-            {
-                if (balancer.HasExited)
+        try
+        {
+            // Ready when it accepts; it prints nothing at start in the foreground (but says why it exits).
+            await Eventually.GetAsync(
+                async () =>
                 {
-                    throw new InvalidOperationException($"HAProxy exited: {balancer.Dump()}");
-                }
+                    if (balancer.HasExited)
+                    {
+                        throw new InvalidOperationException($"HAProxy exited: {balancer.Dump()}");
+                    }
 
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, front));
-                return true;
-            },
-            TimeSpan.FromSeconds(20),
-            what: $"HAProxy listening on {front}");
-        File.Delete(config); // read at start
-        return balancer;
+                    using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, front));
+                    return true;
+                },
+                TimeSpan.FromSeconds(20),
+                what: $"HAProxy listening on {front}");
+            return balancer;
+        }
+        catch
+        {
+            await balancer.DisposeAsync();
+            throw;
+        }
+        finally
+        {
+            File.Delete(config); // read at start, or never to be
+        }
     }
 
     /// <summary>The ambassador's grandambassador.proxy.connections.proxy_header_refused for one name.</summary>
