@@ -74,6 +74,34 @@ public sealed class ProxyProtocolTests : IAsyncLifetime
         await ambassador.Logs.WaitForAsync(line => line.EventId == 601);
     }
 
+    [Fact]
+    public async Task StatusJson_ShowsTheNamesSettings_AndTheContainersLabel()
+    {
+        var (name, port) = await RunTargetAsync("shown", "--label", "grand-ambassador.proxy-protocol=v1");
+        var gateway = FreePort.Next();
+        await using var ambassador = await StartAsync(
+            "--name", name, "--port", $"{port}:8080", "--proxy-protocol", $"{name}=v2", "--accept-proxy", name,
+            "--gateway-port", $"{gateway}", "--silo-port", $"{FreePort.Next()}");
+        await ambassador.RoutedAsync(name, port);
+
+        // The fronting registration reaches the directory within a second of listening.
+        var json = await Eventually.GetAsync(async () =>
+        {
+            var (code, text, error) = await AmbassadorProcess.RunAsync(TimeSpan.FromSeconds(60), "status", "--json", "--gateway-port", $"{gateway}", name);
+            using var parsed = code == 0 ? System.Text.Json.JsonDocument.Parse(text) : null;
+            return parsed?.RootElement.GetProperty("names")[0].GetProperty("frontedBy").GetArrayLength() > 0
+                ? text
+                : throw new InvalidOperationException($"status exited {code}: {text} {error}");
+        }, what: "status --json with the fronting ambassador");
+
+        using var status = System.Text.Json.JsonDocument.Parse(json);
+        var entry = status.RootElement.GetProperty("names")[0];
+        var frontedBy = entry.GetProperty("frontedBy")[0];
+        Assert.Equal("v2", frontedBy.GetProperty("proxyProtocol").GetString());
+        Assert.True(frontedBy.GetProperty("acceptProxy").GetBoolean());
+        Assert.Equal("v1", entry.GetProperty("endpoints")[0].GetProperty("proxyProtocol").GetString());
+    }
+
     private async Task<(string Name, int Port)> RunTargetAsync(string suffix, params string[] options)
     {
         var port = FreePort.Next();
