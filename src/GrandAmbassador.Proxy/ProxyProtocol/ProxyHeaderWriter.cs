@@ -52,8 +52,12 @@ internal static class ProxyHeaderWriter
             destinationAddress = destinationAddress.MapToIPv6();
         }
 
-        return (new IPEndPoint(sourceAddress, source.Port), new IPEndPoint(destinationAddress, destination.Port));
+        return (new IPEndPoint(WithoutScope(sourceAddress), source.Port), new IPEndPoint(WithoutScope(destinationAddress), destination.Port));
     }
+
+    // A link-local IPv6 address prints with its zone ("fe80::1%2"), which neither format has room for.
+    private static IPAddress WithoutScope(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
 
     private static byte[] CreateV1(IPEndPoint source, IPEndPoint destination)
     {

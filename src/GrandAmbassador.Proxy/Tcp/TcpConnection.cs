@@ -272,8 +272,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         {
             (outcome, header) = (ProxyHeaderOutcome.TimedOut, default);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            // The client reset, or an abort (the port closing, a drain's deadline) disposed the socket.
             (outcome, header) = (ProxyHeaderOutcome.Ended, default);
         }
 
@@ -286,6 +287,12 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             }
 
             return true;
+        }
+
+        if (IsAborted)
+        {
+            // A drain or the port's close ended the wait, not the client: nothing to count or warn about.
+            return false;
         }
 
         _context.ProxyHeaderRefusals!.Refused(outcome, _client.RemoteEndPoint);

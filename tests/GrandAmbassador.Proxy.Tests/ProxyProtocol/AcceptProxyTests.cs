@@ -110,6 +110,26 @@ public sealed class AcceptProxyTests
     }
 
     [Fact]
+    public async Task AConnectionClosedByTheProxyWhileItWaitsForItsHeader_IsNotCountedAsRefused()
+    {
+        using var metrics = MetricTotals.ForNewService();
+        await using var backend = TcpBackend.Echo("a");
+        await using var proxy = Create(options => { Accept(metrics.Service)(options); options.DrainTimeout = TimeSpan.FromMilliseconds(100); }, serviceName: metrics.Service);
+        var port = await ListenAsync(proxy, metrics.Service, backend);
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("PROXY TCP4 ");
+        await TestTimeouts.EventuallyAsync(() => proxy.TcpListener(port).ConnectionCount == 1);
+
+        // A drain's deadline closes it with a FIN, and the drain waits for it to end: every count it would make is
+        // made by then. (A port's close cancels the wait instead, which never counted.)
+        await proxy.DrainAsync(CancellationToken.None).WaitAsync(TestTimeouts.Hang);
+        await client.ReceiveCloseAsync();
+        Assert.False(metrics.Has("connections.proxy_header_refused/ended"));
+        Assert.False(metrics.Has("connections.proxy_header_refused/timeout"));
+    }
+
+    [Fact]
     public async Task AnOversizeV2Header_IsRefused()
     {
         using var metrics = MetricTotals.ForNewService();

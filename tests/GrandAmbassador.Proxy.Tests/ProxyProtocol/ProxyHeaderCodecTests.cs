@@ -57,6 +57,14 @@ public sealed class ProxyHeaderCodecTests
     }
 
     [Fact]
+    public void ALinkLocalZone_IsLeftOut()
+    {
+        var source = new IPEndPoint(IPAddress.Parse("fe80::1%2"), 7);
+        var bytes = ProxyHeaderWriter.Create(ProxyProtocolVersion.V1, source, new(IPAddress.Parse("fe80::2"), 8));
+        Assert.Equal("PROXY TCP6 fe80::1 fe80::2 7 8\r\n", Encoding.ASCII.GetString(bytes));
+    }
+
+    [Fact]
     public void Local_AndUnknown_CarryNoAddress()
     {
         Assert.Equal(ProxyParseStatus.Complete, ProxyHeaderParser.Parse(ProxyHeaderWriter.CreateV2Local(), out var local));
