@@ -17,24 +17,30 @@ internal sealed class ProxyHeaderRefusals(PortContext context)
 
     public void Refused(ProxyHeaderOutcome outcome, EndPoint? peer)
     {
-        var tags = context.Tags;
-        context.Metrics.ProxyHeaderRefused.Add(1, tags.Name, tags.Port, new KeyValuePair<string, object?>("reason", Reason(outcome)));
-        int unlogged;
+        // Logged (or not) before counted, so that whoever sees the count sees the log line it came with.
+        var unlogged = -1;
         lock (_gate)
         {
             var now = context.TimeProvider.GetTimestamp();
             if (_logged != 0 && context.TimeProvider.GetElapsedTime(_logged, now) < LogInterval)
             {
                 _unlogged++;
-                return;
             }
-
-            _logged = now;
-            unlogged = _unlogged;
-            _unlogged = 0;
+            else
+            {
+                _logged = now;
+                unlogged = _unlogged;
+                _unlogged = 0;
+            }
         }
 
-        ProxyProtocolLog.HeaderRefused(context.Logger, context.Port, peer, Describe(outcome), unlogged);
+        if (unlogged >= 0)
+        {
+            ProxyProtocolLog.HeaderRefused(context.Logger, context.Port, peer, Describe(outcome), unlogged);
+        }
+
+        var tags = context.Tags;
+        context.Metrics.ProxyHeaderRefused.Add(1, tags.Name, tags.Port, new KeyValuePair<string, object?>("reason", Reason(outcome)));
     }
 
     private static string Reason(ProxyHeaderOutcome outcome) => outcome switch

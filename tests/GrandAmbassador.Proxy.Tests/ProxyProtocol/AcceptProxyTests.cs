@@ -95,6 +95,41 @@ public sealed class AcceptProxyTests
     }
 
     [Fact]
+    public async Task Refusals_AreEachCounted_ButLoggedAtMostOnceASecondPerPort()
+    {
+        using var metrics = MetricTotals.ForNewService();
+        var log = new WarningLog();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var backend = TcpBackend.Echo("a");
+        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback };
+        Accept(metrics.Service)(options);
+        using var loggers = log.Factory();
+        await using var proxy = new ServiceProxyFactory(Microsoft.Extensions.Options.Options.Create(options), loggers, clock).Create(metrics.Service);
+        var port = await ListenAsync(proxy, metrics.Service, backend);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+            await client.SendTextAsync("GET / HTTP/1.1\r\n\r\n");
+            await client.ReceiveCloseAsync();
+            await metrics.WaitForAsync("connections.proxy_header_refused/missing", i);
+        }
+
+        Assert.Single(log.Lines, line => line.EventId == 601);
+
+        // A second later the next refusal is logged, saying how many went unlogged meanwhile.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        using (var client = await SocketTestExtensions.ConnectTcpAsync(port.Port))
+        {
+            await client.SendTextAsync("GET / HTTP/1.1\r\n\r\n");
+            await client.ReceiveCloseAsync();
+        }
+
+        await TestTimeouts.EventuallyAsync(() => log.Lines.Count(line => line.EventId == 601) == 2);
+        Assert.Contains("2 more such connection(s)", log.Lines.Last(line => line.EventId == 601).Message);
+    }
+
+    [Fact]
     public async Task AClientThatSendsNothing_IsClosedAtTheTimeout()
     {
         using var metrics = MetricTotals.ForNewService();
