@@ -33,13 +33,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     // Client bytes a FirstByteGuard relayed before the copy loops started; 0 for names without the option.
     private int _guardedUpstream;
 
-    // The client and the address it connected to, as its PROXY header named them (names with --accept-proxy, a
-    // balancer in front); null: the socket's own addresses stand. Written before the dial, read after.
-    private IPEndPoint? _headerClient;
-    private IPEndPoint? _headerLocal;
-
-    // The header sent to backends (names or containers that ask for one), built once, sent again to a replacement.
-    private byte[]? _proxyHeader;
+    // The PROXY protocol state (the client a header named, the header for backends); null for connections of names
+    // and containers without it. Written before the dial (the client's header) or at it, read after.
+    private ConnectionAddresses? _addresses;
 
     // Read and written by the timeout sweep only (one pass at a time), never by the relay.
     private long _sweptBytes = -1;
@@ -64,10 +60,10 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// peer. Known before the connection is dialled or held: what is logged, what the backend's own PROXY header
     /// names, and what any check on who may connect (allow-lists, per-client limits) should read.
     /// </summary>
-    public IPEndPoint ClientEndPoint => _headerClient ?? (IPEndPoint)_client.RemoteEndPoint!;
+    public IPEndPoint ClientEndPoint => _addresses?.Client ?? (IPEndPoint)_client.RemoteEndPoint!;
 
     /// <summary>The address the client connected to: the balancer's, from the header, or this socket's own.</summary>
-    public IPEndPoint LocalEndPoint => _headerLocal ?? (IPEndPoint)_client.LocalEndPoint!;
+    public IPEndPoint LocalEndPoint => _addresses?.Local ?? (IPEndPoint)_client.LocalEndPoint!;
 
     public void Start(CancellationToken cancellationToken) => Completion = RunAsync(cancellationToken);
 
@@ -230,14 +226,15 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     private async ValueTask<bool> SendHeaderAsync(Socket backend, Destination destination, ProxyProtocolVersion version)
     {
         // Destinations of one name may differ by label; the header is built once per version (in practice once).
-        if (_proxyHeader is null || (_proxyHeader[0] == (byte)'P') != (version == ProxyProtocolVersion.V1))
+        var addresses = _addresses ??= new ConnectionAddresses();
+        if (addresses.BackendHeader is not { } built || (built[0] == (byte)'P') != (version == ProxyProtocolVersion.V1))
         {
-            _proxyHeader = ProxyHeaderWriter.Create(version, ClientEndPoint, LocalEndPoint);
+            addresses.BackendHeader = ProxyHeaderWriter.Create(version, ClientEndPoint, LocalEndPoint);
         }
 
         try
         {
-            var header = _proxyHeader.AsMemory();
+            var header = addresses.BackendHeader.AsMemory();
             while (!header.IsEmpty)
             {
                 header = header[await backend.SendAsync(header, SocketFlags.None).ConfigureAwait(false)..];
@@ -282,8 +279,8 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         {
             if (header.HasAddresses)
             {
-                (_headerClient, _headerLocal) = (header.Source, header.Destination);
-                ProxyProtocolLog.ClientFromHeader(_context.Logger, _context.Port, _headerClient, _client.RemoteEndPoint);
+                _addresses = new ConnectionAddresses { Client = header.Source, Local = header.Destination };
+                ProxyProtocolLog.ClientFromHeader(_context.Logger, _context.Port, header.Source, _client.RemoteEndPoint);
             }
 
             return true;
