@@ -44,6 +44,7 @@ build_images() {
   "$here/images/busybox.sh"
   "$here/images/socat.sh"
   "$here/images/redis.sh"
+  "$here/images/haproxy.sh"
 }
 
 # The Kubernetes manifests' validator (k8s/validate.mjs): its npm packages, exactly as locked.

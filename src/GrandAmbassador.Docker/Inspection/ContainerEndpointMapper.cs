@@ -10,6 +10,9 @@ internal static class ContainerEndpointMapper
     /// <summary>The label with extra names a container answers to; a comma-separated list is allowed.</summary>
     public const string NameLabel = "grand-ambassador.name";
 
+    /// <summary>The label by which a container asks for a PROXY protocol header (v1 or v2) ahead of each connection.</summary>
+    public const string ProxyProtocolLabel = "grand-ambassador.proxy-protocol";
+
     public static ContainerEndpoint ToEndpoint(ContainerInspectResponse container, HostIdentity host)
     {
         var state = container.State;
@@ -27,7 +30,8 @@ internal static class ContainerEndpointMapper
             DockerTimestamp.Parse(state?.StartedAt),
             host.AdvertiseAddress,
             string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal),
-            Stopping: stopping);
+            Stopping: stopping,
+            ProxyProtocol: Label(container.Config?.Labels, ProxyProtocolLabel));
     }
 
     /// <summary>
@@ -60,6 +64,9 @@ internal static class ContainerEndpointMapper
 
         return names.ToImmutable();
     }
+
+    internal static string? Label(IDictionary<string, string>? labels, string label) =>
+        labels is not null && labels.TryGetValue(label, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim().ToLowerInvariant() : null;
 
     // Only NetworkSettings.Networks: the top-level IPAddress is deprecated and gone in Docker 29.
     internal static ImmutableArray<NetworkAddress> Addresses(IDictionary<string, EndpointSettings>? networks)

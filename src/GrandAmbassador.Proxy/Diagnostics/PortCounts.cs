@@ -41,6 +41,14 @@ internal sealed class PortCounts(string name, ListenPort port)
 
     public MetricCount SplicedDownstream { get; } = new();
 
+    public MetricCount ProxyHeaderMissing { get; } = new();
+
+    public MetricCount ProxyHeaderMalformed { get; } = new();
+
+    public MetricCount ProxyHeaderTimedOut { get; } = new();
+
+    public MetricCount ProxyHeaderEnded { get; } = new();
+
     public MetricCount UdpDatagramsUpstream { get; } = new();
 
     public MetricCount UdpDatagramsDownstream { get; } = new();

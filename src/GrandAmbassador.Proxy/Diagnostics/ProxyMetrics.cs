@@ -19,6 +19,10 @@ internal sealed class ProxyMetrics : IDisposable
     private static readonly KeyValuePair<string, object?> Downstream = new("direction", "downstream");
     private static readonly KeyValuePair<string, object?> Idle = new("reason", "idle");
     private static readonly KeyValuePair<string, object?> HalfClose = new("reason", "half_close");
+    private static readonly KeyValuePair<string, object?> Missing = new("reason", "missing");
+    private static readonly KeyValuePair<string, object?> Malformed = new("reason", "malformed");
+    private static readonly KeyValuePair<string, object?> HeaderTimeout = new("reason", "timeout");
+    private static readonly KeyValuePair<string, object?> Ended = new("reason", "ended");
 
     private readonly ConcurrentDictionary<PortCounts, byte> _ports = new();
     private readonly Meter _meter;
@@ -48,6 +52,8 @@ internal sealed class ProxyMetrics : IDisposable
         Counter("grandambassador.proxy.udp.datagrams.dropped", "{datagram}", "UDP datagrams dropped: no destination in time, held queue full, or their held session evicted.", (null, c => c.UdpDatagramsDropped));
         Counter("grandambassador.proxy.udp.sessions.opened", "{session}", "UDP sessions opened: one per new client address and port.", (null, c => c.UdpSessionsOpened));
         UpDown("grandambassador.proxy.udp.sessions.active", "{session}", "UDP sessions open.", (null, c => c.UdpSessionsActive));
+        Counter("grandambassador.proxy.connections.proxy_header_refused", "{connection}", "TCP connections of names with --accept-proxy closed, never forwarded, because their PROXY protocol header was missing, malformed, late or cut short; tagged by reason.",
+            (Missing, c => c.ProxyHeaderMissing), (Malformed, c => c.ProxyHeaderMalformed), (HeaderTimeout, c => c.ProxyHeaderTimedOut), (Ended, c => c.ProxyHeaderEnded));
     }
 
     /// <summary>The counts of a port that opens now, reported until <see cref="Forget"/>.</summary>

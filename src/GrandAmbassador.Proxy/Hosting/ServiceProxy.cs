@@ -41,6 +41,12 @@ internal sealed class ServiceProxy : IAsyncDisposable
 
     public string ServiceName { get; }
 
+    /// <summary>The PROXY protocol header this name's targets get from <c>--proxy-protocol</c>; containers' labels aside.</summary>
+    public ProxyProtocol.ProxyProtocolVersion ProxyProtocol => _options.ProxyProtocolNames.GetValueOrDefault(ServiceName);
+
+    /// <summary>Whether this name's TCP clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</summary>
+    public bool AcceptProxy => _options.AcceptProxyNames.Contains(ServiceName);
+
     /// <summary>The listener of <paramref name="port"/>, or <see langword="null"/> if it is not listening; for tests and diagnostics.</summary>
     internal PortListener? GetListener(ListenPort port) =>
         Volatile.Read(ref _listeners).TryGetValue(port, out var listener) ? listener : null;

@@ -79,7 +79,7 @@ internal sealed class FirstByteGuard : IAsyncDisposable
         {
             _tried.Add(destination.BackendId);
             var connected = _context.TimeProvider.GetTimestamp();
-            var ending = await WatchAsync(backend, replay).ConfigureAwait(false);
+            var ending = await WatchAsync(backend, destination, replay).ConfigureAwait(false);
             var retryable = ending == Ending.Reset || (ending == Ending.Closed && !_clientEnded);
             if (ending == Ending.Gone || _connection.IsAborted)
             {
@@ -112,9 +112,11 @@ internal sealed class FirstByteGuard : IAsyncDisposable
     }
 
     /// <summary>Waits for the backend's first byte while forwarding (and keeping) what the client sends.</summary>
-    private async Task<Ending> WatchAsync(Socket backend, bool replay)
+    private async Task<Ending> WatchAsync(Socket backend, Destination destination, bool replay)
     {
-        if (replay && (!await SendAsync(backend, _kept.AsMemory(0, _keptCount)).ConfigureAwait(false) || (_clientEnded && !ShutdownSend(backend))))
+        // A replacement is a new connection to its backend: it gets the PROXY header (if any) before the replay.
+        if (replay && (!await _connection.SendProxyHeaderAsync(backend, destination).ConfigureAwait(false)
+            || !await SendAsync(backend, _kept.AsMemory(0, _keptCount)).ConfigureAwait(false) || (_clientEnded && !ShutdownSend(backend))))
         {
             return Ending.Reset;
         }

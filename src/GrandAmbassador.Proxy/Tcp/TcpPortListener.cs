@@ -31,6 +31,9 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>The backends the open connections relay to (null while held); for tests and diagnostics.</summary>
     internal IEnumerable<string?> BackendIds => _connections.Keys.Select(connection => connection.BackendId);
 
+    /// <summary>The clients of the open connections, as <see cref="TcpConnection.ClientEndPoint"/> knows them; for tests and diagnostics.</summary>
+    internal IEnumerable<System.Net.IPEndPoint> ClientEndPoints => _connections.Keys.Select(connection => connection.ClientEndPoint);
+
     protected override IEnumerable<IProxyFlow> Flows => _connections.Keys;
 
     /// <summary>Binds and starts accepting; a <see cref="SocketException"/> means the port cannot be had.</summary>

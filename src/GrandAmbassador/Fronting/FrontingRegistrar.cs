@@ -3,6 +3,7 @@ using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Hosting;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -91,7 +92,9 @@ internal sealed class FrontingRegistrar(
                         .OfType<FrontedListener>()
                         .OrderBy(listener => listener.Port)
                         .ThenBy(listener => listener.Protocol),
-                ])),
+                ],
+                name.Proxy.ProxyProtocol == ProxyProtocolVersion.None ? null : ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
+                name.Proxy.AcceptProxy)),
     ];
 
     private static FrontedListener Listener(ListenPort port, int bound) =>

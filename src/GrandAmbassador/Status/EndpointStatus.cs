@@ -4,6 +4,8 @@ namespace GrandAmbassador.Status;
 
 /// <summary>What <c>status</c> prints for one container behind one name.</summary>
 /// <param name="Unreachable">Why no host can reach it at all (no address, nothing published), or null.</param>
+/// <param name="ProxyProtocol">Its <c>grand-ambassador.proxy-protocol</c> label ("v1", "v2"; another value is
+/// shown with "(ignored)"); null: none.</param>
 internal sealed record EndpointStatus(
     string HostId,
     string Container,
@@ -12,7 +14,8 @@ internal sealed record EndpointStatus(
     string Health,
     DateTimeOffset Since,
     ImmutableArray<PortStatus> Ports,
-    string? Unreachable = null);
+    string? Unreachable = null,
+    string? ProxyProtocol = null);
 
 /// <summary>One exposed port: the container's addresses, where it is published, and who can reach it.</summary>
 internal sealed record PortStatus(
@@ -25,10 +28,13 @@ internal sealed record PortStatus(
 internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> Endpoints, ImmutableArray<FrontedByStatus> FrontedBy);
 
 /// <summary>An ambassador (by host id) that fronts a name, and the ports it listens on for it ("8080/tcp").</summary>
-internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners)
+/// <param name="ProxyProtocol">The PROXY protocol header its targets are sent (<c>--proxy-protocol</c>); null: none.</param>
+/// <param name="AcceptProxy">Whether it takes a PROXY protocol header from clients (<c>--accept-proxy</c>).</param>
+internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners, string? ProxyProtocol = null, bool AcceptProxy = false)
 {
-    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)".</summary>
-    public override string ToString() => $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))})";
+    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)", with "proxy-protocol v2" and "accept-proxy" when set.</summary>
+    public override string ToString() =>
+        $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))}){(ProxyProtocol is null ? "" : $" proxy-protocol {ProxyProtocol}")}{(AcceptProxy ? " accept-proxy" : "")}";
 }
 
 /// <summary>The whole report: hosts with agents, and every name they know.</summary>

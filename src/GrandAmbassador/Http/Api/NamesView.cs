@@ -29,11 +29,15 @@ internal sealed record NameView(
 
 /// <summary>How this ambassador fronts a name: its <c>--port</c> mappings (none: every exposed port) and listeners.</summary>
 /// <param name="Problem">Why it is not serving, when a port is taken ("web: port 8080/tcp is taken (…)").</param>
+/// <param name="ProxyProtocol">The PROXY protocol header its targets are sent (<c>--proxy-protocol</c>: "v1", "v2"); null: none.</param>
+/// <param name="AcceptProxy">Whether its clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</param>
 internal sealed record FrontingView(
     ImmutableArray<string> Mappings,
     bool Listening,
     ImmutableArray<ListenerView> Listeners,
-    string? Problem = null);
+    string? Problem = null,
+    string? ProxyProtocol = null,
+    bool AcceptProxy = false);
 
 /// <summary>One listener and its counters ("connections.active", "bytes.upstream", …, as the proxy's instruments are named).</summary>
 internal sealed record ListenerView(

@@ -76,6 +76,8 @@ internal sealed class NamesViewReader(
             [.. name.Service.Ports.IsDefault ? [] : name.Service.Ports.Select(mapping => mapping.ToString())],
             name.IsListening(),
             [.. listeners],
-            name.WhyNotListening());
+            name.WhyNotListening(),
+            name.Proxy.ProxyProtocol == Proxy.ProxyProtocol.ProxyProtocolVersion.None ? null : Proxy.ProxyProtocol.ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
+            name.Proxy.AcceptProxy);
     }
 }

@@ -63,7 +63,8 @@ function fronting(name, ambassador) {
   remove.onclick = async () => { await api("DELETE", "api/names/" + encodeURIComponent(name.name)); };
   return el("div", {},
     el("p", {}, "here: ", el("b", {}, ambassador), f.listening ? " — listening" : " — not listening yet",
-      f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)", " ", remove),
+      f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)",
+      f.proxyProtocol ? " · PROXY " + f.proxyProtocol + " to targets" : "", f.acceptProxy ? " · PROXY header from clients" : "", " ", remove),
     f.problem ? el("p", { class: "error problem" }, "NOT serving — " + f.problem) : "",
     f.listeners.length ? el("table", { class: "listeners" },
       el("tr", {}, ["listener", "open", "held", "total", "bytes in", "bytes out", "dial failures", "UDP sessions", "dropped"].map((h) => el("th", {}, h))),
