@@ -37,6 +37,8 @@ def parse_args():
                         help="datagrams/s of the fixed-rate UDP row (the goal's 50,000; lower for an A/B on a busy machine)")
     parser.add_argument("--no-haproxy", action="store_true")
     parser.add_argument("--no-socat", action="store_true")
+    parser.add_argument("--no-newer-peers", action="store_true",
+                        help="leave out HAProxy 3.2 and nginx 1.30 (from Debian sid's root, GA_BENCH_SID_ROOT)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the random order of paths (default: time)")
     parser.add_argument("--output", default=None, help="default: bench/RESULTS.md, or bench/out/QUICK.md with --quick")
     parser.add_argument("--json", default=None, help="default: results.json beside --output")
@@ -66,6 +68,12 @@ class Settings:
         self.restarts = 10 if quick else 100
 
 
+def _first_line(args):
+    """The first line a program prints about itself, on stdout or stderr (nginx -v writes to stderr)."""
+    result = subprocess.run(args, capture_output=True, text=True)
+    return ((result.stdout or "") + (result.stderr or "")).strip().split("\n")[0]
+
+
 def environment(command, binary):
     runtimes = run(["dotnet", "--list-runtimes"], check=False).splitlines()
     netcore = [r.split(" [")[0] for r in runtimes if r.startswith("Microsoft.NETCore.App")]
@@ -85,6 +93,10 @@ def environment(command, binary):
         "docker engine": run(["docker", "version", "--format", "{{.Server.Version}}"], check=False).strip(),
         ".NET runtime": ", ".join(netcore),
         "haproxy": run(["haproxy", "-v"], check=False).splitlines()[0],
+        **({"haproxy (sid)": _first_line(["chroot", pathlib.SID_ROOT, "haproxy", "-v"]),
+            "nginx (sid)": _first_line(["chroot", pathlib.SID_ROOT, "nginx", "-v"])}
+           if pathlib.SID_ROOT else {}),
+        "threads or workers per peer": f"{pathlib.WORKERS} (HAProxy nbthread, nginx worker_processes; grand-ambassador's thread pool sizes itself to the cores)",
         "socat": run(["socat", "-V"], check=False).splitlines()[1].strip() if run(["socat", "-V"], check=False) else "",
         "iperf3": run(["iperf3", "--version"], check=False).splitlines()[0],
         "grand-ambassador commit": built_from,
@@ -135,6 +147,9 @@ def main():
             paths.append(path)
         if not args.no_haproxy:
             paths.append(pathlib.HAProxy(services, 13001))
+        if not args.no_newer_peers and pathlib.SID_ROOT:
+            paths.append(pathlib.HAProxy32(services, 16001))
+            paths.append(pathlib.NginxStream(services, 17001))
         if not args.no_socat:
             paths.append(pathlib.Socat(services, 14001))
         for p in paths:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command for the relay benchmark: direct vs grand-ambassador vs HAProxy 2.6 (mode tcp) vs socat,
-# against the same target containers on the local Docker engine, in one run.
+# One command for the relay benchmark: direct vs grand-ambassador vs HAProxy 2.6 and 3.2 (mode tcp) vs
+# nginx 1.30 (stream) vs socat, against the same target containers on the local Docker engine, in one run.
 #
 #   sudo bench/run.sh                 # everything, 10 repetitions (~25 min): bench/RESULTS.md, results.json, README
 #   bench/run.sh --quick              # an A/B during development: the redis row, 5 repetitions -> bench/out/QUICK.md
@@ -10,8 +10,9 @@
 #   GA_BENCH_SKIP_SETUP=1 bench/run.sh  # skip package installs / image builds / publish (already done)
 #
 # As root on a fresh Debian 12 it installs what it needs (tests/lab/setup.sh: docker.io, dockerd,
-# lab images; then haproxy iperf3 wrk redis-tools socat), builds ga-bench/iperf3 offline, and
-# publishes grand-ambassador (Release) to bench/out/publish.
+# lab images; then haproxy iperf3 wrk redis-tools socat), builds ga-bench/iperf3 offline, finds or builds
+# Debian sid's root for HAProxy 3.2 and nginx 1.30 (tests/lab/engines/root.sh, cached by content; the
+# engines lab uses the same one), and publishes grand-ambassador (Release) to bench/out/publish.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -36,6 +37,7 @@ if [ -z "${GA_BENCH_SKIP_SETUP:-}" ]; then
   "$repo/tests/lab/setup.sh"
   install_tools
   "$here/images/iperf3.sh"
+  GA_BENCH_SID_ROOT=$("$repo/tests/lab/engines/root.sh" sid)
   log "publishing grand-ambassador (Release) to bench/out/publish"
   # The commit the binary is built from (others may commit while the bench runs): results.json names this one.
   mkdir -p "$here/out"
@@ -59,4 +61,7 @@ if [ "$(id -u)" != 0 ]; then
   for arg in "$@"; do [ "$arg" = --quick ] && quick=1; done
   [ -n "${quick:-}" ] || log "not root: follow-multihost (the multi-host lab) will fail"
 fi
+# The newer peers run from sid's root (chroot); with the set-up skipped, the root already built is used.
+export GA_BENCH_SID_ROOT=${GA_BENCH_SID_ROOT:-$(ls -d /var/lib/ga-engines/roots/sid-*/.ga-complete 2>/dev/null | head -n1 | xargs -r dirname)}
+[ -n "$GA_BENCH_SID_ROOT" ] || log "no Debian sid root (tests/lab/engines/root.sh sid): HAProxy 3.2 and nginx 1.30 are left out"
 python3 "$here/bench.py" "$@"

@@ -79,7 +79,7 @@ for name in "${projects[@]}"; do
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
-# The support matrix, from this run's Engines results (README and docs/engines.md show one).
+# The support matrix, from this run's Engines results (docs/engines.md shows one, README a summary).
 if [ -f "$results/Engines.trx" ]; then
   bash tests/lab/engines/matrix.sh "$results/Engines.trx" | tee "$results/engines-matrix.md"
 fi

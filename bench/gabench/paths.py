@@ -15,6 +15,14 @@ def idle_connection_count():
 
 
 HAPROXY_MAXCONN = idle_connection_count() + 100
+
+# Every peer gets as many threads or workers as the machine has cores (grand-ambassador's thread pool sizes
+# itself the same way), stated in the report.
+WORKERS = os.cpu_count() or 1
+
+# Debian sid's root (tests/lab/engines/root.sh sid; bench/run.sh exports it): HAProxy 3.2 and nginx 1.30 with
+# its stream module, run from there with chroot. Unset: those two peers are left out.
+SID_ROOT = os.environ.get("GA_BENCH_SID_ROOT", "")
 PIDFILE = os.path.join(OUT, "pids")
 
 
@@ -37,7 +45,7 @@ def stop_leftover_processes():
         except OSError:
             continue
         program = os.path.basename(cmdline.split(" ", 1)[0])
-        if program in ("grand-ambassador", "haproxy", "socat"):
+        if program.rstrip(":") in ("grand-ambassador", "haproxy", "socat", "nginx", "chroot"):
             log(f"stopping left-over process {pid}: {cmdline[:80]}")
             kill_pid(pid)
     os.remove(PIDFILE)
@@ -148,17 +156,20 @@ class Ambassador(Path):
 
 
 class HAProxy(Path):
-    """Debian's HAProxy 2.6 in mode tcp: a generated config, default settings but for maxconn."""
+    """Debian bookworm's HAProxy 2.6 in mode tcp, as a user writes it: a generated config, default settings
+    but for maxconn and nbthread (one thread per core, like every peer)."""
 
-    name = "HAProxy"
+    name = "HAProxy 2.6"
     key = "haproxy"
     udp = False
+    root = ""  # run from the host's /
 
     def start(self):
         lines = [
             "global",
             f"    maxconn {HAPROXY_MAXCONN}",
             f"    ulimit-n {resource.getrlimit(resource.RLIMIT_NOFILE)[0]}",
+            f"    nbthread {WORKERS}",
             "defaults",
             "    mode tcp",
             f"    maxconn {HAPROXY_MAXCONN}",
@@ -172,12 +183,70 @@ class HAProxy(Path):
                 f"    bind 127.0.0.1:{self.ports[service.key]}",
                 f"    server {service.key} {service.ip}:{service.port}",
             ]
-        config = os.path.join(OUT, "haproxy.cfg")
-        with open(config, "w") as f:
-            f.write("\n".join(lines) + "\n")
+        config = _write_config(self.root, f"{self.key}.cfg", lines)
         open(self.log_path, "w").close()
-        self._spawn(["haproxy", "-db", "-f", config])
+        self._spawn(_in_root(self.root, ["haproxy", "-db", "-f", config]))
         self._wait_listening()
+
+
+class HAProxy32(HAProxy):
+    """HAProxy 3.2 from Debian sid (the newest a user would pick today), the same configuration."""
+
+    name = "HAProxy 3.2"
+    key = "haproxy32"
+    root = SID_ROOT
+
+
+class NginxStream(Path):
+    """nginx 1.30 from Debian sid with its stream module: a TCP and a UDP `proxy_pass` per target, one worker
+    process per core; its CPU and memory are the master's and the workers' together."""
+
+    name = "nginx 1.30"
+    key = "nginx"
+    root = SID_ROOT
+
+    def start(self):
+        servers = []
+        for service in self.services:
+            port = self.ports[service.key]
+            servers += [f"  server {{ listen 127.0.0.1:{port}; proxy_pass {service.ip}:{service.port};"
+                        " proxy_connect_timeout 5s; proxy_timeout 1h; }"]
+            if service.udp:
+                servers += [f"  server {{ listen 127.0.0.1:{port} udp; proxy_pass {service.ip}:{service.port};"
+                            " proxy_timeout 10s; }"]
+        lines = [
+            "load_module /usr/lib/nginx/modules/ngx_stream_module.so;",
+            f"worker_processes {WORKERS};",
+            f"worker_rlimit_nofile {resource.getrlimit(resource.RLIMIT_NOFILE)[0]};",
+            "pid /tmp/ga-bench-nginx.pid;",
+            "error_log stderr warn;",
+            f"events {{ worker_connections {HAPROXY_MAXCONN}; }}",
+            "stream {",
+            *servers,
+            "}",
+        ]
+        config = _write_config(self.root, "nginx.conf", lines)
+        open(self.log_path, "w").close()
+        self._spawn(_in_root(self.root, ["nginx", "-c", config, "-g", "daemon off;"]))
+        self._wait_listening()
+
+    def memory_bytes(self):
+        return pss_bytes_tree(self.process.pid)
+
+    def cpu(self):
+        return cpu_seconds(self.process.pid) + sum(cpu_seconds(child) for child in children(self.process.pid))
+
+
+def _write_config(root, name, lines):
+    """Writes a peer's configuration where the peer sees it (inside its root); returns the path it sees."""
+    inside = f"/tmp/ga-bench-{name}"
+    with open(root + inside if root else os.path.join(OUT, name), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return inside if root else os.path.join(OUT, name)
+
+
+def _in_root(root, args):
+    return ["chroot", root, *args] if root else args
 
 
 class Socat(Path):

@@ -2,7 +2,8 @@
 # Packs a framework-dependent publish of Grand Ambassador into an offline image:
 # busybox (its wget is the HEALTHCHECK's probe of /readyz) + the host's .NET runtime (dotnet,
 # host/, shared/Microsoft.NETCore.App/, and Microsoft.AspNetCore.App for the HTTP server) + every
-# library ldd prints for them + libssl/libcrypto (loaded with dlopen, so ldd misses them).
+# library ldd prints for them + libssl/libcrypto (loaded with dlopen, so ldd misses them) + the entry
+# point ga-prebind (src/prebind: binds the fronted ports before the runtime starts), built static with gcc.
 #   dotnet publish src/GrandAmbassador -c Release -o /tmp/ga-publish
 #   tests/lab/build-ambassador-image.sh /tmp/ga-publish [grand-ambassador:latest]
 # Rebuilds only when the publish or the runtime changed.
@@ -23,7 +24,11 @@ if grep -q '"Microsoft.AspNetCore.App"' "$publish"/grand-ambassador.runtimeconfi
   frameworks+=(Microsoft.AspNetCore.App)
 fi
 
-hash=$(inputs_hash "$here/images/lib.sh" "$0" "$dotnet_root" "${frameworks[@]}" \
+prebind_source=$here/../../src/prebind/ga-prebind.c
+command -v gcc >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/libc.a ] \
+  || { echo "building ga-prebind needs gcc and libc6-dev (apt-get install gcc libc6-dev)" >&2; exit 1; }
+
+hash=$(inputs_hash "$here/images/lib.sh" "$0" "$prebind_source" "$dotnet_root" "${frameworks[@]}" \
   $(find "$publish" "$dotnet_root/host" "${frameworks[@]/#/$dotnet_root/shared/}" -type f | sort) )
 if image_is_current "$tag" "$hash"; then echo "$tag is current"; exit 0; fi
 
@@ -42,10 +47,11 @@ for lib in /lib/x86_64-linux-gnu/libssl.so.3 /lib/x86_64-linux-gnu/libcrypto.so.
   [ -e "$lib" ] && rootfs_add_program "$root" "$lib"
 done
 cp -a "$publish/." "$root/app/"
+gcc -O2 -static -std=c11 -Wall -Wextra -Werror -o "$root/app/ga-prebind" "$prebind_source"
 rootfs_import "$root" "$tag" "$hash" \
   "ENV DOTNET_ROOT=$dotnet_root" \
   'ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1' \
   'WORKDIR /app' \
   'HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD wget -q -O /dev/null "http://${GRAND_AMBASSADOR_HTTP:-127.0.0.1:8787}/readyz" || exit 1' \
-  "ENTRYPOINT [\"$dotnet_root/dotnet\",\"/app/grand-ambassador.dll\"]"
+  "ENTRYPOINT [\"/app/ga-prebind\",\"$dotnet_root/dotnet\",\"/app/grand-ambassador.dll\"]"
 rm -rf "$work"

@@ -18,7 +18,8 @@ install_missing_packages() {
                 socat:socat iproute2:ip iptables:iptables haproxy:haproxy   # haproxy: the read-only Docker socket test
                 chromium:chromium chromium-driver:chromedriver   # the browser tests (Web.Tests, Deploy.Tests)
                 docker-compose:docker-compose yamllint:yamllint nodejs:node npm:npm
-                debootstrap:debootstrap podman:podman)   # the newer engines (engines/engines.sh)
+                debootstrap:debootstrap podman:podman   # the newer engines (engines/engines.sh)
+                gcc:gcc)   # the image's entry point, ga-prebind (build-ambassador-image.sh)
   local missing=() pair
   for pair in "${wanted[@]}"; do
     command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")
@@ -27,6 +28,8 @@ install_missing_packages() {
   if command -v busybox >/dev/null && ldd "$(command -v busybox)" >/dev/null 2>&1; then
     missing+=(busybox-static)
   fi
+  # libc6-dev for a static ga-prebind: libc.a has no command to look for.
+  [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -41,6 +44,7 @@ build_images() {
   "$here/images/busybox.sh"
   "$here/images/socat.sh"
   "$here/images/redis.sh"
+  "$here/images/haproxy.sh"
 }
 
 # The Kubernetes manifests' validator (k8s/validate.mjs): its npm packages, exactly as locked.

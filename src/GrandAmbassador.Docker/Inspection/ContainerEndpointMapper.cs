@@ -10,6 +10,8 @@ internal static class ContainerEndpointMapper
     /// <summary>The label with extra names a container answers to; a comma-separated list is allowed.</summary>
     public const string NameLabel = "grand-ambassador.name";
 
+    /// <summary>The label by which a container asks for a PROXY protocol header (v1 or v2) ahead of each connection.</summary>
+    public const string ProxyProtocolLabel = "grand-ambassador.proxy-protocol";
     /// <summary>The label with the client networks that may connect to the container's names (CIDRs, comma-separated).</summary>
     public const string AllowLabel = "grand-ambassador.allow";
 
@@ -31,6 +33,7 @@ internal static class ContainerEndpointMapper
             host.AdvertiseAddress,
             string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal),
             Stopping: stopping,
+            ProxyProtocol: Label(container.Config?.Labels, ProxyProtocolLabel),
             Allow: container.Config?.Labels is { } labels && labels.TryGetValue(AllowLabel, out var allow) && !string.IsNullOrWhiteSpace(allow) ? allow.Trim() : null);
     }
 
@@ -64,6 +67,9 @@ internal static class ContainerEndpointMapper
 
         return names.ToImmutable();
     }
+
+    internal static string? Label(IDictionary<string, string>? labels, string label) =>
+        labels is not null && labels.TryGetValue(label, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim().ToLowerInvariant() : null;
 
     // Only NetworkSettings.Networks: the top-level IPAddress is deprecated and gone in Docker 29.
     internal static ImmutableArray<NetworkAddress> Addresses(IDictionary<string, EndpointSettings>? networks)

@@ -25,8 +25,7 @@ internal static class PortAdmission
             return true;
         }
 
-        var tags = context.Tags;
-        context.Metrics.Refused.Add(1, tags.Name, tags.Port, Diagnostics.PortTags.Refusal(refusal));
+        context.Counts.Refused(refusal).Add(1);
         context.Access.RefusalLog.Refused(context.Port, client, refusal);
         return false;
     }

@@ -1,6 +1,8 @@
 using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using GrandAmbassador.Proxy.Limits;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -21,11 +23,21 @@ internal sealed class PortContext
         Limits = limits;
         TimeProvider = timeProvider;
         Metrics = metrics;
-        Tags = new PortTags(serviceName, port);
+        Counts = metrics.Track(serviceName, port);
         Logger = logger;
         Router = new PortRouter(snapshot);
         RetryBeforeFirstByte = port.Protocol == TransportProtocol.Tcp && options.RetryBeforeFirstByteNames.Contains(serviceName);
         Dialer = new BackendDialer(this);
+        var tcp = port.Protocol == TransportProtocol.Tcp;
+
+        // v1 has no form for a datagram: a UDP port of a v1 name sends none (docs/client-addresses.md).
+        ProxyProtocol = options.ProxyProtocolNames.TryGetValue(serviceName, out var version) && (tcp || version == ProxyProtocolVersion.V2)
+            ? version
+            : ProxyProtocolVersion.None;
+        if (tcp && options.AcceptProxyNames.Contains(serviceName))
+        {
+            ProxyHeaderRefusals = new ProxyHeaderRefusals(this);
+        }
     }
 
     public ListenPort Port { get; }
@@ -39,7 +51,8 @@ internal sealed class PortContext
 
     public ProxyMetrics Metrics { get; }
 
-    public PortTags Tags { get; }
+    /// <summary>This port's counts, reported by <see cref="Metrics"/> until the port's listener has stopped.</summary>
+    public PortCounts Counts { get; }
 
     public ILogger Logger { get; }
 
@@ -55,4 +68,17 @@ internal sealed class PortContext
     /// so that connections of other names pay one field read for it.
     /// </summary>
     public bool RetryBeforeFirstByte { get; }
+
+    /// <summary>
+    /// The PROXY protocol header this port's backends get whatever their container's label says
+    /// (<see cref="ProxyOptions.ProxyProtocolNames"/>); <see cref="ProxyProtocolVersion.None"/> defers to the label.
+    /// </summary>
+    public ProxyProtocolVersion ProxyProtocol { get; }
+
+    /// <summary>Whether this port's clients must start with a PROXY header (<see cref="ProxyOptions.AcceptProxyNames"/>), TCP only.</summary>
+    [MemberNotNullWhen(true, nameof(ProxyHeaderRefusals))]
+    public bool AcceptProxy => ProxyHeaderRefusals is not null;
+
+    /// <summary>Counts and logs the connections closed for their header; only for ports that <see cref="AcceptProxy"/>.</summary>
+    public ProxyHeaderRefusals? ProxyHeaderRefusals { get; }
 }

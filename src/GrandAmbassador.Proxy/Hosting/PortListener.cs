@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Hosting;
@@ -70,9 +69,6 @@ internal abstract class PortListener : IAsyncDisposable
         await Task.WhenAll(open.Select(flow => flow.Completion)).WaitAsync(timeout, Context.TimeProvider)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var closed = open.Count(flow => !flow.Completion.IsCompleted);
-        var tags = Context.Tags;
-        Context.Metrics.Drained.Add(open.Count - closed, tags.Name, tags.Port, PortTags.Finished);
-        Context.Metrics.Drained.Add(closed, tags.Name, tags.Port, PortTags.ClosedAtDeadline);
         await StopAsync(graceful: true).ConfigureAwait(false);
         return (open.Count - closed, closed);
     }
@@ -138,6 +134,9 @@ internal abstract class PortListener : IAsyncDisposable
         _closing.Cancel();
         await Task.WhenAll(pending).ConfigureAwait(false);
         Context.Router.Update(RouteSnapshot.Empty);
+
+        // Every flow has ended, so nothing counts into this port any more: its series leave /metrics.
+        Context.Metrics.Forget(Context.Counts);
         _stopping.Dispose();
         _closing.Dispose();
         HostingLog.StoppedListening(Context.Logger, Port);

@@ -44,6 +44,19 @@ internal sealed class PreboundSockets
         }
     }
 
+    /// <summary>
+    /// Keeps <paramref name="socket"/>, bound before this process started (<see cref="InheritedListenSockets"/>),
+    /// for <paramref name="port"/>'s listener; false when sealed or the port has one already (the caller keeps it then).
+    /// </summary>
+    public bool TryAdopt(ListenPort port, Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        lock (_sockets)
+        {
+            return !_sealed && _sockets.TryAdd(port, socket);
+        }
+    }
+
     /// <summary>No more binds from now on (those already made stay until taken or released).</summary>
     public void Seal()
     {

@@ -134,10 +134,35 @@ internal sealed class ProxyOptions
     public TimeSpan RetryBeforeFirstByteWindow { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// The fronted names whose backends are sent a PROXY protocol header ahead of each connection's bytes (and, v2, of
+    /// each UDP datagram), naming the client (<c>--proxy-protocol NAME=v1|v2</c>). A container's
+    /// <c>grand-ambassador.proxy-protocol</c> label asks the same for its own connections (<see cref="Routing.Destination"/>);
+    /// the option wins. Default: none; a name not listed pays nothing for it.
+    /// </summary>
+    public IReadOnlyDictionary<string, ProxyProtocol.ProxyProtocolVersion> ProxyProtocolNames { get; set; } = FrozenDictionary<string, ProxyProtocol.ProxyProtocolVersion>.Empty;
+
+    /// <summary>
+    /// The fronted names whose TCP clients must start with a PROXY protocol header, v1 or v2 (<c>--accept-proxy</c>):
+    /// the ambassador sits behind a balancer that sends one. The address in it is the client's from then on; a
+    /// connection without a valid header is closed, never forwarded. Default: none.
+    /// </summary>
+    public IReadOnlySet<string> AcceptProxyNames { get; set; } = FrozenSet<string>.Empty;
+
+    /// <summary>
+    /// For <see cref="AcceptProxyNames"/>: how long a client has, from its accept, to send its whole header. Default:
+    /// 5 seconds, as HAProxy's <c>timeout client</c> bounds its own wait; a balancer sends the header at once.
+    /// </summary>
+    public TimeSpan AcceptProxyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>For <see cref="AcceptProxyNames"/>: the longest v2 header taken, TLVs included. Default: 4 KiB.</summary>
+    public int AcceptProxyMaxHeader { get; set; } = ProxyProtocol.ProxyHeaderParser.DefaultMaxV2Length;
+
+    /// <summary>
     /// Who may connect to each fronted name and how much one client address may take of it (<c>--allow</c>,
-    /// <c>--max-connections-per-client</c>, <c>--connection-rate-per-client</c>); a name not listed takes the policy under
-    /// <see cref="Access.AccessPolicy.EveryName"/>, else is open to all,
-    /// and its connections pay one field read for it. Container labels can add to it at run time.
+    /// <c>--max-connections-per-client</c>, <c>--connection-rate-per-client</c>), judged on the real client's address
+    /// (after <see cref="AcceptProxyNames"/>' header); a name not listed takes the policy under
+    /// <see cref="Access.AccessPolicy.EveryName"/>, else is open to all, and its connections pay one field read for it.
+    /// Container labels can add to it at run time.
     /// </summary>
     public IReadOnlyDictionary<string, Access.AccessPolicy> Access { get; set; } = FrozenDictionary<string, Access.AccessPolicy>.Empty;
 
@@ -170,5 +195,9 @@ internal sealed class ProxyOptions
             ArgumentOutOfRangeException.ThrowIfNegative(policy.MaxConnectionsPerClient);
         }
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBeforeFirstByteWindow, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(ProxyProtocolNames);
+        ArgumentNullException.ThrowIfNull(AcceptProxyNames);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AcceptProxyTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(AcceptProxyMaxHeader, ProxyProtocol.ProxyHeaderParser.V2FixedLength + 36);
     }
 }

@@ -47,6 +47,12 @@ internal sealed class ServiceProxy : IAsyncDisposable
 
     public string ServiceName { get; }
 
+    /// <summary>The PROXY protocol header this name's targets get from <c>--proxy-protocol</c>; containers' labels aside.</summary>
+    public ProxyProtocol.ProxyProtocolVersion ProxyProtocol => _options.ProxyProtocolNames.GetValueOrDefault(ServiceName);
+
+    /// <summary>Whether this name's TCP clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</summary>
+    public bool AcceptProxy => _options.AcceptProxyNames.Contains(ServiceName);
+
     /// <summary>Who may connect to this name, and the per-client table; shared by every port.</summary>
     public ClientAccess Access { get; }
 
@@ -134,16 +140,17 @@ internal sealed class ServiceProxy : IAsyncDisposable
     /// <summary>
     /// Shuts down gently, for SIGTERM: stops accepting on every TCP port at once, lets open connections go on for up
     /// to <see cref="ProxyOptions.DrainTimeout"/>, then closes those still open with a FIN both ways (a reset only
-    /// where a send is still pending), and closes the UDP ports last. Afterwards the proxy is disposed.
+    /// where a send is still pending), and closes the UDP ports last. Afterwards the proxy is disposed. Returns how
+    /// many connections ended on their own and how many were closed at the end (also logged).
     /// </summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
+    public async Task<(int Finished, int Closed)> DrainAsync(CancellationToken cancellationToken)
     {
         await _applyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_disposed)
             {
-                return;
+                return (0, 0);
             }
 
             _disposed = true;
@@ -164,6 +171,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             }
 
             HostingLog.Drained(_logger, ServiceName, finished, closed);
+            return (finished, closed);
         }
         finally
         {

@@ -33,7 +33,7 @@ internal sealed class ServiceProxyFactory : IDisposable
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
         _metrics = new ProxyMetrics(meterFactory);
-        _limits = new ProxyLimits(_options, _metrics, loggerFactory.CreateLogger<ProxyLimits>());
+        _limits = new ProxyLimits(_options, loggerFactory.CreateLogger<ProxyLimits>());
     }
 
     /// <summary>The process-wide bounds every proxy from this factory shares; for tests and diagnostics.</summary>

@@ -13,15 +13,13 @@ namespace GrandAmbassador.Proxy.Limits;
 internal sealed class ConnectionSlots
 {
     private readonly SemaphoreSlim _free;
-    private readonly ProxyMetrics _metrics;
     private readonly ILogger _logger;
     private int _full;
 
-    public ConnectionSlots(int max, ProxyMetrics metrics, ILogger logger)
+    public ConnectionSlots(int max, ILogger logger)
     {
         Max = max;
         _free = new SemaphoreSlim(max, max);
-        _metrics = metrics;
         _logger = logger;
     }
 
@@ -31,7 +29,7 @@ internal sealed class ConnectionSlots
     public int InUse => Max - _free.CurrentCount;
 
     /// <summary>Takes a slot, waiting while none is free; the first wait of an episode is logged and counted.</summary>
-    public Task WaitAsync(PortTags tags, CancellationToken cancellationToken)
+    public Task WaitAsync(PortCounts counts, CancellationToken cancellationToken)
     {
         if (_free.Wait(0, CancellationToken.None))
         {
@@ -40,7 +38,7 @@ internal sealed class ConnectionSlots
 
         if (Interlocked.Exchange(ref _full, 1) == 0)
         {
-            _metrics.ConnectionLimitReached.Add(1, tags.Name, tags.Port);
+            counts.ConnectionLimitReached.Add(1);
             LimitsLog.ConnectionLimitReached(_logger, Max);
         }
 

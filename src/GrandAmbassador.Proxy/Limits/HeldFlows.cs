@@ -1,4 +1,3 @@
-using GrandAmbassador.Proxy.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Limits;
@@ -14,18 +13,16 @@ internal sealed class HeldFlows
     private readonly string _what;
     private readonly int _maxCount;
     private readonly long _maxBytes;
-    private readonly ProxyMetrics _metrics;
     private readonly ILogger _logger;
     private long _bytes;
     private int _evicting;
 
     /// <summary>A bound of <paramref name="maxCount"/> flows and <paramref name="maxBytes"/> bytes; <paramref name="what"/> names them in logs.</summary>
-    public HeldFlows(string what, int maxCount, long maxBytes, ProxyMetrics metrics, ILogger logger)
+    public HeldFlows(string what, int maxCount, long maxBytes, ILogger logger)
     {
         _what = what;
         _maxCount = maxCount;
         _maxBytes = maxBytes;
-        _metrics = metrics;
         _logger = logger;
     }
 
@@ -140,7 +137,7 @@ internal sealed class HeldFlows
 
         foreach (var flow in evicted)
         {
-            _metrics.HeldEvicted.Add(1, flow.Context.Tags.Name, flow.Context.Tags.Port);
+            flow.Context.Counts.HeldEvicted.Add(1);
             flow.Evict();
         }
     }

@@ -1,4 +1,3 @@
-using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,11 +9,11 @@ namespace GrandAmbassador.Proxy.Limits;
 /// </summary>
 internal sealed class ProxyLimits
 {
-    public ProxyLimits(ProxyOptions options, ProxyMetrics metrics, ILogger logger)
+    public ProxyLimits(ProxyOptions options, ILogger logger)
     {
-        Connections = new ConnectionSlots(EffectiveMaxConnections(options.MaxConnections), metrics, logger);
-        HeldConnections = new HeldFlows("connections", options.MaxHeldConnections, long.MaxValue, metrics, logger);
-        HeldDatagrams = new HeldFlows("UDP bytes", int.MaxValue, options.MaxHeldUdpBytes, metrics, logger);
+        Connections = new ConnectionSlots(EffectiveMaxConnections(options.MaxConnections), logger);
+        HeldConnections = new HeldFlows("connections", options.MaxHeldConnections, long.MaxValue, logger);
+        HeldDatagrams = new HeldFlows("UDP bytes", int.MaxValue, options.MaxHeldUdpBytes, logger);
     }
 
     public ConnectionSlots Connections { get; }

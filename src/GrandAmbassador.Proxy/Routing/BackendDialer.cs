@@ -86,7 +86,7 @@ internal sealed class BackendDialer(PortContext context)
             if (held is not null)
             {
                 _heldConnections?.Leave(held);
-                context.Metrics.Held.Add(-1, context.Tags.Name, context.Tags.Port);
+                context.Counts.Held.Add(-1);
             }
         }
     }
@@ -136,7 +136,7 @@ internal sealed class BackendDialer(PortContext context)
     private HeldFlow Hold()
     {
         var held = new HeldFlow(context);
-        context.Metrics.Held.Add(1, context.Tags.Name, context.Tags.Port);
+        context.Counts.Held.Add(1);
         _heldConnections?.Enter(held);
         return held;
     }
@@ -153,7 +153,7 @@ internal sealed class BackendDialer(PortContext context)
         {
             // Out of descriptors (EMFILE/ENFILE): a failed attempt like any other, so the connection is held and
             // dialled again once some are freed, not reset with a stack trace in the log.
-            context.Metrics.ConnectFailures.Add(1, context.Tags.Name, context.Tags.Port);
+            context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex.SocketErrorCode.ToString());
             return null;
         }
@@ -173,7 +173,7 @@ internal sealed class BackendDialer(PortContext context)
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            context.Metrics.ConnectFailures.Add(1, context.Tags.Name, context.Tags.Port);
+            context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
             return null;
         }

@@ -1,9 +1,14 @@
 using System.Collections.Immutable;
 using System.Net;
+using GrandAmbassador.Proxy.ProxyProtocol;
 
 namespace GrandAmbassador.Proxy.Routing;
 
 /// <summary>One backend (one run of one container) and the addresses it can be reached at, best first.</summary>
 /// <param name="BackendId">Identifies the backend across snapshots; connections are retained or closed by it.</param>
 /// <param name="Addresses">Tried in order until one connects.</param>
-internal sealed record Destination(string BackendId, ImmutableArray<IPEndPoint> Addresses);
+/// <param name="ProxyProtocol">
+/// The PROXY protocol header its container's <c>grand-ambassador.proxy-protocol</c> label asks for; the name's
+/// <c>--proxy-protocol</c>, when given, wins.
+/// </param>
+internal sealed record Destination(string BackendId, ImmutableArray<IPEndPoint> Addresses, ProxyProtocolVersion ProxyProtocol = ProxyProtocolVersion.None);

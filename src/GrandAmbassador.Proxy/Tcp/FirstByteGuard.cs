@@ -79,7 +79,7 @@ internal sealed class FirstByteGuard : IAsyncDisposable
         {
             _tried.Add(destination.BackendId);
             var connected = _context.TimeProvider.GetTimestamp();
-            var ending = await WatchAsync(backend, replay).ConfigureAwait(false);
+            var ending = await WatchAsync(backend, destination, replay).ConfigureAwait(false);
             var retryable = ending == Ending.Reset || (ending == Ending.Closed && !_clientEnded);
             if (ending == Ending.Gone || _connection.IsAborted)
             {
@@ -97,7 +97,7 @@ internal sealed class FirstByteGuard : IAsyncDisposable
                 return await PassOnAsync(backend, ending).ConfigureAwait(false);
             }
 
-            _context.Metrics.RetriedBeforeFirstByte.Add(1, _context.Tags.Name, _context.Tags.Port);
+            _context.Counts.RetriedBeforeFirstByte.Add(1);
             TcpLog.RetriedBeforeFirstByte(_context.Logger, _context.Port, destination.BackendId, ending == Ending.Reset ? "reset" : "closed",
                 _context.TimeProvider.GetElapsedTime(connected), _keptCount, next.Destination.BackendId, next.Address);
             var adopted = _connection.TryAdopt(next);
@@ -112,9 +112,11 @@ internal sealed class FirstByteGuard : IAsyncDisposable
     }
 
     /// <summary>Waits for the backend's first byte while forwarding (and keeping) what the client sends.</summary>
-    private async Task<Ending> WatchAsync(Socket backend, bool replay)
+    private async Task<Ending> WatchAsync(Socket backend, Destination destination, bool replay)
     {
-        if (replay && (!await SendAsync(backend, _kept.AsMemory(0, _keptCount)).ConfigureAwait(false) || (_clientEnded && !ShutdownSend(backend))))
+        // A replacement is a new connection to its backend: it gets the PROXY header (if any) before the replay.
+        if (replay && (!await _connection.SendProxyHeaderAsync(backend, destination).ConfigureAwait(false)
+            || !await SendAsync(backend, _kept.AsMemory(0, _keptCount)).ConfigureAwait(false) || (_clientEnded && !ShutdownSend(backend))))
         {
             return Ending.Reset;
         }

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp.Splice;
 
@@ -31,6 +33,10 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     // Client bytes a FirstByteGuard relayed before the copy loops started; 0 for names without the option.
     private int _guardedUpstream;
 
+    // The PROXY protocol state (the client a header named, the header for backends); null for connections of names
+    // and containers without it. Written before the dial (the client's header) or at it, read after.
+    private ConnectionAddresses? _addresses;
+
     // Read and written by the timeout sweep only (one pass at a time), never by the relay.
     private long _sweptBytes = -1;
     private long _lastActive;
@@ -47,6 +53,17 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 
     /// <summary>The backend this connection relays to; <see langword="null"/> while it is held.</summary>
     public string? BackendId => Volatile.Read(ref _destination)?.BackendId;
+
+    /// <summary>
+    /// The client as this ambassador knows it: the one its PROXY protocol header named, for a name with
+    /// <c>--accept-proxy</c> (a balancer in front; a v2 LOCAL health check keeps the socket's peer), else the socket's
+    /// peer. Known before the connection is dialled or held: what is logged, what the backend's own PROXY header
+    /// names, and what any check on who may connect (allow-lists, per-client limits) should read.
+    /// </summary>
+    public IPEndPoint ClientEndPoint => _addresses?.Client ?? (IPEndPoint)_client.RemoteEndPoint!;
+
+    /// <summary>The address the client connected to: the balancer's, from the header, or this socket's own.</summary>
+    public IPEndPoint LocalEndPoint => _addresses?.Local ?? (IPEndPoint)_client.LocalEndPoint!;
 
     public void Start(CancellationToken cancellationToken) => Completion = RunAsync(cancellationToken);
 
@@ -112,6 +129,18 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var port = _context.Port;
         try
         {
+            if (_context.AcceptProxy && !await ReadClientHeaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // ClientEndPoint is the real client from here on: an --accept-proxy name's access is judged here, before the
+            // dial (other names' at accept, before a slot is taken: TcpPortListener).
+            if (_context.AcceptProxy && !_context.Access.IsOpen && !AdmitRealClient())
+            {
+                return;
+            }
+
             var result = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
             if (!result.Connected)
             {
@@ -138,6 +167,12 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             }
 
             TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
+            if (!await SendProxyHeaderAsync(result.Socket, result.Destination).ConfigureAwait(false))
+            {
+                Abort();
+                return;
+            }
+
             var backend = result.Socket;
             if (_context.RetryBeforeFirstByte)
             {
@@ -181,6 +216,119 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             _downstream?.Dispose();
             _onClosed(this);
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="backend"/> the PROXY header when the name (or else the destination's container) asks for
+    /// one, before any client byte; says false when the send failed. A replacement backend (<see cref="FirstByteGuard"/>)
+    /// is sent it again. Names without it pay two field reads.
+    /// </summary>
+    internal ValueTask<bool> SendProxyHeaderAsync(Socket backend, Destination destination)
+    {
+        var version = _context.ProxyProtocol != ProxyProtocolVersion.None ? _context.ProxyProtocol : destination.ProxyProtocol;
+        return version == ProxyProtocolVersion.None ? new(true) : SendHeaderAsync(backend, destination, version);
+    }
+
+    private async ValueTask<bool> SendHeaderAsync(Socket backend, Destination destination, ProxyProtocolVersion version)
+    {
+        // Destinations of one name may differ by label; the header is built once per version (in practice once).
+        var addresses = _addresses ??= new ConnectionAddresses();
+        if (addresses.BackendHeader is not { } built || (built[0] == (byte)'P') != (version == ProxyProtocolVersion.V1))
+        {
+            addresses.BackendHeader = ProxyHeaderWriter.Create(version, ClientEndPoint, LocalEndPoint);
+        }
+
+        try
+        {
+            var header = addresses.BackendHeader.AsMemory();
+            while (!header.IsEmpty)
+            {
+                header = header[await backend.SendAsync(header, SocketFlags.None).ConfigureAwait(false)..];
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            ProxyProtocolLog.HeaderSendFailed(_context.Logger, _context.Port, destination.BackendId);
+            return false;
+        }
+    }
+
+    /// <summary>The per-client entry an --accept-proxy connection was admitted with (after its header), if any.</summary>
+    internal Access.ClientEntry? AccessEntry => _addresses?.AccessEntry;
+
+    /// <summary>The access check on the client the header named; a refused one is reset at once, as at accept.</summary>
+    private bool AdmitRealClient()
+    {
+        if (Access.PortAdmission.Admit(_context, Access.ClientAddress.Normalize(ClientEndPoint.Address), out var entry))
+        {
+            if (entry is not null)
+            {
+                (_addresses ??= new ConnectionAddresses()).AccessEntry = entry;
+            }
+
+            return true;
+        }
+
+        if (Interlocked.CompareExchange(ref _aborted, Resetting, 0) == 0)
+        {
+            SocketTermination.Reset(_client);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// For a name with <c>--accept-proxy</c>: reads the client's PROXY header, within the timeout and the size cap,
+    /// before anything else. A connection without a valid one is counted, logged (rate-limited) and closed; nothing
+    /// of it is forwarded. Says whether the connection goes on.
+    /// </summary>
+    private async ValueTask<bool> ReadClientHeaderAsync(CancellationToken cancellationToken)
+    {
+        var options = _context.Options;
+        using var timeout = new CancellationTokenSource(options.AcceptProxyTimeout, _context.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        ProxyHeaderOutcome outcome;
+        ProxyHeader header;
+        try
+        {
+            (outcome, header) = await ProxyHeaderReader.ReadAsync(_client, options.AcceptProxyMaxHeader, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            (outcome, header) = (ProxyHeaderOutcome.TimedOut, default);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client reset, or an abort (the port closing, a drain's deadline) disposed the socket.
+            (outcome, header) = (ProxyHeaderOutcome.Ended, default);
+        }
+
+        if (outcome == ProxyHeaderOutcome.Read)
+        {
+            if (header.HasAddresses)
+            {
+                _addresses = new ConnectionAddresses { Client = header.Source, Local = header.Destination };
+                ProxyProtocolLog.ClientFromHeader(_context.Logger, _context.Port, header.Source, _client.RemoteEndPoint);
+            }
+
+            return true;
+        }
+
+        if (IsAborted)
+        {
+            // A drain or the port's close ended the wait, not the client: nothing to count or warn about.
+            return false;
+        }
+
+        _context.ProxyHeaderRefusals!.Refused(outcome, _client.RemoteEndPoint);
+        if (Interlocked.CompareExchange(ref _aborted, Closing, 0) == 0)
+        {
+            SocketTermination.Close(_client);
+        }
+
+        return false;
     }
 
     /// <summary>Whether <see cref="Close"/> or <see cref="Abort"/> has been called.</summary>
@@ -245,18 +393,17 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     {
         var upstream = _upstream!.Result;
         var downstream = _downstream!.Result;
-        var metrics = _context.Metrics;
-        var tags = _context.Tags;
-        metrics.Bytes.Add(upstream.Bytes + _guardedUpstream, tags.Name, tags.Port, tags.Upstream);
-        metrics.Bytes.Add(downstream.Bytes, tags.Name, tags.Port, tags.Downstream);
+        var counts = _context.Counts;
+        counts.BytesUpstream.Add(upstream.Bytes + _guardedUpstream);
+        counts.BytesDownstream.Add(downstream.Bytes);
         if (_upstream.Spliced)
         {
-            metrics.Spliced.Add(1, tags.Name, tags.Port, tags.Upstream);
+            counts.SplicedUpstream.Add(1);
         }
 
         if (_downstream.Spliced)
         {
-            metrics.Spliced.Add(1, tags.Name, tags.Port, tags.Downstream);
+            counts.SplicedDownstream.Add(1);
         }
 
         var logger = _context.Logger;

@@ -33,6 +33,9 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>The backends the open connections relay to (null while held); for tests and diagnostics.</summary>
     internal IEnumerable<string?> BackendIds => _connections.Keys.Select(connection => connection.BackendId);
 
+    /// <summary>The clients of the open connections, as <see cref="TcpConnection.ClientEndPoint"/> knows them; for tests and diagnostics.</summary>
+    internal IEnumerable<System.Net.IPEndPoint> ClientEndPoints => _connections.Keys.Select(connection => connection.ClientEndPoint);
+
     protected override IEnumerable<IProxyFlow> Flows => _connections.Keys;
 
     /// <summary>Binds and starts accepting; a <see cref="SocketException"/> means the port cannot be had.</summary>
@@ -82,9 +85,8 @@ internal sealed class TcpPortListener : PortListener
 
         if (idle + halfClosed > 0)
         {
-            var tags = Context.Tags;
-            Context.Metrics.TimedOut.Add(idle, tags.Name, tags.Port, Diagnostics.PortTags.Idle);
-            Context.Metrics.TimedOut.Add(halfClosed, tags.Name, tags.Port, Diagnostics.PortTags.HalfClose);
+            Context.Counts.TimedOutIdle.Add(idle);
+            Context.Counts.TimedOutHalfClose.Add(halfClosed);
             TcpLog.TimedOut(Context.Logger, Port, idle, halfClosed);
         }
     }
@@ -93,19 +95,20 @@ internal sealed class TcpPortListener : PortListener
     {
         if (_connections.TryRemove(connection, out var client))
         {
-            client?.Release();
+            // Taken at accept, or (an --accept-proxy name) after the header, by the connection itself.
+            (client ?? connection.AccessEntry)?.Release();
         }
 
         Context.Limits.Connections.Release();
-        Context.Metrics.ConnectionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.ConnectionsActive.Add(-1);
     }
 
     private async Task AcceptLoopAsync(CancellationToken cancellationToken)
     {
-        var metrics = Context.Metrics;
-        var tags = Context.Tags;
+        var counts = Context.Counts;
         var slots = Context.Limits.Connections;
         var access = Context.Access;
+        var acceptProxy = Context.AcceptProxy;
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
@@ -131,9 +134,10 @@ internal sealed class TcpPortListener : PortListener
                 continue;
             }
 
-            // Checked before a slot is taken: a refused client never waits for one, and is closed at once (a reset).
+            // Checked before a slot is taken: a refused client never waits for one, and is closed at once (a reset). An
+            // --accept-proxy name's client is known only from its header: its connection checks it then.
             ClientEntry? entry = null;
-            if (!access.IsOpen && !PortAdmission.Admit(Context, ClientAddress.Of(client), out entry))
+            if (!access.IsOpen && !acceptProxy && !PortAdmission.Admit(Context, ClientAddress.Of(client), out entry))
             {
                 SocketTermination.Reset(client);
                 continue;
@@ -142,7 +146,7 @@ internal sealed class TcpPortListener : PortListener
             try
             {
                 // At the limit this waits, and the next clients queue in the kernel's backlog, not accepted.
-                await slots.WaitAsync(tags, cancellationToken).ConfigureAwait(false);
+                await slots.WaitAsync(counts, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -156,8 +160,8 @@ internal sealed class TcpPortListener : PortListener
                 client.NoDelay = true;
                 var connection = new TcpConnection(client, Context, _onConnectionClosed);
                 _connections.TryAdd(connection, entry);
-                metrics.ConnectionsAccepted.Add(1, tags.Name, tags.Port);
-                metrics.ConnectionsActive.Add(1, tags.Name, tags.Port);
+                counts.ConnectionsAccepted.Add(1);
+                counts.ConnectionsActive.Add(1);
                 connection.Start(Closing);
             }
             catch (Exception ex)
@@ -173,7 +177,7 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>Counts every failure, logs at most one a second (with how many went unlogged), without a stack trace.</summary>
     private void OnAcceptFailed(Exception exception)
     {
-        Context.Metrics.AcceptFailures.Add(1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.AcceptFailures.Add(1);
         var now = Context.TimeProvider.GetTimestamp();
         var last = Volatile.Read(ref _acceptFailureLogged);
         if (last != 0 && Context.TimeProvider.GetElapsedTime(last, now) < AcceptFailureLogInterval)

@@ -86,7 +86,7 @@ internal sealed class UdpPortListener : PortListener
         }
 
         oldest.Abort();
-        Context.Metrics.UdpSessionsEvicted.Add(1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.UdpSessionsEvicted.Add(1);
         if (Interlocked.Exchange(ref _saturationLogged, 1) == 0)
         {
             UdpLog.SessionLimitReached(Context.Logger, Port, maxSessions);
@@ -98,12 +98,11 @@ internal sealed class UdpPortListener : PortListener
         if (_sessions.TryRemove(KeyValuePair.Create(session.ClientAddress, session)))
         {
             Interlocked.Decrement(ref _sessionCount);
+            Context.Counts.UdpSessionsActive.Add(-1);
             if (_clientEntries.TryRemove(session, out var client))
             {
                 client.Release();
             }
-
-            Context.Metrics.UdpSessionsActive.Add(-1, Context.Tags.Name, Context.Tags.Port);
         }
     }
 
@@ -172,7 +171,8 @@ internal sealed class UdpPortListener : PortListener
         }
 
         _sessions[key] = session;
-        Context.Metrics.UdpSessionsActive.Add(1, Context.Tags.Name, Context.Tags.Port);
+        Context.Counts.UdpSessionsOpened.Add(1);
+        Context.Counts.UdpSessionsActive.Add(1);
         session.Start(Closing);
         return session;
     }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Limits;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Udp;
@@ -23,6 +24,10 @@ internal sealed class UdpSession : IProxyFlow
     private HeldFlow? _heldBytes;
     private Socket? _socket;
     private Destination? _destination;
+
+    // The PROXY v2 header each datagram to the backend starts with, when the name or the container asks for one;
+    // written before _socket is published (under the gate), so whoever sees the socket sees it too.
+    private byte[]? _proxyHeader;
     private long _lastActivity;
     private int _closed;
 
@@ -73,8 +78,16 @@ internal sealed class UdpSession : IProxyFlow
 
         try
         {
-            await socket.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
-            _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Name, _context.Tags.Port, _context.Tags.Upstream);
+            if (_proxyHeader is { } header)
+            {
+                await SendWithHeaderAsync(socket, header, datagram).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.SendAsync(datagram, SocketFlags.None).ConfigureAwait(false);
+            }
+
+            _context.Counts.UdpDatagramsUpstream.Add(1);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -83,6 +96,36 @@ internal sealed class UdpSession : IProxyFlow
             UdpLog.SessionSendFailed(_context.Logger, _context.Port, ex is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted);
             Abort();
         }
+    }
+
+    /// <summary>One datagram: the header, then the client's bytes, copied together into a pooled buffer.</summary>
+    private static async ValueTask SendWithHeaderAsync(Socket socket, byte[] header, ReadOnlyMemory<byte> datagram)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(header.Length + datagram.Length);
+        try
+        {
+            header.CopyTo(buffer, 0);
+            datagram.Span.CopyTo(buffer.AsSpan(header.Length));
+            await socket.SendAsync(buffer.AsMemory(0, header.Length + datagram.Length), SocketFlags.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The v2 header naming this session's client, or null when neither the name nor the container asks for one.</summary>
+    private byte[]? CreateProxyHeader(Destination destination)
+    {
+        var version = _context.ProxyProtocol != ProxyProtocolVersion.None ? _context.ProxyProtocol : destination.ProxyProtocol;
+        if (version != ProxyProtocolVersion.V2)
+        {
+            // v1 has no datagram form (PortContext already dropped a name's v1 for UDP; a label's is dropped here).
+            return null;
+        }
+
+        var client = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(ClientAddress);
+        return ProxyHeaderWriter.Create(version, client, (IPEndPoint)_listenSocket.LocalEndPoint!, datagram: true);
     }
 
     /// <summary>A datagram flow has no gentle close: the same as <see cref="Abort"/>.</summary>
@@ -109,7 +152,7 @@ internal sealed class UdpSession : IProxyFlow
 
         if (dropped > 0)
         {
-            _context.Metrics.UdpDatagramsDropped.Add(dropped, _context.Tags.Name, _context.Tags.Port);
+            _context.Counts.UdpDatagramsDropped.Add(dropped);
         }
 
         socket?.Dispose();
@@ -135,7 +178,7 @@ internal sealed class UdpSession : IProxyFlow
         }
         else
         {
-            _context.Metrics.UdpDatagramsDropped.Add(1, _context.Tags.Name, _context.Tags.Port);
+            _context.Counts.UdpDatagramsDropped.Add(1);
         }
     }
 
@@ -158,7 +201,7 @@ internal sealed class UdpSession : IProxyFlow
 
             // Publish before checking, as TcpConnection does, so that a concurrent snapshot swap cannot miss us.
             Interlocked.Exchange(ref _destination, result.Destination);
-            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket))
+            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket, CreateProxyHeader(result.Destination)))
             {
                 result.Socket.Dispose();
                 return;
@@ -182,7 +225,7 @@ internal sealed class UdpSession : IProxyFlow
     }
 
     /// <summary>Sends the held datagrams in order, then lets new ones go straight through.</summary>
-    private bool TryPublish(Socket socket)
+    private bool TryPublish(Socket socket, byte[]? proxyHeader)
     {
         lock (_gate)
         {
@@ -194,22 +237,23 @@ internal sealed class UdpSession : IProxyFlow
             var held = _held!;
             _held = null;
             ReleaseHeldBytes();
+            _proxyHeader = proxyHeader;
             while (held.TryDequeue(out var datagram))
             {
                 // Under the lock, so that no datagram from the client overtakes the held ones; a datagram
                 // send does not wait for the peer.
                 try
                 {
-                    socket.Send(datagram);
-                    _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Name, _context.Tags.Port, _context.Tags.Upstream);
+                    socket.Send(proxyHeader is null ? datagram : [.. proxyHeader, .. datagram]);
+                    _context.Counts.UdpDatagramsUpstream.Add(1);
                 }
                 catch (SocketException)
                 {
-                    _context.Metrics.UdpDatagramsDropped.Add(1, _context.Tags.Name, _context.Tags.Port);
+                    _context.Counts.UdpDatagramsDropped.Add(1);
                 }
             }
 
-            _socket = socket;
+            Volatile.Write(ref _socket, socket);
             return true;
         }
     }
@@ -237,7 +281,7 @@ internal sealed class UdpSession : IProxyFlow
                 buffer = ArrayPool<byte>.Shared.Rent(UdpPortListener.MaxDatagramSize);
                 var read = await socket.ReceiveAsync(buffer.AsMemory(0, UdpPortListener.MaxDatagramSize), SocketFlags.None).ConfigureAwait(false);
                 Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
-                _context.Metrics.UdpDatagrams.Add(1, _context.Tags.Name, _context.Tags.Port, _context.Tags.Downstream);
+                _context.Counts.UdpDatagramsDownstream.Add(1);
                 await _listenSocket.SendToAsync(buffer.AsMemory(0, read), SocketFlags.None, ClientAddress).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException { SocketErrorCode: SocketError.OperationAborted })

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Ambassador;
@@ -132,7 +133,9 @@ internal static class RouteBuilder
             : RemoteAddresses(endpoint, port, protocol);
         if (addresses.Length > 0)
         {
-            return new Destination(endpoint.RunId, addresses);
+            // The label is the container's own: it holds for its connections whichever name reaches it.
+            ProxyProtocolVersions.TryParse(endpoint.ProxyProtocol, out var proxyProtocol);
+            return new Destination(endpoint.RunId, addresses, proxyProtocol);
         }
 
         unreachable.Add(new UnreachableEndpoint(

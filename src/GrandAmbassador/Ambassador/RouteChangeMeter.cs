@@ -6,12 +6,28 @@ namespace GrandAmbassador.Ambassador;
 /// Measures one follower's route changes: counts each, and for every run of a container that is new
 /// since the last snapshot, records the time from its start (Docker's start event) to now. Only for
 /// containers that started while this follower was watching: one that started earlier would read as
-/// a slow route.
+/// a slow route. Its count is reported while the follower runs (dispose it when the follower ends).
 /// </summary>
-internal sealed class RouteChangeMeter(string name, AmbassadorMetrics metrics, TimeProvider time)
+internal sealed class RouteChangeMeter : IDisposable
 {
-    private readonly DateTimeOffset _followingSince = time.GetUtcNow();
-    private readonly KeyValuePair<string, object?> _tag = new("name", name);
+    private readonly AmbassadorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _followingSince;
+    private long _changes;
+
+    public RouteChangeMeter(string name, AmbassadorMetrics metrics, TimeProvider time)
+    {
+        _metrics = metrics;
+        _time = time;
+        _followingSince = time.GetUtcNow();
+        NameTag = new("name", name);
+        metrics.Track(this);
+    }
+
+    public KeyValuePair<string, object?> NameTag { get; }
+
+    /// <summary>Route changes measured so far.</summary>
+    public long Changes => Volatile.Read(ref _changes);
 
     public void Measure(EndpointSet? previous, EndpointSet snapshot)
     {
@@ -20,14 +36,16 @@ internal sealed class RouteChangeMeter(string name, AmbassadorMetrics metrics, T
             return;
         }
 
-        metrics.RouteChanges.Add(1, _tag);
-        var now = time.GetUtcNow();
+        Interlocked.Increment(ref _changes);
+        var now = _time.GetUtcNow();
         foreach (var endpoint in snapshot.Endpoints)
         {
             if (endpoint.AcceptsTraffic && endpoint.StartedAt >= _followingSince && !previous.Endpoints.Any(old => old.RunId == endpoint.RunId && old.AcceptsTraffic))
             {
-                metrics.RouteDelay.Record(Math.Max(0, (now - endpoint.StartedAt).TotalSeconds), _tag);
+                _metrics.RouteDelay.Record(Math.Max(0, (now - endpoint.StartedAt).TotalSeconds));
             }
         }
     }
+
+    public void Dispose() => _metrics.Forget(this);
 }

@@ -71,6 +71,7 @@ internal sealed class ServiceFollower(
             await renewals.ConfigureAwait(false);
             await UnsubscribeQuietlyAsync(grain, reference).ConfigureAwait(false);
             grains.DeleteObjectReference<IEndpointObserver>(reference);
+            _meter?.Dispose();
         }
     }
 

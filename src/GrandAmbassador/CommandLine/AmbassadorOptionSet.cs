@@ -27,6 +27,13 @@ internal sealed class AmbassadorOptionSet
         "--retry-before-first-byte", "NAME",
         "For the fronted name NAME (repeatable): when a backend resets or closes a new TCP connection before its first byte, within 2 s, replay the client's bytes so far (16 KiB at most) to another target. Only for protocols where a repeated request is harmless (see docs/behaviour.md).");
 
+    public Option<string[]> ProxyProtocol { get; } = List(
+        "--proxy-protocol", "NAME=v1|v2",
+        "Send the targets of the fronted name NAME a PROXY protocol header naming the client, before its first byte (repeatable): v1 or v2 on TCP; v2 also on UDP, one header per datagram. A container labelled grand-ambassador.proxy-protocol=v1|v2 asks for it itself. See docs/client-addresses.md.");
+
+    public Option<string[]> AcceptProxy { get; } = List(
+        "--accept-proxy", "NAME",
+        "The clients of the fronted name NAME come through a load balancer that sends a PROXY protocol header (v1 or v2): the client it names is the client. A TCP connection without a valid header within 5 s is closed, never forwarded (repeatable).");
     public Option<string[]> Allow { get; } = List(
         "--allow", "[NAME=]CIDR[,CIDR...]",
         "Only clients from these networks (IPv4 or IPv6, e.g. 10.0.0.0/8 or fd00::/64) may connect to NAME (repeatable; without NAME=, every fronted name); others are reset at once, counted and logged once a minute per client. A container label grand-ambassador.allow does the same for its name where this says nothing.");
@@ -101,7 +108,8 @@ internal sealed class AmbassadorOptionSet
         "--no-dashboard", "Serve no Orleans dashboard (/orleans): most of the memory the HTTP server adds is the dashboard's.");
 
     public IEnumerable<Option> All =>
-        [Name, Docker, Listen, Port, Wait, RetryBeforeFirstByte, Allow, MaxConnectionsPerClient, ConnectionRatePerClient, PreferIpv6, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
+        [Name, Docker, Listen, Port, Wait, RetryBeforeFirstByte, ProxyProtocol, AcceptProxy, Allow, MaxConnectionsPerClient, ConnectionRatePerClient, PreferIpv6,
+            LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
             MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, NoDashboard, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>

@@ -47,25 +47,24 @@ internal static class SettingsReader
             Security: ReadSecurity(parse, options.Security),
             ProxyLimits: ReadProxyLimits(parse, options),
             MaxExposedPorts: ParseCount(parse.GetValue(options.MaxExposedPorts), "--max-exposed-ports", min: 1, max: 65_535),
-            RetryBeforeFirstByte: ReadRetryBeforeFirstByte(parse.GetValue(options.RetryBeforeFirstByte), names),
+            RetryBeforeFirstByte: ReadFrontedNames(parse.GetValue(options.RetryBeforeFirstByte), names, "--retry-before-first-byte"),
+            ProxyProtocol: ProxyProtocolReader.Read(parse.GetValue(options.ProxyProtocol), names),
+            AcceptProxy: ReadFrontedNames(parse.GetValue(options.AcceptProxy), names, "--accept-proxy"),
             Access: AccessSettingsReader.Read(
                 parse.GetValue(options.Allow), parse.GetValue(options.MaxConnectionsPerClient), parse.GetValue(options.ConnectionRatePerClient), names),
             PreferIpv6: parse.GetValue(options.PreferIpv6));
     }
 
-    /// <summary>As <c>--port NAME=</c>: a name that is not fronted is a typo, said at once rather than silently never retried.</summary>
-    private static FrozenSet<string> ReadRetryBeforeFirstByte(string[]? values, IReadOnlyList<string> names)
+    /// <summary>As <c>--port NAME=</c>: a name that is not fronted is a typo, said at once rather than silently never applied.</summary>
+    private static FrozenSet<string> ReadFrontedNames(string[]? values, IReadOnlyList<string> names, string option)
     {
-        var retried = new HashSet<string>(StringComparer.Ordinal);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var value in values ?? [])
         {
-            var name = value.Trim().TrimStart('/');
-            retried.Add(names.Contains(name, StringComparer.Ordinal)
-                ? name
-                : throw new StartupException($"--retry-before-first-byte {value}: '{name}' is not a fronted --name"));
+            given.Add(ProxyProtocolReader.FrontedName(value, names, option));
         }
 
-        return retried.ToFrozenSet(StringComparer.Ordinal);
+        return given.ToFrozenSet(StringComparer.Ordinal);
     }
 
     private static ProxyLimitSettings ReadProxyLimits(ParseResult parse, AmbassadorOptionSet options)

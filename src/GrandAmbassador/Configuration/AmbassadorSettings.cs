@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using GrandAmbassador.Http;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Configuration;
@@ -8,7 +9,9 @@ namespace GrandAmbassador.Configuration;
 /// <summary>
 /// Everything the command line (and its environment variables) said, validated: what the hosting side
 /// is built from. It lives here, not in CommandLine, so that Hosting never depends on CommandLine.
-/// <see cref="RetryBeforeFirstByte"/> holds the fronted names with <c>--retry-before-first-byte</c>; null: none.
+/// <see cref="RetryBeforeFirstByte"/> holds the fronted names with <c>--retry-before-first-byte</c>,
+/// <see cref="ProxyProtocol"/> those with <c>--proxy-protocol</c> and their version, <see cref="AcceptProxy"/> those
+/// with <c>--accept-proxy</c>; null: none.
 /// <see cref="Access"/> holds the access policy of each fronted name that has one (<c>--allow</c> and the per-client
 /// limits); null: none. <see cref="PreferIpv6"/>: dial containers on this host at IPv6 first.
 /// </summary>
@@ -29,5 +32,7 @@ internal sealed record AmbassadorSettings(
     ProxyLimitSettings? ProxyLimits = null,
     int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts,
     IReadOnlySet<string>? RetryBeforeFirstByte = null,
+    IReadOnlyDictionary<string, ProxyProtocolVersion>? ProxyProtocol = null,
+    IReadOnlySet<string>? AcceptProxy = null,
     IReadOnlyDictionary<string, Proxy.Access.AccessPolicy>? Access = null,
     bool PreferIpv6 = false);

@@ -3,6 +3,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Hosting;
 using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Limits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -71,6 +72,8 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.ListenAddress = settings.ListenAddress;
         options.ConnectWait = settings.Wait;
         options.RetryBeforeFirstByteNames = settings.RetryBeforeFirstByte ?? FrozenSet<string>.Empty;
+        options.ProxyProtocolNames = settings.ProxyProtocol ?? FrozenDictionary<string, ProxyProtocolVersion>.Empty;
+        options.AcceptProxyNames = settings.AcceptProxy ?? FrozenSet<string>.Empty;
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         if (settings.ProxyLimits is { } limits)
         {

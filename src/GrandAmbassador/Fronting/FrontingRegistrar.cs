@@ -3,6 +3,7 @@ using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Hosting;
+using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -92,6 +93,8 @@ internal sealed class FrontingRegistrar(
                         .OrderBy(listener => listener.Port)
                         .ThenBy(listener => listener.Protocol),
                 ],
+                name.Proxy.ProxyProtocol == ProxyProtocolVersion.None ? null : ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
+                name.Proxy.AcceptProxy,
                 name.Proxy.Access.Policy.Describe())),
     ];
 

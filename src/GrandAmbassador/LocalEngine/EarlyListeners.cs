@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Proxy.Hosting;
@@ -10,7 +12,9 @@ namespace GrandAmbassador.LocalEngine;
 /// local engine which ports its running container exposes and binds them (<see cref="PreboundSockets"/>),
 /// so that a client started right after the ambassador (the original's examples, pasted line by line)
 /// is held in the backlog, not refused, while the process finishes starting. The proxy's listeners take
-/// the sockets over once the local engine's seed has routed the name.
+/// the sockets over once the local engine's seed has routed the name. In the image, the entry point
+/// <c>ga-prebind</c> has bound them already, before the runtime started (<see cref="InheritedListenSockets"/>):
+/// a port it bound is taken from it, but only if this peek would have bound it too.
 /// </summary>
 internal static class EarlyListeners
 {
@@ -23,6 +27,7 @@ internal static class EarlyListeners
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
         var names = settings.Services.Where(service => !service.HasExplicitPorts).Select(service => service.Name).ToList();
+        var inherited = InheritedListenSockets.Take(options.ListenAddress);
         try
         {
             if (settings.NoAgent || names.Count == 0 || ExposedPortsPeek.ClientFor(settings.DockerEndpoint) is not { } engine)
@@ -34,7 +39,7 @@ internal static class EarlyListeners
             using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 bounded.CancelAfter(Bound);
-                await Task.WhenAll(names.Select(name => BindNameAsync(engine, name, settings.MaxExposedPorts, options, bounded.Token))).ConfigureAwait(false);
+                await Task.WhenAll(names.Select(name => BindNameAsync(engine, name, settings.MaxExposedPorts, options, inherited, bounded.Token))).ConfigureAwait(false);
             }
         }
         catch (Exception)
@@ -43,18 +48,31 @@ internal static class EarlyListeners
         }
         finally
         {
+            // Bound for a port this process would not bind (not exposed now, past the cap): not ours to serve.
+            foreach (var socket in inherited.Values)
+            {
+                socket.Dispose();
+            }
+
             // After this, a listener that finds no socket binds its own: the two never race for a port.
             options.Prebound.Seal();
         }
     }
 
-    private static async Task BindNameAsync(HttpClient engine, string name, int maxPorts, ProxyOptions options, CancellationToken cancellationToken)
+    private static async Task BindNameAsync(
+        HttpClient engine, string name, int maxPorts, ProxyOptions options, ConcurrentDictionary<ListenPort, Socket> inherited, CancellationToken cancellationToken)
     {
         var exposed = await ExposedPortsPeek.ReadAsync(engine, name, cancellationToken).ConfigureAwait(false);
         // The ports the route will listen on: TCP first, then UDP, each lowest first, up to the cap (RouteBuilder's order).
         foreach (var (port, protocol) in exposed.OrderBy(port => port.Protocol).ThenBy(port => port.Port).Take(maxPorts))
         {
-            options.Prebound.TryBind(options, new ListenPort(port, protocol == PortProtocol.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp));
+            var listenPort = new ListenPort(port, protocol == PortProtocol.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp);
+            if (inherited.TryRemove(listenPort, out var socket) && !options.Prebound.TryAdopt(listenPort, socket))
+            {
+                socket.Dispose();
+            }
+
+            options.Prebound.TryBind(options, listenPort);
         }
     }
 }

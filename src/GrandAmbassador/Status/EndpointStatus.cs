@@ -4,6 +4,8 @@ namespace GrandAmbassador.Status;
 
 /// <summary>What <c>status</c> prints for one container behind one name.</summary>
 /// <param name="Unreachable">Why no host can reach it at all (no address, nothing published), or null.</param>
+/// <param name="ProxyProtocol">Its <c>grand-ambassador.proxy-protocol</c> label ("v1", "v2"; another value is
+/// shown with "(ignored)"); null: none.</param>
 internal sealed record EndpointStatus(
     string HostId,
     string Container,
@@ -12,7 +14,8 @@ internal sealed record EndpointStatus(
     string Health,
     DateTimeOffset Since,
     ImmutableArray<PortStatus> Ports,
-    string? Unreachable = null);
+    string? Unreachable = null,
+    string? ProxyProtocol = null);
 
 /// <summary>One exposed port: the container's addresses, where it is published, and who can reach it.</summary>
 internal sealed record PortStatus(
@@ -24,15 +27,15 @@ internal sealed record PortStatus(
 /// <summary>One name, every container that answers to it, and every ambassador that fronts it.</summary>
 internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> Endpoints, ImmutableArray<FrontedByStatus> FrontedBy);
 
-/// <summary>
-/// An ambassador (by host id) that fronts a name, the ports it listens on for it ("8080/tcp"), and who may connect
-/// there (null: everyone).
-/// </summary>
-internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners, string? Access = null)
+/// <summary>An ambassador (by host id) that fronts a name, and the ports it listens on for it ("8080/tcp").</summary>
+/// <param name="ProxyProtocol">The PROXY protocol header its targets are sent (<c>--proxy-protocol</c>); null: none.</param>
+/// <param name="AcceptProxy">Whether it takes a PROXY protocol header from clients (<c>--accept-proxy</c>).</param>
+/// <param name="Access">Who may connect there ("allow 10.0.0.0/8; 50 open per client"); null: everyone.</param>
+internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners, string? ProxyProtocol = null, bool AcceptProxy = false, string? Access = null)
 {
-    /// <summary>"host-c (8080/tcp, 53/udp)", "host-c (not listening yet)", "host-c (8080/tcp; allow 10.0.0.0/8)".</summary>
+    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)", with "proxy-protocol v2", "accept-proxy" and "; allow 10.0.0.0/8" when set.</summary>
     public override string ToString() =>
-        $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))}{(Access is null ? "" : $"; {Access}")})";
+        $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))}{(Access is null ? "" : $"; {Access}")}){(ProxyProtocol is null ? "" : $" proxy-protocol {ProxyProtocol}")}{(AcceptProxy ? " accept-proxy" : "")}";
 }
 
 /// <summary>The whole report: hosts with agents, and every name they know.</summary>

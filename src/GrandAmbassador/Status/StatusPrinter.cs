@@ -26,7 +26,7 @@ internal static class StatusPrinter
 
             foreach (var endpoint in name.Endpoints)
             {
-                text.AppendLine($"  {endpoint.HostId}  {endpoint.Container} ({endpoint.ContainerId})  {endpoint.State}, {endpoint.Health}, since {endpoint.Since:yyyy-MM-dd HH:mm:ss}Z");
+                text.AppendLine($"  {endpoint.HostId}  {endpoint.Container} ({endpoint.ContainerId})  {endpoint.State}, {endpoint.Health}, since {endpoint.Since:yyyy-MM-dd HH:mm:ss}Z{(endpoint.ProxyProtocol is { } proxyProtocol ? $", proxy-protocol {proxyProtocol}" : "")}");
                 if (endpoint.Unreachable is { } why)
                 {
                     text.AppendLine($"    reachable from {why}");

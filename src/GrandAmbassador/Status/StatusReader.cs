@@ -34,7 +34,8 @@ internal static class StatusReader
     [
         .. fronting.SelectMany(ambassador => ambassador.Names
             .Where(fronted => fronted.Name == name)
-            .Select(fronted => new FrontedByStatus(ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())], fronted.Access))),
+            .Select(fronted => new FrontedByStatus(
+                ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())], fronted.ProxyProtocol, fronted.AcceptProxy, fronted.Access))),
     ];
 
     /// <summary>Said of a running container no host can reach (Podman 4 even drops its exposed ports then).</summary>
@@ -51,7 +52,8 @@ internal static class StatusReader
             [.. endpoint.Ports.Select(port => DescribePort(endpoint, port, singleHost))],
             endpoint.Running && !endpoint.HostNetwork && endpoint.Addresses.Length == 0 && endpoint.Ports.All(port => port.Published.IsDefaultOrEmpty)
                 ? NoAddress
-                : null);
+                : null,
+            endpoint.ProxyProtocol is null or "v1" or "v2" ? endpoint.ProxyProtocol : $"{endpoint.ProxyProtocol} (ignored)");
 
     private static PortStatus DescribePort(ContainerEndpoint endpoint, ExposedPort port, bool singleHost)
     {

@@ -97,6 +97,16 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inspect_ProxyProtocolLabel_IsReported()
+    {
+        var id = await _docker.RunHttpdAsync("web", 8080, "--label", "grand-ambassador.proxy-protocol= V2 ");
+
+        var endpoint = await InspectAsync(id);
+
+        Assert.Equal("v2", endpoint.ProxyProtocol);
+    }
+
+    [Fact]
     public async Task Inspect_AllowLabel_IsCarriedAsWritten()
     {
         var id = await _docker.RunHttpdAsync("web", 8080, "--label", "grand-ambassador.allow= 10.0.0.0/8,fd00::/64 ");

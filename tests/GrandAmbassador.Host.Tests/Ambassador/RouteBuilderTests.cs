@@ -24,6 +24,20 @@ public sealed class RouteBuilderTests
         Assert.Equal("172.17.0.5:6379", Assert.Single(Assert.Single(tcp.Destinations).Addresses).ToString());
     }
 
+    [Theory]
+    [InlineData("v1", 1)]
+    [InlineData("v2", 2)]
+    [InlineData("v3", 0)]
+    [InlineData(null, 0)]
+    public void TheProxyProtocolLabel_GoesWithItsContainersDestination(string? label, int version)
+    {
+        var endpoint = Endpoint("host-c", "c1", address: "172.17.0.5", ports: [Tcp(80)]) with { ProxyProtocol = label };
+
+        var destination = Assert.Single(Build(Redis, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Equal(version, (int)destination.ProxyProtocol);
+    }
+
     [Fact]
     public void AddressOnANetworkWeAreAttachedTo_IsTriedFirst()
     {

@@ -107,6 +107,32 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void ProxyProtocolAndAcceptProxy_AreOffByDefault_AndSetPerNameInTheProxyOptions()
+    {
+        var none = AmbassadorCommandLine.ParseSettings("--name", "web");
+        var some = AmbassadorCommandLine.ParseSettings(
+            "--name", "web", "--name", "db", "--name", "dns", "--proxy-protocol", "db=v1", "--proxy-protocol", "dns=V2", "--accept-proxy", "web");
+        var options = new ProxyOptions();
+        DataPlaneServices.ConfigureProxy(options, some);
+
+        Assert.Empty(none.ProxyProtocol ?? new Dictionary<string, GrandAmbassador.Proxy.ProxyProtocol.ProxyProtocolVersion>());
+        Assert.Empty(none.AcceptProxy ?? new HashSet<string>());
+        Assert.Equal(GrandAmbassador.Proxy.ProxyProtocol.ProxyProtocolVersion.V1, options.ProxyProtocolNames["db"]);
+        Assert.Equal(GrandAmbassador.Proxy.ProxyProtocol.ProxyProtocolVersion.V2, options.ProxyProtocolNames["dns"]);
+        Assert.False(options.ProxyProtocolNames.ContainsKey("web"));
+        Assert.Equal(["web"], options.AcceptProxyNames);
+    }
+
+    [Fact]
+    public void ProxyProtocolAndAcceptProxy_AreListsWithTheirEnvironmentVariables()
+    {
+        var set = new AmbassadorOptionSet();
+
+        Assert.Contains("[env: GRAND_AMBASSADOR_PROXY_PROTOCOL, comma-separated]", set.ProxyProtocol.Description);
+        Assert.Contains("[env: GRAND_AMBASSADOR_ACCEPT_PROXY, comma-separated]", set.AcceptProxy.Description);
+    }
+
+    [Fact]
     public void ClusterUri_IsReadIntoRedisOptions()
     {
         var settings = AmbassadorCommandLine.ParseSettings("--name", "web", "--cluster", "redis://:s3cret@10.0.0.5:6390/2");
@@ -127,6 +153,12 @@ public sealed class CommandLineTests
     [InlineData("--name", "web", "--max-exposed-ports", "lots")]
     [InlineData("--name", "web", "--retry-before-first-byte", "api")]
     [InlineData("--name", "web", "--retry-before-first-byte")]
+    [InlineData("--name", "db", "--proxy-protocol", "db=v3")]
+    [InlineData("--name", "db", "--proxy-protocol", "db")]
+    [InlineData("--name", "db", "--proxy-protocol", "=v1")]
+    [InlineData("--name", "db", "--proxy-protocol", "web=v1")]
+    [InlineData("--name", "db", "--proxy-protocol", "db=v1", "--proxy-protocol", "db=v2")]
+    [InlineData("--name", "db", "--accept-proxy", "web")]
     public void BadInput_IsAStartupError(params string[] args) =>
         Assert.ThrowsAny<InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings(args));
 }

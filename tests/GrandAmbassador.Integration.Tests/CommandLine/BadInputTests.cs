@@ -29,6 +29,10 @@ public sealed class BadInputTests
     [InlineData("bad half-close timeout", "--name=web --half-close-timeout=-5", "--half-close-timeout -5")]
     [InlineData("bad drain", "--name=web --drain=later", "--drain later")]
     [InlineData("retry for no fronted name", "--name=web --retry-before-first-byte=api", "--retry-before-first-byte api: 'api' is not a fronted --name")]
+    [InlineData("unknown PROXY protocol version", "--name=db --proxy-protocol=db=v3", "--proxy-protocol db=v3: 'v3' is not a PROXY protocol version: expected v1 or v2")]
+    [InlineData("PROXY protocol without a version", "--name=db --proxy-protocol=db", "--proxy-protocol db: expected NAME=v1 or NAME=v2")]
+    [InlineData("PROXY protocol for no fronted name", "--name=web --proxy-protocol=db=v1", "--proxy-protocol db=v1: 'db' is not a fronted --name")]
+    [InlineData("accept-proxy for no fronted name", "--name=web --accept-proxy=db", "--accept-proxy db: 'db' is not a fronted --name")]
     public async Task BadInput_PrintsOneLine_AndExitsNonZero(string what, string args, string expected)
     {
         var (exitCode, _, error) = await AmbassadorProcess.RunAsync(Guard, args.Split(' ', StringSplitOptions.RemoveEmptyEntries));

@@ -43,6 +43,9 @@ internal sealed class LabScenario : IAsyncDisposable
     /// </summary>
     public Func<string, string[]>? Tls { get; set; }
 
+    /// <summary>Whether the ambassadors started from now on advertise their host's IPv6 address and reach Redis over IPv6.</summary>
+    public bool Ipv6 { get; set; }
+
     /// <summary>Starts (or restarts) the ambassador of <paramref name="host"/>, fronting <paramref name="names"/>.</summary>
     public RunningProcess StartAmbassador(string host, params string[] names) => StartAmbassador(host, names, []);
 
@@ -50,7 +53,7 @@ internal sealed class LabScenario : IAsyncDisposable
     public RunningProcess StartAmbassador(string host, string[] names, string[] options)
     {
         _hosts.Add(host);
-        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, [.. names.SelectMany(name => new[] { "--name", name }), .. Tls?.Invoke(host) ?? [], .. options]);
+        var ambassador = MultiHostLab.StartAmbassador(host, ClusterId, Ipv6, [.. names.SelectMany(name => new[] { "--name", name }), .. Tls?.Invoke(host) ?? [], .. options]);
         _ambassadors[host] = ambassador;
         _started.Add((host, ambassador));
         return ambassador;

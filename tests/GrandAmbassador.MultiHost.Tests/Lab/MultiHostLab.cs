@@ -14,6 +14,9 @@ internal static class MultiHostLab
 {
     public const string Redis = "redis://10.231.0.1:6390";
 
+    /// <summary>The same Redis at the bridge's IPv6 address (lab.sh binds both).</summary>
+    public const string Redis6 = "redis://[fd31:231::1]:6390";
+
     private static readonly TimeSpan Guard = TimeSpan.FromMinutes(3);
 
     /// <summary>The hosts of the multi-host lab itself, each with a Docker 20.10 engine of its own.</summary>
@@ -31,6 +34,10 @@ internal static class MultiHostLab
         "c" => "10.231.0.13",
         _ => LabEngine.Get(host).Address.ToString(),
     };
+
+    /// <summary>The IPv6 address lab.sh gives a lab host beside its IPv4 one (<c>lab.sh ip6 HOST</c>).</summary>
+    public static string Address6(string host) =>
+        LabHosts.Contains(host) ? $"fd31:231::{Address(host).Split('.')[^1]}" : throw new ArgumentException($"{host}: only the lab's own hosts have IPv6 addresses", nameof(host));
 
     /// <summary>The host's <c>--host-id</c> (and what its web container serves): ga-host-a…, or ga-eng-ENGINE.</summary>
     public static string HostId(string host) => IsEngine(host) ? $"ga-eng-{host}" : $"ga-host-{host}";
@@ -93,12 +100,15 @@ internal static class MultiHostLab
     /// A grand-ambassador process on <paramref name="host"/>, in its namespaces, watching its engine,
     /// in the cluster <paramref name="clusterId"/>.
     /// </summary>
-    public static RunningProcess StartAmbassador(string host, string clusterId, params string[] args)
+    public static RunningProcess StartAmbassador(string host, string clusterId, params string[] args) => StartAmbassador(host, clusterId, ipv6: false, args);
+
+    /// <summary>The same; with <paramref name="ipv6"/>, advertised at the host's IPv6 address and clustered through Redis's.</summary>
+    public static RunningProcess StartAmbassador(string host, string clusterId, bool ipv6, params string[] args)
     {
         string[] ambassador = [
             "dotnet", Repository.AmbassadorDll,
-            "--cluster", Redis, "--cluster-id", clusterId,
-            "--host-id", HostId(host), "--advertise", Address(host)];
+            "--cluster", ipv6 ? Redis6 : Redis, "--cluster-id", clusterId,
+            "--host-id", HostId(host), "--advertise", ipv6 ? Address6(host) : Address(host)];
         if (!IsEngine(host))
         {
             return RunningProcess.Start("bash", [Script, "exec", host, .. ambassador, "--docker", $"unix:///run/ga-lab-{host}/docker.sock", .. args]);

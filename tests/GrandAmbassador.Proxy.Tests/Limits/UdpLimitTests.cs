@@ -44,7 +44,7 @@ public sealed class UdpLimitTests(ITestOutputHelper output)
                     await TestTimeouts.EventuallyAsync(() =>
                     {
                         peak = Math.Max(peak, held.Bytes);
-                        return metrics.Increments("udp.sessions.active") == sent;
+                        return metrics["udp.sessions.opened"] == sent;
                     });
                 }
             }

@@ -1,17 +1,17 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
 namespace GrandAmbassador.Proxy.Tests.Support;
 
 /// <summary>
-/// Sums every measurement of the proxy's meter for one service, per instrument (and per direction where tagged).
-/// Other tests run in parallel on the same meter name, so each test gives its proxy a service name of its own.
+/// The proxy's observable instruments as a reader sees them for one service: each read collects them afresh and
+/// sums the service's series per instrument (and per direction or reason where tagged). Other tests run in
+/// parallel on the same meter name, so each test gives its proxy a service name of its own.
 /// </summary>
 internal sealed class MetricTotals : IDisposable
 {
-    private readonly ConcurrentDictionary<string, long> _totals = new();
-    private readonly ConcurrentDictionary<string, long> _increments = new();
+    private readonly Lock _collecting = new();
     private readonly MeterListener _listener = new();
+    private Dictionary<string, long> _collection = [];
 
     public MetricTotals(string service)
     {
@@ -36,11 +36,7 @@ internal sealed class MetricTotals : IDisposable
             if (serviceTag == service)
             {
                 var key = qualifier is null ? instrument.Name : $"{instrument.Name}/{qualifier}";
-                _totals.AddOrUpdate(key, value, (_, total) => total + value);
-                if (value > 0)
-                {
-                    _increments.AddOrUpdate(key, value, (_, total) => total + value);
-                }
+                _collection[key] = _collection.GetValueOrDefault(key) + value;
             }
         });
         _listener.Start();
@@ -51,16 +47,24 @@ internal sealed class MetricTotals : IDisposable
 
     public string Service { get; }
 
-    /// <summary>The sum so far; 0 if nothing was recorded. Names are without the <c>grandambassador.proxy.</c> prefix.</summary>
-    public long this[string name] => _totals.GetValueOrDefault("grandambassador.proxy." + name);
+    /// <summary>The total now, over the service's open ports; 0 if none reports it. Names are without the <c>grandambassador.proxy.</c> prefix.</summary>
+    public long this[string name] => Collect().GetValueOrDefault("grandambassador.proxy." + name);
 
-    /// <summary>The sum of the positive measurements only: e.g. how many sessions ever opened, for an up-down counter.</summary>
-    public long Increments(string name) => _increments.GetValueOrDefault("grandambassador.proxy." + name);
-
-    public bool Has(string name) => _totals.ContainsKey("grandambassador.proxy." + name);
+    /// <summary>Whether an open port of the service reports <paramref name="name"/> at all.</summary>
+    public bool Has(string name) => Collect().ContainsKey("grandambassador.proxy." + name);
 
     /// <summary>Waits until <paramref name="name"/> sums to <paramref name="value"/>.</summary>
     public Task WaitForAsync(string name, long value) => TestTimeouts.EventuallyAsync(() => this[name] == value);
 
     public void Dispose() => _listener.Dispose();
+
+    private Dictionary<string, long> Collect()
+    {
+        lock (_collecting)
+        {
+            _collection = [];
+            _listener.RecordObservableInstruments();
+            return _collection;
+        }
+    }
 }

@@ -241,7 +241,7 @@ public sealed class BulkRelayTests
         public Socket Server => server;
 
         /// <summary>Waits until the proxy has closed the connection: its byte counts are added then.</summary>
-        public Task ClosedAsync() => TestTimeouts.EventuallyAsync(() => metrics.Increments("connections.active") > 0 && metrics["connections.active"] == 0);
+        public Task ClosedAsync() => TestTimeouts.EventuallyAsync(() => metrics["connections.accepted"] > 0 && metrics["connections.active"] == 0);
 
         /// <summary>Waits for the proxy to close the connection, then checks what it counted for it.</summary>
         public async Task AssertClosedAsync(long upstream, long downstream, long spliced)

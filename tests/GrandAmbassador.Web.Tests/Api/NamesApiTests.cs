@@ -59,6 +59,22 @@ public sealed class NamesApiTests
     }
 
     [Fact]
+    public async Task Names_ShowsThePerNamePROXYProtocolSettings()
+    {
+        await using var docker = new DockerScope("http-api-pp");
+        await docker.RunHttpdAsync("web", 8080);
+        var name = docker.Name("web");
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name, "--port", $"{FreePort.Next()}:8080", "--proxy-protocol", $"{name}=v1", "--accept-proxy", name);
+
+        var (_, body) = await ambassador.PollAsync($"api/names/{name}", (status, _) => status == HttpStatusCode.OK);
+
+        using var view = JsonDocument.Parse(body);
+        var fronting = view.RootElement.GetProperty("fronting");
+        Assert.Equal("v1", fronting.GetProperty("proxyProtocol").GetString());
+        Assert.True(fronting.GetProperty("acceptProxy").GetBoolean());
+    }
+
+    [Fact]
     public async Task Front_ANameWhoseExposedPortIsTaken_Is409NamingTheHolder()
     {
         await using var docker = new DockerScope("http-api-taken");

@@ -46,6 +46,28 @@ public sealed class MetricsTests
         Assert.Contains("orleans_", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_ANameRemovedAtRunTime_LeavesNoSeriesBehind()
+    {
+        await using var docker = new DockerScope("http-metrics-gone");
+        await docker.RunHttpdAsync("web", 8080);
+        var name = docker.Name("web");
+        var port = FreePort.Next();
+        await using var ambassador = await WebAmbassador.StartAsync("--name", name, "--port", $"{port}:8080");
+        await ambassador.PollAsync("readyz", (status, _) => status == HttpStatusCode.OK);
+        await Clients.ExchangeAsync(new IPEndPoint(IPAddress.Loopback, port), Request, halfClose: false);
+        var label = $"name=\"{name}\"";
+        await ambassador.PollAsync("metrics", (_, text) => Value(text, "grand_ambassador_connections_accepted_total", label) == 1);
+
+        using var removed = await ambassador.Http.DeleteAsync($"api/names/{name}");
+        Assert.True(removed.IsSuccessStatusCode, $"DELETE answered {removed.StatusCode}");
+
+        // Not one series of the name stays, proxy and follower alike (before, each stayed at its last value).
+        var (_, after) = await ambassador.PollAsync("metrics", (_, text) => !text.Contains(label, StringComparison.Ordinal));
+        Assert.DoesNotContain(label, after, StringComparison.Ordinal);
+        Assert.Contains("orleans_", after, StringComparison.Ordinal);
+    }
+
     /// <summary>The sample of <paramref name="metric"/> whose labels include all of <paramref name="labels"/>; 0 when absent.</summary>
     internal static long Value(string exposition, string metric, params string[] labels)
     {

@@ -8,7 +8,7 @@
 #   tests/lab/multihost/lab.sh kill-host HOST | start-host HOST | cut HOST | heal HOST
 #   tests/lab/multihost/lab.sh stop-engine HOST | restart-engine HOST [SECONDS_DOWN]
 #   tests/lab/multihost/lab.sh redis-stop | redis-start
-#   tests/lab/multihost/lab.sh ip HOST | sock HOST
+#   tests/lab/multihost/lab.sh ip HOST | ip6 HOST | sock HOST
 #   tests/lab/multihost/lab.sh link-engines        # (again) route to the engines lab; `up` does it
 # Run as root. The root dockerd (/var/run/docker.sock) is only read from (images); it is never
 # stopped, and no iptables chain is ever flushed: the lab adds and removes its own FORWARD rules
@@ -22,6 +22,10 @@ BRIDGE=galab0
 ENGINE_VETHS=gaeng-+             # root ends of the engines lab's veths (tests/lab/engines/engines.sh)
 NET=10.231.0
 GATEWAY=$NET.1
+# IPv6 beside IPv4 on the same bridge (a cluster advertised over IPv6): HOST's is NET6 + the last
+# byte of its IPv4 address (fd31:231::11 for 10.231.0.11). Unique local, never routed off the machine.
+NET6=fd31:231:
+GATEWAY6=$NET6:1
 REDIS_PORT=${GA_LAB_REDIS_PORT:-6390}
 REDIS_PIDFILE=/run/ga-lab-redis.pid
 REDIS_LOG=/var/log/ga-lab-redis.log
@@ -59,6 +63,7 @@ addr_of() {
   for x in ${GA_LAB_HOSTS:-a b c}; do [ "$x" = "$h" ] && { echo "$NET.$i"; return; }; i=$((i + 1)); done
   return 1
 }
+addr6_of() { local a; a=$(addr_of "$1") || return 1; echo "$NET6:${a##*.}"; }
 known_host() {
   hosts | grep -xF -- "$1" >/dev/null || die "unknown host '$1' (hosts: $(hosts | tr '\n' ' '))"
 }
@@ -134,6 +139,7 @@ engine_answers() { timeout 10 docker -H "unix://$(sock_of "$1")" version >/dev/n
 bridge_up() {
   ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
   ip addr replace "$GATEWAY/24" dev "$BRIDGE"
+  ip -6 addr replace "$GATEWAY6/64" dev "$BRIDGE" nodad   # nodad: usable at once, for Redis's bind
   ip link set "$BRIDGE" up
   # The root dockerd sets FORWARD's policy to DROP, and br_netfilter puts bridged frames through
   # FORWARD: without the first rule the hosts cannot talk to each other; without the other two,
@@ -177,6 +183,7 @@ host_net_up() {
   ip link add "$veth" type veth peer name eth0 netns "$ns"
   ip link set "$veth" master "$BRIDGE" up
   ip -n "$ns" addr add "$addr/24" dev eth0
+  ip -n "$ns" -6 addr add "$NET6:${addr##*.}/64" dev eth0 nodad
   ip -n "$ns" link set lo up
   ip -n "$ns" link set eth0 up
   ip -n "$ns" route add default via "$GATEWAY"
@@ -282,7 +289,7 @@ redis_start() {
   # lab bridge only, which nothing outside this machine reaches.
   # Persistent, like a production Redis: a crash (redis-stop) loses no membership rows.
   mkdir -p "$REDIS_DIR"
-  ( without_inherited_fds redis-server --port "$REDIS_PORT" --bind "$GATEWAY" --protected-mode no --save '' \
+  ( without_inherited_fds redis-server --port "$REDIS_PORT" --bind "$GATEWAY $GATEWAY6" --protected-mode no --save '' \
     --dir "$REDIS_DIR" --appendonly yes --appendfsync always \
     --daemonize yes --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_LOG" )
   local deadline=$((SECONDS + 10))
@@ -485,6 +492,7 @@ case "$cmd" in
   redis-stop)  redis_stop ;;
   redis-start) redis_start ;;
   ip)          need_host "$@"; known_host "$1"; addr_of "$1" ;;
+  ip6)         need_host "$@"; known_host "$1"; addr6_of "$1" ;;
   link-engines) ip link show "$BRIDGE" >/dev/null 2>&1 || die "no $BRIDGE: run 'up' first"
                bridge_up; log "routing between $BRIDGE and the engines lab ($ENGINE_VETHS)" ;;
   sock)        need_host "$@"; known_host "$1"; sock_of "$1" ;;

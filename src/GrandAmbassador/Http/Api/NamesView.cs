@@ -29,6 +29,8 @@ internal sealed record NameView(
 
 /// <summary>How this ambassador fronts a name: its <c>--port</c> mappings (none: every exposed port) and listeners.</summary>
 /// <param name="Problem">Why it is not serving, when a port is taken ("web: port 8080/tcp is taken (…)").</param>
+/// <param name="ProxyProtocol">The PROXY protocol header its targets are sent (<c>--proxy-protocol</c>: "v1", "v2"); null: none.</param>
+/// <param name="AcceptProxy">Whether its clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</param>
 /// <param name="Access">Who may connect ("allow 10.0.0.0/8; 50 open per client"); null: everyone, no per-client limit.</param>
 /// <param name="ClientsTracked">Client addresses the per-client limits remember now (open connections or a refilling bucket).</param>
 internal sealed record FrontingView(
@@ -36,6 +38,8 @@ internal sealed record FrontingView(
     bool Listening,
     ImmutableArray<ListenerView> Listeners,
     string? Problem = null,
+    string? ProxyProtocol = null,
+    bool AcceptProxy = false,
     string? Access = null,
     int ClientsTracked = 0);
 

@@ -6,14 +6,19 @@ namespace GrandAmbassador.Http.Metrics;
 
 /// <summary>
 /// Totals of the proxy's instruments per name and port, for the page and <c>/api/names</c> (Prometheus
-/// gets the same instruments through OpenTelemetry). Listens to every instrument of the proxy's meter,
-/// so counters the proxy adds later (held, refused…) show up without a change here.
+/// gets the same instruments through OpenTelemetry). The instruments are observable: each read collects
+/// them afresh (the ports open now, each series' total so far), so a closed port or a removed name is simply
+/// absent. Listens to every instrument of the proxy's meter, so counters the proxy adds later show up
+/// without a change here.
 /// </summary>
 internal sealed class LiveCounters : IDisposable
 {
     private const string InstrumentPrefix = "grandambassador.proxy.";
-    private readonly ConcurrentDictionary<(string Name, string Port), PortCounters> _ports = new();
+    private readonly Lock _collecting = new();
     private readonly MeterListener _listener = new();
+
+    /// <summary>Filled by the callbacks during one <see cref="MeterListener.RecordObservableInstruments"/>; null otherwise.</summary>
+    private Dictionary<(string Name, string Port), PortCounters>? _collection;
 
     public LiveCounters()
     {
@@ -30,10 +35,25 @@ internal sealed class LiveCounters : IDisposable
     }
 
     /// <summary>The counters of each port of <paramref name="name"/>, by port ("8080/tcp").</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> For(string name) =>
-        _ports.Where(pair => pair.Key.Name == name)
-            .OrderBy(pair => pair.Key.Port, StringComparer.Ordinal)
-            .ToDictionary(pair => pair.Key.Port, pair => pair.Value.Read(), StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> For(string name)
+    {
+        lock (_collecting)
+        {
+            _collection = [];
+            try
+            {
+                // Calls OnMeasurement on this thread, once per series, before it returns.
+                _listener.RecordObservableInstruments();
+                return _collection.Where(pair => pair.Key.Name == name)
+                    .OrderBy(pair => pair.Key.Port, StringComparer.Ordinal)
+                    .ToDictionary(pair => pair.Key.Port, pair => pair.Value.Read(), StringComparer.Ordinal);
+            }
+            finally
+            {
+                _collection = null;
+            }
+        }
+    }
 
     public void Dispose() => _listener.Dispose();
 
@@ -56,12 +76,17 @@ internal sealed class LiveCounters : IDisposable
             }
         }
 
-        if (name is null || port is null || state is not InstrumentKeys keys)
+        if (_collection is null || name is null || port is null || state is not InstrumentKeys keys)
         {
             return;
         }
 
-        var counters = _ports.GetOrAdd((name, port), static _ => new PortCounters());
+        // Series that differ only by a reason (idle, half_close) add up under one key.
+        if (!_collection.TryGetValue((name, port), out var counters))
+        {
+            _collection[(name, port)] = counters = new PortCounters();
+        }
+
         counters.Add(keys.For(direction), value);
     }
 

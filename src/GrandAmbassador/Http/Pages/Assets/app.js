@@ -64,7 +64,8 @@ function fronting(name, ambassador) {
   remove.onclick = async () => { await api("DELETE", "api/names/" + encodeURIComponent(name.name)); };
   return el("div", {},
     el("p", {}, "here: ", el("b", {}, ambassador), f.listening ? " — listening" : " — not listening yet",
-      f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)", " ", remove),
+      f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)",
+      f.proxyProtocol ? " · PROXY " + f.proxyProtocol + " to targets" : "", f.acceptProxy ? " · PROXY header from clients" : "", " ", remove),
     f.problem ? el("p", { class: "error problem" }, "NOT serving — " + f.problem) : "",
     el("p", { class: "access" + (f.access ? "" : " muted") }, "who may connect: " + (f.access ?? "everyone, no per-client limit") +
       (f.access ? " · clients tracked: " + f.clientsTracked : "")),
