@@ -39,13 +39,28 @@ public sealed class DockerScope(string prefix) : IAsyncDisposable
     public Task<string> RunUdpEchoAsync(string suffix, int port, params string[] options) =>
         RunAsync(suffix, ["--expose", $"{port}/udp", .. options], Socat, "socat", "-b", "65536", $"UDP-RECVFROM:{port},fork,reuseaddr", "EXEC:cat");
 
-    public async Task<string> CreateNetworkAsync(string suffix)
+    /// <summary><c>docker network create options… PREFIX-suffix</c>, removed on dispose.</summary>
+    public async Task<string> CreateNetworkAsync(string suffix, params string[] options)
     {
         var name = Name(suffix);
         _networks.Add(name);
-        await DockerCli.RunAsync("network", "create", name);
+        await DockerCli.RunAsync(["network", "create", .. options, name]);
         return name;
     }
+
+    /// <summary>
+    /// An IPv6-enabled network on a /64 of its own in fd00:6a::/32 (random, so that parallel runs and leftovers of
+    /// a killed one do not clash), with Docker's IPv4 subnet beside it (Docker 20.10 cannot leave it out).
+    /// </summary>
+    public Task<string> CreateIpv6NetworkAsync(string suffix) =>
+        CreateNetworkAsync(suffix, "--ipv6", "--subnet", $"fd00:6a:{Random.Shared.Next(1, 0xffff):x}:{Random.Shared.Next(1, 0xffff):x}::/64");
+
+    /// <summary>
+    /// A TCP echo server on <paramref name="port"/> that listens on IPv6 only (socat's ipv6only=1): its IPv4 address
+    /// refuses, so only a dial to its IPv6 address reaches it.
+    /// </summary>
+    public Task<string> RunIpv6OnlyTcpEchoAsync(string suffix, int port, params string[] options) =>
+        RunAsync(suffix, ["--expose", $"{port}", .. options], Socat, "socat", $"TCP6-LISTEN:{port},ipv6only=1,fork,reuseaddr", "EXEC:cat");
 
     /// <summary>Registers something made outside <see cref="RunAsync"/> for removal.</summary>
     public void Track(string container) => _containers.Add(container);

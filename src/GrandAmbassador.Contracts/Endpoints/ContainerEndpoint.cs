@@ -26,6 +26,8 @@ namespace GrandAmbassador.Contracts.Endpoints;
 /// report of an older state cannot bring back a removed container. 0 means unordered.</param>
 /// <param name="ProxyProtocol">Its <c>grand-ambassador.proxy-protocol</c> label as given, trimmed and in lower case
 /// ("v1", "v2"; anything else is shown by status and ignored by the proxy); null: no label.</param>
+/// <param name="Allow">Its <c>grand-ambassador.allow</c> label as written (client networks that may connect to the
+/// names it answers to), or null; followers parse it, so that one bad label is logged where it matters.</param>
 [GenerateSerializer, Immutable, Alias("ga.ContainerEndpoint")]
 public sealed record ContainerEndpoint(
     [property: Id(0)] string HostId,
@@ -42,7 +44,8 @@ public sealed record ContainerEndpoint(
     [property: Id(11)] bool Stopping = false,
     [property: Id(12)] bool Stale = false,
     [property: Id(13)] long Sequence = 0,
-    [property: Id(14)] string? ProxyProtocol = null)
+    [property: Id(14)] string? ProxyProtocol = null,
+    [property: Id(15)] string? Allow = null)
 {
     /// <summary>Identifies one run of one container: the id alone survives a restart, the address does not.</summary>
     public string RunId => $"{HostId}/{ContainerId}@{StartedAt.UtcTicks}";

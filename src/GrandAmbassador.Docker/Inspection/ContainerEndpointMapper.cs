@@ -12,6 +12,8 @@ internal static class ContainerEndpointMapper
 
     /// <summary>The label by which a container asks for a PROXY protocol header (v1 or v2) ahead of each connection.</summary>
     public const string ProxyProtocolLabel = "grand-ambassador.proxy-protocol";
+    /// <summary>The label with the client networks that may connect to the container's names (CIDRs, comma-separated).</summary>
+    public const string AllowLabel = "grand-ambassador.allow";
 
     public static ContainerEndpoint ToEndpoint(ContainerInspectResponse container, HostIdentity host)
     {
@@ -31,7 +33,8 @@ internal static class ContainerEndpointMapper
             host.AdvertiseAddress,
             string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal),
             Stopping: stopping,
-            ProxyProtocol: Label(container.Config?.Labels, ProxyProtocolLabel));
+            ProxyProtocol: Label(container.Config?.Labels, ProxyProtocolLabel),
+            Allow: container.Config?.Labels is { } labels && labels.TryGetValue(AllowLabel, out var allow) && !string.IsNullOrWhiteSpace(allow) ? allow.Trim() : null);
     }
 
     /// <summary>

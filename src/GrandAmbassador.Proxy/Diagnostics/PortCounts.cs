@@ -49,6 +49,23 @@ internal sealed class PortCounts(string name, ListenPort port)
 
     public MetricCount ProxyHeaderEnded { get; } = new();
 
+    public MetricCount RefusedNotAllowed { get; } = new();
+
+    public MetricCount RefusedPerClientLimit { get; } = new();
+
+    public MetricCount RefusedRateLimit { get; } = new();
+
+    public MetricCount RefusedTooManyClients { get; } = new();
+
+    /// <summary>The count of connections refused for <paramref name="reason"/> by the name's access settings.</summary>
+    public MetricCount Refused(Access.AccessRefusal reason) => reason switch
+    {
+        Access.AccessRefusal.NotAllowed => RefusedNotAllowed,
+        Access.AccessRefusal.TooManyConnections => RefusedPerClientLimit,
+        Access.AccessRefusal.RateLimited => RefusedRateLimit,
+        _ => RefusedTooManyClients,
+    };
+
     public MetricCount UdpDatagramsUpstream { get; } = new();
 
     public MetricCount UdpDatagramsDownstream { get; } = new();

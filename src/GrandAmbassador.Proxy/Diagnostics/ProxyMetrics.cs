@@ -23,6 +23,10 @@ internal sealed class ProxyMetrics : IDisposable
     private static readonly KeyValuePair<string, object?> Malformed = new("reason", "malformed");
     private static readonly KeyValuePair<string, object?> HeaderTimeout = new("reason", "timeout");
     private static readonly KeyValuePair<string, object?> Ended = new("reason", "ended");
+    private static readonly KeyValuePair<string, object?> NotAllowed = new("reason", "not_allowed");
+    private static readonly KeyValuePair<string, object?> PerClientLimit = new("reason", "per_client_limit");
+    private static readonly KeyValuePair<string, object?> RateLimit = new("reason", "rate_limit");
+    private static readonly KeyValuePair<string, object?> TooManyClients = new("reason", "too_many_clients");
 
     private readonly ConcurrentDictionary<PortCounts, byte> _ports = new();
     private readonly Meter _meter;
@@ -54,6 +58,8 @@ internal sealed class ProxyMetrics : IDisposable
         UpDown("grandambassador.proxy.udp.sessions.active", "{session}", "UDP sessions open.", (null, c => c.UdpSessionsActive));
         Counter("grandambassador.proxy.connections.proxy_header_refused", "{connection}", "TCP connections of names with --accept-proxy closed, never forwarded, because their PROXY protocol header was missing, malformed, late or cut short; tagged by reason.",
             (Missing, c => c.ProxyHeaderMissing), (Malformed, c => c.ProxyHeaderMalformed), (HeaderTimeout, c => c.ProxyHeaderTimedOut), (Ended, c => c.ProxyHeaderEnded));
+        Counter("grandambassador.proxy.connections.refused", "{connection}", "TCP connections (UDP: datagrams of clients with no session) refused by the name's access settings (--allow, per-client limits, the allow label) and closed at once; tagged by reason.",
+            (NotAllowed, c => c.RefusedNotAllowed), (PerClientLimit, c => c.RefusedPerClientLimit), (RateLimit, c => c.RefusedRateLimit), (TooManyClients, c => c.RefusedTooManyClients));
     }
 
     /// <summary>The counts of a port that opens now, reported until <see cref="Forget"/>.</summary>

@@ -1,3 +1,4 @@
+using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using GrandAmbassador.Proxy.Limits;
@@ -14,8 +15,9 @@ namespace GrandAmbassador.Proxy.Hosting;
 /// </summary>
 internal sealed class PortContext
 {
-    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, ProxyLimits limits, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger)
+    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, ProxyLimits limits, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger, ClientAccess access)
     {
+        Access = access;
         Port = port;
         Options = options;
         Limits = limits;
@@ -57,6 +59,9 @@ internal sealed class PortContext
     public PortRouter Router { get; }
 
     public BackendDialer Dialer { get; }
+
+    /// <summary>The name's access control, shared by its ports; a name without any pays one <see cref="ClientAccess.IsOpen"/> read per connection.</summary>
+    public ClientAccess Access { get; }
 
     /// <summary>
     /// Whether new TCP connections of this port start with a <see cref="Tcp.FirstByteGuard"/>; decided once per port,

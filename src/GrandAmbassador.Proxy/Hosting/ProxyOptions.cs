@@ -157,6 +157,15 @@ internal sealed class ProxyOptions
     /// <summary>For <see cref="AcceptProxyNames"/>: the longest v2 header taken, TLVs included. Default: 4 KiB.</summary>
     public int AcceptProxyMaxHeader { get; set; } = ProxyProtocol.ProxyHeaderParser.DefaultMaxV2Length;
 
+    /// <summary>
+    /// Who may connect to each fronted name and how much one client address may take of it (<c>--allow</c>,
+    /// <c>--max-connections-per-client</c>, <c>--connection-rate-per-client</c>), judged on the real client's address
+    /// (after <see cref="AcceptProxyNames"/>' header); a name not listed takes the policy under
+    /// <see cref="Access.AccessPolicy.EveryName"/>, else is open to all, and its connections pay one field read for it.
+    /// Container labels can add to it at run time.
+    /// </summary>
+    public IReadOnlyDictionary<string, Access.AccessPolicy> Access { get; set; } = FrozenDictionary<string, Access.AccessPolicy>.Empty;
+
     private static int? EnvironmentPipeSize() =>
         int.TryParse(Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE"), out var size) && size is >= 4096 and <= 64 * 1024 * 1024 ? size : null;
 
@@ -180,6 +189,11 @@ internal sealed class ProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHeldUdpBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(RetryBeforeFirstByteNames);
+        ArgumentNullException.ThrowIfNull(Access);
+        foreach (var policy in Access.Values)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(policy.MaxConnectionsPerClient);
+        }
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryBeforeFirstByteWindow, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(ProxyProtocolNames);
         ArgumentNullException.ThrowIfNull(AcceptProxyNames);

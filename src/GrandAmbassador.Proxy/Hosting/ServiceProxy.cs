@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
@@ -37,6 +38,11 @@ internal sealed class ServiceProxy : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServiceProxy>();
         _metrics = metrics;
+        Access = new ClientAccess(
+            serviceName,
+            AccessPolicy.For(options.Access, serviceName),
+            loggerFactory.CreateLogger<ClientAccess>(),
+            timeProvider);
     }
 
     public string ServiceName { get; }
@@ -46,6 +52,9 @@ internal sealed class ServiceProxy : IAsyncDisposable
 
     /// <summary>Whether this name's TCP clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</summary>
     public bool AcceptProxy => _options.AcceptProxyNames.Contains(ServiceName);
+
+    /// <summary>Who may connect to this name, and the per-client table; shared by every port.</summary>
+    public ClientAccess Access { get; }
 
     /// <summary>The listener of <paramref name="port"/>, or <see langword="null"/> if it is not listening; for tests and diagnostics.</summary>
     internal PortListener? GetListener(ListenPort port) =>
@@ -145,6 +154,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             }
 
             _disposed = true;
+            Access.Dispose();
             var listeners = _listeners.Values.ToList();
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
             var (finished, closed) = (0, 0);
@@ -181,6 +191,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             }
 
             _disposed = true;
+            Access.Dispose();
             var listeners = _listeners;
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
             foreach (var listener in listeners.Values)
@@ -220,5 +231,5 @@ internal sealed class ServiceProxy : IAsyncDisposable
     }
 
     private PortContext Context(ListenPort port, RouteSnapshot snapshot, ILogger logger) =>
-        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger);
+        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger, Access);
 }

@@ -17,4 +17,10 @@ internal sealed class ConnectionAddresses
 
     /// <summary>The header sent to backends, built at the first one and sent again to a replacement.</summary>
     public byte[]? BackendHeader { get; set; }
+
+    /// <summary>
+    /// The per-client entry the real client (the header's) was admitted with, for a name with per-client limits and
+    /// --accept-proxy; released when the connection closes. Kept here so that other connections carry nothing for it.
+    /// </summary>
+    public Access.ClientEntry? AccessEntry { get; set; }
 }

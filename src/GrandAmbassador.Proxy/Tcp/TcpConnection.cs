@@ -134,7 +134,13 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
-            // ClientEndPoint is the real client from here on: checks on who may connect belong here, before the dial.
+            // ClientEndPoint is the real client from here on: an --accept-proxy name's access is judged here, before the
+            // dial (other names' at accept, before a slot is taken: TcpPortListener).
+            if (_context.AcceptProxy && !_context.Access.IsOpen && !AdmitRealClient())
+            {
+                return;
+            }
+
             var result = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
             if (!result.Connected)
             {
@@ -247,6 +253,30 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             ProxyProtocolLog.HeaderSendFailed(_context.Logger, _context.Port, destination.BackendId);
             return false;
         }
+    }
+
+    /// <summary>The per-client entry an --accept-proxy connection was admitted with (after its header), if any.</summary>
+    internal Access.ClientEntry? AccessEntry => _addresses?.AccessEntry;
+
+    /// <summary>The access check on the client the header named; a refused one is reset at once, as at accept.</summary>
+    private bool AdmitRealClient()
+    {
+        if (Access.PortAdmission.Admit(_context, Access.ClientAddress.Normalize(ClientEndPoint.Address), out var entry))
+        {
+            if (entry is not null)
+            {
+                (_addresses ??= new ConnectionAddresses()).AccessEntry = entry;
+            }
+
+            return true;
+        }
+
+        if (Interlocked.CompareExchange(ref _aborted, Resetting, 0) == 0)
+        {
+            SocketTermination.Reset(_client);
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Hosting;
 
 namespace GrandAmbassador.Proxy.Tcp;
@@ -14,7 +15,8 @@ internal sealed class TcpPortListener : PortListener
 {
     private static readonly TimeSpan MaxSweepPeriod = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AcceptFailureLogInterval = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<TcpConnection, byte> _connections = new();
+    // Each connection with the per-client entry it holds (null for a name that counts no clients).
+    private readonly ConcurrentDictionary<TcpConnection, ClientEntry?> _connections = new();
     private readonly Action<TcpConnection> _onConnectionClosed;
     private long _acceptFailureLogged;
     private int _acceptFailuresUnlogged;
@@ -91,7 +93,12 @@ internal sealed class TcpPortListener : PortListener
 
     private void OnConnectionClosed(TcpConnection connection)
     {
-        _connections.TryRemove(connection, out _);
+        if (_connections.TryRemove(connection, out var client))
+        {
+            // Taken at accept, or (an --accept-proxy name) after the header, by the connection itself.
+            (client ?? connection.AccessEntry)?.Release();
+        }
+
         Context.Limits.Connections.Release();
         Context.Counts.ConnectionsActive.Add(-1);
     }
@@ -100,6 +107,8 @@ internal sealed class TcpPortListener : PortListener
     {
         var counts = Context.Counts;
         var slots = Context.Limits.Connections;
+        var access = Context.Access;
+        var acceptProxy = Context.AcceptProxy;
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
@@ -125,6 +134,15 @@ internal sealed class TcpPortListener : PortListener
                 continue;
             }
 
+            // Checked before a slot is taken: a refused client never waits for one, and is closed at once (a reset). An
+            // --accept-proxy name's client is known only from its header: its connection checks it then.
+            ClientEntry? entry = null;
+            if (!access.IsOpen && !acceptProxy && !PortAdmission.Admit(Context, ClientAddress.Of(client), out entry))
+            {
+                SocketTermination.Reset(client);
+                continue;
+            }
+
             try
             {
                 // At the limit this waits, and the next clients queue in the kernel's backlog, not accepted.
@@ -132,6 +150,7 @@ internal sealed class TcpPortListener : PortListener
             }
             catch (OperationCanceledException)
             {
+                entry?.Release();
                 SocketTermination.Reset(client);
                 return;
             }
@@ -140,7 +159,7 @@ internal sealed class TcpPortListener : PortListener
             {
                 client.NoDelay = true;
                 var connection = new TcpConnection(client, Context, _onConnectionClosed);
-                _connections.TryAdd(connection, 0);
+                _connections.TryAdd(connection, entry);
                 counts.ConnectionsAccepted.Add(1);
                 counts.ConnectionsActive.Add(1);
                 connection.Start(Closing);
@@ -149,6 +168,7 @@ internal sealed class TcpPortListener : PortListener
             {
                 TcpLog.AcceptLoopFailed(Context.Logger, Port, ex);
                 slots.Release();
+                entry?.Release();
                 SocketTermination.Reset(client);
             }
         }

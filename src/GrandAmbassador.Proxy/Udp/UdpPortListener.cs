@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Hosting;
 
 namespace GrandAmbassador.Proxy.Udp;
@@ -16,6 +17,9 @@ internal sealed class UdpPortListener : PortListener
 
     private readonly ConcurrentDictionary<SocketAddress, UdpSession> _sessions = new();
     private readonly Action<UdpSession> _onSessionClosed;
+
+    // The per-client entry each session holds, for a name that counts clients; never touched for one that does not.
+    private readonly ConcurrentDictionary<UdpSession, ClientEntry> _clientEntries = new();
     private int _sessionCount;
     private int _saturationLogged;
 
@@ -95,6 +99,10 @@ internal sealed class UdpPortListener : PortListener
         {
             Interlocked.Decrement(ref _sessionCount);
             Context.Counts.UdpSessionsActive.Add(-1);
+            if (_clientEntries.TryRemove(session, out var client))
+            {
+                client.Release();
+            }
         }
     }
 
@@ -103,6 +111,7 @@ internal sealed class UdpPortListener : PortListener
         // One buffer and one address for the port's lifetime: receiving allocates nothing per datagram.
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
         var address = new SocketAddress(Socket.AddressFamily);
+        var access = Context.Access;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -110,7 +119,14 @@ internal sealed class UdpPortListener : PortListener
                 var read = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
                 if (!_sessions.TryGetValue(address, out var session))
                 {
-                    session = OpenSession(address);
+                    // Only a new client is checked: a session is admitted once, and its later datagrams pay nothing.
+                    ClientEntry? entry = null;
+                    if (!access.IsOpen && !PortAdmission.Admit(Context, ClientAddressOf(address), out entry))
+                    {
+                        continue;
+                    }
+
+                    session = OpenSession(address, entry);
                 }
 
                 await session.ForwardAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
@@ -131,7 +147,11 @@ internal sealed class UdpPortListener : PortListener
         }
     }
 
-    private UdpSession OpenSession(SocketAddress address)
+    /// <summary>The client address of a datagram, as <see cref="ClientAddress"/> normalizes it; allocates, so only for new clients of a name with access settings.</summary>
+    private IPAddress? ClientAddressOf(SocketAddress address) =>
+        LocalEndPoint.Create(address) is IPEndPoint client ? ClientAddress.Normalize(client.Address) : null;
+
+    private UdpSession OpenSession(SocketAddress address, ClientEntry? entry)
     {
         var maxSessions = Context.Options.UdpMaxSessionsPerPort;
         if (Volatile.Read(ref _sessionCount) >= maxSessions)
@@ -145,6 +165,11 @@ internal sealed class UdpPortListener : PortListener
         var key = new SocketAddress(address.Family, address.Size);
         address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
         var session = new UdpSession(Context, Socket, key, _onSessionClosed);
+        if (entry is not null)
+        {
+            _clientEntries[session] = entry;
+        }
+
         _sessions[key] = session;
         Context.Counts.UdpSessionsOpened.Add(1);
         Context.Counts.UdpSessionsActive.Add(1);

@@ -54,4 +54,8 @@ internal static partial class AmbassadorLog
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Debug, Message = "{Name}: could not tell the grain which routes were applied ({Reason}); the next apply tells it again")]
     public static partial void AppliedNotTold(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 3019, EventName = "BadAllowLabel", Level = LogLevel.Warning,
+        Message = "{Name}: a container's label grand-ambassador.allow={Label} has '{Network}', not a network in CIDR form (e.g. 10.0.0.0/8 or fd00::/64); left out of the allow-list.")]
+    public static partial void BadAllowLabel(ILogger logger, string name, string label, string network);
 }

@@ -129,7 +129,7 @@ internal static class RouteBuilder
         ContainerEndpoint endpoint, int port, PortProtocol protocol, RouteContext context, ImmutableArray<UnreachableEndpoint>.Builder unreachable)
     {
         var addresses = endpoint.HostId == context.HostId
-            ? LocalAddresses(endpoint, port, protocol, context.Networks)
+            ? LocalAddresses(endpoint, port, protocol, context.Networks, context.PreferIpv6)
             : RemoteAddresses(endpoint, port, protocol);
         if (addresses.Length > 0)
         {
@@ -149,10 +149,11 @@ internal static class RouteBuilder
     }
 
     /// <summary>
-    /// Same host: the container's own addresses, those on a network we are attached to first; then
-    /// its published ports on this host as a last resort.
+    /// Same host: the container's own addresses, those on a network we are attached to first, and within that IPv4
+    /// first (as inspect lists them) unless <paramref name="preferIpv6"/>; a container with only an IPv6 address is
+    /// dialled at it either way. Then its published ports on this host as a last resort.
     /// </summary>
-    private static ImmutableArray<IPEndPoint> LocalAddresses(ContainerEndpoint endpoint, int port, PortProtocol protocol, LocalNetworks networks)
+    private static ImmutableArray<IPEndPoint> LocalAddresses(ContainerEndpoint endpoint, int port, PortProtocol protocol, LocalNetworks networks, bool preferIpv6)
     {
         if (endpoint.HostNetwork)
         {
@@ -163,6 +164,7 @@ internal static class RouteBuilder
             .Select(address => IPAddress.TryParse(address.Address, out var ip) ? ip : null)
             .OfType<IPAddress>()
             .OrderByDescending(networks.Contains)
+            .ThenByDescending(ip => preferIpv6 && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
             .Select(ip => new IPEndPoint(ip, port));
         var published = PublishedPorts(endpoint, port, protocol)
             .Select(published => new IPEndPoint(IsAnyAddress(published.HostIp) ? IPAddress.Loopback : IPAddress.Parse(published.HostIp), published.HostPort));

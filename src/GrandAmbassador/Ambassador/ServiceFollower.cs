@@ -31,6 +31,7 @@ internal sealed class ServiceFollower(
     private readonly FrontedService _service = name.Service;
     private readonly ServiceProxy _proxy = name.Proxy;
     private readonly RouteLogger _routeLogger = new(name.Name, logger);
+    private readonly LabelAccess _labelAccess = new(name.Name, logger);
     private EndpointSet? _applied;
     private RoutePlan? _plan;
     private RouteChangeMeter? _meter;
@@ -157,6 +158,8 @@ internal sealed class ServiceFollower(
         _newest = snapshot;
         try
         {
+            // Before the routes: a label's allow-list is in force by the time its container gets connections.
+            _proxy.Access.Update(_labelAccess.From(snapshot));
             var plan = RouteBuilder.Build(_service, snapshot, Context(), _plan);
             var failures = await _proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
             ListenFailureLog.Log(logger, _service.Name, name.ListenFailures, failures, ListenRetry);
@@ -230,5 +233,5 @@ internal sealed class ServiceFollower(
         }
     }
 
-    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts);
+    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts, options.PreferIpv6);
 }

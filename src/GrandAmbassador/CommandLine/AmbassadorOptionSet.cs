@@ -34,6 +34,20 @@ internal sealed class AmbassadorOptionSet
     public Option<string[]> AcceptProxy { get; } = List(
         "--accept-proxy", "NAME",
         "The clients of the fronted name NAME come through a load balancer that sends a PROXY protocol header (v1 or v2): the client it names is the client. A TCP connection without a valid header within 5 s is closed, never forwarded (repeatable).");
+    public Option<string[]> Allow { get; } = List(
+        "--allow", "[NAME=]CIDR[,CIDR...]",
+        "Only clients from these networks (IPv4 or IPv6, e.g. 10.0.0.0/8 or fd00::/64) may connect to NAME (repeatable; without NAME=, every fronted name); others are reset at once, counted and logged once a minute per client. A container label grand-ambassador.allow does the same for its name where this says nothing.");
+
+    public Option<string[]> MaxConnectionsPerClient { get; } = List(
+        "--max-connections-per-client", "[NAME=]N",
+        "At most N open connections (UDP: sessions) per client address for NAME (without NAME=, every name); past it a new one from that client is reset at once, everyone else is served. 0: no limit.");
+
+    public Option<string[]> ConnectionRatePerClient { get; } = List(
+        "--connection-rate-per-client", "[NAME=]N/s[:BURST]",
+        "At most N new connections (UDP: sessions) a second (or N/m a minute) per client address for NAME, BURST at once after a quiet spell (default: one second's worth); past it new ones from that client are reset at once. off: no limit.");
+
+    public Option<bool> PreferIpv6 { get; } = Flag(
+        "--prefer-ipv6", "Dial a container on this host at its IPv6 address (Docker's GlobalIPv6Address) before its IPv4 one. Without it IPv4 comes first, and a container with only IPv6 is dialled at IPv6 anyway.");
 
     public Option<string> LogLevel { get; } = Scalar(
         "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", null);
@@ -94,7 +108,8 @@ internal sealed class AmbassadorOptionSet
         "--no-dashboard", "Serve no Orleans dashboard (/orleans): most of the memory the HTTP server adds is the dashboard's.");
 
     public IEnumerable<Option> All =>
-        [Name, Docker, Listen, Port, Wait, RetryBeforeFirstByte, ProxyProtocol, AcceptProxy, LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
+        [Name, Docker, Listen, Port, Wait, RetryBeforeFirstByte, ProxyProtocol, AcceptProxy, Allow, MaxConnectionsPerClient, ConnectionRatePerClient, PreferIpv6,
+            LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
             MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, NoDashboard, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>

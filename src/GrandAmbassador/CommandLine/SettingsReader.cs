@@ -26,9 +26,7 @@ internal static class SettingsReader
         return new AmbassadorSettings(
             Services: services,
             DockerEndpoint: ParseDockerUri(parse.GetValue(options.Docker)!),
-            ListenAddress: IPAddress.TryParse(parse.GetValue(options.Listen), out var listen)
-                ? listen
-                : throw new StartupException($"--listen {parse.GetValue(options.Listen)}: not an IP address"),
+            ListenAddress: ParseAddress(parse.GetValue(options.Listen)) ?? throw new StartupException($"--listen {parse.GetValue(options.Listen)}: not an IP address (e.g. 0.0.0.0, ::, ::1 or [::1])"),
             Wait: TimeSpan.FromSeconds(ParseNumber(parse.GetValue(options.Wait), "--wait", min: 0, max: 86_400)),
             LogLevel: ParseLogLevel(parse.GetValue(options.LogLevel)),
             Cluster: ClusterUrlReader.Read(parse.GetValue(options.Cluster), parse.GetValue(options.Security.ClusterFile)),
@@ -51,7 +49,10 @@ internal static class SettingsReader
             MaxExposedPorts: ParseCount(parse.GetValue(options.MaxExposedPorts), "--max-exposed-ports", min: 1, max: 65_535),
             RetryBeforeFirstByte: ReadFrontedNames(parse.GetValue(options.RetryBeforeFirstByte), names, "--retry-before-first-byte"),
             ProxyProtocol: ProxyProtocolReader.Read(parse.GetValue(options.ProxyProtocol), names),
-            AcceptProxy: ReadFrontedNames(parse.GetValue(options.AcceptProxy), names, "--accept-proxy"));
+            AcceptProxy: ReadFrontedNames(parse.GetValue(options.AcceptProxy), names, "--accept-proxy"),
+            Access: AccessSettingsReader.Read(
+                parse.GetValue(options.Allow), parse.GetValue(options.MaxConnectionsPerClient), parse.GetValue(options.ConnectionRatePerClient), names),
+            PreferIpv6: parse.GetValue(options.PreferIpv6));
     }
 
     /// <summary>As <c>--port NAME=</c>: a name that is not fronted is a typo, said at once rather than silently never applied.</summary>
@@ -114,9 +115,24 @@ internal static class SettingsReader
         string.IsNullOrWhiteSpace(text) ? throw new StartupException($"{option}: must not be empty") : text.Trim();
 
     private static string? ParseOptionalAddress(string? text) =>
-        text is null || IPAddress.TryParse(text, out _)
-            ? text
-            : throw new StartupException($"--advertise {text}: not an IP address");
+        text is null ? null
+        : ParseAddress(text) is { } address ? address.ToString()
+        : throw new StartupException($"--advertise {text}: not an IP address (e.g. 10.0.0.5, fd00::5 or [fd00::5])");
+
+    /// <summary>An IPv4 or IPv6 address, an IPv6 one with or without brackets (as in URLs: <c>[::1]</c>); null if it is none.</summary>
+    internal static IPAddress? ParseAddress(string? text)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.StartsWith('[') && trimmed.EndsWith(']'))
+        {
+            trimmed = trimmed[1..^1];
+        }
+
+        // IPAddress.TryParse also takes "1" or "10.1" (inet_aton's forms): an option wants an address written out.
+        return IPAddress.TryParse(trimmed, out var address) && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || trimmed.Count(c => c == '.') == 3)
+            ? address
+            : null;
+    }
 
     public static int? ParseOptionalPort(string? text, string option) =>
         text is null ? null : (int)ParseNumber(text, option, min: 1, max: 65535);

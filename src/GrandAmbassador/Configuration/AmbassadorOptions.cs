@@ -39,4 +39,7 @@ internal sealed class AmbassadorOptions
     /// explicit --port mappings are exempt. Default 100.
     /// </summary>
     public int MaxExposedPorts { get; set; } = DefaultMaxExposedPorts;
+
+    /// <summary>Dial a container on this host at its IPv6 address before its IPv4 one (<c>--prefer-ipv6</c>). Default: IPv4 first.</summary>
+    public bool PreferIpv6 { get; set; }
 }

@@ -12,6 +12,8 @@ namespace GrandAmbassador.Configuration;
 /// <see cref="RetryBeforeFirstByte"/> holds the fronted names with <c>--retry-before-first-byte</c>,
 /// <see cref="ProxyProtocol"/> those with <c>--proxy-protocol</c> and their version, <see cref="AcceptProxy"/> those
 /// with <c>--accept-proxy</c>; null: none.
+/// <see cref="Access"/> holds the access policy of each fronted name that has one (<c>--allow</c> and the per-client
+/// limits); null: none. <see cref="PreferIpv6"/>: dial containers on this host at IPv6 first.
 /// </summary>
 internal sealed record AmbassadorSettings(
     ImmutableArray<FrontedService> Services,
@@ -31,4 +33,6 @@ internal sealed record AmbassadorSettings(
     int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts,
     IReadOnlySet<string>? RetryBeforeFirstByte = null,
     IReadOnlyDictionary<string, ProxyProtocolVersion>? ProxyProtocol = null,
-    IReadOnlySet<string>? AcceptProxy = null);
+    IReadOnlySet<string>? AcceptProxy = null,
+    IReadOnlyDictionary<string, Proxy.Access.AccessPolicy>? Access = null,
+    bool PreferIpv6 = false);

@@ -74,6 +74,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.RetryBeforeFirstByteNames = settings.RetryBeforeFirstByte ?? FrozenSet<string>.Empty;
         options.ProxyProtocolNames = settings.ProxyProtocol ?? FrozenDictionary<string, ProxyProtocolVersion>.Empty;
         options.AcceptProxyNames = settings.AcceptProxy ?? FrozenSet<string>.Empty;
+        options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

@@ -94,7 +94,8 @@ internal sealed class FrontingRegistrar(
                         .ThenBy(listener => listener.Protocol),
                 ],
                 name.Proxy.ProxyProtocol == ProxyProtocolVersion.None ? null : ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
-                name.Proxy.AcceptProxy)),
+                name.Proxy.AcceptProxy,
+                name.Proxy.Access.Policy.Describe())),
     ];
 
     private static FrontedListener Listener(ListenPort port, int bound) =>

@@ -67,7 +67,11 @@ internal static class ControlPlaneHost
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(settings.Host);
         builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
-        builder.Services.Configure<AmbassadorOptions>(options => options.MaxExposedPorts = settings.MaxExposedPorts);
+        builder.Services.Configure<AmbassadorOptions>(options =>
+        {
+            options.MaxExposedPorts = settings.MaxExposedPorts;
+            options.PreferIpv6 = settings.PreferIpv6;
+        });
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
         builder.UseOrleans(silo =>

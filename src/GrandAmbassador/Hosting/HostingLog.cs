@@ -30,4 +30,8 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 7007, Level = LogLevel.Critical,
         Message = "A background service failed and stopped the control plane; exiting with code 1 so that a supervisor restarts the process")]
     public static partial void ControlPlaneFaulted(ILogger logger);
+
+    [LoggerMessage(EventId = 7008, EventName = "Advertising", Level = LogLevel.Information,
+        Message = "Other hosts reach this one at {Address} ({How}); --advertise sets it.")]
+    public static partial void Advertising(ILogger logger, string address, string how);
 }

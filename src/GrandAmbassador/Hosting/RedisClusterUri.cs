@@ -34,7 +34,15 @@ internal static partial class RedisClusterUri
             AbortOnConnectFail = false,
             ConnectRetry = 3,
         };
-        options.EndPoints.Add(uri.Host, uri.Port);
+        // An IPv6 host is bracketed in the URL ([fd00::1]); StackExchange.Redis wants the address itself.
+        if (uri.HostNameType is UriHostNameType.IPv6 or UriHostNameType.IPv4 && System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
+        {
+            options.EndPoints.Add(new System.Net.IPEndPoint(address, uri.Port));
+        }
+        else
+        {
+            options.EndPoints.Add(uri.Host, uri.Port);
+        }
         var (user, password) = SplitUserInfo(uri.UserInfo);
         if (user.Length > 0)
         {
@@ -54,7 +62,7 @@ internal static partial class RedisClusterUri
         if (uri.Scheme == "rediss")
         {
             options.Ssl = true;
-            options.SslHost = uri.Host;
+            options.SslHost = uri.Host.Trim('[', ']');
             if (caFile is not null)
             {
                 var authorities = PemAuthorities.Load(caFile, "--redis-ca");

@@ -22,6 +22,7 @@ internal sealed class StartupBanner(
             endpoints.Value.GatewayPort,
             settings.NoAgent ? "none (--no-agent)" : settings.DockerEndpoint.ToString(),
             settings.Services.Length == 0 ? "none (this host only reports its containers to the cluster; --name NAME fronts one, or POST /api/names/NAME)" : string.Join(", ", settings.Services.Select(service => service.Name)));
+        HostingLog.Advertising(logger, settings.Host.AdvertiseAddress, settings.Host.AdvertiseChoice);
         return Task.CompletedTask;
     }
 

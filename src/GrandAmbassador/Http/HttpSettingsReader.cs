@@ -31,10 +31,12 @@ internal static class HttpSettingsReader
         return new HttpSettings(endpoint, !httpGiven, secret, Dashboard: !noDashboard);
     }
 
+    /// <summary>ADDR:PORT; an IPv6 address in brackets (<c>[::1]:8787</c>), since <c>::1:8787</c> could be read two ways.</summary>
     public static IPEndPoint Parse(string text) =>
         IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal) && endpoint.Port is >= 0 and <= 65535
+            && (endpoint.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || text.StartsWith('['))
             ? endpoint
-            : throw new InvalidSettingException($"--http {text}: expected ADDR:PORT (e.g. {HttpSettings.DefaultAddress}) or off");
+            : throw new InvalidSettingException($"--http {text}: expected ADDR:PORT (e.g. {HttpSettings.DefaultAddress}, or [::1]:8787 for IPv6) or off");
 
     /// <summary>A TCP port mapping that wants the HTTP server's port is refused: only one of them could have it.</summary>
     public static void CheckClash(IPEndPoint http, ImmutableArray<PortMapping> mappings, string what)

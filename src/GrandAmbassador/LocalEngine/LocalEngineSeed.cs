@@ -132,7 +132,7 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
 
     private async Task ApplyAsync(FrontedName name, EndpointSet snapshot, RouteLogger log)
     {
-        var context = new RouteContext(_settings.Host.HostId, LocalNetworks.Read(), _settings.MaxExposedPorts);
+        var context = new RouteContext(_settings.Host.HostId, LocalNetworks.Read(), _settings.MaxExposedPorts, _settings.PreferIpv6);
         var plan = RouteBuilder.Build(name.Service, snapshot, context, name.Applied.Plan);
         // Not cancelled half-way when the seed stops: the follower carries on from what is applied.
         var failures = await name.Proxy.ApplyAsync(plan.Routes, CancellationToken.None).ConfigureAwait(false);

@@ -30,11 +30,12 @@ internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> En
 /// <summary>An ambassador (by host id) that fronts a name, and the ports it listens on for it ("8080/tcp").</summary>
 /// <param name="ProxyProtocol">The PROXY protocol header its targets are sent (<c>--proxy-protocol</c>); null: none.</param>
 /// <param name="AcceptProxy">Whether it takes a PROXY protocol header from clients (<c>--accept-proxy</c>).</param>
-internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners, string? ProxyProtocol = null, bool AcceptProxy = false)
+/// <param name="Access">Who may connect there ("allow 10.0.0.0/8; 50 open per client"); null: everyone.</param>
+internal sealed record FrontedByStatus(string HostId, ImmutableArray<string> Listeners, string? ProxyProtocol = null, bool AcceptProxy = false, string? Access = null)
 {
-    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)", with "proxy-protocol v2" and "accept-proxy" when set.</summary>
+    /// <summary>"host-c (8080/tcp, 53/udp)", or "host-c (not listening yet)", with "proxy-protocol v2", "accept-proxy" and "; allow 10.0.0.0/8" when set.</summary>
     public override string ToString() =>
-        $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))}){(ProxyProtocol is null ? "" : $" proxy-protocol {ProxyProtocol}")}{(AcceptProxy ? " accept-proxy" : "")}";
+        $"{HostId} ({(Listeners.IsEmpty ? "not listening yet" : string.Join(", ", Listeners))}{(Access is null ? "" : $"; {Access}")}){(ProxyProtocol is null ? "" : $" proxy-protocol {ProxyProtocol}")}{(AcceptProxy ? " accept-proxy" : "")}";
 }
 
 /// <summary>The whole report: hosts with agents, and every name they know.</summary>

@@ -35,7 +35,7 @@ internal static class StatusReader
         .. fronting.SelectMany(ambassador => ambassador.Names
             .Where(fronted => fronted.Name == name)
             .Select(fronted => new FrontedByStatus(
-                ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())], fronted.ProxyProtocol, fronted.AcceptProxy))),
+                ambassador.HostId, [.. fronted.Listeners.Select(listener => listener.ToString())], fronted.ProxyProtocol, fronted.AcceptProxy, fronted.Access))),
     ];
 
     /// <summary>Said of a running container no host can reach (Podman 4 even drops its exposed ports then).</summary>

@@ -107,6 +107,16 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inspect_AllowLabel_IsCarriedAsWritten()
+    {
+        var id = await _docker.RunHttpdAsync("web", 8080, "--label", "grand-ambassador.allow= 10.0.0.0/8,fd00::/64 ");
+        var plain = await _docker.RunHttpdAsync("plain", 8080);
+
+        Assert.Equal("10.0.0.0/8,fd00::/64", (await InspectAsync(id)).Allow);
+        Assert.Null((await InspectAsync(plain)).Allow);
+    }
+
+    [Fact]
     public async Task Inspect_HealthCheckNotYetRun_IsStarting()
     {
         var id = await _docker.RunHttpdAsync("web", 8080, "--health-cmd", "true", "--health-interval", "30s");

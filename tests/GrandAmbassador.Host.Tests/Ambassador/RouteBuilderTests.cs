@@ -234,6 +234,41 @@ public sealed class RouteBuilderTests
         Assert.Empty(plan.LeftOut);
     }
 
+    [Fact]
+    public void ADualStackContainer_IsDialledAtIPv4First_OrAtIPv6FirstWhenPreferred()
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(80)]) with
+        {
+            Addresses = [new NetworkAddress("v6", "172.18.0.2", 16, null), new NetworkAddress("v6", "fd00:6a::2", 64, null)],
+        };
+
+        var ipv4First = Assert.Single(Build(Redis, endpoint).Routes.Ports.Single().Destinations);
+        var ipv6First = Assert.Single(RouteBuilder.Build(Redis, Set(endpoint), OnHostC with { PreferIpv6 = true }, null).Routes.Ports.Single().Destinations);
+
+        Assert.Equal(["172.18.0.2:80", "[fd00:6a::2]:80"], ipv4First.Addresses.Select(a => a.ToString()));
+        Assert.Equal(["[fd00:6a::2]:80", "172.18.0.2:80"], ipv6First.Addresses.Select(a => a.ToString()));
+    }
+
+    [Fact]
+    public void AContainerWithOnlyAnIPv6Address_IsDialledThere()
+    {
+        var endpoint = Endpoint("host-c", "c1", ports: [Tcp(80)]) with { Addresses = [new NetworkAddress("v6only", "fd00:6a::7", 64, null)] };
+
+        var destination = Assert.Single(Build(Redis, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Equal("[fd00:6a::7]:80", Assert.Single(destination.Addresses).ToString());
+    }
+
+    [Fact]
+    public void AContainerOnAnotherHost_IsReachedAtAnIPv6AdvertiseAddress()
+    {
+        var endpoint = Endpoint("host-a", "a1", ports: [Tcp(80, new PublishedPort("::", 18080))]) with { AdvertiseAddress = "fd00:231::11" };
+
+        var destination = Assert.Single(Build(Redis, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Equal("[fd00:231::11]:18080", Assert.Single(destination.Addresses).ToString());
+    }
+
     private static RoutePlan Build(FrontedService service, params ContainerEndpoint[] endpoints) =>
         RouteBuilder.Build(service, Set(endpoints), OnHostC, null);
 

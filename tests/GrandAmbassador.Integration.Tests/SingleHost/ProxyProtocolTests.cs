@@ -172,11 +172,15 @@ public sealed class ProxyProtocolTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The ambassador's grandambassador.proxy.connections.proxy_header_refused for one name.</summary>
+    /// <summary>
+    /// The ambassador's grandambassador.proxy.connections.proxy_header_refused for one name. The instrument is observable
+    /// (it reports each open port's running totals when collected): each wait collects and takes the latest totals.
+    /// </summary>
     private sealed class RefusedCounter : IDisposable
     {
         private readonly MeterListener _listener = new();
         private long _count;
+        private long _collecting;
 
         public RefusedCounter(string name)
         {
@@ -193,7 +197,7 @@ public sealed class ProxyProtocolTests : IAsyncLifetime
                 {
                     if (tag.Key == "name" && tag.Value as string == name)
                     {
-                        Interlocked.Add(ref _count, value);
+                        Interlocked.Add(ref _collecting, value);
                     }
                 }
             });
@@ -201,7 +205,16 @@ public sealed class ProxyProtocolTests : IAsyncLifetime
         }
 
         public Task WaitForAsync(long count) =>
-            Eventually.GetAsync(() => Task.FromResult(Interlocked.Read(ref _count) == count ? true : throw new InvalidOperationException($"{Interlocked.Read(ref _count)} refused")), what: "the refusal counted");
+            Eventually.GetAsync(() => Task.FromResult(Collect() == count ? true : throw new InvalidOperationException($"{Interlocked.Read(ref _count)} refused")), what: "the refusal counted");
+
+        /// <summary>The sum over the name's ports and reasons at one collection.</summary>
+        private long Collect()
+        {
+            Interlocked.Exchange(ref _collecting, 0);
+            _listener.RecordObservableInstruments();
+            Interlocked.Exchange(ref _count, Interlocked.Read(ref _collecting));
+            return Interlocked.Read(ref _count);
+        }
 
         public void Dispose() => _listener.Dispose();
     }

@@ -9,8 +9,13 @@ internal sealed class UdpClientSocket : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
-    public UdpClientSocket(int port)
+    public UdpClientSocket(int port, IPAddress? source = null)
     {
+        if (source is not null)
+        {
+            _socket.Bind(new IPEndPoint(source, 0));
+        }
+
         _socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
     }
 

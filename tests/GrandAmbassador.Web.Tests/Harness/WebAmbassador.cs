@@ -38,10 +38,17 @@ internal sealed class WebAmbassador : IAsyncDisposable
     /// <summary>This silo's address, as the Orleans dashboard lists it.</summary>
     public string SiloEndpoint => Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.Endpoint.ToString();
 
-    public static async Task<WebAmbassador> StartAsync(params string[] args)
+    public static Task<WebAmbassador> StartAsync(params string[] args) => StartOnAsync("127.0.0.1", args);
+
+    /// <summary>
+    /// Listens (proxies and HTTP server) on <paramref name="address"/>: "127.0.0.1", or "::1" for IPv6, given as the
+    /// user would: <c>--listen ::1 --http [::1]:PORT</c>.
+    /// </summary>
+    public static async Task<WebAmbassador> StartOnAsync(string address, params string[] args)
     {
         var port = FreePort.Next();
-        var settings = AmbassadorCommandLine.ParseSettings(["--listen", "127.0.0.1", "--http", $"127.0.0.1:{port}", .. args]);
+        var host = address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address;
+        var settings = AmbassadorCommandLine.ParseSettings(["--listen", address, "--http", $"{host}:{port}", .. args]);
         var runtime = await AmbassadorRuntime.StartAsync(settings);
         await runtime.Started.WaitAsync(Guard);
         if (runtime.ControlPlane is null)
@@ -50,7 +57,7 @@ internal sealed class WebAmbassador : IAsyncDisposable
             throw new InvalidOperationException("The ambassador did not start (see its log above).");
         }
 
-        return new WebAmbassador(runtime, new Uri($"http://127.0.0.1:{port}/"), settings.Http.Token);
+        return new WebAmbassador(runtime, new Uri($"http://{host}:{port}/"), settings.Http.Token);
     }
 
     /// <summary>Asks <paramref name="path"/> until <paramref name="done"/> holds for its status and body (hang guard 30 s).</summary>

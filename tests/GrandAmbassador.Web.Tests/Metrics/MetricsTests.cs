@@ -69,7 +69,7 @@ public sealed class MetricsTests
     }
 
     /// <summary>The sample of <paramref name="metric"/> whose labels include all of <paramref name="labels"/>; 0 when absent.</summary>
-    private static long Value(string exposition, string metric, params string[] labels)
+    internal static long Value(string exposition, string metric, params string[] labels)
     {
         foreach (var line in exposition.Split('\n'))
         {

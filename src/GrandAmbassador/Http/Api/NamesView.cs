@@ -31,13 +31,17 @@ internal sealed record NameView(
 /// <param name="Problem">Why it is not serving, when a port is taken ("web: port 8080/tcp is taken (…)").</param>
 /// <param name="ProxyProtocol">The PROXY protocol header its targets are sent (<c>--proxy-protocol</c>: "v1", "v2"); null: none.</param>
 /// <param name="AcceptProxy">Whether its clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</param>
+/// <param name="Access">Who may connect ("allow 10.0.0.0/8; 50 open per client"); null: everyone, no per-client limit.</param>
+/// <param name="ClientsTracked">Client addresses the per-client limits remember now (open connections or a refilling bucket).</param>
 internal sealed record FrontingView(
     ImmutableArray<string> Mappings,
     bool Listening,
     ImmutableArray<ListenerView> Listeners,
     string? Problem = null,
     string? ProxyProtocol = null,
-    bool AcceptProxy = false);
+    bool AcceptProxy = false,
+    string? Access = null,
+    int ClientsTracked = 0);
 
 /// <summary>One listener and its counters ("connections.active", "bytes.upstream", …, as the proxy's instruments are named).</summary>
 internal sealed record ListenerView(

@@ -78,6 +78,8 @@ internal sealed class NamesViewReader(
             [.. listeners],
             name.WhyNotListening(),
             name.Proxy.ProxyProtocol == Proxy.ProxyProtocol.ProxyProtocolVersion.None ? null : Proxy.ProxyProtocol.ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
-            name.Proxy.AcceptProxy);
+            name.Proxy.AcceptProxy,
+            name.Proxy.Access.Policy.Describe(),
+            name.Proxy.Access.TrackedClients);
     }
 }

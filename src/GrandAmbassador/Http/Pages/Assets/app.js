@@ -51,7 +51,8 @@ function frontedBy(name) {
   if (!name.frontedBy.length) return el("p", { class: "fronted-by muted" }, "fronted by: no ambassador");
   return el("p", { class: "fronted-by" }, "fronted by: ", name.frontedBy.flatMap((f, i) => [
     i ? ", " : "",
-    el("span", { "data-fronted-by": f.hostId }, el("b", {}, f.hostId), " (" + (f.listeners.length ? f.listeners.join(", ") : "not listening yet") + ")")]));
+    el("span", { "data-fronted-by": f.hostId }, el("b", {}, f.hostId),
+      " (" + (f.listeners.length ? f.listeners.join(", ") : "not listening yet") + (f.access ? "; " + f.access : "") + ")")]));
 }
 
 const count = (counters, key) => counters[key] ?? 0;
@@ -66,13 +67,16 @@ function fronting(name, ambassador) {
       f.mappings.length ? " (ports " + f.mappings.join(", ") + ")" : " (every exposed port)",
       f.proxyProtocol ? " · PROXY " + f.proxyProtocol + " to targets" : "", f.acceptProxy ? " · PROXY header from clients" : "", " ", remove),
     f.problem ? el("p", { class: "error problem" }, "NOT serving — " + f.problem) : "",
+    el("p", { class: "access" + (f.access ? "" : " muted") }, "who may connect: " + (f.access ?? "everyone, no per-client limit") +
+      (f.access ? " · clients tracked: " + f.clientsTracked : "")),
     f.listeners.length ? el("table", { class: "listeners" },
-      el("tr", {}, ["listener", "open", "held", "total", "bytes in", "bytes out", "dial failures", "UDP sessions", "dropped"].map((h) => el("th", {}, h))),
+      el("tr", {}, ["listener", "open", "held", "total", "refused", "bytes in", "bytes out", "dial failures", "UDP sessions", "dropped"].map((h) => el("th", {}, h))),
       f.listeners.map((l) => el("tr", { "data-port": l.port },
         el("td", {}, l.port, " ", el("span", { class: "muted" }, l.address)),
         el("td", { class: "active" }, count(l.counters, "connections.active")),
         el("td", {}, count(l.counters, "held")),
         el("td", { class: "accepted" }, count(l.counters, "connections.accepted")),
+        el("td", { class: "refused" }, count(l.counters, "connections.refused")),
         el("td", {}, count(l.counters, "bytes.upstream")),
         el("td", {}, count(l.counters, "bytes.downstream")),
         el("td", {}, count(l.counters, "connect.failures")),

@@ -1,0 +1,32 @@
+using System.Net;
+using GrandAmbassador.Proxy.Hosting;
+
+namespace GrandAmbassador.Proxy.Access;
+
+/// <summary>
+/// The access check of one new connection or UDP session, with what a refusal costs: counted per name, port and
+/// reason, and logged once per client per minute. Listeners call it only when the name's access is not open.
+/// </summary>
+internal static class PortAdmission
+{
+    /// <returns>Whether <paramref name="client"/> may go on; if so, <paramref name="entry"/> (when not null) is released when it closes.</returns>
+    public static bool Admit(PortContext context, IPAddress? client, out ClientEntry? entry)
+    {
+        entry = null;
+        if (client is null)
+        {
+            // A socket whose peer is already gone: nothing to admit, and nothing worth a log line.
+            return false;
+        }
+
+        var refusal = context.Access.TryAdmit(client, out entry);
+        if (refusal == AccessRefusal.None)
+        {
+            return true;
+        }
+
+        context.Counts.Refused(refusal).Add(1);
+        context.Access.RefusalLog.Refused(context.Port, client, refusal);
+        return false;
+    }
+}
