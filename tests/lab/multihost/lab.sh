@@ -32,7 +32,7 @@ REDIS_LOG=/var/log/ga-lab-redis.log
 REDIS_DIR=/var/lib/ga-lab-redis
 STATE=/run/ga-lab.hosts          # "NAME ADDRESS" per line, written by `up`
 LOCK=/run/ga-lab.lock
-DEFAULT_IMAGES=(ga-test/busybox:latest ga-test/socat:latest local/redis:7 redis:7 redis:latest
+DEFAULT_IMAGES=(ga-test/busybox:latest ga-test/socat:latest ga-test/haproxy-pp:latest local/redis:7 redis:7 redis:latest
                 grand-ambassador:latest)
 READY_TIMEOUT=${GA_LAB_READY_TIMEOUT:-60}
 
