@@ -4,7 +4,7 @@
 # host/, shared/Microsoft.NETCore.App/, and Microsoft.AspNetCore.App for the HTTP server) + every
 # library ldd prints for them + libssl/libcrypto (loaded with dlopen, so ldd misses them) + the entry
 # point ga-prebind (src/prebind: binds the fronted ports before the runtime starts), built static with gcc.
-#   dotnet publish src/GrandAmbassador -c Release -o /tmp/ga-publish
+#   dotnet publish src/GrandAmbassador -c Release -o /tmp/ga-publish -p:UseAppHost=false
 #   tests/lab/build-ambassador-image.sh /tmp/ga-publish [grand-ambassador:latest]
 # Rebuilds only when the publish or the runtime changed.
 set -euo pipefail
