@@ -5,17 +5,18 @@ namespace GrandAmbassador.Integration.Tests.Harness;
 /// <summary>
 /// How many connections (and UDP sessions) the in-process proxy holds for one fronted name, read from
 /// its <c>grandambassador.proxy.held</c> instrument: a test awaits the proxy saying "held" instead of
-/// sleeping and hoping nothing answered meanwhile.
+/// sleeping and hoping nothing answered meanwhile. The instrument is observable (it reports the ports open
+/// now), so it is collected every few milliseconds until it says so; a hang fails the test.
 /// </summary>
 internal sealed class HeldConnections : IDisposable
 {
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CollectEvery = TimeSpan.FromMilliseconds(10);
 
     private readonly string _name;
     private readonly MeterListener _listener = new();
-    private readonly Lock _gate = new();
+    private readonly Lock _collecting = new();
     private long _held;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public HeldConnections(string name)
     {
@@ -34,49 +35,39 @@ internal sealed class HeldConnections : IDisposable
     /// <summary>Waits until the proxy holds exactly <paramref name="count"/> flows for the name; a hang fails the test.</summary>
     public async Task WaitForAsync(long count)
     {
-        using var guard = new CancellationTokenSource(Hang);
-        while (true)
+        var deadline = DateTime.UtcNow + Hang;
+        long held;
+        while ((held = Collect()) != count)
         {
-            Task changed;
-            lock (_gate)
+            if (DateTime.UtcNow > deadline)
             {
-                if (_held == count)
-                {
-                    return;
-                }
-
-                changed = _changed.Task;
+                throw new TimeoutException($"the proxy held {held} flows for {_name}, not {count}, after {Hang.TotalSeconds} s");
             }
 
-            try
-            {
-                await changed.WaitAsync(guard.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"the proxy held {Interlocked.Read(ref _held)} flows for {_name}, not {count}, after {Hang.TotalSeconds} s");
-            }
+            await Task.Delay(CollectEvery);
         }
     }
 
     public void Dispose() => _listener.Dispose();
 
+    /// <summary>The name's held flows now, over its open ports.</summary>
+    private long Collect()
+    {
+        lock (_collecting)
+        {
+            _held = 0;
+            _listener.RecordObservableInstruments();
+            return _held;
+        }
+    }
+
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
         foreach (var tag in tags)
         {
-            // "service" until the metrics name it "name", like the page's counters.
-            if (tag.Key is "name" or "service" && tag.Value as string == _name)
+            if (tag.Key == "name" && tag.Value as string == _name)
             {
-                TaskCompletionSource changed;
-                lock (_gate)
-                {
-                    _held += value;
-                    changed = _changed;
-                    _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-
-                changed.TrySetResult();
+                _held += value;
                 return;
             }
         }
