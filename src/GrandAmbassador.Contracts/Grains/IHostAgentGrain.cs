@@ -9,8 +9,11 @@ namespace GrandAmbassador.Contracts.Grains;
 [Alias("ga.IHostAgentGrain")]
 public interface IHostAgentGrain : IGrainWithStringKey
 {
-    /// <summary>The agent of this host, renewed by its silo; replaces the one before.</summary>
-    [Alias("RegisterAgent"), SilosOnly]
+    /// <summary>
+    /// The agent of this host, renewed by its silo; replaces the one before. Interleaved, so that it reaches a
+    /// new activation while a drain waits there for it.
+    /// </summary>
+    [Alias("RegisterAgent"), SilosOnly, Orleans.Concurrency.AlwaysInterleave]
     Task RegisterAgentAsync(IAgentControl agent);
 
     /// <summary>

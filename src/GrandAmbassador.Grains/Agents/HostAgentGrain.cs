@@ -13,6 +13,14 @@ internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
     /// <summary>A healthy agent answers in milliseconds; one on a silo that just died would hold the caller for Orleans' 30 s.</summary>
     private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a drain waits for a new activation to learn its agent: the agent registers at every membership
+    /// change and every 10 s, and a membership change is what moves this grain (its silo died, or the
+    /// directory entry did). Without the wait a drain issued then is refused for a host that is fine.
+    /// </summary>
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(10);
+
+    private readonly TaskCompletionSource<IAgentControl> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IAgentControl? _agent;
 
     private string HostId => this.GetPrimaryKeyString();
@@ -20,12 +28,13 @@ internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
     public Task RegisterAgentAsync(IAgentControl agent)
     {
         _agent = agent;
+        _registered.TrySetResult(agent);
         return Task.CompletedTask;
     }
 
     public async Task<DrainMark> SetDrainedAsync(string container, bool drained)
     {
-        if (_agent is not { } agent)
+        if (await AgentAsync().ConfigureAwait(true) is not { } agent)
         {
             return DrainMark.Refused($"no agent of host {HostId} is registered (wrong --host, or its ambassador runs with --no-agent or is not in this cluster)");
         }
@@ -41,6 +50,24 @@ internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return DrainMark.Refused($"the agent of host {HostId} cannot be reached: {exception.Message.Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>The registered agent, or the first to register within <see cref="RegistrationWait"/>; null when none does.</summary>
+    private async Task<IAgentControl?> AgentAsync()
+    {
+        if (_agent is { } agent)
+        {
+            return agent;
+        }
+
+        try
+        {
+            return await _registered.Task.WaitAsync(RegistrationWait, time).ConfigureAwait(true);
+        }
+        catch (TimeoutException)
+        {
+            return null;
         }
     }
 }

@@ -25,7 +25,7 @@ internal static class DrainWaiter
         IGrainFactory grains, string hostId, string container, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var mark = await grains.GetGrain<IHostAgentGrain>(hostId).SetDrainedAsync(container, drained: true).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        var mark = await MarkAsync(grains, hostId, container, drained: true, timeout, time, cancellationToken).ConfigureAwait(false);
         if (mark.Error is not null || mark.Container is not { } key)
         {
             return new DrainResult(mark, [], [], time.GetElapsedTime(started), Marked: false);
@@ -83,6 +83,28 @@ internal static class DrainWaiter
     }
 
     /// <summary>Puts the container back: its agent reports it as inspect says, from its next report on.</summary>
+    /// <summary>How long an undrain waits for the host's agent (a new activation of its grain learns it within 10 s).</summary>
+    private static readonly TimeSpan UndrainWait = TimeSpan.FromSeconds(8);
+
     public static Task<DrainMark> UndrainAsync(IGrainFactory grains, string hostId, string container, CancellationToken cancellationToken) =>
-        grains.GetGrain<IHostAgentGrain>(hostId).SetDrainedAsync(container, drained: false).WaitAsync(cancellationToken);
+        MarkAsync(grains, hostId, container, drained: false, UndrainWait, TimeProvider.System, cancellationToken);
+
+    /// <summary>
+    /// The agent's mark, or a refusal saying the host's agent did not answer within <paramref name="wait"/>: the host's
+    /// grain waits a while for its agent to register (a new activation learns it at the next renewal), and a
+    /// wrong --host never registers one.
+    /// </summary>
+    private static async Task<DrainMark> MarkAsync(
+        IGrainFactory grains, string hostId, string container, bool drained, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grains.GetGrain<IHostAgentGrain>(hostId).SetDrainedAsync(container, drained).WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return DrainMark.Refused(
+                $"no agent of host {hostId} answered within {wait.TotalSeconds:0.#} s (wrong --host, or its ambassador runs with --no-agent or is not in this cluster)");
+        }
+    }
 }
