@@ -31,6 +31,7 @@ internal sealed class NamesViewReader(
         var now = time.GetUtcNow();
         var mine = fronted.Current.Names.ToDictionary(name => name.Name, StringComparer.Ordinal);
         var known = status.Names.ToDictionary(name => name.Name, StringComparer.Ordinal);
+        var counts = counters.ReadAll();
         var names = known.Keys.Union(mine.Keys).Where(name => only is null || name == only).Order(StringComparer.Ordinal).Select(name =>
         {
             var endpoints = known.TryGetValue(name, out var found) ? found.Endpoints : [];
@@ -38,7 +39,7 @@ internal sealed class NamesViewReader(
                 name,
                 endpoints,
                 found?.FrontedBy ?? [],
-                mine.TryGetValue(name, out var front) ? Fronting(front) : null,
+                mine.TryGetValue(name, out var front) ? Fronting(front, counts) : null,
                 LastChange(name, endpoints, now));
         });
         // Fronted first (by any ambassador, or by this one before it has registered), then the rest.
@@ -61,9 +62,9 @@ internal sealed class NamesViewReader(
         return seen.Since == DateTimeOffset.MinValue ? null : seen.Since;
     }
 
-    private FrontingView Fronting(FrontedName name)
+    private static FrontingView Fronting(FrontedName name, IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> counts)
     {
-        var live = counters.For(name.Name);
+        var live = counts.TryGetValue(name.Name, out var ports) ? ports : ImmutableDictionary<string, IReadOnlyDictionary<string, long>>.Empty;
         var listeners = name.Applied.Ports
             .OrderBy(port => port.Port)
             .Select(port => (Port: port, Listener: name.Proxy.GetListener(port)))

@@ -34,8 +34,11 @@ internal sealed class LiveCounters : IDisposable
         _listener.Start();
     }
 
-    /// <summary>The counters of each port of <paramref name="name"/>, by port ("8080/tcp").</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> For(string name)
+    /// <summary>
+    /// The counters of every open port, by name and then port ("8080/tcp"): one collection of every instrument,
+    /// so a request that shows many names reads them once.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> ReadAll()
     {
         lock (_collecting)
         {
@@ -44,9 +47,14 @@ internal sealed class LiveCounters : IDisposable
             {
                 // Calls OnMeasurement on this thread, once per series, before it returns.
                 _listener.RecordObservableInstruments();
-                return _collection.Where(pair => pair.Key.Name == name)
-                    .OrderBy(pair => pair.Key.Port, StringComparer.Ordinal)
-                    .ToDictionary(pair => pair.Key.Port, pair => pair.Value.Read(), StringComparer.Ordinal);
+                return _collection
+                    .GroupBy(pair => pair.Key.Name, StringComparer.Ordinal)
+                    .ToDictionary(
+                        group => group.Key,
+                        group => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>)group
+                            .OrderBy(pair => pair.Key.Port, StringComparer.Ordinal)
+                            .ToDictionary(pair => pair.Key.Port, pair => pair.Value.Read(), StringComparer.Ordinal),
+                        StringComparer.Ordinal);
             }
             finally
             {
