@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using GrandAmbassador.Testing;
 
 namespace GrandAmbassador.Integration.Tests.Harness;
 
@@ -6,12 +7,10 @@ namespace GrandAmbassador.Integration.Tests.Harness;
 /// How many connections (and UDP sessions) the in-process proxy holds for one fronted name, read from
 /// its <c>grandambassador.proxy.held</c> instrument: a test awaits the proxy saying "held" instead of
 /// sleeping and hoping nothing answered meanwhile. The instrument is observable (it reports the ports open
-/// now), so it is collected every few milliseconds until it says so; a hang fails the test.
+/// now and raises no event), so it is collected again until it says so (<see cref="Eventually"/>).
 /// </summary>
 internal sealed class HeldConnections : IDisposable
 {
-    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan CollectEvery = TimeSpan.FromMilliseconds(10);
 
     private readonly string _name;
     private readonly MeterListener _listener = new();
@@ -33,20 +32,12 @@ internal sealed class HeldConnections : IDisposable
     }
 
     /// <summary>Waits until the proxy holds exactly <paramref name="count"/> flows for the name; a hang fails the test.</summary>
-    public async Task WaitForAsync(long count)
-    {
-        var deadline = DateTime.UtcNow + Hang;
-        long held;
-        while ((held = Collect()) != count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the proxy held {held} flows for {_name}, not {count}, after {Hang.TotalSeconds} s");
-            }
-
-            await Task.Delay(CollectEvery);
-        }
-    }
+    public Task WaitForAsync(long count) =>
+        Eventually.GetAsync(
+            () => Collect() is var held && held == count
+                ? Task.FromResult(held)
+                : throw new InvalidOperationException($"the proxy held {held} flows for {_name}, not {count}"),
+            what: $"{count} held flows for {_name}");
 
     public void Dispose() => _listener.Dispose();
 
