@@ -27,9 +27,7 @@ redis = targets.SERVICES["redis"]
 services = [redis]
 targets.remove_leftovers()
 targets.start(services, f"open{os.getpid()}")
-paths = [pathlib.Ambassador(services, 12601, binary), pathlib.HAProxy(services, 13601)]
-if pathlib.SID_ROOT:
-    paths += [pathlib.HAProxy32(services, 16601), pathlib.NginxStream(services, 17601)]
+paths = pathlib.relays(services, binary, offset=600)
 
 
 def memory(path):

@@ -22,9 +22,7 @@ redis = targets.SERVICES["redis"]
 services = [redis]
 targets.remove_leftovers()
 targets.start(services, f"sys{os.getpid()}")
-paths = [pathlib.Ambassador(services, 12501, binary), pathlib.HAProxy(services, 13501)]
-if pathlib.SID_ROOT:
-    paths += [pathlib.HAProxy32(services, 16501), pathlib.NginxStream(services, 17501)]
+paths = pathlib.relays(services, binary, offset=500)
 
 
 def count(path):

@@ -295,3 +295,12 @@ class Socat(Path):
 
 def _descendants(pid):
     return children(pid)
+
+
+def relays(services, binary, offset):
+    """grand-ambassador and every peer present (HAProxy 2.6; HAProxy 3.2 and nginx 1.30 with SID_ROOT), on
+    bench.py's ports plus `offset`, so that a script can run beside the main bench's paths."""
+    found = [Ambassador(services, 12001 + offset, binary), HAProxy(services, 13001 + offset)]
+    if SID_ROOT:
+        found += [HAProxy32(services, 16001 + offset), NginxStream(services, 17001 + offset)]
+    return found
