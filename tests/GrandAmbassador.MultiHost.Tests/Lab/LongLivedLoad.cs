@@ -25,6 +25,7 @@ internal sealed class LongLivedLoad : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task[] _workers;
+    private readonly long[] _lastAnsweredTicks;
     private int _firstAnswers;
     private int _sent;
     private int _answered;
@@ -37,6 +38,7 @@ internal sealed class LongLivedLoad : IAsyncDisposable
         _interval = interval;
         Connections = connections;
         Started = DateTime.UtcNow;
+        _lastAnsweredTicks = new long[connections];
         _workers = [.. Enumerable.Range(0, connections).Select(i => Task.Run(() => WorkAsync(i)))];
     }
 
@@ -57,6 +59,14 @@ internal sealed class LongLivedLoad : IAsyncDisposable
     public TimeSpan Slowest => TimeSpan.FromTicks(Interlocked.Read(ref _slowestTicks));
 
     public ConcurrentQueue<LoadFailure> Failures { get; } = new();
+
+    /// <summary>How many of the connections had an answer at or after <paramref name="since"/>: each one still works.</summary>
+    public int ConnectionsAnsweredSince(DateTime since) =>
+        Enumerable.Range(0, Connections).Count(connection => Volatile.Read(ref _lastAnsweredTicks[connection]) >= since.Ticks);
+
+    /// <summary>The answers a connection owes for the time it ran, less the longest stall, at one request per interval.</summary>
+    public int AnswersExpectedPerConnection =>
+        (int)Math.Max(0, (((Stopped ?? DateTime.UtcNow) - Started - Slowest) / _interval));
 
     /// <summary>Opens the connections and returns once every one of them has had an answer.</summary>
     public static async Task<LongLivedLoad> StartAsync(IPEndPoint target, int connections = 50, TimeSpan? interval = null)
@@ -140,6 +150,7 @@ internal sealed class LongLivedLoad : IAsyncDisposable
 
                 var took = DateTime.UtcNow - started;
                 Interlocked.Increment(ref _answered);
+                Interlocked.Exchange(ref _lastAnsweredTicks[connection], DateTime.UtcNow.Ticks);
                 RaiseSlowest(took);
                 if (!answeredOnce)
                 {
