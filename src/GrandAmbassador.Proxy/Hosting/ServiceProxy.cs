@@ -25,6 +25,8 @@ internal sealed class ServiceProxy : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
     private ImmutableDictionary<ListenPort, PortListener> _listeners = ImmutableDictionary<ListenPort, PortListener>.Empty;
+    private TaskCompletionSource _changed = NewSignal();
+    private ProxyState _state;
     private bool _disposed;
 
     /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them. Built by <see cref="ServiceProxyFactory"/>.</summary>
@@ -38,6 +40,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ServiceProxy>();
         _metrics = metrics;
+        _state = new ProxyState(0, [], [], [], Closed: false, _changed.Task);
         Access = new ClientAccess(
             serviceName,
             AccessPolicy.For(options.Access, serviceName),
@@ -55,6 +58,9 @@ internal sealed class ServiceProxy : IAsyncDisposable
 
     /// <summary>Who may connect to this name, and the per-client table; shared by every port.</summary>
     public ClientAccess Access { get; }
+
+    /// <summary>What this proxy serves now; its <see cref="ProxyState.Changed"/> says when that changes.</summary>
+    public ProxyState State => Volatile.Read(ref _state);
 
     /// <summary>The listener of <paramref name="port"/>, or <see langword="null"/> if it is not listening; for tests and diagnostics.</summary>
     internal PortListener? GetListener(ListenPort port) =>
@@ -128,6 +134,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             }
 
             Volatile.Write(ref _listeners, listeners.ToImmutable());
+            Publish(ports, [.. failures]);
             HostingLog.Applied(_logger, ServiceName, listeners.Count, failures.Count);
             return failures;
         }
@@ -157,6 +164,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             Access.Dispose();
             var listeners = _listeners.Values.ToList();
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
+            Publish([], []);
             var (finished, closed) = (0, 0);
             foreach (var counts in await Task.WhenAll(listeners.OfType<TcpPortListener>()
                 .Select(listener => listener.DrainAsync(_options.DrainTimeout))).ConfigureAwait(false))
@@ -194,6 +202,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             Access.Dispose();
             var listeners = _listeners;
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
+            Publish([], []);
             foreach (var listener in listeners.Values)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
@@ -204,6 +213,22 @@ internal sealed class ServiceProxy : IAsyncDisposable
             _applyGate.Release();
         }
     }
+
+    /// <summary>Swaps in the next state, then completes the previous one's signal: a reader never misses a change.</summary>
+    private void Publish(ImmutableArray<PortRoute> routes, ImmutableArray<ListenFailure> failures)
+    {
+        var previous = _changed;
+        _changed = NewSignal();
+        var listening = _listeners.Values
+            .Select(listener => new BoundPort(listener.Port, listener.LocalEndPoint))
+            .OrderBy(bound => bound.Port.Port)
+            .ThenBy(bound => bound.Port.Protocol)
+            .ToImmutableArray();
+        Volatile.Write(ref _state, new ProxyState(_state.Version + 1, routes, listening, failures, _disposed, _changed.Task));
+        previous.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static FrozenSet<string> RetainedBackendIds(ServiceRoutes routes, ImmutableArray<PortRoute> ports)
     {

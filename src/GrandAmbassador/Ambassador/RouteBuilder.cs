@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 

@@ -1,24 +1,24 @@
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Ambassador;
 
 /// <summary>
-/// Tells the operator what changed for one name, and only what changed: a port re-pointed, held,
-/// opened or closed, an endpoint that cannot be reached, ports over the cap.
+/// Tells the operator what one apply changed for a name, and only what changed: a port re-pointed, held,
+/// opened or closed, an endpoint that cannot be reached, ports over the cap. Keeps no memory of its own:
+/// the change is read from the name's record of what was applied before and after.
 /// </summary>
-internal sealed class RouteLogger(string name, ILogger logger)
+internal static class RouteLogger
 {
-    private Dictionary<string, string> _lastDestinations = [];
-    private HashSet<string> _lastUnreachable = [];
-    private HashSet<PortsLeftOut> _lastLeftOut = [];
-
-    /// <param name="notListening">Ports that could not be bound: no route line for them (it would read as
-    /// serving); theirs comes once they listen.</param>
-    public void Log(RoutePlan plan, EndpointSet snapshot, bool first, TimeSpan wait, IReadOnlySet<ListenPort>? notListening = null)
+    /// <param name="seen">What the reader of this log last saw applied: the change's before, or null when
+    /// everything now applied is to be said again (a follower of a new generation).</param>
+    /// <param name="first">The name's first routes: say that it waits when no container is ready.</param>
+    public static void Log(ILogger logger, string name, AppliedChange change, AppliedRoutes? seen, bool first, TimeSpan wait)
     {
-        var byRun = snapshot.Endpoints.ToDictionary(endpoint => endpoint.RunId);
+        ArgumentNullException.ThrowIfNull(change);
+        var (plan, snapshot) = (change.After.Plan!, change.After.Snapshot!);
         if (first && !snapshot.Endpoints.Any(endpoint => endpoint.AcceptsTraffic))
         {
             // Held only where something listens: with no port known yet, nothing does.
@@ -32,10 +32,13 @@ internal sealed class RouteLogger(string name, ILogger logger)
             }
         }
 
-        var current = Destinations(plan, byRun, notListening);
+        var before = seen is { Plan: { } seenPlan, Snapshot: { } seenSnapshot }
+            ? Destinations(seenPlan, seenSnapshot, change.FailedBefore)
+            : [];
+        var current = Destinations(plan, snapshot, change.Failed);
         foreach (var (port, destinations) in current)
         {
-            if (_lastDestinations.TryGetValue(port, out var previous) && previous == destinations)
+            if (before.TryGetValue(port, out var previous) && previous == destinations)
             {
                 continue;
             }
@@ -50,44 +53,35 @@ internal sealed class RouteLogger(string name, ILogger logger)
             }
         }
 
-        foreach (var port in _lastDestinations.Keys.Except(current.Keys))
+        foreach (var port in before.Keys.Except(current.Keys))
         {
             AmbassadorLog.StoppedListening(logger, name, port);
         }
 
-        var unreachable = plan.Unreachable.Select(u => u.ToString()).ToHashSet();
-        foreach (var problem in plan.Unreachable.Where(u => !_lastUnreachable.Contains(u.ToString())))
+        var unreachableBefore = seen?.Plan?.Unreachable.Select(problem => problem.ToString()).ToHashSet() ?? [];
+        foreach (var problem in plan.Unreachable.Where(problem => !unreachableBefore.Contains(problem.ToString())))
         {
             AmbassadorLog.Unreachable(logger, name, problem.ContainerName, problem.HostId, problem.Port, problem.Reason);
         }
 
-        foreach (var left in plan.LeftOut.Where(left => !_lastLeftOut.Contains(left)))
+        var leftOutBefore = seen?.Plan?.LeftOut.ToHashSet() ?? [];
+        foreach (var left in plan.LeftOut.Where(left => !leftOutBefore.Contains(left)))
         {
             AmbassadorLog.PortsLeftOut(logger, name, left.ContainerName, left.HostId, left.Count, left.Cap);
         }
-
-        _lastDestinations = current;
-        _lastUnreachable = unreachable;
-        _lastLeftOut = [.. plan.LeftOut];
     }
 
-    /// <summary>
-    /// Picks up where another logger of the same name left off (the local engine's seed): only what
-    /// changes after <paramref name="plan"/> is logged, not the same routes a second time.
-    /// </summary>
-    public void Continue(RoutePlan plan, EndpointSet snapshot)
+    /// <summary>Each listening port's destinations, described; a port that could not be bound gets no line (it would read as serving) until it listens.</summary>
+    private static Dictionary<string, string> Destinations(RoutePlan plan, EndpointSet snapshot, IEnumerable<Proxy.Hosting.ListenFailure> failures)
     {
-        _lastDestinations = Destinations(plan, snapshot.Endpoints.ToDictionary(endpoint => endpoint.RunId), notListening: null);
-        _lastUnreachable = plan.Unreachable.Select(u => u.ToString()).ToHashSet();
-        _lastLeftOut = [.. plan.LeftOut];
-    }
-
-    private static Dictionary<string, string> Destinations(RoutePlan plan, Dictionary<string, ContainerEndpoint> byRun, IReadOnlySet<ListenPort>? notListening) =>
-        plan.Routes.Ports.Where(port => notListening is null || !notListening.Contains(port.Listen)).ToDictionary(
+        var byRun = snapshot.Endpoints.ToDictionary(endpoint => endpoint.RunId);
+        var notListening = failures.Select(failure => failure.Port).ToHashSet();
+        return plan.Routes.Ports.Where(port => !notListening.Contains(port.Listen)).ToDictionary(
             port => port.Listen.ToString(),
             port => string.Join(", ", port.Destinations.Select(destination => Describe(destination, byRun))));
+    }
 
-    private static string Describe(Proxy.Routing.Destination destination, Dictionary<string, ContainerEndpoint> byRun) =>
+    private static string Describe(Destination destination, Dictionary<string, ContainerEndpoint> byRun) =>
         byRun.TryGetValue(destination.BackendId, out var endpoint)
             ? $"{destination.Addresses[0]} (container {endpoint.ContainerName} {endpoint.ShortId} on {endpoint.HostId}, started {endpoint.StartedAt:HH:mm:ss.fff})"
             : destination.Addresses[0].ToString();

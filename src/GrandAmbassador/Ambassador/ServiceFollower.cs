@@ -30,11 +30,12 @@ internal sealed class ServiceFollower(
     private static readonly TimeSpan AppliedTimeout = TimeSpan.FromSeconds(5);
     private readonly FrontedService _service = name.Service;
     private readonly ServiceProxy _proxy = name.Proxy;
-    private readonly RouteLogger _routeLogger = new(name.Name, logger);
     private readonly LabelAccess _labelAccess = new(name.Name, logger);
-    private EndpointSet? _applied;
-    private RoutePlan? _plan;
     private RouteChangeMeter? _meter;
+
+    // What this follower's log lines last said, when it took over from the local engine's seed; null
+    // until its first apply otherwise, so that a new generation says the name's routes once again.
+    private AppliedRoutes? _logged;
     private IContainerEndpointGrain? _grain;
 
     // The newest snapshot this follower was given, applied or not: what a retry applies again.
@@ -128,11 +129,7 @@ internal sealed class ServiceFollower(
     private async Task TakeOverAsync(CancellationToken cancellationToken)
     {
         var applied = await name.TakeOverAsync(cancellationToken).ConfigureAwait(false);
-        (_applied, _plan) = (applied.Snapshot, applied.Plan);
-        if (applied.FromLocalEngine)
-        {
-            _routeLogger.Continue(applied.Plan!, applied.Snapshot!);
-        }
+        _logged = applied.FromLocalEngine ? applied : null;
     }
 
     private static bool IsWorthApplying(EndpointSet snapshot, bool takingOver) =>
@@ -160,17 +157,14 @@ internal sealed class ServiceFollower(
         {
             // Before the routes: a label's allow-list is in force by the time its container gets connections.
             _proxy.Access.Update(_labelAccess.From(snapshot));
-            var plan = RouteBuilder.Build(_service, snapshot, Context(), _plan);
-            var failures = await _proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
-            ListenFailureLog.Log(logger, _service.Name, name.ListenFailures, failures, ListenRetry);
-            name.ListenFailures = failures;
-            _routeLogger.Log(plan, snapshot, _applied is null, wait, failures.Select(failure => failure.Port).ToHashSet());
-            _plan = plan;
-            _meter?.Measure(_applied, snapshot);
-            _applied = snapshot;
-            name.Applied = new AppliedRoutes(snapshot, plan);
+            var plan = RouteBuilder.Build(_service, snapshot, Context(), name.Applied.Plan);
+            var change = await name.ApplyAsync(snapshot, plan, cancellationToken).ConfigureAwait(false);
+            ListenFailureLog.Log(logger, _service.Name, change.FailedBefore, change.Failed, ListenRetry);
+            RouteLogger.Log(logger, _service.Name, change, _logged, first: change.Before.Snapshot is null, wait);
+            _logged = change.After;
+            _meter?.Measure(change.Before.Snapshot, snapshot);
             _ = SayAppliedAsync(snapshot, plan);
-            return failures.Count > 0;
+            return !change.Failed.IsEmpty;
         }
         catch (Exception) when (name.Removed.IsCancellationRequested)
         {

@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
-using GrandAmbassador.Ambassador;
 using GrandAmbassador.Contracts.Endpoints;
-using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.DataPlane;
 
@@ -12,11 +9,14 @@ namespace GrandAmbassador.DataPlane;
 /// </summary>
 internal sealed record AppliedRoutes(EndpointSet? Snapshot, RoutePlan? Plan)
 {
+    /// <summary>
+    /// The epoch of the snapshots the local engine's seed builds (see <see cref="LocalEngine.LocalEngineSeed"/>);
+    /// no grain activation has it, so a follower knows what it takes over from.
+    /// </summary>
+    public static readonly Guid LocalEngineEpoch = new("5eed5eed-5eed-4eed-8eed-5eed5eed5eed");
+
     public static AppliedRoutes None { get; } = new(null, null);
 
-    /// <summary>Whether the local engine's seed applied it, before any follower (see <see cref="LocalEngine.LocalEngineSeed"/>).</summary>
-    public bool FromLocalEngine => Snapshot?.Epoch == LocalEngine.LocalEngineSeed.Epoch;
-
-    /// <summary>The ports the proxy listens on because of <see cref="Plan"/>.</summary>
-    public ImmutableArray<ListenPort> Ports => Plan is null ? [] : [.. Plan.Routes.Ports.Select(port => port.Listen)];
+    /// <summary>Whether the local engine's seed applied it, before any follower.</summary>
+    public bool FromLocalEngine => Snapshot?.Epoch == LocalEngineEpoch;
 }

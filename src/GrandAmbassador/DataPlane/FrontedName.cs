@@ -1,13 +1,16 @@
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.DataPlane;
 
 /// <summary>
-/// One fronted name in the data plane: its proxy (listeners, open connections, routes) and what was
-/// last applied to it. Outlives every control-plane generation: a follower of the next generation
-/// takes over the same proxy and picks up from <see cref="Applied"/>.
+/// One fronted name in the data plane, and the one owner of its routing state: its proxy (listeners,
+/// open connections, routes; <see cref="ServiceProxy.State"/> publishes what it serves with a change
+/// token) and what was last applied to it (<see cref="Applied"/>, what the next steerer carries on from).
+/// Outlives every control-plane generation. Its routes change only through <see cref="ApplyAsync"/>,
+/// called by one steerer at a time: the local engine's seed until a follower takes over, then followers.
 /// </summary>
 internal sealed class FrontedName
 {
@@ -16,12 +19,13 @@ internal sealed class FrontedName
     // Who re-points the proxy: the local engine's seed until a follower takes over, then followers only.
     private readonly SemaphoreSlim _steering = new(1, 1);
     private readonly TaskCompletionSource _followed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private AppliedRoutes _applied;
 
     public FrontedName(FrontedService service, ServiceProxy proxy, AppliedRoutes applied)
     {
         Service = service;
         Proxy = proxy;
-        Applied = applied;
+        _applied = applied;
     }
 
     public string Name => Service.Name;
@@ -30,18 +34,31 @@ internal sealed class FrontedName
 
     public ServiceProxy Proxy { get; }
 
-    /// <summary>What the proxy serves now. Written by one follower at a time (generations never overlap).</summary>
-    public AppliedRoutes Applied { get; set; }
-
-    /// <summary>The ports the last apply could not bind (taken by another process), with the reason; empty when all listen.</summary>
-    public IReadOnlyList<ListenFailure> ListenFailures { get; set; } = [];
+    /// <summary>The snapshot and plan last applied: what a follower of the next generation takes over from.</summary>
+    public AppliedRoutes Applied => Volatile.Read(ref _applied);
 
     /// <summary>Whether this name listens on, or claims with <c>--port</c>, <paramref name="port"/>.</summary>
     public bool Holds(ListenPort port) =>
-        Applied.Ports.Contains(port) || (Service.HasExplicitPorts && Service.Ports.Any(mapping => mapping.Listen == port));
+        Proxy.State.Routes.Any(route => route.Listen == port) || (Service.HasExplicitPorts && Service.Ports.Any(mapping => mapping.Listen == port));
 
     /// <summary>Cancelled when the name is removed: its follower stops before the proxy closes.</summary>
     public CancellationToken Removed => _removed.Token;
+
+    /// <summary>
+    /// Re-points the proxy to <paramref name="plan"/>, built from <paramref name="snapshot"/>, and records both
+    /// as what is applied. Only the steerer of the moment calls it (inside <see cref="SeedAsync"/>, or after
+    /// <see cref="TakeOverAsync"/>), so applies never interleave.
+    /// </summary>
+    public async Task<AppliedChange> ApplyAsync(EndpointSet snapshot, RoutePlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var before = Applied;
+        var failedBefore = Proxy.State.Failures;
+        var failed = await Proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
+        var after = new AppliedRoutes(snapshot, plan);
+        Volatile.Write(ref _applied, after);
+        return new AppliedChange(before, failedBefore, after, [.. failed]);
+    }
 
     /// <summary>
     /// Runs <paramref name="seed"/> (an apply from the local engine's seed) unless a follower has taken

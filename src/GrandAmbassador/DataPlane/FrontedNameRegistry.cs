@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;

@@ -13,8 +13,8 @@ namespace GrandAmbassador.Fronting;
 /// <summary>
 /// Tells the cluster's <see cref="IHostDirectoryGrain"/> which names this ambassador fronts and on which
 /// ports it listens, so that <c>status</c> and every ambassador's page can say "fronted by host-c (8080/tcp)".
-/// Registers at once when a name is added or removed, within a second when a listener opens or closes,
-/// and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
+/// Registers at once when a name is added or removed or a listener opens or closes (each proxy publishes
+/// what it serves with a change token), and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
 /// declared dead) it registers nothing, so that a stopped ambassador leaves the list at once rather than a
 /// lease later.
 /// </summary>
@@ -31,12 +31,6 @@ internal sealed class FrontingRegistrar(
 
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Listeners open and close as followers apply routes, which tell nobody; comparing this process's own
-    /// listeners once a second is cheap and keeps the followers unaware of the directory.
-    /// </summary>
-    private static readonly TimeSpan ListenerCheck = TimeSpan.FromSeconds(1);
-
     // Set once a registration went through: only then is there anything to take back at stop.
     private volatile bool _registered;
 
@@ -49,6 +43,8 @@ internal sealed class FrontingRegistrar(
         while (!stoppingToken.IsCancellationRequested)
         {
             var current = names.Current;
+            // Taken before the names are described: a change in between completes one of them, and is described next time round.
+            var changes = current.Names.Select(name => name.Proxy.State.Changed).Prepend(current.Changed).ToList();
             var fronted = Describe(current.Names);
             var now = time.GetUtcNow();
             if (registered != fronted || now >= renewAt)
@@ -59,7 +55,10 @@ internal sealed class FrontingRegistrar(
                 renewAt = now + Renewal;
             }
 
-            await Task.WhenAny(current.Changed, Task.Delay(ListenerCheck, time, stoppingToken)).ConfigureAwait(false);
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var renewal = Task.Delay(renewAt - now, time, wake.Token);
+            await Task.WhenAny(changes.Append(renewal)).ConfigureAwait(false);
+            await wake.CancelAsync().ConfigureAwait(false); // the renewal's timer goes with it when a change came first
         }
     }
 
@@ -87,9 +86,8 @@ internal sealed class FrontingRegistrar(
             .Select(name => new FrontedNameListeners(
                 name.Name,
                 [
-                    .. name.Applied.Ports
-                        .Select(port => name.Proxy.GetListener(port) is { } listener ? Listener(port, listener.LocalEndPoint.Port) : null)
-                        .OfType<FrontedListener>()
+                    .. name.Proxy.State.Listening
+                        .Select(bound => Listener(bound.Port, bound.LocalEndPoint.Port))
                         .OrderBy(listener => listener.Port)
                         .ThenBy(listener => listener.Protocol),
                 ],

@@ -23,14 +23,14 @@ namespace GrandAmbassador.LocalEngine;
 internal sealed class LocalEngineSeed : IAsyncDisposable
 {
     /// <summary>The epoch of the seed's snapshots: no grain activation draws it.</summary>
-    public static readonly Guid Epoch = new("5eed5eed-5eed-4eed-8eed-5eed5eed5eed");
+    public static Guid Epoch => AppliedRoutes.LocalEngineEpoch;
 
     private readonly AmbassadorSettings _settings;
     private readonly FrontedNameRegistry _names;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LocalEngineSink _sink;
-    private readonly Dictionary<FrontedName, (RouteLogger Log, long Version)> _seeded = [];
+    private readonly Dictionary<FrontedName, long> _seeded = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _run;
@@ -108,19 +108,19 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
         foreach (var name in _names.Current.Names)
         {
             var mine = containers.Where(endpoint => endpoint.ServiceNames.Contains(name.Name)).ToList();
-            var seeded = _seeded.TryGetValue(name, out var state);
+            var seeded = _seeded.TryGetValue(name, out var version);
             if (!seeded && !mine.Any(endpoint => endpoint.AcceptsTraffic))
             {
                 // Nothing to learn here yet: the name waits for its grain as before.
                 continue;
             }
 
-            state = seeded ? state with { Version = state.Version + 1 } : (new RouteLogger(name.Name, _logger), 1);
-            _seeded[name] = state;
-            var snapshot = new EndpointSet(name.Name, state.Version, [.. mine], Epoch, [.. gone], Complete: false);
+            version = seeded ? version + 1 : 1;
+            _seeded[name] = version;
+            var snapshot = new EndpointSet(name.Name, version, [.. mine], Epoch, [.. gone], Complete: false);
             try
             {
-                await name.SeedAsync(() => ApplyAsync(name, snapshot, state.Log), cancellationToken).ConfigureAwait(false);
+                await name.SeedAsync(() => ApplyAsync(name, snapshot), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -130,15 +130,13 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(FrontedName name, EndpointSet snapshot, RouteLogger log)
+    private async Task ApplyAsync(FrontedName name, EndpointSet snapshot)
     {
         var context = new RouteContext(_settings.Host.HostId, LocalNetworks.Read(), _settings.MaxExposedPorts, _settings.PreferIpv6);
         var plan = RouteBuilder.Build(name.Service, snapshot, context, name.Applied.Plan);
         // Not cancelled half-way when the seed stops: the follower carries on from what is applied.
-        var failures = await name.Proxy.ApplyAsync(plan.Routes, CancellationToken.None).ConfigureAwait(false);
-        ListenFailureLog.Log(_logger, name.Name, name.ListenFailures, failures, retry: null);
-        name.ListenFailures = failures;
-        log.Log(plan, snapshot, first: false, _settings.Wait, failures.Select(failure => failure.Port).ToHashSet());
-        name.Applied = new AppliedRoutes(snapshot, plan);
+        var change = await name.ApplyAsync(snapshot, plan, CancellationToken.None).ConfigureAwait(false);
+        ListenFailureLog.Log(_logger, name.Name, change.FailedBefore, change.Failed, retry: null);
+        RouteLogger.Log(_logger, name.Name, change, seen: change.Before, first: false, _settings.Wait);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
+using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Host.Tests.Ambassador;

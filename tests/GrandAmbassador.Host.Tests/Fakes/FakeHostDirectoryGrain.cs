@@ -13,7 +13,7 @@ internal sealed class FakeHostDirectoryGrain(string key, FakeGrainFactory factor
 
     public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name) => throw new NotSupportedException();
 
-    public Task RegisterFrontingAsync(FrontingRegistration registration, TimeSpan lease) => factory.Record(new FakeGrainCall(key, "RegisterFronting"));
+    public Task RegisterFrontingAsync(FrontingRegistration registration, TimeSpan lease) => factory.Record(new FakeGrainCall(key, "RegisterFronting", Argument: registration));
 
     public Task<ImmutableArray<FrontingRegistration>> GetFrontingAsync() => throw new NotSupportedException();
 }

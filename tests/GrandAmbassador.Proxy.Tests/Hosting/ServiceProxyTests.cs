@@ -49,4 +49,41 @@ public sealed class ServiceProxyTests
         await Assert.ThrowsAsync<ArgumentException>(() => proxy.ApplyAsync(Routes(Route(port), Route(port)), CancellationToken.None));
         Assert.Null(proxy.GetListener(port));
     }
+
+    [Fact]
+    public async Task State_SaysWhatListensAndWhatIsTaken_AndSignalsEveryChange()
+    {
+        using var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        taken.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0));
+        taken.Listen();
+        var busy = new ListenPort(((System.Net.IPEndPoint)taken.LocalEndPoint!).Port, TransportProtocol.Tcp);
+        var free = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        var proxy = Create();
+        var before = proxy.State;
+        Assert.Empty(before.Listening);
+        Assert.False(before.ListensOnEveryRoutedPort);
+
+        await proxy.ApplyAsync(Routes(Route(free), Route(busy)), CancellationToken.None);
+
+        Assert.True(before.Changed.IsCompletedSuccessfully);
+        var applied = proxy.State;
+        Assert.Equal(before.Version + 1, applied.Version);
+        Assert.Equal([free], applied.Listening.Select(bound => bound.Port));
+        Assert.Equal(free.Port, applied.LocalEndPoint(free)!.Port);
+        Assert.Equal([busy], applied.Failures.Select(failure => failure.Port));
+        Assert.False(applied.ListensOnEveryRoutedPort);
+        Assert.False(applied.Changed.IsCompleted);
+
+        taken.Close();
+        await proxy.ApplyAsync(Routes(Route(free), Route(busy)), CancellationToken.None);
+        Assert.True(applied.Changed.IsCompletedSuccessfully);
+        Assert.True(proxy.State.ListensOnEveryRoutedPort);
+        Assert.Empty(proxy.State.Failures);
+
+        var open = proxy.State;
+        await proxy.DisposeAsync();
+        Assert.True(open.Changed.IsCompletedSuccessfully);
+        Assert.True(proxy.State.Closed);
+        Assert.Empty(proxy.State.Listening);
+    }
 }

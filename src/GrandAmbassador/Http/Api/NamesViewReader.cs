@@ -65,14 +65,11 @@ internal sealed class NamesViewReader(
     private static FrontingView Fronting(FrontedName name, IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> counts)
     {
         var live = counts.TryGetValue(name.Name, out var ports) ? ports : ImmutableDictionary<string, IReadOnlyDictionary<string, long>>.Empty;
-        var listeners = name.Applied.Ports
-            .OrderBy(port => port.Port)
-            .Select(port => (Port: port, Listener: name.Proxy.GetListener(port)))
-            .Where(pair => pair.Listener is not null)
-            .Select(pair => new ListenerView(
-                pair.Port.ToString(),
-                pair.Listener!.LocalEndPoint.ToString(),
-                live.TryGetValue(pair.Port.ToString(), out var values) ? values : ImmutableDictionary<string, long>.Empty));
+        var listeners = name.Proxy.State.Listening
+            .Select(bound => new ListenerView(
+                bound.Port.ToString(),
+                bound.LocalEndPoint.ToString(),
+                live.TryGetValue(bound.Port.ToString(), out var values) ? values : ImmutableDictionary<string, long>.Empty));
         return new FrontingView(
             [.. name.Service.Ports.IsDefault ? [] : name.Service.Ports.Select(mapping => mapping.ToString())],
             name.IsListening(),

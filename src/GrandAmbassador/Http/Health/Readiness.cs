@@ -28,7 +28,7 @@ internal sealed class Readiness(IServiceProvider services, FrontedNameRegistry n
         }
 
         // A taken port first, with its cause: that one needs the user, the others only time.
-        var taken = names.Current.Names.Where(name => name.ListenFailures.Count > 0).Select(FrontedNameListening.WhyNotListening).ToList();
+        var taken = names.Current.Names.Select(FrontedNameListening.WhyNotListening).OfType<string>().ToList();
         if (taken.Count > 0)
         {
             return $"not serving: {string.Join("; ", taken)}";
