@@ -6,37 +6,33 @@ namespace GrandAmbassador.Proxy.Tcp;
 
 /// <summary>
 /// Copies one direction of a TCP connection, in the manner of YARP's StreamCopier: an idle connection waits
-/// on a zero-byte receive and holds no buffer; a pooled buffer is rented only once data is there. A FIN is
-/// passed on as a FIN; a failure resets both sockets, which also ends the other direction.
+/// on a zero-byte receive and holds no buffer; a pooled buffer is rented only once data is there. How the
+/// direction ends is <see cref="CopyEnding"/>'s to decide; bulk data moves through <see cref="SplicePump"/>.
 /// </summary>
 /// <remarks>
 /// One event-args object per direction serves its receives and its sends, driven by completion callbacks:
 /// an idle connection costs two of these and no async state machines, instead of the four event-args the
 /// sockets would cache for the awaitable API plus a pooled box per pending await.
-/// On Linux a direction that moves bulk data (one read filled the whole buffer) switches to splice(2) through a
-/// pipe of its own (<see cref="SplicePipe"/>): the bytes go from socket to socket inside the kernel. Readiness
-/// still comes from the zero-byte receive; FIN, reset and the byte count are kept as the copy loop keeps them.
-/// Request/response traffic never fills a buffer, so it never pays for a pipe.
+/// The loop: wait (a zero-byte receive) → receive into a buffer → send all of it → wait. Each step is one
+/// method that starts the next operation and says whether it is pending; <see cref="Run"/> calls the step
+/// for the operation that just completed, and goes on while operations complete at once.
+/// On Linux a direction whose receive filled the whole buffer (bulk, more is queued) switches to splice(2)
+/// through a pipe of its own: after each wait it pumps socket to socket inside the kernel instead of
+/// receiving. Request/response traffic never fills a buffer, so it never pays for a pipe.
 /// </remarks>
 internal sealed class SocketCopier : SocketAsyncEventArgs
 {
-    private const int Waiting = 0;
-    // The receive with a buffer that follows a zero-byte receive's completion. Usually data is there and it completes
-    // at once; but a zero-byte receive can complete on a readiness the previous receive already consumed (epoll
-    // reports it once more), and then this receive waits for the peer exactly as the zero-byte one did.
-    private const int Receiving = 1;
-    private const int Sending = 2;
-    private const int Splicing = 3;
-
     private readonly Socket _source;
     private readonly Socket _destination;
     private readonly int _bufferSize;
     private readonly Action<SocketCopier> _onCompleted;
+
+    // The pipe size to ask for once the direction moves bulk data; 0 once asked (or never to splice).
     private int _splicePipeSize;
     private SplicePipe? _pipe;
-    private int _piped;
     private byte[]? _buffer;
-    private int _state;
+    // Volatile: the timeout sweep reads it from another thread (IsWaiting).
+    private volatile Step _step;
     private int _read;
     private int _sent;
     private long _total;
@@ -52,6 +48,29 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
         _onCompleted = onCompleted;
     }
 
+    /// <summary>The operation under way (or last finished).</summary>
+    private enum Step
+    {
+        /// <summary>A zero-byte receive: waiting for the source to be readable.</summary>
+        Waiting,
+
+        /// <summary>
+        /// The receive with a buffer that follows a wake-up. Usually data is there and it completes at once; but a
+        /// zero-byte receive can complete on a readiness the previous receive already consumed (epoll reports it once
+        /// more), and then this receive waits for the peer exactly as the zero-byte one did.
+        /// </summary>
+        Receiving,
+
+        /// <summary>Sending what was received (or read out of the pipe).</summary>
+        Sending,
+
+        /// <summary>Pumping through the pipe, synchronously.</summary>
+        Splicing,
+
+        /// <summary>The direction ended; <see cref="Result"/> says how.</summary>
+        Done,
+    }
+
     /// <summary>Whether this direction moved to splice(2); valid once the completion callback has run.</summary>
     public bool Spliced { get; private set; }
 
@@ -60,25 +79,23 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
 
     /// <summary>
     /// True while the direction waits for data (or has ended); false while a send or a splice is under way. A receive
-    /// issued after a wake-up counts as waiting: pending, it waits for the peer; done, the state moves on at once.
+    /// issued after a wake-up counts as waiting: pending, it waits for the peer; done, the step moves on at once.
     /// </summary>
-    public bool IsWaiting => Volatile.Read(ref _state) is Waiting or Receiving;
+    public bool IsWaiting => _step is Step.Waiting or Step.Receiving or Step.Done;
 
     /// <summary>How this direction ended; valid once the completion callback has run.</summary>
     public CopyResult Result { get; private set; }
 
     public void Start()
     {
-        _state = Waiting;
-        SetBuffer(Memory<byte>.Empty);
         bool pending;
         try
         {
-            pending = _source.ReceiveAsync(this);
+            pending = Wait();
         }
-        catch (Exception ex)
+        catch (Exception exception)
         {
-            Finish(Fail(CopyStatus.SourceFailed, ex));
+            Fail(exception);
             return;
         }
 
@@ -90,197 +107,160 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
 
     protected override void OnCompleted(SocketAsyncEventArgs e) => Run();
 
-    /// <summary>Advances after an operation finished, for as long as operations finish synchronously.</summary>
+    /// <summary>Takes the operation that just completed to its next step, for as long as operations complete at once.</summary>
     private void Run()
     {
-        while (true)
+        bool pending;
+        do
         {
-            var state = _state;
             if (SocketError != SocketError.Success)
             {
-                var status = state == Sending ? CopyStatus.DestinationFailed : CopyStatus.SourceFailed;
-                Finish(Fail(status, new SocketException((int)SocketError)));
+                Fail(new SocketException((int)SocketError));
                 return;
             }
 
-            bool pending;
             try
             {
-                switch (state)
+                pending = _step switch
                 {
-                    case Waiting when _pipe is not null:
-                    case Splicing:
-                        pending = Splice(out var finished);
-                        if (finished)
-                        {
-                            return;
-                        }
-
-                        break;
-
-                    case Waiting:
-                        // Data or FIN is there; with an empty buffer nothing was consumed.
-                        _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
-                        _state = Receiving;
-                        SetBuffer(_buffer.AsMemory(0, _bufferSize));
-                        pending = _source.ReceiveAsync(this);
-                        break;
-
-                    case Receiving:
-                        var read = BytesTransferred;
-                        if (read == 0)
-                        {
-                            ReturnBuffer();
-                            SocketTermination.ShutdownSend(_destination);
-                            Finish(new CopyResult(CopyStatus.Completed, _total));
-                            return;
-                        }
-
-                        if (read == _bufferSize && _splicePipeSize > 0)
-                        {
-                            // A full buffer: more is queued, this is bulk. Splice from the next wait on.
-                            _pipe = SplicePipe.TryCreate(_splicePipeSize);
-                            Spliced = _pipe is not null;
-                            _splicePipeSize = 0;
-                        }
-
-                        _read = read;
-                        _sent = 0;
-                        _state = Sending;
-                        SetBuffer(_buffer.AsMemory(0, read));
-                        pending = _destination.SendAsync(this);
-                        break;
-
-                    default:
-                        _sent += BytesTransferred;
-                        if (_sent < _read)
-                        {
-                            SetBuffer(_buffer.AsMemory(_sent, _read - _sent));
-                            pending = _destination.SendAsync(this);
-                            break;
-                        }
-
-                        _total += _read;
-                        ReturnBuffer();
-                        if (_pipe is not null)
-                        {
-                            // The destination took what we read out of the pipe: splice the rest, and go on
-                            // splicing, since a source that outran its destination most likely has more.
-                            _state = Splicing;
-                            continue;
-                        }
-
-                        _state = Waiting;
-                        SetBuffer(Memory<byte>.Empty);
-                        pending = _source.ReceiveAsync(this);
-                        break;
-                }
+                    Step.Waiting => OnReadable(),
+                    Step.Receiving => OnReceived(BytesTransferred),
+                    _ => OnSent(BytesTransferred),
+                };
             }
-            catch (Exception ex)
+            catch (Exception exception)
             {
-                Finish(Fail(_state == Sending ? CopyStatus.DestinationFailed : CopyStatus.SourceFailed, ex));
-                return;
-            }
-
-            if (pending)
-            {
+                Fail(exception);
                 return;
             }
         }
+        while (!pending && _step != Step.Done);
     }
 
-    /// <summary>
-    /// Splices until the source has nothing more (then waits on a zero-byte receive again) or the destination's send
-    /// buffer is full (then sends one buffer of what is in the pipe, which waits for room, and comes back here).
-    /// </summary>
-    /// <returns>Whether an operation is pending; <paramref name="finished"/> when the direction ended.</returns>
-    private bool Splice(out bool finished)
+    /// <summary>The source has data or a FIN (with an empty buffer nothing was consumed): receive it, or pump it through the pipe.</summary>
+    private bool OnReadable()
     {
-        var pipe = _pipe!;
-        _state = Splicing;
-        finished = false;
-        int errno;
-        while (true)
+        if (_pipe is not null)
         {
-            var filled = 0L;
-            if (_piped == 0)
-            {
-                filled = pipe.Fill(_source, pipe.Size, out errno);
-                if (filled < 0)
-                {
-                    if (errno == LibC.EAGAIN)
-                    {
-                        return Wait();
-                    }
-
-                    if (SpliceErrors.MeansUnsupported(errno))
-                    {
-                        // Not a socket splice can read (the pipe is empty here): back to the copy loop for good.
-                        Spliced = false;
-                        ClosePipe();
-                        _state = Waiting;
-                        return Wait();
-                    }
-
-                    finished = true;
-                    Finish(Fail(CopyStatus.SourceFailed, new SocketException((int)SpliceErrors.ToSocketError(errno))));
-                    return false;
-                }
-
-                if (filled == 0)
-                {
-                    finished = true;
-                    SocketTermination.ShutdownSend(_destination);
-                    Finish(new CopyResult(CopyStatus.Completed, _total));
-                    return false;
-                }
-
-                _piped = (int)filled;
-            }
-
-            var drained = pipe.Drain(_destination, _piped, out errno);
-            if (drained < 0)
-            {
-                if (errno != LibC.EAGAIN)
-                {
-                    finished = true;
-                    Finish(Fail(CopyStatus.DestinationFailed, new SocketException((int)SpliceErrors.ToSocketError(errno))));
-                    return false;
-                }
-
-                // No writable wait on a socket in .NET: send one buffer of the pipe's bytes, whose completion waits.
-                _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
-                var read = pipe.ReadInto(_buffer.AsSpan(0, Math.Min(_piped, _bufferSize)));
-                _piped -= read;
-                _read = read;
-                _sent = 0;
-                _state = Sending;
-                SetBuffer(_buffer.AsMemory(0, read));
-                return _destination.SendAsync(this);
-            }
-
-            _piped -= (int)drained;
-            _total += drained;
-            if (_piped == 0 && filled > 0 && filled < pipe.Size)
-            {
-                // Less than asked for: the source is most likely empty, and the wait costs what a failed splice would.
-                return Wait();
-            }
+            return Pump();
         }
+
+        _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+        _step = Step.Receiving;
+        SetBuffer(_buffer.AsMemory(0, _bufferSize));
+        return _source.ReceiveAsync(this);
+    }
+
+    private bool OnReceived(int read)
+    {
+        if (read == 0)
+        {
+            End(CopyEnding.EndOfStream(_destination, _total));
+            return false;
+        }
+
+        if (read == _bufferSize)
+        {
+            StartSplicingIfAllowed();
+        }
+
+        _read = read;
+        return Send(0);
+    }
+
+    private bool OnSent(int sent)
+    {
+        _sent += sent;
+        if (_sent < _read)
+        {
+            return Send(_sent);
+        }
+
+        _total += _read;
+        ReturnBuffer();
+        // With a pipe, what was sent came out of it: pump the rest, since a source that outran its destination most likely has more.
+        return _pipe is not null ? Pump() : Wait();
     }
 
     private bool Wait()
     {
-        _state = Waiting;
+        _step = Step.Waiting;
         SetBuffer(Memory<byte>.Empty);
         return _source.ReceiveAsync(this);
+    }
+
+    private bool Send(int from)
+    {
+        _sent = from;
+        _step = Step.Sending;
+        SetBuffer(_buffer.AsMemory(from, _read - from));
+        return _destination.SendAsync(this);
+    }
+
+    /// <summary>A full buffer: more is queued, this is bulk. Splice from the next wait on; asked once per direction.</summary>
+    private void StartSplicingIfAllowed()
+    {
+        if (_splicePipeSize > 0)
+        {
+            _pipe = SplicePipe.TryCreate(_splicePipeSize);
+            Spliced = _pipe is not null;
+            _splicePipeSize = 0;
+        }
+    }
+
+    private bool Pump()
+    {
+        var pipe = _pipe!;
+        _step = Step.Splicing;
+        var outcome = SplicePump.Run(pipe, _source, _destination, out var moved, out var errno);
+        _total += moved;
+        switch (outcome)
+        {
+            case SpliceOutcome.SourceDrained:
+                return Wait();
+
+            case SpliceOutcome.Unsupported:
+                Spliced = false;
+                ClosePipe();
+                return Wait();
+
+            case SpliceOutcome.DestinationFull:
+                // No writable wait on a socket in .NET: send one buffer of the pipe's bytes, whose completion waits.
+                _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+                _read = pipe.ReadInto(_buffer.AsSpan(0, Math.Min(pipe.Held, _bufferSize)));
+                return Send(0);
+
+            case SpliceOutcome.EndOfStream:
+                End(CopyEnding.EndOfStream(_destination, _total));
+                return false;
+
+            default:
+                _step = outcome == SpliceOutcome.DestinationFailed ? Step.Sending : Step.Receiving;
+                Fail(new SocketException((int)SpliceErrors.ToSocketError(errno)));
+                return false;
+        }
+    }
+
+    /// <summary>A failed receive (or pump from the source) is the source's failure; a failed send, the destination's.</summary>
+    private void Fail(Exception exception)
+    {
+        var status = _step == Step.Sending ? CopyStatus.DestinationFailed : CopyStatus.SourceFailed;
+        End(CopyEnding.Failure(status, exception, _total, _source, _destination));
+    }
+
+    private void End(CopyResult result)
+    {
+        ReturnBuffer();
+        ClosePipe();
+        _step = Step.Done;
+        Result = result;
+        _onCompleted(this);
     }
 
     private void ClosePipe()
     {
         _pipe?.Dispose();
         _pipe = null;
-        _piped = 0;
     }
 
     private void ReturnBuffer()
@@ -291,30 +271,5 @@ internal sealed class SocketCopier : SocketAsyncEventArgs
             SetBuffer(Memory<byte>.Empty);
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private void Finish(CopyResult result)
-    {
-        ReturnBuffer();
-        ClosePipe();
-        Result = result;
-        _onCompleted(this);
-    }
-
-    private CopyResult Fail(CopyStatus status, Exception exception)
-    {
-        // Disposed sockets and aborted operations mean the connection was torn down elsewhere: not our failure.
-        var result = exception switch
-        {
-            ObjectDisposedException => new CopyResult(CopyStatus.Aborted, _total),
-            SocketException { SocketErrorCode: SocketError.OperationAborted } => new CopyResult(CopyStatus.Aborted, _total),
-            SocketException se => new CopyResult(status, _total, se.SocketErrorCode),
-            _ => new CopyResult(status, _total, SocketError.SocketError, exception),
-        };
-
-        // The first failure wins: resetting both sockets fails the other direction's pending operation.
-        SocketTermination.Reset(_source);
-        SocketTermination.Reset(_destination);
-        return result;
     }
 }

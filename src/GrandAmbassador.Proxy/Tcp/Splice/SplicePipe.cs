@@ -23,6 +23,9 @@ internal sealed unsafe class SplicePipe : IDisposable
     /// <summary>The pipe's capacity in bytes: the most one fill asks for.</summary>
     public int Size { get; }
 
+    /// <summary>Bytes in the pipe: filled from the source and not yet drained or read out.</summary>
+    public int Held { get; private set; }
+
     /// <summary>A new pipe of about <paramref name="size"/> bytes, or <see langword="null"/> if none can be had (e.g. out of descriptors).</summary>
     public static SplicePipe? TryCreate(int size)
     {
@@ -45,11 +48,21 @@ internal sealed unsafe class SplicePipe : IDisposable
 
     /// <summary>Moves up to <paramref name="length"/> bytes from <paramref name="source"/> into the pipe.</summary>
     /// <returns>The bytes moved, 0 at end of stream, or -1 with <paramref name="errno"/> set (EAGAIN: nothing to read).</returns>
-    public long Fill(Socket source, int length, out int errno) => Move(source, toPipe: true, length, out errno);
+    public long Fill(Socket source, int length, out int errno)
+    {
+        var moved = Move(source, toPipe: true, length, out errno);
+        Held += (int)Math.Max(moved, 0);
+        return moved;
+    }
 
     /// <summary>Moves up to <paramref name="length"/> bytes from the pipe into <paramref name="destination"/>.</summary>
     /// <returns>The bytes moved, or -1 with <paramref name="errno"/> set (EAGAIN: the destination's send buffer is full).</returns>
-    public long Drain(Socket destination, int length, out int errno) => Move(destination, toPipe: false, length, out errno);
+    public long Drain(Socket destination, int length, out int errno)
+    {
+        var moved = Move(destination, toPipe: false, length, out errno);
+        Held -= (int)Math.Max(moved, 0);
+        return moved;
+    }
 
     /// <summary>Reads what is in the pipe into <paramref name="buffer"/>: for a destination that takes no more for now.</summary>
     public int ReadInto(Span<byte> buffer)
@@ -61,6 +74,7 @@ internal sealed unsafe class SplicePipe : IDisposable
                 var read = LibC.Read(_read, start, (nuint)buffer.Length);
                 if (read >= 0)
                 {
+                    Held -= (int)read;
                     return (int)read;
                 }
 

@@ -1,0 +1,51 @@
+using System.Net.Sockets;
+
+namespace GrandAmbassador.Proxy.Tcp.Splice;
+
+/// <summary>
+/// Moves one direction's bytes through its <see cref="SplicePipe"/> for as long as both sockets let it, without
+/// blocking: fill the pipe from the source, drain it into the destination, again, until one of them has to be
+/// waited for, or the direction ends.
+/// </summary>
+internal static class SplicePump
+{
+    /// <param name="moved">Bytes that reached the destination during this run.</param>
+    /// <param name="errno">The error behind <see cref="SpliceOutcome.SourceFailed"/> or <see cref="SpliceOutcome.DestinationFailed"/>.</param>
+    public static SpliceOutcome Run(SplicePipe pipe, Socket source, Socket destination, out long moved, out int errno)
+    {
+        moved = 0;
+        errno = 0;
+        while (true)
+        {
+            var filled = 0L;
+            if (pipe.Held == 0)
+            {
+                filled = pipe.Fill(source, pipe.Size, out errno);
+                if (filled < 0)
+                {
+                    return errno == LibC.EAGAIN ? SpliceOutcome.SourceDrained
+                        : SpliceErrors.MeansUnsupported(errno) ? SpliceOutcome.Unsupported
+                        : SpliceOutcome.SourceFailed;
+                }
+
+                if (filled == 0)
+                {
+                    return SpliceOutcome.EndOfStream;
+                }
+            }
+
+            var drained = pipe.Drain(destination, pipe.Held, out errno);
+            if (drained < 0)
+            {
+                return errno == LibC.EAGAIN ? SpliceOutcome.DestinationFull : SpliceOutcome.DestinationFailed;
+            }
+
+            moved += drained;
+            if (pipe.Held == 0 && filled > 0 && filled < pipe.Size)
+            {
+                // Less than asked for: the source is most likely empty, and the wait costs what a failed splice would.
+                return SpliceOutcome.SourceDrained;
+            }
+        }
+    }
+}
