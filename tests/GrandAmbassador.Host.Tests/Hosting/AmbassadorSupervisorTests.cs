@@ -1,4 +1,5 @@
 using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Host.Tests.Ambassador;
 using GrandAmbassador.Host.Tests.Fakes;
@@ -109,7 +110,7 @@ public sealed class AmbassadorSupervisorTests
     private static DataPlaneServices NewDataPlane(TimeProvider? time = null) =>
         DataPlaneServices.Create(Settings(), (_, _) => { }, time);
 
-    private static Configuration.AmbassadorSettings Settings() => AmbassadorCommandLine.ParseSettings("--name", "supervised");
+    private static AmbassadorSettings Settings() => AmbassadorCommandLine.ParseSettings("--name", "supervised");
 
     private enum GenerationBehaviour
     {
