@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using GrandAmbassador.Docker.Inspection;
 
 namespace GrandAmbassador.Docker.Hosting;
 
@@ -9,8 +10,20 @@ internal static class AdvertiseAddressResolver
     // Docker's own bridges carry addresses only this host can reach.
     private static readonly string[] BridgePrefixes = ["docker", "br-", "veth"];
 
-    /// <summary>The address <see cref="Choose"/> picks; null if none.</summary>
-    public static string? Resolve(IReadOnlyList<HostInterface>? interfaces = null) => Choose(interfaces)?.Address;
+    /// <summary>
+    /// This host's identity: the given address; else the address <see cref="Choose"/> picks; else loopback (what a
+    /// single host needs; a cluster refuses it at start-up).
+    /// </summary>
+    public static HostIdentity Identify(string hostId, string? advertise, IReadOnlyList<HostInterface>? interfaces = null)
+    {
+        if (advertise is not null)
+        {
+            return new(hostId, advertise);
+        }
+
+        var (address, how) = Choose(interfaces) ?? ("127.0.0.1", "loopback: no other address found");
+        return new(hostId, address, AdvertiseGiven: false, how);
+    }
 
     /// <summary>
     /// The first IPv4 address of an interface that is up, not loopback and not a Docker bridge; on a host with

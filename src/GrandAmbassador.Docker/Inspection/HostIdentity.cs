@@ -1,4 +1,13 @@
 namespace GrandAmbassador.Docker.Inspection;
 
-/// <summary>What every endpoint from this host carries: the host's id and its advertised address.</summary>
-internal sealed record HostIdentity(string HostId, string? AdvertiseAddress);
+/// <summary>
+/// Who this host is in the cluster, decided once (<see cref="Hosting.AdvertiseAddressResolver.Identify"/>, when the
+/// command line is read): its id, and the address other hosts reach its silo and its containers' published ports at.
+/// Every endpoint the agent reports carries both; the silo, the followers, the directory registrations and the HTTP
+/// page read the same value. One record for both projects, so the agent cannot advertise another address than the silo.
+/// </summary>
+/// <param name="HostId">--host-id; the silo is named after it.</param>
+/// <param name="AdvertiseAddress">--advertise, or else picked from this host's interfaces.</param>
+/// <param name="AdvertiseGiven">Whether --advertise gave the address.</param>
+/// <param name="AdvertiseChoice">How the address was chosen (its family among it), for the start-up log.</param>
+internal sealed record HostIdentity(string HostId, string AdvertiseAddress, bool AdvertiseGiven = true, string AdvertiseChoice = "given by --advertise");

@@ -22,9 +22,9 @@ internal sealed class DockerAgent(
     ContainerDrains drains,
     ILogger<DockerAgent> logger) : BackgroundService
 {
-    private readonly HostIdentity _host = new(
+    private readonly HostIdentity _host = AdvertiseAddressResolver.Identify(
         options.Value.HostId,
-        options.Value.AdvertiseAddress ?? AdvertiseAddressResolver.Resolve());
+        options.Value.AdvertiseAddress);
 
     private readonly KnownContainers _known = new();
     private readonly AgentSequence _sequence = new(timeProvider);

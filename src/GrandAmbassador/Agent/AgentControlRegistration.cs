@@ -1,5 +1,4 @@
 using GrandAmbassador.Cluster;
-using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.Docker;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,6 @@
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
-using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,8 +15,7 @@ internal sealed class AmbassadorService(
     FrontedNameRegistry names,
     IGrainFactory grains,
     IOptions<AmbassadorOptions> ambassadorOptions,
-    IOptions<ProxyOptions> proxyOptions,
-    HostIdentity host,
+    AmbassadorSettings settings,
     ClusterChanges clusterChanges,
     AmbassadorMetrics metrics,
     TimeProvider time,
@@ -34,8 +32,9 @@ internal sealed class AmbassadorService(
                 var current = names.Current;
                 foreach (var name in current.Names.Where(name => !running.ContainsKey(name)))
                 {
+                    // --wait, which the data plane's proxies enforce; the follower only names it in its "waiting for a container" line.
                     var follower = new ServiceFollower(
-                        name, grains, host.HostId, ambassadorOptions.Value, proxyOptions.Value.ConnectWait, clusterChanges, time, logger, metrics);
+                        name, grains, settings.Host.HostId, ambassadorOptions.Value, settings.Wait, clusterChanges, time, logger, metrics);
                     running[name] = FollowAsync(follower, name, stoppingToken);
                 }
 

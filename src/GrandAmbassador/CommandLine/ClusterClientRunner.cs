@@ -17,6 +17,29 @@ internal static class ClusterClientRunner
 {
     public static readonly TimeSpan ConnectGuard = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Runs a client command (status, drain, undrain) and turns its two expected failures into one line each and an
+    /// exit code: bad input (<see cref="AmbassadorCommandLine.BadInput"/>) and no ambassador listening (1). Anything
+    /// else is left to the command line's own handler.
+    /// </summary>
+    public static async Task<int> ExitCodeAsync(Func<Task<int>> command)
+    {
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (InvalidSettingException exception)
+        {
+            await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
+            return AmbassadorCommandLine.BadInput;
+        }
+        catch (NotRunningException exception)
+        {
+            await Console.Error.WriteLineAsync($"grand-ambassador: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
     /// <param name="workGuard">How long the work may take once connected, on top of the connection.</param>
     public static async Task<T> RunAsync<T>(
         ClusterClientSettings settings, TimeSpan workGuard, Func<IClusterClient, CancellationToken, Task<T>> work, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using GrandAmbassador.Configuration;
 using GrandAmbassador.Draining;
 
 namespace GrandAmbassador.CommandLine;
@@ -33,35 +32,22 @@ internal static class DrainCommand
         }
 
         client.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => ClusterClientRunner.ExitCodeAsync(async () =>
         {
-            try
+            var settings = client.Read(parse);
+            var hostId = string.IsNullOrWhiteSpace(parse.GetValue(host)) ? throw new StartupException("--host: must not be empty") : parse.GetValue(host)!.Trim();
+            var target = parse.GetValue(container)!;
+            if (!drain)
             {
-                var settings = client.Read(parse);
-                var hostId = string.IsNullOrWhiteSpace(parse.GetValue(host)) ? throw new StartupException("--host: must not be empty") : parse.GetValue(host)!.Trim();
-                var target = parse.GetValue(container)!;
-                if (!drain)
-                {
-                    var mark = await ClusterClientRunner.RunAsync(settings, TimeSpan.FromSeconds(10), (grains, ct) => DrainWaiter.UndrainAsync(grains, hostId, target, ct), cancellationToken).ConfigureAwait(false);
-                    return await ReportAsync(mark.Error is null ? $"undrained {Describe(mark)}" : null, mark.Error is null ? null : $"undrain {target}: {mark.Error}").ConfigureAwait(false);
-                }
+                var mark = await ClusterClientRunner.RunAsync(settings, TimeSpan.FromSeconds(10), (grains, ct) => DrainWaiter.UndrainAsync(grains, hostId, target, ct), cancellationToken).ConfigureAwait(false);
+                return await ReportAsync(mark.Error is null ? $"undrained {Describe(mark)}" : null, mark.Error is null ? null : $"undrain {target}: {mark.Error}").ConfigureAwait(false);
+            }
 
-                var wait = ParseTimeout(parse.GetValue(timeout));
-                var result = await ClusterClientRunner.RunAsync(
-                    settings, wait + TimeSpan.FromSeconds(10), (grains, ct) => DrainWaiter.DrainAsync(grains, hostId, target, wait, TimeProvider.System, ct), cancellationToken).ConfigureAwait(false);
-                return await ReportAsync(result.Done ? DrainText.Done(result) : null, result.Done ? null : DrainText.Failed(target, result, wait)).ConfigureAwait(false);
-            }
-            catch (InvalidSettingException exception)
-            {
-                await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
-                return AmbassadorCommandLine.BadInput;
-            }
-            catch (NotRunningException exception)
-            {
-                await Console.Error.WriteLineAsync($"grand-ambassador: {exception.Message}").ConfigureAwait(false);
-                return 1;
-            }
-        });
+            var wait = ParseTimeout(parse.GetValue(timeout));
+            var result = await ClusterClientRunner.RunAsync(
+                settings, wait + TimeSpan.FromSeconds(10), (grains, ct) => DrainWaiter.DrainAsync(grains, hostId, target, wait, TimeProvider.System, ct), cancellationToken).ConfigureAwait(false);
+            return await ReportAsync(result.Done ? DrainText.Done(result) : null, result.Done ? null : DrainText.Failed(target, result, wait)).ConfigureAwait(false);
+        }));
         return command;
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.CommandLine;
 using System.Globalization;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Docker.Hosting;
 using System.Net;
 using GrandAmbassador.Security;
 using GrandAmbassador.Http;
@@ -31,7 +32,7 @@ internal static class SettingsReader
             LogLevel: ParseLogLevel(parse.GetValue(options.LogLevel)),
             Cluster: ClusterUrlReader.Read(parse.GetValue(options.Cluster), parse.GetValue(options.Security.ClusterFile)),
             ClusterId: NonEmpty(parse.GetValue(options.ClusterId), "--cluster-id"),
-            Host: HostIdentity.Resolve(
+            Host: AdvertiseAddressResolver.Identify(
                 NonEmpty(parse.GetValue(options.HostId), "--host-id"),
                 ParseOptionalAddress(parse.GetValue(options.Advertise))),
             NoAgent: noAgent,

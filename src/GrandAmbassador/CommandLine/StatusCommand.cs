@@ -22,32 +22,19 @@ internal static class StatusCommand
         command.Options.Add(all);
         command.Arguments.Add(only);
 
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => ClusterClientRunner.ExitCodeAsync(async () =>
         {
-            try
-            {
-                var settings = client.Read(parse);
-                var name = parse.GetValue(only) is { } given ? NameValidator.Validate(given) : null;
-                var status = await ClusterClientRunner.RunAsync(
-                    settings,
-                    TimeSpan.Zero,
-                    (grains, ct) => StatusReader.ReadAsync(grains, ct, singleHost: settings.Cluster is null, name),
-                    cancellationToken).ConfigureAwait(false);
-                status = name is null ? status.FrontedFirst(parse.GetValue(all)) : status;
-                await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
-                return 0;
-            }
-            catch (InvalidSettingException exception)
-            {
-                await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message}").ConfigureAwait(false);
-                return AmbassadorCommandLine.BadInput;
-            }
-            catch (NotRunningException exception)
-            {
-                await Console.Error.WriteLineAsync($"grand-ambassador: {exception.Message}").ConfigureAwait(false);
-                return 1;
-            }
-        });
+            var settings = client.Read(parse);
+            var name = parse.GetValue(only) is { } given ? NameValidator.Validate(given) : null;
+            var status = await ClusterClientRunner.RunAsync(
+                settings,
+                TimeSpan.Zero,
+                (grains, ct) => StatusReader.ReadAsync(grains, ct, singleHost: settings.Cluster is null, name),
+                cancellationToken).ConfigureAwait(false);
+            status = name is null ? status.FrontedFirst(parse.GetValue(all)) : status;
+            await Console.Out.WriteAsync(parse.GetValue(json) ? StatusPrinter.ToJson(status) + Environment.NewLine : StatusPrinter.ToText(status)).ConfigureAwait(false);
+            return 0;
+        }));
         return command;
     }
 }

@@ -3,9 +3,18 @@ using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Configuration;
 
-/// <summary>The one direction between the wire contract and the proxy: a contract protocol becomes a proxy transport.</summary>
+/// <summary>
+/// Both directions between the wire contract's <see cref="PortProtocol"/> and the proxy's <see cref="TransportProtocol"/>,
+/// the one place they meet: the proxy does not reference the contracts (it relays bytes and knows nothing of grains),
+/// so each project keeps its enum and this project, which references both, converts.
+/// </summary>
 internal static class PortProtocolExtensions
 {
+    /// <summary>A contract protocol as the proxy's transport (routes, listeners, early binds).</summary>
     public static TransportProtocol ToTransport(this PortProtocol protocol) =>
         protocol == PortProtocol.Udp ? TransportProtocol.Udp : TransportProtocol.Tcp;
+
+    /// <summary>A proxy transport as the contract's protocol (what a fronting registration tells the cluster).</summary>
+    public static PortProtocol ToContract(this TransportProtocol transport) =>
+        transport == TransportProtocol.Udp ? PortProtocol.Udp : PortProtocol.Tcp;
 }

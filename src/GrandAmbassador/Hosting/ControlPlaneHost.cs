@@ -2,11 +2,9 @@ using GrandAmbassador.Agent;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Fronting;
-using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -66,7 +64,6 @@ internal static class ControlPlaneHost
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(settings.Host);
-        builder.Services.Configure<ProxyOptions>(options => DataPlaneServices.ConfigureProxy(options, settings));
         builder.Services.Configure<AmbassadorOptions>(options =>
         {
             options.MaxExposedPorts = settings.MaxExposedPorts;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 
@@ -66,7 +65,7 @@ internal static class EarlyListeners
         // The ports the route will listen on: TCP first, then UDP, each lowest first, up to the cap (RouteBuilder's order).
         foreach (var (port, protocol) in exposed.OrderBy(port => port.Protocol).ThenBy(port => port.Port).Take(maxPorts))
         {
-            var listenPort = new ListenPort(port, protocol == PortProtocol.Tcp ? TransportProtocol.Tcp : TransportProtocol.Udp);
+            var listenPort = new ListenPort(port, protocol.ToTransport());
             if (inherited.TryRemove(listenPort, out var socket) && !options.Prebound.TryAdopt(listenPort, socket))
             {
                 socket.Dispose();

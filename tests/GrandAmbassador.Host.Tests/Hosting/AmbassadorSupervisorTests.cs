@@ -1,4 +1,5 @@
 using GrandAmbassador.CommandLine;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Host.Tests.Ambassador;
 using GrandAmbassador.Host.Tests.Fakes;
@@ -86,10 +87,30 @@ public sealed class AmbassadorSupervisorTests
         Assert.Equal(0, await run.WaitAsync(Guard));
     }
 
+    [Fact]
+    public async Task AStopRequestDuringTheStartBackoff_EndsTheRunWithExitCode0_WithoutWaitingForTheClock()
+    {
+        var clock = new TimerWatchingClock();
+        await using var dataPlane = NewDataPlane(clock);
+        var generations = new GenerationScript(_ => GenerationBehaviour.FailToStart);
+        var supervisor = new AmbassadorSupervisor(Settings(), dataPlane, generations.Build);
+
+        var run = Task.Run(supervisor.RunAsync);
+        await clock.NextTimerAsync(due => due >= TimeSpan.FromSeconds(0.5) && due <= TimeSpan.FromSeconds(1.5), Guard);
+        // SIGTERM while Redis is still away: the clock never moves, so only the stop can end the wait.
+        supervisor.Stop();
+
+        Assert.Equal(0, await run.WaitAsync(Guard));
+        Assert.Equal([1], generations.Numbers);
+        Assert.Null(supervisor.ControlPlane);
+        // Nobody waits for a generation that never started.
+        Assert.True(supervisor.Started.IsCompleted);
+    }
+
     private static DataPlaneServices NewDataPlane(TimeProvider? time = null) =>
         DataPlaneServices.Create(Settings(), (_, _) => { }, time);
 
-    private static Configuration.AmbassadorSettings Settings() => AmbassadorCommandLine.ParseSettings("--name", "supervised");
+    private static AmbassadorSettings Settings() => AmbassadorCommandLine.ParseSettings("--name", "supervised");
 
     private enum GenerationBehaviour
     {

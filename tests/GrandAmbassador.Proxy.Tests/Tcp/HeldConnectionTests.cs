@@ -97,4 +97,27 @@ public sealed class HeldConnectionTests
         // The clock never moved, so a wait that was not cancelled would still be live (21 of them).
         Assert.Equal(0, clock.LiveTimers(retry));
     }
+
+    [Fact]
+    public async Task HeldConnection_ClosedWithItsPort_LeavesNoWaitTimerBehind()
+    {
+        using var metrics = MetricTotals.ForNewService();
+        var clock = new LiveTimerClock();
+        var wait = TimeSpan.FromMinutes(10);
+        await using var proxy = Create(options => options.ConnectWait = wait, clock, metrics.Service);
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(RoutesFor(metrics.Service, Route(port)));
+
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await metrics.WaitForAsync("held", 1);
+        Assert.Equal(1, clock.LiveTimers(wait));
+
+        // The port goes (its name no longer has it): the held connection is closed, and its wait with it. The
+        // apply returns once the port's connections have ended.
+        await proxy.ApplyAsync(RoutesFor(metrics.Service));
+        Assert.Equal(PeerClose.Reset, await client.ReceiveCloseAsync());
+
+        // The clock never moved, so a wait that outlived its connection would still be live.
+        Assert.Equal(0, clock.LiveTimers(wait));
+    }
 }

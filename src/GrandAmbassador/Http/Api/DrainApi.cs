@@ -1,5 +1,4 @@
 using System.Globalization;
-using GrandAmbassador.Configuration;
 using GrandAmbassador.Draining;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
