@@ -66,7 +66,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         return dataPlane;
     }
 
-    /// <summary>The proxies' settings from the command line: one place, read by both halves of the process.</summary>
+    /// <summary>The proxies' settings from the command line, configured once, in the data plane's container.</summary>
     public static void ConfigureProxy(ProxyOptions options, AmbassadorSettings settings)
     {
         options.ListenAddress = settings.ListenAddress;

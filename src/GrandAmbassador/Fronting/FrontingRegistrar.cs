@@ -97,7 +97,7 @@ internal sealed class FrontingRegistrar(
     ];
 
     private static FrontedListener Listener(ListenPort port, int bound) =>
-        new(bound, port.Protocol == TransportProtocol.Udp ? PortProtocol.Udp : PortProtocol.Tcp);
+        new(bound, port.Protocol.ToContract());
 
     private async Task RegisterAsync(EquatableArray<FrontedNameListeners> fronted, CancellationToken cancellationToken)
     {

@@ -79,9 +79,7 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
             var engine = await factory.NegotiateAsync(cancellationToken).ConfigureAwait(false);
             using var client = factory.Create(engine.ApiVersion);
             // Only the fronted names' containers: the first list is what a user waits for.
-            var inspector = new ContainerInspector(
-                new Docker.Inspection.HostIdentity(_settings.Host.HostId, _settings.Host.AdvertiseAddress),
-                name => _names.Find(name) is not null);
+            var inspector = new ContainerInspector(_settings.Host, name => _names.Find(name) is not null);
             var session = new DockerAgentSession(
                 client, inspector, _sink, new AgentSequence(_time), new KnownContainers(), new DrainedContainers(), _time, options.Value.ReconcileInterval, _logger);
             await session.RunAsync(_ => _firstList.TrySetResult(), cancellationToken).ConfigureAwait(false);

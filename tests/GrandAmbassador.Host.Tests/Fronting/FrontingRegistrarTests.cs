@@ -5,6 +5,7 @@ using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.DataPlane;
+using GrandAmbassador.Docker.Inspection;
 using GrandAmbassador.Fronting;
 using GrandAmbassador.Hosting;
 using GrandAmbassador.Host.Tests.Fakes;
