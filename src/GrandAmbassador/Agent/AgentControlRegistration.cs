@@ -1,7 +1,7 @@
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Grains;
-using GrandAmbassador.Docker;
+using GrandAmbassador.Docker.Watching;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

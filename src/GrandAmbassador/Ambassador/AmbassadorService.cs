@@ -1,7 +1,7 @@
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Docker.Common;
 
 namespace GrandAmbassador.Configuration;
 

@@ -1,5 +1,5 @@
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.DataPlane;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 

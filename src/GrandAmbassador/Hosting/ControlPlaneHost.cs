@@ -6,7 +6,7 @@ using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker;
 using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Fronting;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
