@@ -1,7 +1,7 @@
 namespace GrandAmbassador.Docker.Inspection;
 
 /// <summary>
-/// Who this host is in the cluster, decided once (<see cref="Hosting.AdvertiseAddressResolver.Identify"/>, when the
+/// Who this host is in the cluster, decided once (<see cref="Common.AdvertiseAddressResolver.Identify"/>, when the
 /// command line is read): its id, and the address other hosts reach its silo and its containers' published ports at.
 /// Every endpoint the agent reports carries both; the silo, the followers, the directory registrations and the HTTP
 /// page read the same value. One record for both projects, so the agent cannot advertise another address than the silo.

@@ -1,5 +1,5 @@
+using GrandAmbassador.Docker.Common;
 using GrandAmbassador.Docker.Connection;
-using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Docker.Inspection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

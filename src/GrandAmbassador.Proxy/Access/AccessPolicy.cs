@@ -12,7 +12,7 @@ namespace GrandAmbassador.Proxy.Access;
 /// <param name="Rate">How fast one client address may open new connections (UDP: sessions); null: no limit.</param>
 internal sealed record AccessPolicy(ImmutableArray<IPNetwork> Allow, int MaxConnectionsPerClient = 0, ConnectionRate? Rate = null)
 {
-    /// <summary>The key, in <see cref="Hosting.ProxyOptions.Access"/>, of the policy of every name not listed by its own.</summary>
+    /// <summary>The key, in <see cref="Engine.ProxyOptions.Access"/>, of the policy of every name not listed by its own.</summary>
     public const string EveryName = "";
 
     public static AccessPolicy Open { get; } = new([]);

@@ -1,3 +1,4 @@
+using GrandAmbassador.Proxy.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,6 +1,9 @@
 using System.Diagnostics.Metrics;
 using GrandAmbassador.Proxy.Diagnostics;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Limits;
+using GrandAmbassador.Proxy.Tcp;
+using GrandAmbassador.Proxy.Udp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +16,8 @@ namespace GrandAmbassador.Proxy.Hosting;
 /// </summary>
 internal sealed class ServiceProxyFactory : IDisposable
 {
+    private static readonly PortListenerStart Tcp = new(typeof(TcpPortListener), TcpPortListener.Start);
+    private static readonly PortListenerStart Udp = new(typeof(UdpPortListener), UdpPortListener.Start);
     private readonly ProxyOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
@@ -33,14 +38,14 @@ internal sealed class ServiceProxyFactory : IDisposable
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
         _metrics = new ProxyMetrics(meterFactory);
-        _limits = new ProxyLimits(_options, loggerFactory.CreateLogger<ProxyLimits>());
+        _limits = new ProxyLimits(_options.MaxConnections, _options.MaxHeldConnections, _options.MaxHeldUdpBytes, loggerFactory.CreateLogger<ProxyLimits>());
     }
 
     /// <summary>The process-wide bounds every proxy from this factory shares; for tests and diagnostics.</summary>
     internal ProxyLimits Limits => _limits;
 
     /// <summary>A proxy for <paramref name="serviceName"/> with no ports yet.</summary>
-    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _limits, _loggerFactory, _timeProvider, _metrics);
+    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _limits, _loggerFactory, _timeProvider, _metrics, Tcp, Udp);
 
     public void Dispose() => _metrics.Dispose();
 }

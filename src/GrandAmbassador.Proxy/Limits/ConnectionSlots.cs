@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Proxy.Limits;
 
 /// <summary>
-/// The process-wide bound on open TCP connections (<see cref="Hosting.ProxyOptions.MaxConnections"/>). An accept
+/// The process-wide bound on open TCP connections (<see cref="Engine.ProxyOptions.MaxConnections"/>). An accept
 /// loop takes a slot for each client it accepts before it relays it, and accepts the next only once it has one: at
 /// the limit each port has at most one accepted client waiting for a slot (the backend never sees it until then),
 /// and the kernel's backlog holds the rest. Nobody is accepted only to be closed. A slot is not taken before the

@@ -1,4 +1,4 @@
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Diagnostics;
 
 namespace GrandAmbassador.Proxy.Limits;
 
@@ -11,15 +11,15 @@ internal sealed class HeldFlow
     private readonly TaskCompletionSource _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action? _onEvicted;
 
-    /// <param name="context">The flow's port, for the metrics of an eviction.</param>
+    /// <param name="counts">The flow's port's counts, for the metrics of an eviction.</param>
     /// <param name="onEvicted">Run once if the flow is evicted, outside any lock.</param>
-    public HeldFlow(PortContext context, Action? onEvicted = null)
+    public HeldFlow(PortCounts counts, Action? onEvicted = null)
     {
-        Context = context;
+        Counts = counts;
         _onEvicted = onEvicted;
     }
 
-    public PortContext Context { get; }
+    public PortCounts Counts { get; }
 
     /// <summary>Completes when the flow was evicted to make room for newer ones.</summary>
     public Task Evicted => _evicted.Task;

@@ -137,7 +137,7 @@ internal sealed class HeldFlows
 
         foreach (var flow in evicted)
         {
-            flow.Context.Counts.HeldEvicted.Add(1);
+            flow.Counts.HeldEvicted.Add(1);
             flow.Evict();
         }
     }

@@ -1,19 +1,21 @@
-using GrandAmbassador.Proxy.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.Limits;
 
 /// <summary>
-/// The bounds shared by every port of every <see cref="ServiceProxy"/> one <see cref="ServiceProxyFactory"/>
+/// The bounds shared by every port of every <see cref="Engine.ServiceProxy"/> one <see cref="Hosting.ServiceProxyFactory"/>
 /// builds, that is, by the whole process: open connections, held connections and held UDP bytes.
 /// </summary>
 internal sealed class ProxyLimits
 {
-    public ProxyLimits(ProxyOptions options, ILogger logger)
+    /// <param name="maxConnections">The options' <see cref="Engine.ProxyOptions.MaxConnections"/> (0: from the open-file limit).</param>
+    /// <param name="maxHeldConnections">The options' <see cref="Engine.ProxyOptions.MaxHeldConnections"/>.</param>
+    /// <param name="maxHeldUdpBytes">The options' <see cref="Engine.ProxyOptions.MaxHeldUdpBytes"/>.</param>
+    public ProxyLimits(int maxConnections, int maxHeldConnections, long maxHeldUdpBytes, ILogger logger)
     {
-        Connections = new ConnectionSlots(EffectiveMaxConnections(options.MaxConnections), logger);
-        HeldConnections = new HeldFlows("connections", options.MaxHeldConnections, long.MaxValue, logger);
-        HeldDatagrams = new HeldFlows("UDP bytes", int.MaxValue, options.MaxHeldUdpBytes, logger);
+        Connections = new ConnectionSlots(EffectiveMaxConnections(maxConnections), logger);
+        HeldConnections = new HeldFlows("connections", maxHeldConnections, long.MaxValue, logger);
+        HeldDatagrams = new HeldFlows("UDP bytes", int.MaxValue, maxHeldUdpBytes, logger);
     }
 
     public ConnectionSlots Connections { get; }

@@ -1,4 +1,5 @@
 using System.Net;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.ProxyProtocol;
 

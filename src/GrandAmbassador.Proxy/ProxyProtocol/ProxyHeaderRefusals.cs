@@ -1,6 +1,7 @@
 using System.Net;
 using GrandAmbassador.Proxy.Diagnostics;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Proxy.ProxyProtocol;
 
@@ -9,7 +10,9 @@ namespace GrandAmbassador.Proxy.ProxyProtocol;
 /// went unlogged, as the accept failures are: a scanner or a misrouted client must not flood the log.
 /// Built only for ports of names with <c>--accept-proxy</c>.
 /// </summary>
-internal sealed class ProxyHeaderRefusals(PortContext context)
+/// <param name="port">The port whose connections it counts, named in the log line.</param>
+/// <param name="counts">That port's counts.</param>
+internal sealed class ProxyHeaderRefusals(ListenPort port, PortCounts counts, TimeProvider timeProvider, ILogger logger)
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(1);
     private readonly object _gate = new();
@@ -22,8 +25,8 @@ internal sealed class ProxyHeaderRefusals(PortContext context)
         var unlogged = -1;
         lock (_gate)
         {
-            var now = context.TimeProvider.GetTimestamp();
-            if (_logged != 0 && context.TimeProvider.GetElapsedTime(_logged, now) < LogInterval)
+            var now = timeProvider.GetTimestamp();
+            if (_logged != 0 && timeProvider.GetElapsedTime(_logged, now) < LogInterval)
             {
                 _unlogged++;
             }
@@ -37,10 +40,10 @@ internal sealed class ProxyHeaderRefusals(PortContext context)
 
         if (unlogged >= 0)
         {
-            ProxyProtocolLog.HeaderRefused(context.Logger, context.Port, peer, Describe(outcome), unlogged);
+            ProxyProtocolLog.HeaderRefused(logger, port, peer, Describe(outcome), unlogged);
         }
 
-        Count(context.Counts, outcome).Add(1);
+        Count(counts, outcome).Add(1);
     }
 
     /// <summary>The count of a refusal's reason (<c>reason</c> tag: missing, malformed, timeout, ended).</summary>

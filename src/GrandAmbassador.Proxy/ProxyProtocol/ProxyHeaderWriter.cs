@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.ProxyProtocol;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.ProxyProtocol;
 

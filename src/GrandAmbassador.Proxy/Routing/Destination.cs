@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Net;
-using GrandAmbassador.Proxy.ProxyProtocol;
 
 namespace GrandAmbassador.Proxy.Routing;
 

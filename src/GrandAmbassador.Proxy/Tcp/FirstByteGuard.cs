@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Tcp;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp.Splice;
@@ -261,7 +261,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// <summary>The access check on the client the header named; a refused one is reset at once, as at accept.</summary>
     private bool AdmitRealClient()
     {
-        if (Access.PortAdmission.Admit(_context, Access.ClientAddress.Normalize(ClientEndPoint.Address), out var entry))
+        if (PortAdmission.Admit(_context, Access.ClientAddress.Normalize(ClientEndPoint.Address), out var entry))
         {
             if (entry is not null)
             {

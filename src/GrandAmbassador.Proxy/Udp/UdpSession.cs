@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
@@ -170,7 +170,7 @@ internal sealed class UdpSession : IProxyFlow
             if (_heldBytes is null)
             {
                 // Evicted from another session's thread, possibly under that session's gate: close on the pool.
-                _heldBytes = new HeldFlow(_context, () => ThreadPool.UnsafeQueueUserWorkItem(static session => session.Abort(), this, preferLocal: false));
+                _heldBytes = new HeldFlow(_context.Counts, () => ThreadPool.UnsafeQueueUserWorkItem(static session => session.Abort(), this, preferLocal: false));
                 bound.Enter(_heldBytes);
             }
 

@@ -1,6 +1,6 @@
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
-using GrandAmbassador.Docker;
+using GrandAmbassador.Docker.Watching;
 
 namespace GrandAmbassador.Agent;
 

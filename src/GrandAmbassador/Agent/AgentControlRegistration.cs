@@ -1,6 +1,6 @@
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Contracts.Grains;
-using GrandAmbassador.Docker;
+using GrandAmbassador.Docker.Watching;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

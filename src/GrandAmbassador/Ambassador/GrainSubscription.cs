@@ -2,7 +2,7 @@ using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
-using GrandAmbassador.Docker.Connection;
+using GrandAmbassador.Docker.Common;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Ambassador;

@@ -1,4 +1,4 @@
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Ambassador;

@@ -1,5 +1,5 @@
 using System.Net;
-using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Docker.Common;
 
 namespace GrandAmbassador.Ambassador;
 

@@ -72,7 +72,7 @@ internal static class RouteLogger
     }
 
     /// <summary>Each listening port's destinations, described; a port that could not be bound gets no line (it would read as serving) until it listens.</summary>
-    private static Dictionary<string, string> Destinations(RoutePlan plan, EndpointSet snapshot, IEnumerable<Proxy.Hosting.ListenFailure> failures)
+    private static Dictionary<string, string> Destinations(RoutePlan plan, EndpointSet snapshot, IEnumerable<Proxy.Engine.ListenFailure> failures)
     {
         var byRun = snapshot.Endpoints.ToDictionary(endpoint => endpoint.RunId);
         var notListening = failures.Select(failure => failure.Port).ToHashSet();

@@ -4,7 +4,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Ambassador;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GrandAmbassador.Configuration;
 
 namespace GrandAmbassador.CommandLine;
 
@@ -96,7 +97,7 @@ internal sealed class AmbassadorOptionSet
     public Option<string?> Http { get; } = Scalar<string?>(
         "--http", "ADDR:PORT|off",
         "The HTTP server: endpoints page (/), API (/api/names), Orleans dashboard (/orleans), /metrics, /healthz, /readyz. 'off' disables it.",
-        () => null, $"default: {GrandAmbassador.Http.HttpSettings.DefaultAddress}");
+        () => null, $"default: {HttpSettings.DefaultAddress}");
 
     public Option<string?> HttpToken { get; } = Scalar<string?>(
         "--http-token", "TOKEN", "Require this bearer token for the page, the API and the Orleans dashboard (health and metrics stay open).", () => null, null);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GrandAmbassador.Hosting;
+using GrandAmbassador.Security;
 
 namespace GrandAmbassador.CommandLine;
 

@@ -1,4 +1,4 @@
-using GrandAmbassador.Hosting;
+using GrandAmbassador.Security;
 
 namespace GrandAmbassador.CommandLine;
 

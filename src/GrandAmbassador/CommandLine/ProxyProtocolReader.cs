@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using GrandAmbassador.Proxy.ProxyProtocol;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.CommandLine;
 

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.CommandLine;
 using System.Globalization;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Docker.Common;
 using System.Net;
 using GrandAmbassador.Security;
 using GrandAmbassador.Http;

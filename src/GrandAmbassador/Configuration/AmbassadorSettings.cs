@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
-using GrandAmbassador.Http;
-using GrandAmbassador.Proxy.ProxyProtocol;
+using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Configuration;

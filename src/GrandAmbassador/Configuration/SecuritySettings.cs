@@ -1,4 +1,3 @@
-using GrandAmbassador.Security;
 
 namespace GrandAmbassador.Configuration;
 

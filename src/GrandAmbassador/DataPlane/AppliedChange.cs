@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 
 namespace GrandAmbassador.DataPlane;
 

@@ -1,10 +1,10 @@
 using System.Collections.Frozen;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Docker;
-using GrandAmbassador.Hosting;
+using GrandAmbassador.Docker.Watching;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Hosting;
-using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Limits;
+using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.DataPlane;

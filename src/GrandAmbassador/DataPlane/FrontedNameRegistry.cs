@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 

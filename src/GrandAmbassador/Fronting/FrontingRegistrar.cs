@@ -1,8 +1,8 @@
+using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
-using GrandAmbassador.Hosting;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Hosting;

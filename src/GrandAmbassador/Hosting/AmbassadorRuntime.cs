@@ -1,7 +1,7 @@
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.LocalEngine;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
+using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
-using GrandAmbassador.Docker.Connection;
+using GrandAmbassador.Docker.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

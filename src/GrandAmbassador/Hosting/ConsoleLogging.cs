@@ -1,3 +1,4 @@
+using GrandAmbassador.DataPlane;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Hosting;

@@ -1,3 +1,4 @@
+using GrandAmbassador.Cluster;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 

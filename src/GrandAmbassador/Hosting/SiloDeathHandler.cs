@@ -1,3 +1,4 @@
+using GrandAmbassador.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Hosting;

@@ -1,4 +1,5 @@
 using System.Net;
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Http.Access;
 using GrandAmbassador.Http.Api;
 using GrandAmbassador.Http.Dashboard;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.LocalEngine;

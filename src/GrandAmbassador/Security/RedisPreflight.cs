@@ -1,5 +1,4 @@
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Hosting;
 using StackExchange.Redis;
 
 namespace GrandAmbassador.Security;

@@ -2,7 +2,7 @@ using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Proxy.Access;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 
 namespace GrandAmbassador.Host.Tests.CommandLine;
 

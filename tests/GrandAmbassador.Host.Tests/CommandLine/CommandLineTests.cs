@@ -2,7 +2,8 @@ using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.DataPlane;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Security;
 
 namespace GrandAmbassador.Host.Tests.CommandLine;
 
@@ -115,10 +116,10 @@ public sealed class CommandLineTests
         var options = new ProxyOptions();
         DataPlaneServices.ConfigureProxy(options, some);
 
-        Assert.Empty(none.ProxyProtocol ?? new Dictionary<string, GrandAmbassador.Proxy.ProxyProtocol.ProxyProtocolVersion>());
+        Assert.Empty(none.ProxyProtocol ?? new Dictionary<string, GrandAmbassador.Proxy.Routing.ProxyProtocolVersion>());
         Assert.Empty(none.AcceptProxy ?? new HashSet<string>());
-        Assert.Equal(GrandAmbassador.Proxy.ProxyProtocol.ProxyProtocolVersion.V1, options.ProxyProtocolNames["db"]);
-        Assert.Equal(GrandAmbassador.Proxy.ProxyProtocol.ProxyProtocolVersion.V2, options.ProxyProtocolNames["dns"]);
+        Assert.Equal(GrandAmbassador.Proxy.Routing.ProxyProtocolVersion.V1, options.ProxyProtocolNames["db"]);
+        Assert.Equal(GrandAmbassador.Proxy.Routing.ProxyProtocolVersion.V2, options.ProxyProtocolNames["dns"]);
         Assert.False(options.ProxyProtocolNames.ContainsKey("web"));
         Assert.Equal(["web"], options.AcceptProxyNames);
     }
@@ -136,7 +137,7 @@ public sealed class CommandLineTests
     public void ClusterUri_IsReadIntoRedisOptions()
     {
         var settings = AmbassadorCommandLine.ParseSettings("--name", "web", "--cluster", "redis://:s3cret@10.0.0.5:6390/2");
-        var redis = global::GrandAmbassador.Hosting.RedisClusterUri.ToConfigurationOptions(settings.Cluster!);
+        var redis = RedisClusterUri.ToConfigurationOptions(settings.Cluster!);
 
         Assert.Equal("s3cret", redis.Password);
         Assert.Equal(2, redis.DefaultDatabase);

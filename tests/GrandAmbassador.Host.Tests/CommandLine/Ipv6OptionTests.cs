@@ -1,7 +1,7 @@
 using System.Net;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Hosting;
+using GrandAmbassador.Security;
 using GrandAmbassador.Status;
 
 namespace GrandAmbassador.Host.Tests.CommandLine;

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using GrandAmbassador.Cluster;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.Docker.Inspection;
 using GrandAmbassador.Fronting;
-using GrandAmbassador.Hosting;
 using GrandAmbassador.Host.Tests.Fakes;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging.Abstractions;

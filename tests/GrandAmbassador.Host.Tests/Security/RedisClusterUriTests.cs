@@ -1,6 +1,6 @@
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Hosting;
+using GrandAmbassador.Security;
 
 namespace GrandAmbassador.Host.Tests.Security;
 

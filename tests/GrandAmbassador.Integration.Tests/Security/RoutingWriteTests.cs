@@ -1,3 +1,4 @@
+using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.Hosting;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
 using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
 using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;

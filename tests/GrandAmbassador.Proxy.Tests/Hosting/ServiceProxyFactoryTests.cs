@@ -1,4 +1,5 @@
 using System.Net;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;

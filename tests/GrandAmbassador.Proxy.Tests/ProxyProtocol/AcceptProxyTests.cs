@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;

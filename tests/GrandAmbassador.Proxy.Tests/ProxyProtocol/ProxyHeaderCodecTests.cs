@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using GrandAmbassador.Proxy.ProxyProtocol;
+using GrandAmbassador.Proxy.Routing;
 
 namespace GrandAmbassador.Proxy.Tests.ProxyProtocol;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Net;
-using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
 using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;

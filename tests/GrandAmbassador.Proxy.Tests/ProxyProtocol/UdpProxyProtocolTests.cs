@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
 using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp;

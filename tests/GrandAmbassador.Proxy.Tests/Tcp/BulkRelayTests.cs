@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
 using Microsoft.Extensions.Time.Testing;

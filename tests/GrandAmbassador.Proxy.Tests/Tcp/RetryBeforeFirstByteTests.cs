@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Net.Sockets;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp;
 using GrandAmbassador.Proxy.Tests.Support;

@@ -197,6 +197,6 @@ public sealed class UdpRelayTests
         Assert.Equal("second", await client.ReceiveTextAsync());
     }
 
-    private static UdpPortListener Listener(Proxy.Hosting.ServiceProxy proxy, ListenPort port) =>
+    private static UdpPortListener Listener(Proxy.Engine.ServiceProxy proxy, ListenPort port) =>
         Assert.IsType<UdpPortListener>(proxy.GetListener(port));
 }

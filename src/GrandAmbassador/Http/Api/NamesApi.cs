@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using Microsoft.AspNetCore.Builder;

@@ -75,7 +75,7 @@ internal sealed class NamesViewReader(
             name.IsListening(),
             [.. listeners],
             name.WhyNotListening(),
-            name.Proxy.ProxyProtocol == Proxy.ProxyProtocol.ProxyProtocolVersion.None ? null : Proxy.ProxyProtocol.ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
+            name.Proxy.ProxyProtocol == Proxy.Routing.ProxyProtocolVersion.None ? null : Proxy.ProxyProtocol.ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
             name.Proxy.AcceptProxy,
             name.Proxy.Access.Policy.Describe(),
             name.Proxy.Access.TrackedClients);

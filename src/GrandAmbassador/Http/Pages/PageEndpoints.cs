@@ -1,4 +1,5 @@
 using System.Reflection;
+using GrandAmbassador.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,7 +1,7 @@
 using System.Net;
-using GrandAmbassador.Docker.Hosting;
+using GrandAmbassador.Docker.Common;
 
-namespace GrandAmbassador.Docker.Tests.Hosting;
+namespace GrandAmbassador.Docker.Tests.Common;
 
 /// <summary>The automatic --advertise choice: IPv4 first, a global IPv6 address on an IPv6-only host, and which it took.</summary>
 public sealed class AdvertiseAddressResolverTests

@@ -1,6 +1,6 @@
 using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>A port that could not be bound; it is retried on the next <see cref="ServiceProxy.ApplyAsync"/>.</summary>
 /// <param name="Port">The port.</param>

@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
 using System.Net;
+using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>Tuning for every <see cref="ServiceProxy"/>; bound through <c>IOptions&lt;ProxyOptions&gt;</c>.</summary>
 internal sealed class ProxyOptions
@@ -139,7 +140,7 @@ internal sealed class ProxyOptions
     /// <c>grand-ambassador.proxy-protocol</c> label asks the same for its own connections (<see cref="Routing.Destination"/>);
     /// the option wins. Default: none; a name not listed pays nothing for it.
     /// </summary>
-    public IReadOnlyDictionary<string, ProxyProtocol.ProxyProtocolVersion> ProxyProtocolNames { get; set; } = FrozenDictionary<string, ProxyProtocol.ProxyProtocolVersion>.Empty;
+    public IReadOnlyDictionary<string, ProxyProtocolVersion> ProxyProtocolNames { get; set; } = FrozenDictionary<string, ProxyProtocolVersion>.Empty;
 
     /// <summary>
     /// The fronted names whose TCP clients must start with a PROXY protocol header, v1 or v2 (<c>--accept-proxy</c>):

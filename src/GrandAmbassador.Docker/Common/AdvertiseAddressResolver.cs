@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Docker.Inspection;
 
-namespace GrandAmbassador.Docker.Hosting;
+namespace GrandAmbassador.Docker.Common;
 
 /// <summary>Picks the address other hosts use to reach this one when none is configured.</summary>
 internal static class AdvertiseAddressResolver

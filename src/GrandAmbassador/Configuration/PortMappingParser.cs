@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 
-namespace GrandAmbassador.CommandLine;
+namespace GrandAmbassador.Configuration;
 
 /// <summary>
 /// Parses <c>--port [NAME=]LISTEN[:TARGET][/tcp|/udp]</c>: "6379", "16379:6379", "dns=53/udp",
@@ -31,7 +30,7 @@ internal static class PortMappingParser
             {
                 "tcp" => PortProtocol.Tcp,
                 "udp" => PortProtocol.Udp,
-                var other => throw new StartupException($"--port {text}: unknown protocol '{other}' (use tcp or udp)"),
+                var other => throw new InvalidSettingException($"--port {text}: unknown protocol '{other}' (use tcp or udp)"),
             };
             spec = spec[..slash];
         }
@@ -39,7 +38,7 @@ internal static class PortMappingParser
         var parts = spec.Split(':');
         if (parts.Length > 2)
         {
-            throw new StartupException($"--port {text}: expected [NAME=]LISTEN[:TARGET][/tcp|/udp]");
+            throw new InvalidSettingException($"--port {text}: expected [NAME=]LISTEN[:TARGET][/tcp|/udp]");
         }
 
         var listen = ParsePortNumber(parts[0], text);
@@ -57,12 +56,12 @@ internal static class PortMappingParser
         {
             if (mapping.ServiceName is null && names.Count > 1)
             {
-                throw new StartupException($"--port {mapping}: several names are fronted; say which one it is for, as NAME={mapping}");
+                throw new InvalidSettingException($"--port {mapping}: several names are fronted; say which one it is for, as NAME={mapping}");
             }
 
             if (mapping.ServiceName is not null && !names.Contains(mapping.ServiceName, StringComparer.Ordinal))
             {
-                throw new StartupException($"--port {mapping}: '{mapping.ServiceName}' is not a fronted --name");
+                throw new InvalidSettingException($"--port {mapping}: '{mapping.ServiceName}' is not a fronted --name");
             }
         }
 
@@ -76,5 +75,5 @@ internal static class PortMappingParser
     private static int ParsePortNumber(string value, string text) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
             ? port
-            : throw new StartupException($"--port {text}: '{value}' is not a port number (1-65535)");
+            : throw new InvalidSettingException($"--port {text}: '{value}' is not a port number (1-65535)");
 }

@@ -1,7 +1,6 @@
 using GrandAmbassador.Contracts.Endpoints;
-using GrandAmbassador.Docker.Watching;
 
-namespace GrandAmbassador.Docker;
+namespace GrandAmbassador.Docker.Watching;
 
 /// <summary>
 /// Drains and undrains this host's containers: a drained container is reported Stopping (no new

@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Proxy.ProxyProtocol;
+namespace GrandAmbassador.Proxy.Routing;
 
 /// <summary>Which PROXY protocol header, if any, a backend is sent ahead of the client's bytes.</summary>
 internal enum ProxyProtocolVersion : byte

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// What one name's proxy serves at one moment, published whole by <see cref="ServiceProxy"/> after every

@@ -1,7 +1,7 @@
 using System.Net;
-using GrandAmbassador.Proxy.Hosting;
+using GrandAmbassador.Proxy.Access;
 
-namespace GrandAmbassador.Proxy.Access;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// The access check of one new connection or UDP session, with what a refusal costs: counted per name, port and

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// One bound port of either transport: its socket, the loop that takes new traffic from it, its open flows,
@@ -48,7 +48,7 @@ internal abstract class PortListener : IAsyncDisposable
         var closed = snapshot.CloseNotRetained(Flows, flow => flow.BackendId, flow => flow.Abort());
         if (closed > 0)
         {
-            HostingLog.ClosingNotRetained(Context.Logger, Port, closed);
+            EngineLog.ClosingNotRetained(Context.Logger, Port, closed);
         }
     }
 
@@ -65,7 +65,7 @@ internal abstract class PortListener : IAsyncDisposable
         var openAtStart = Flows.ToList();
         await StopTakingAsync().ConfigureAwait(false);
         var open = openAtStart.Union(Flows).ToList();
-        HostingLog.Draining(Context.Logger, Port, timeout.TotalSeconds, open.Count);
+        EngineLog.Draining(Context.Logger, Port, timeout.TotalSeconds, open.Count);
         await Task.WhenAll(open.Select(flow => flow.Completion)).WaitAsync(timeout, Context.TimeProvider)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var closed = open.Count(flow => !flow.Completion.IsCompleted);
@@ -77,7 +77,7 @@ internal abstract class PortListener : IAsyncDisposable
     protected void Run(Func<CancellationToken, Task> loop)
     {
         _loop = loop(_stopping.Token);
-        HostingLog.Listening(Context.Logger, Port, LocalEndPoint);
+        EngineLog.Listening(Context.Logger, Port, LocalEndPoint);
     }
 
     /// <summary>Calls <see cref="Sweep"/> every <paramref name="period"/> on the context's clock until the port closes.</summary>
@@ -139,7 +139,7 @@ internal abstract class PortListener : IAsyncDisposable
         Context.Metrics.Forget(Context.Counts);
         _stopping.Dispose();
         _closing.Dispose();
-        HostingLog.StoppedListening(Context.Logger, Port);
+        EngineLog.StoppedListening(Context.Logger, Port);
     }
 
     private void RunSweep()
@@ -156,7 +156,7 @@ internal abstract class PortListener : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            HostingLog.SweepFailed(Context.Logger, Port, ex);
+            EngineLog.SweepFailed(Context.Logger, Port, ex);
         }
         finally
         {

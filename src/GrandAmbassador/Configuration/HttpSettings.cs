@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace GrandAmbassador.Http;
+namespace GrandAmbassador.Configuration;
 
 /// <summary>
 /// The HTTP server's settings (<c>--http</c>, <c>--http-token</c>, <c>--http-token-file</c>).

@@ -5,11 +5,9 @@ using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
-using GrandAmbassador.Proxy.Tcp;
-using GrandAmbassador.Proxy.Udp;
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// The relay for one fronted service: a listener per port, re-pointed by whole snapshots of routes.
@@ -23,14 +21,18 @@ internal sealed class ServiceProxy : IAsyncDisposable
     private readonly ProxyMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly PortListenerStart _tcp;
+    private readonly PortListenerStart _udp;
     private readonly SemaphoreSlim _applyGate = new(1, 1);
     private ImmutableDictionary<ListenPort, PortListener> _listeners = ImmutableDictionary<ListenPort, PortListener>.Empty;
     private TaskCompletionSource _changed = NewSignal();
     private ProxyState _state;
     private bool _disposed;
 
-    /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them. Built by <see cref="ServiceProxyFactory"/>.</summary>
-    internal ServiceProxy(string serviceName, ProxyOptions options, ProxyLimits limits, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics)
+    /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them. Built by <see cref="Hosting.ServiceProxyFactory"/>.</summary>
+    /// <param name="tcp">Opens a TCP port (Tcp/).</param>
+    /// <param name="udp">Opens a UDP port (Udp/).</param>
+    internal ServiceProxy(string serviceName, ProxyOptions options, ProxyLimits limits, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics, PortListenerStart tcp, PortListenerStart udp)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
         ServiceName = serviceName;
@@ -38,7 +40,10 @@ internal sealed class ServiceProxy : IAsyncDisposable
         _limits = limits;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
-        _logger = loggerFactory.CreateLogger<ServiceProxy>();
+        // The category it logged under before the engine left Hosting/: log filters and the README's lines name it.
+        _logger = loggerFactory.CreateLogger(LogCategory);
+        _tcp = tcp;
+        _udp = udp;
         _metrics = metrics;
         _state = new ProxyState(0, [], [], [], Closed: false, _changed.Task);
         Access = new ClientAccess(
@@ -48,10 +53,13 @@ internal sealed class ServiceProxy : IAsyncDisposable
             timeProvider);
     }
 
+    /// <summary>The proxies' log category.</summary>
+    internal const string LogCategory = "GrandAmbassador.Proxy.Hosting.ServiceProxy";
+
     public string ServiceName { get; }
 
     /// <summary>The PROXY protocol header this name's targets get from <c>--proxy-protocol</c>; containers' labels aside.</summary>
-    public ProxyProtocol.ProxyProtocolVersion ProxyProtocol => _options.ProxyProtocolNames.GetValueOrDefault(ServiceName);
+    public ProxyProtocolVersion ProxyProtocol => _options.ProxyProtocolNames.GetValueOrDefault(ServiceName);
 
     /// <summary>Whether this name's TCP clients must start with a PROXY protocol header (<c>--accept-proxy</c>).</summary>
     public bool AcceptProxy => _options.AcceptProxyNames.Contains(ServiceName);
@@ -128,14 +136,14 @@ internal sealed class ServiceProxy : IAsyncDisposable
                 }
                 catch (SocketException ex)
                 {
-                    HostingLog.ListenFailed(_logger, ServiceName, route.Listen, ex.SocketErrorCode);
+                    EngineLog.ListenFailed(_logger, ServiceName, route.Listen, ex.SocketErrorCode);
                     failures.Add(new ListenFailure(route.Listen, ex.Message));
                 }
             }
 
             Volatile.Write(ref _listeners, listeners.ToImmutable());
             Publish(ports, [.. failures]);
-            HostingLog.Applied(_logger, ServiceName, listeners.Count, failures.Count);
+            EngineLog.Applied(_logger, ServiceName, listeners.Count, failures.Count);
             return failures;
         }
         finally
@@ -166,7 +174,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
             Volatile.Write(ref _listeners, ImmutableDictionary<ListenPort, PortListener>.Empty);
             Publish([], []);
             var (finished, closed) = (0, 0);
-            foreach (var counts in await Task.WhenAll(listeners.OfType<TcpPortListener>()
+            foreach (var counts in await Task.WhenAll(listeners.Where(listener => listener.Port.Protocol == TransportProtocol.Tcp)
                 .Select(listener => listener.DrainAsync(_options.DrainTimeout))).ConfigureAwait(false))
             {
                 finished += counts.Finished;
@@ -178,7 +186,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
                 await listener.DisposeAsync().ConfigureAwait(false);
             }
 
-            HostingLog.Drained(_logger, ServiceName, finished, closed);
+            EngineLog.Drained(_logger, ServiceName, finished, closed);
             return (finished, closed);
         }
         finally
@@ -247,12 +255,13 @@ internal sealed class ServiceProxy : IAsyncDisposable
 
     private PortListener Open(ListenPort port, RouteSnapshot snapshot)
     {
-        return port.Protocol switch
+        var start = port.Protocol switch
         {
-            TransportProtocol.Tcp => TcpPortListener.Start(Context(port, snapshot, _loggerFactory.CreateLogger<TcpPortListener>())),
-            TransportProtocol.Udp => UdpPortListener.Start(Context(port, snapshot, _loggerFactory.CreateLogger<UdpPortListener>())),
+            TransportProtocol.Tcp => _tcp,
+            TransportProtocol.Udp => _udp,
             _ => throw new ArgumentOutOfRangeException(nameof(port), port.Protocol, "Unknown transport."),
         };
+        return start.Start(Context(port, snapshot, _loggerFactory.CreateLogger(start.Category)));
     }
 
     private PortContext Context(ListenPort port, RouteSnapshot snapshot, ILogger logger) =>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 
-namespace GrandAmbassador.Docker.Hosting;
+namespace GrandAmbassador.Docker.Common;
 
 /// <summary>One network interface of this host as the process sees it now.</summary>
 internal sealed record HostInterface(string Name, bool IsUp, bool IsLoopback, IReadOnlyList<(IPAddress Address, int PrefixLength)> Addresses);

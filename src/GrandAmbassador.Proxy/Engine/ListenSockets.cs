@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>Opens the socket a TCP or UDP port listens on, the same way for both.</summary>
 internal static class ListenSockets

@@ -2,10 +2,10 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Limits;
+using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Routing;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// Finds a backend for one new connection or UDP session: round-robin over the destinations, each address in
@@ -135,7 +135,7 @@ internal sealed class BackendDialer(PortContext context)
     /// <summary>Counts the flow as held and, for TCP, enters it in the process-wide bound (evicting the oldest if full).</summary>
     private HeldFlow Hold()
     {
-        var held = new HeldFlow(context);
+        var held = new HeldFlow(context.Counts);
         context.Counts.Held.Add(1);
         _heldConnections?.Enter(held);
         return held;

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// Listening sockets bound before the proxy that will serve them exists. The kernel completes a TCP

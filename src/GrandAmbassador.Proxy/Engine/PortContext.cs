@@ -6,7 +6,7 @@ using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// What every connection or session of one port shares: its routing state, settings, clock, instruments and
@@ -36,7 +36,7 @@ internal sealed class PortContext
             : ProxyProtocolVersion.None;
         if (tcp && options.AcceptProxyNames.Contains(serviceName))
         {
-            ProxyHeaderRefusals = new ProxyHeaderRefusals(this);
+            ProxyHeaderRefusals = new ProxyHeaderRefusals(port, Counts, timeProvider, logger);
         }
     }
 

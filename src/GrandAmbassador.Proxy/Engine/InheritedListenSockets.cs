@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// Listening sockets this process was started with, passed the way systemd's socket activation passes

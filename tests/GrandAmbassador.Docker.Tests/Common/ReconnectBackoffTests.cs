@@ -1,6 +1,6 @@
-using GrandAmbassador.Docker.Connection;
+using GrandAmbassador.Docker.Common;
 
-namespace GrandAmbassador.Docker.Tests.Connection;
+namespace GrandAmbassador.Docker.Tests.Common;
 
 public sealed class ReconnectBackoffTests
 {

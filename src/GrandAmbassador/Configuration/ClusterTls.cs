@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace GrandAmbassador.Security;
+namespace GrandAmbassador.Configuration;
 
 /// <summary>
 /// This host's certificate (with its private key) and the cluster's CA: every silo and client of

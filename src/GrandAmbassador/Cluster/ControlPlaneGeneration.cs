@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Hosting;
+namespace GrandAmbassador.Cluster;
 
 /// <summary>
 /// One run of the control plane (silo, agent, followers) between two silo deaths: how the silo tells

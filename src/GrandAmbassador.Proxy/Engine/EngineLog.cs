@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>Log messages of <see cref="ServiceProxy"/> and the port listeners; event ids 100-199 are stable.</summary>
-internal static partial class HostingLog
+internal static partial class EngineLog
 {
     [LoggerMessage(EventId = 101, EventName = "Applied", Level = LogLevel.Debug,
         Message = "Service {ServiceName}: routes applied; {Listening} port(s) listening, {Failed} failed to bind.")]

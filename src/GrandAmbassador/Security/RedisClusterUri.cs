@@ -2,10 +2,9 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using GrandAmbassador.Configuration;
-using GrandAmbassador.Security;
 using StackExchange.Redis;
 
-namespace GrandAmbassador.Hosting;
+namespace GrandAmbassador.Security;
 
 /// <summary>
 /// Reads <c>redis[s]://[[USER]:PASSWORD@]HOST:PORT[/DB]</c> into StackExchange.Redis options. The

@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Hosting;
+namespace GrandAmbassador.DataPlane;
 
 /// <summary>
 /// While a silo is starting, the framework's own errors are held back: a start that fails (Redis

@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Docker.Connection;
+namespace GrandAmbassador.Docker.Common;
 
 /// <summary>
 /// The process's one backoff between retries: min, 2×min, 4×min… up to max. With

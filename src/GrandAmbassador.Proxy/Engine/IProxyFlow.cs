@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Proxy.Hosting;
+namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>One open flow of a port, TCP connection or UDP session alike, as its listener manages it.</summary>
 internal interface IProxyFlow
