@@ -51,7 +51,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     {
         _current = _current with { Name = Name };
         this.RegisterGrainTimer(
-            SweepExpiredLeases,
+            SweepLapsed,
             new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval) { KeepAlive = false });
         try
         {
@@ -132,20 +132,20 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     public Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container)
     {
         ArgumentNullException.ThrowIfNull(container);
-        SweepExpiredLeasesNow();
+        SweepLapsedNow();
         return Task.FromResult(_drains.Confirmations(container, _epoch, _time.GetUtcNow()));
     }
 
     public Task<EndpointSet> GetAsync()
     {
-        SweepExpiredLeasesNow();
+        SweepLapsedNow();
         return Task.FromResult(_current);
     }
 
     public Task<EndpointSet> SubscribeAsync(IEndpointObserver observer)
     {
         _observers.Subscribe(observer, observer);
-        SweepExpiredLeasesNow();
+        SweepLapsedNow();
         return Task.FromResult(_current);
     }
 
@@ -162,19 +162,20 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return sequence < Math.Max(reported, removed);
     }
 
-    private Task SweepExpiredLeases(CancellationToken cancellationToken)
+    private Task SweepLapsed(CancellationToken cancellationToken)
     {
-        SweepExpiredLeasesNow();
+        SweepLapsedNow();
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Drops endpoints whose lease ran out, and those whose reporting silo the cluster declared
-    /// dead, so that they get no new connections. Neither is evidence that the container is gone
+    /// Sweeps what lapsed: endpoints whose lease ran out and those whose reporting silo the cluster
+    /// declared dead (both dropped, so that they get no new connections), tombstones past their
+    /// time, and the completeness deadline of a new activation. Neither lapse of an endpoint is evidence that the container is gone
     /// (the engine or the silo may be away while it runs on): they are not tombstoned, and
     /// subscribers keep their open connections.
     /// </summary>
-    private void SweepExpiredLeasesNow()
+    private void SweepLapsedNow()
     {
         var now = _time.GetUtcNow();
         var membership = _membership.CurrentSnapshot;

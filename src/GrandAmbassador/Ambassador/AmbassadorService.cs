@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace GrandAmbassador.Ambassador;
 
 /// <summary>
-/// Runs one <see cref="ServiceFollower"/> per fronted name for the life of this control-plane
+/// Runs one <see cref="NameFollower"/> per fronted name for the life of this control-plane
 /// generation: for the names the data plane holds at start, and for names added or removed later.
 /// </summary>
 internal sealed class AmbassadorService(
     FrontedNameRegistry names,
     IGrainFactory grains,
-    IOptions<AmbassadorOptions> ambassadorOptions,
+    IOptions<FollowerOptions> ambassadorOptions,
     AmbassadorSettings settings,
     ClusterChanges clusterChanges,
     AmbassadorMetrics metrics,
@@ -33,7 +33,7 @@ internal sealed class AmbassadorService(
                 foreach (var name in current.Names.Where(name => !running.ContainsKey(name)))
                 {
                     // --wait, which the data plane's proxies enforce; the follower only names it in its "waiting for a container" line.
-                    var follower = new ServiceFollower(
+                    var follower = new NameFollower(
                         name, grains, settings.Host.HostId, ambassadorOptions.Value, settings.Wait, clusterChanges, time, logger, metrics);
                     running[name] = FollowAsync(follower, name, stoppingToken);
                 }
@@ -56,7 +56,7 @@ internal sealed class AmbassadorService(
     }
 
     /// <summary>Until this generation stops or the name is removed from the data plane.</summary>
-    private static async Task FollowAsync(ServiceFollower follower, FrontedName name, CancellationToken stoppingToken)
+    private static async Task FollowAsync(NameFollower follower, FrontedName name, CancellationToken stoppingToken)
     {
         await Task.Yield();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, name.Removed);

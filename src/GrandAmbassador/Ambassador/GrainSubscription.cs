@@ -22,7 +22,7 @@ internal sealed class GrainSubscription(
     IEndpointObserver reference,
     EndpointObserver observer,
     ClusterChanges clusterChanges,
-    AmbassadorOptions options,
+    FollowerOptions options,
     TimeProvider time,
     ILogger logger)
 {

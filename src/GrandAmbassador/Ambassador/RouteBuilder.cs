@@ -107,7 +107,7 @@ internal static class RouteBuilder
     {
         if (service.HasExplicitPorts)
         {
-            return service.Ports.Select(mapping => new PlannedPort(mapping.ListenPort, mapping.TargetPort, mapping.Protocol));
+            return service.Ports.Select(mapping => new PlannedPort(mapping.Port, mapping.TargetPort, mapping.Protocol));
         }
 
         if (running.Length == 0)

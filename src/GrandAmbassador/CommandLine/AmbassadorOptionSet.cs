@@ -83,7 +83,7 @@ internal sealed class AmbassadorOptionSet
     public Option<string> MaxExposedPorts { get; } = Scalar(
         "--max-exposed-ports", "N",
         "The most listeners a name opens from the ports its containers expose (a container that exposes more gets a warning); --port mappings are exempt.",
-        () => $"{Configuration.AmbassadorOptions.DefaultMaxExposedPorts}", null);
+        () => $"{Configuration.FollowerOptions.DefaultMaxExposedPorts}", null);
 
     public Option<string> IdleTimeout { get; } = Scalar(
         "--idle-timeout", "SECONDS", "Close a TCP connection with no byte either way for this long. 0: never (database pools stay idle for hours).", () => "0", null);

@@ -29,7 +29,7 @@ internal sealed record AmbassadorSettings(
     HttpSettings Http,
     SecuritySettings Security,
     ProxyLimitSettings? ProxyLimits = null,
-    int MaxExposedPorts = AmbassadorOptions.DefaultMaxExposedPorts,
+    int MaxExposedPorts = FollowerOptions.DefaultMaxExposedPorts,
     IReadOnlySet<string>? RetryBeforeFirstByte = null,
     IReadOnlyDictionary<string, ProxyProtocolVersion>? ProxyProtocol = null,
     IReadOnlySet<string>? AcceptProxy = null,

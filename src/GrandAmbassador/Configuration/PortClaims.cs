@@ -13,13 +13,13 @@ internal static class PortClaims
         var taken = new Dictionary<(int, PortProtocol), PortMapping>();
         foreach (var mapping in mappings)
         {
-            if (taken.TryGetValue((mapping.ListenPort, mapping.Protocol), out var other))
+            if (taken.TryGetValue((mapping.Port, mapping.Protocol), out var other))
             {
                 throw new InvalidSettingException(
-                    $"--port {mapping} and --port {other} both want port {mapping.ListenPort}/{mapping.Protocol.ToString().ToLowerInvariant()}");
+                    $"--port {mapping} and --port {other} both want port {mapping.Port}/{mapping.Protocol.ToString().ToLowerInvariant()}");
             }
 
-            taken[(mapping.ListenPort, mapping.Protocol)] = mapping;
+            taken[(mapping.Port, mapping.Protocol)] = mapping;
         }
     }
 }

@@ -54,14 +54,14 @@ internal static class PortMappingParser
     {
         foreach (var mapping in mappings)
         {
-            if (mapping.ServiceName is null && names.Count > 1)
+            if (mapping.Name is null && names.Count > 1)
             {
                 throw new InvalidSettingException($"--port {mapping}: several names are fronted; say which one it is for, as NAME={mapping}");
             }
 
-            if (mapping.ServiceName is not null && !names.Contains(mapping.ServiceName, StringComparer.Ordinal))
+            if (mapping.Name is not null && !names.Contains(mapping.Name, StringComparer.Ordinal))
             {
-                throw new InvalidSettingException($"--port {mapping}: '{mapping.ServiceName}' is not a fronted --name");
+                throw new InvalidSettingException($"--port {mapping}: '{mapping.Name}' is not a fronted --name");
             }
         }
 
@@ -69,7 +69,7 @@ internal static class PortMappingParser
 
         return [.. names.Select(name => new FrontedService(
             name,
-            [.. mappings.Where(m => m.ServiceName == name || (m.ServiceName is null && names.Count == 1))]))];
+            [.. mappings.Where(m => m.Name == name || (m.Name is null && names.Count == 1))]))];
     }
 
     private static int ParsePortNumber(string value, string text) =>

@@ -64,7 +64,7 @@ internal static class ControlPlaneHost
 
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(settings.Host);
-        builder.Services.Configure<AmbassadorOptions>(options =>
+        builder.Services.Configure<FollowerOptions>(options =>
         {
             options.MaxExposedPorts = settings.MaxExposedPorts;
             options.PreferIpv6 = settings.PreferIpv6;

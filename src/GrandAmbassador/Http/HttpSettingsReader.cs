@@ -43,7 +43,7 @@ internal static class HttpSettingsReader
     {
         foreach (var mapping in mappings.IsDefault ? [] : mappings)
         {
-            if (mapping.Protocol == PortProtocol.Tcp && mapping.ListenPort == http.Port)
+            if (mapping.Protocol == PortProtocol.Tcp && mapping.Port == http.Port)
             {
                 throw new InvalidSettingException($"{what} {mapping}: port {http.Port}/tcp is the HTTP server's (--http {http}); pick another port or move --http");
             }

@@ -17,7 +17,7 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
     private readonly EndpointObserver _observer = new();
     private readonly ClusterChanges _changes = new();
     private readonly TimerWatchingClock _time = new();
-    private readonly AmbassadorOptions _options = new();
+    private readonly FollowerOptions _options = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
     private readonly DateTimeOffset _start;

@@ -40,8 +40,8 @@ public sealed class CommandLineTests
     {
         var mapping = PortMappingParser.Parse(text);
 
-        Assert.Equal((listen, target, protocol), (mapping.ListenPort, mapping.TargetPort, mapping.Protocol));
-        Assert.Null(mapping.ServiceName);
+        Assert.Equal((listen, target, protocol), (mapping.Port, mapping.TargetPort, mapping.Protocol));
+        Assert.Null(mapping.Name);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class CommandLineTests
         var settings = AmbassadorCommandLine.ParseSettings(
             "--name", "web", "--name", "dns", "--port", "web=8080:80", "--port", "dns=53/udp");
 
-        Assert.Equal([8080], settings.Services.Single(s => s.Name == "web").Ports.Select(p => p.ListenPort));
+        Assert.Equal([8080], settings.Services.Single(s => s.Name == "web").Ports.Select(p => p.Port));
         Assert.Equal([PortProtocol.Udp], settings.Services.Single(s => s.Name == "dns").Ports.Select(p => p.Protocol));
     }
 

@@ -17,7 +17,7 @@ namespace GrandAmbassador.Http;
 /// The HTTP server in the process: <see cref="AddAmbassadorHttp"/> on the host's builder, then
 /// <see cref="MapAmbassadorHttp"/> on the built app.
 /// </summary>
-internal static class HttpServiceCollectionExtensions
+internal static class WebApplicationBuilderExtensions
 {
     public static void AddAmbassadorHttp(this WebApplicationBuilder builder, HttpSettings settings)
     {

@@ -1,7 +1,7 @@
 namespace GrandAmbassador.Configuration;
 
 /// <summary>How the followers of the fronted names behave.</summary>
-internal sealed class AmbassadorOptions
+internal sealed class FollowerOptions
 {
     /// <summary>Enough for any real service's ports; a container with <c>--expose 1-65535/udp</c> would
     /// otherwise open 65,535 listeners on every host that fronts its name.</summary>

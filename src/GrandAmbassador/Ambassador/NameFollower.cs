@@ -14,11 +14,11 @@ namespace GrandAmbassador.Ambassador;
 /// <see cref="GrainSubscription"/> brings into routes and re-points the name's proxy, which belongs
 /// to the data plane and outlives this follower; retries ports it could not bind.
 /// </summary>
-internal sealed class ServiceFollower(
+internal sealed class NameFollower(
     FrontedName name,
     IGrainFactory grains,
     string hostId,
-    AmbassadorOptions options,
+    FollowerOptions options,
     TimeSpan wait,
     ClusterChanges clusterChanges,
     TimeProvider time,
@@ -81,7 +81,7 @@ internal sealed class ServiceFollower(
     /// newer one: the grain is often read before this host's agent has made its first report, and
     /// "waiting for a container" would be a false alarm (explicit ports already listen meanwhile).
     /// Taking over from an earlier generation (or from the local engine's seed), an empty snapshot is not applied for up to
-    /// <see cref="AmbassadorOptions.TakeoverHold"/>: the grain may have come back empty with the silo,
+    /// <see cref="FollowerOptions.TakeoverHold"/>: the grain may have come back empty with the silo,
     /// and applying it would drop the routes the proxy still serves; the agents refill it soon.
     /// </summary>
     private async Task<EndpointSet> FirstSnapshotAsync(EndpointObserver observer, CancellationToken cancellationToken)

@@ -19,13 +19,13 @@ namespace GrandAmbassador.Host.Tests.Ambassador;
 /// A follower between a fake grain (the test publishes its snapshots) and a real proxy on loopback with
 /// real backends: what it applies is what a client gets through to.
 /// </summary>
-public sealed class ServiceFollowerTests : IAsyncLifetime
+public sealed class NameFollowerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
     private readonly DataPlaneServices _dataPlane = DataPlaneServices.Create(
         AmbassadorCommandLine.ParseSettings("--listen", "127.0.0.1"), (_, _) => { });
     private readonly FakeGrainFactory _grains = new();
-    private readonly RecordingLogger<ServiceFollower> _logger = new();
+    private readonly RecordingLogger<NameFollower> _logger = new();
     private readonly List<(CancellationTokenSource Stop, Task Running)> _followers = [];
     private readonly int _port = FreePort.Next();
     private readonly NamedBackend _a = new("a");
@@ -129,8 +129,8 @@ public sealed class ServiceFollowerTests : IAsyncLifetime
 
     private (CancellationTokenSource Stop, Task Running) Follow(FrontedName name)
     {
-        var follower = new ServiceFollower(
-            name, _grains, Containers.HostId, new AmbassadorOptions(), TimeSpan.FromSeconds(5), new ClusterChanges(), TimeProvider.System, _logger);
+        var follower = new NameFollower(
+            name, _grains, Containers.HostId, new FollowerOptions(), TimeSpan.FromSeconds(5), new ClusterChanges(), TimeProvider.System, _logger);
         var stop = new CancellationTokenSource();
         var running = (stop, Task.Run(() => follower.RunAsync(stop.Token)));
         _followers.Add(running);
