@@ -25,7 +25,8 @@ public sealed class ContainerEndpointGrainOptions
     /// once when membership changes (which is what moves a grain), so a new activation hears from the
     /// live hosts within a second or two; a host that never reports is usually the dead one, and until
     /// the deadline its endpoints still get new connections. A live host slower than this only misses
-    /// new connections until it reports; its open ones stay (only evidence closes a connection).
+    /// new connections until it reports; its open ones stay (only evidence closes a connection,
+    /// docs/architecture.md#only-evidence-closes-a-connection).
     /// </summary>
     public TimeSpan CompletenessTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -10,8 +10,8 @@ namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
 /// What every connection or session of one port shares: its routing state, settings, clock, instruments and
-/// logger. Built once by the port's listener and handed to each flow, so that a flow never reaches back into
-/// the listener.
+/// logger. Built once per port by its <see cref="ServiceProxy"/> when it opens the port, handed to the port's
+/// <see cref="PortListener"/> and by it to each flow, so that a flow never reaches back into the listener.
 /// </summary>
 internal sealed class PortContext
 {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
-/// The relay for one fronted service: a listener per port, re-pointed by whole snapshots of routes.
+/// The relay for one fronted name: a listener per port, re-pointed by whole snapshots of routes.
 /// Applying is serialized; the data path reads the current snapshot without locks.
 /// </summary>
 internal sealed class ServiceProxy : IAsyncDisposable

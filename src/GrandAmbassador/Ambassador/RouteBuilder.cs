@@ -64,14 +64,12 @@ internal static class RouteBuilder
     }
 
     /// <summary>
-    /// Only evidence closes a connection. Retained = the previous plan's retained endpoints + the
-    /// snapshot's running ones − those known to be gone: the snapshot lists the container in
-    /// <see cref="EndpointSet.Gone"/> (its agent removed it), or has the same container of the same
-    /// host not running or as a later run (its agent saw it die). One that is merely missing (its
-    /// reporter silo was declared dead, its lease ran out, a new grain activation has not heard from
-    /// its host) stays retained. New connections go to the snapshot's running endpoints, and also to
-    /// the previously routed missing ones while the snapshot is incomplete: an incomplete snapshot
-    /// adds routes but removes none.
+    /// Only evidence closes a connection (docs/architecture.md#only-evidence-closes-a-connection):
+    /// retained = the previous plan's retained endpoints + the snapshot's running ones − those known
+    /// gone (in <see cref="EndpointSet.Gone"/>, or the same container of the same host not running or
+    /// as a later run); one merely missing stays retained. New connections go to the snapshot's running
+    /// endpoints, and also to the previously routed missing ones while the snapshot is incomplete: an
+    /// incomplete snapshot adds routes but removes none.
     /// </summary>
     private static (ImmutableArray<ContainerEndpoint> Routed, ImmutableArray<ContainerEndpoint> Retained) Carry(EndpointSet snapshot, RoutePlan? previous)
     {

@@ -9,8 +9,9 @@ namespace GrandAmbassador.DataPlane;
 /// One fronted name in the data plane, and the one owner of its routing state: its proxy (listeners,
 /// open connections, routes; <see cref="ServiceProxy.State"/> publishes what it serves with a change
 /// token) and what was last applied to it (<see cref="Applied"/>, what the next steerer carries on from).
-/// Outlives every control-plane generation. Its routes change only through <see cref="ApplyAsync"/>,
-/// called by one steerer at a time: the local engine's seed until a follower takes over, then followers.
+/// Outlives every control-plane generation (docs/architecture.md#one-process-two-planes). Its routes change
+/// only through <see cref="ApplyAsync"/>, called by one steerer at a time: the local engine's seed until a
+/// follower takes over, then followers (docs/architecture.md#serving-from-the-first-second).
 /// </summary>
 internal sealed class FrontedName
 {
