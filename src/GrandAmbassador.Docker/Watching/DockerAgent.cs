@@ -11,11 +11,13 @@ namespace GrandAmbassador.Docker.Watching;
 /// The agent: watches this host's Docker engine and reports every container's endpoint to the
 /// sink. Reconnects with backoff whenever the engine or its event stream goes away, and never
 /// stops before the host does. While the engine is away it keeps the containers it last saw
-/// routable, flagged stale, for <see cref="DockerAgentOptions.StaleEndpointLifetime"/>.
+/// routable, flagged stale, for <see cref="DockerAgentOptions.StaleEndpointLifetime"/>. What it
+/// reported is the one <see cref="KnownContainers"/> (a singleton): the host's sink reads that same memory.
 /// </summary>
 internal sealed class DockerAgent(
     DockerClientFactory clientFactory,
     IContainerEndpointSink sink,
+    KnownContainers known,
     IOptions<DockerAgentOptions> options,
     TimeProvider timeProvider,
     DockerAgentState state,
@@ -26,7 +28,6 @@ internal sealed class DockerAgent(
         options.Value.HostId,
         options.Value.AdvertiseAddress);
 
-    private readonly KnownContainers _known = new();
     private readonly AgentSequence _sequence = new(timeProvider);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,8 +35,8 @@ internal sealed class DockerAgent(
         var value = options.Value;
         var backoff = new ReconnectBackoff(value.ReconnectMinDelay, value.ReconnectMaxDelay);
         var inspector = new ContainerInspector(_host);
-        var away = new EngineAway(sink, _known, _sequence, timeProvider, value, logger);
-        drains.Attach(_host.HostId, _known);
+        var away = new EngineAway(sink, known, _sequence, timeProvider, value, logger);
+        drains.Attach(_host.HostId, known);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -44,7 +45,7 @@ internal sealed class DockerAgent(
                 // may have been upgraded while away), and read only what every version has.
                 var engine = await clientFactory.NegotiateAsync(stoppingToken).ConfigureAwait(false);
                 using var client = clientFactory.Create(engine.ApiVersion);
-                var session = new DockerAgentSession(client, inspector, sink, _sequence, _known, drains.Drained, timeProvider, value.ReconcileInterval, logger);
+                var session = new DockerAgentSession(client, inspector, sink, _sequence, known, drains.Drained, timeProvider, value.ReconcileInterval, logger);
                 drains.SessionStarted(session);
                 await session.RunAsync(
                     info =>

@@ -159,11 +159,10 @@ internal sealed class DockerAgentSession(
             _inspected[one.Endpoint.ContainerId] = one;
         }
 
-        var all = inspected.Select(Judge).ToList();
-        known.Reconciled(all);
+        var (all, gone) = known.Reconciled(inspected.Select(Judge).ToList());
         DockerAgentLog.Reconciled(logger, all.Count);
         var listed = sequence.Next();
-        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, listed, ct), ct).ConfigureAwait(false);
+        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, gone, listed, ct), ct).ConfigureAwait(false);
     }
 
     private async Task RefreshAsync(string containerId, CancellationToken ct)
@@ -172,18 +171,18 @@ internal sealed class DockerAgentSession(
         {
             _inspected[containerId] = inspected;
             var endpoint = Judge(inspected);
-            known.Reported(endpoint);
+            var report = known.Reported(endpoint);
             DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health, endpoint.Stopping);
-            await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(endpoint, ct), ct).ConfigureAwait(false);
+            await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(report, ct), ct).ConfigureAwait(false);
         }
         else
         {
             _inspected.Remove(containerId);
             drained.Removed(containerId);
-            known.Removed(containerId);
+            var last = known.Removed(containerId);
             DockerAgentLog.ContainerRemoved(logger, containerId);
             var removed = sequence.Next();
-            await SinkAsync(nameof(IContainerEndpointSink.RemoveAsync), () => sink.RemoveAsync(containerId, removed, ct), ct).ConfigureAwait(false);
+            await SinkAsync(nameof(IContainerEndpointSink.RemoveAsync), () => sink.RemoveAsync(containerId, last, removed, ct), ct).ConfigureAwait(false);
         }
     }
 
@@ -204,9 +203,9 @@ internal sealed class DockerAgentSession(
             return;
         }
 
-        known.Reported(endpoint);
+        var report = known.Reported(endpoint);
         DockerAgentLog.ContainerReported(logger, endpoint.ContainerName, endpoint.ShortId, endpoint.Running, endpoint.Health, endpoint.Stopping);
-        await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(endpoint, ct), ct).ConfigureAwait(false);
+        await SinkAsync(nameof(IContainerEndpointSink.ReportAsync), () => sink.ReportAsync(report, ct), ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -75,10 +75,13 @@ internal sealed class EngineAway(
         }
 
         _lastRenewal = now;
-        var stale = all.Select(endpoint => endpoint with { Stale = true, Sequence = sequence.Next() }).ToList();
+        // Remembered as sent, stale flag and sequence included: a re-report after a cluster change
+        // meanwhile sends what the grains last heard, not an older, fresh-looking state.
+        var (stale, _) = known.Reconciled(all.Select(endpoint => endpoint with { Stale = true, Sequence = sequence.Next() }).ToList());
         try
         {
-            await sink.ReconcileAsync(stale, sequence.Next(), ct).ConfigureAwait(false);
+            // Nothing is gone: the set is the one the agent knew, and the engine is no evidence of any removal now.
+            await sink.ReconcileAsync(stale, [], sequence.Next(), ct).ConfigureAwait(false);
         }
         catch (Exception exception) when (!ct.IsCancellationRequested)
         {

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.Docker;
+using GrandAmbassador.Docker.Watching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,66 +11,69 @@ namespace GrandAmbassador.Agent;
 /// <summary>
 /// Where the Docker agent's reports go: the <see cref="IContainerEndpointGrain"/> of every name a
 /// container answers to, with this silo as the reporter (so the endpoints die with this host), and
-/// the cluster's <see cref="IHostDirectoryGrain"/>. Remembers the last report of each container, so
-/// that a renamed or relabelled container leaves its old names and everything can be re-reported
-/// at once when grains moved.
+/// the cluster's <see cref="IHostDirectoryGrain"/>. It remembers nothing itself: the agent passes each
+/// container's previous report (so that a renamed or relabelled container leaves its old names) and
+/// what a list no longer has, and a re-report of everything, or the names registered with the
+/// directory, read the agent's own memory, <see cref="KnownContainers"/>, so the two cannot disagree.
 /// </summary>
 internal sealed class GrainEndpointSink(
     IGrainFactory grains,
     ILocalSiloDetails silo,
+    KnownContainers known,
     IOptions<DockerAgentOptions> options,
     ILogger<GrainEndpointSink> logger) : IContainerEndpointSink
 {
-    private readonly ConcurrentDictionary<string, ContainerEndpoint> _reported = new(StringComparer.Ordinal);
-
     /// <summary>Three reconcile intervals: two renewals can be lost before an endpoint expires.</summary>
     private TimeSpan Lease => options.Value.ReconcileInterval * 3;
 
     private string HostId => options.Value.HostId;
 
-    public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct) => ReportAsync(endpoint, registerNewNames: true, ct);
+    public Task ReportAsync(ContainerReport report, CancellationToken ct) => ReportAsync(report, registerNewNames: true, ct);
 
-    public async Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, long sequence, CancellationToken ct)
+    public async Task ReconcileAsync(IReadOnlyCollection<ContainerReport> all, IReadOnlyCollection<ContainerEndpoint> gone, long sequence, CancellationToken ct)
     {
-        var present = all.Select(endpoint => endpoint.ContainerId).ToHashSet(StringComparer.Ordinal);
-        var gone = _reported.Keys.Where(id => !present.Contains(id)).ToList();
-        await Task.WhenAll(all.Select(endpoint => ReportAsync(endpoint, registerNewNames: false, ct)).Concat(gone.Select(id => RemoveAsync(id, sequence, ct)))).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(gone);
+        await Task.WhenAll(all.Select(report => ReportAsync(report, registerNewNames: false, ct)).Concat(gone.Select(last => RemoveAsync(last.ContainerId, last, sequence, ct)))).ConfigureAwait(false);
         // Once for the whole set, rather than once per container that brought a new name.
         await RegisterHostAsync(ct).ConfigureAwait(false);
     }
 
+    /// <param name="report">The container now, and as last reported.</param>
     /// <param name="registerNewNames">Whether a name this host did not have yet is registered with the
     /// directory now; a reconcile registers the whole set once at its end instead.</param>
-    private Task ReportAsync(ContainerEndpoint endpoint, bool registerNewNames, CancellationToken ct)
+    /// <param name="ct">Cancelled when the agent stops.</param>
+    private Task ReportAsync(ContainerReport report, bool registerNewNames, CancellationToken ct)
     {
-        var previousNames = _reported.TryGetValue(endpoint.ContainerId, out var previous) ? previous.ServiceNames : [];
-        _reported[endpoint.ContainerId] = endpoint;
+        ArgumentNullException.ThrowIfNull(report);
+        var endpoint = report.Endpoint;
         var reports = ReportToGrains(endpoint, ct);
-        var removals = previousNames.Except(endpoint.ServiceNames).Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId, endpoint.Sequence), ct));
-        var directory = registerNewNames && (previousNames.IsDefaultOrEmpty || endpoint.ServiceNames.Except(previousNames).Any())
+        var removals = report.LeftNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, endpoint.ContainerId, endpoint.Sequence), ct));
+        var directory = registerNewNames && report.NewNames.Any()
             ? RegisterHostAsync(ct)
             : Task.CompletedTask;
         return Task.WhenAll(reports.Concat(removals).Append(directory));
     }
 
-    public Task RemoveAsync(string containerId, long sequence, CancellationToken ct) =>
-        _reported.TryRemove(containerId, out var endpoint)
-            ? Task.WhenAll(endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId, sequence), ct)))
-            : Task.CompletedTask;
+    /// <summary>Leaves the grain of every name <paramref name="last"/> had; nothing for a container never reported.</summary>
+    public Task RemoveAsync(string containerId, ContainerEndpoint? last, long sequence, CancellationToken ct) =>
+        last is null
+            ? Task.CompletedTask
+            : Task.WhenAll(last.ServiceNames.Select(name => CallAsync(name, grain => grain.RemoveAsync(HostId, containerId, sequence), ct)));
 
     /// <summary>
     /// Reports everything again now: grains moved (a silo died) and came back empty. Runs beside the
-    /// agent's own calls, so it only sends, and each container as it is remembered when its turn comes:
-    /// one the agent removed meanwhile is not reported after its removal (an empty grain would take it
-    /// back), and what the sink remembers stays as the agent last said. Each report keeps its agent
-    /// sequence, so a grain drops one that is older than what it has.
+    /// agent's own calls, so it only sends, and each container as the agent remembers it when its turn
+    /// comes: one the agent removed meanwhile is not reported after its removal (an empty grain would
+    /// take it back). Each report keeps its agent sequence, so a grain drops one that is older than
+    /// what it has.
     /// </summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
         var reports = new List<Task>();
-        foreach (var containerId in _reported.Keys)
+        foreach (var containerId in known.Ids)
         {
-            if (_reported.TryGetValue(containerId, out var endpoint))
+            if (known.Find(containerId) is { } endpoint)
             {
                 reports.AddRange(ReportToGrains(endpoint, ct));
             }
@@ -86,7 +89,7 @@ internal sealed class GrainEndpointSink(
 
     private Task RegisterHostAsync(CancellationToken ct)
     {
-        var names = _reported.Values.SelectMany(endpoint => endpoint.ServiceNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
+        var names = known.All.SelectMany(endpoint => endpoint.ServiceNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
         var registration = new HostRegistration(HostId, options.Value.AdvertiseAddress, names, DateTimeOffset.UtcNow);
         return CallAsync(
             IHostDirectoryGrain.Key,

@@ -20,25 +20,31 @@ internal sealed class LocalEngineSink(string hostId, Func<CancellationToken, Tas
     /// <summary>The containers seen removed since the watcher started.</summary>
     public ImmutableArray<GoneContainer> Gone => [.. Volatile.Read(ref _gone).Select(id => new GoneContainer(hostId, id))];
 
-    public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct)
+    public Task ReportAsync(ContainerReport report, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(report);
+        var endpoint = report.Endpoint;
         Volatile.Write(ref _containers, _containers.SetItem(endpoint.ContainerId, endpoint));
         return changed(ct);
     }
 
-    public Task RemoveAsync(string containerId, long sequence, CancellationToken ct)
+    /// <summary>A tombstone for <paramref name="containerId"/>, also when the watcher never reported it
+    /// (<paramref name="last"/> is <c>null</c>): the engine said that id is gone.</summary>
+    public Task RemoveAsync(string containerId, ContainerEndpoint? last, long sequence, CancellationToken ct)
     {
         Volatile.Write(ref _containers, _containers.Remove(containerId));
         Volatile.Write(ref _gone, _gone.Add(containerId));
         return changed(ct);
     }
 
-    public Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, long sequence, CancellationToken ct)
+    public Task ReconcileAsync(IReadOnlyCollection<ContainerReport> all, IReadOnlyCollection<ContainerEndpoint> gone, long sequence, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(all);
-        var next = all.ToImmutableDictionary(endpoint => endpoint.ContainerId, StringComparer.Ordinal);
-        Volatile.Write(ref _gone, _gone.Union(_containers.Keys.Where(id => !next.ContainsKey(id))).Except(next.Keys));
+        ArgumentNullException.ThrowIfNull(gone);
+        var next = all.Select(report => report.Endpoint).ToImmutableDictionary(endpoint => endpoint.ContainerId, StringComparer.Ordinal);
+        // The watcher's memory told what left (its reports are exactly what this sink was told); one seen
+        // again (a tombstone for an id the list has) is no longer gone.
+        Volatile.Write(ref _gone, _gone.Union(gone.Select(last => last.ContainerId)).Except(next.Keys));
         Volatile.Write(ref _containers, next);
         return changed(ct);
     }

@@ -23,13 +23,13 @@ internal sealed class FakeContainerOperations : IContainerOperations
     public Action? OnList { get; set; }
 
     /// <summary>Adds or changes a container.</summary>
-    public void Put(string id, bool running = true, string? stopSignal = null, TimeSpan? stopTimeout = null, DateTimeOffset? startedAt = null) =>
+    public void Put(string id, bool running = true, string? stopSignal = null, TimeSpan? stopTimeout = null, DateTimeOffset? startedAt = null, IDictionary<string, string>? labels = null) =>
         _containers[id] = new ContainerInspectResponse
         {
             ID = id,
             Name = "/" + id,
             State = new State { Running = running, StartedAt = (startedAt ?? DateTimeOffset.UnixEpoch.AddYears(56)).ToString("O") },
-            Config = new ContainerConfig { StopSignal = stopSignal, StopTimeout = stopTimeout, Labels = new Dictionary<string, string>() },
+            Config = new ContainerConfig { StopSignal = stopSignal, StopTimeout = stopTimeout, Labels = labels ?? new Dictionary<string, string>() },
         };
 
     public void Delete(string id) => _containers.TryRemove(id, out _);

@@ -1,3 +1,4 @@
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Docker.Hosting;
 using GrandAmbassador.Docker.Tests.Lab;
 using GrandAmbassador.Docker.Watching;
@@ -27,6 +28,36 @@ public sealed class DockerAgentServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReconcileInterval);
         Assert.Equal(TimeSpan.FromSeconds(15), options.ReconnectMaxDelay);
         Assert.IsType<DockerAgent>(Assert.Single(provider.GetServices<IHostedService>()));
+    }
+
+    [Fact]
+    public async Task AddDockerAgent_TheAgentsMemory_IsOneSingleton_WhatTheAgentRenewsFrom()
+    {
+        using var provider = Services().AddDockerAgent(o =>
+        {
+            o.Endpoint = new Uri("unix:///nonexistent/docker.sock");
+            o.HostId = "host-a";
+        }).BuildServiceProvider();
+        var known = provider.GetRequiredService<KnownContainers>();
+        Assert.Same(known, provider.GetRequiredService<KnownContainers>());
+
+        // What the host's sink would read is what the agent works from: with no engine to reach, the
+        // agent renews, flagged stale, the one container this memory has.
+        var endpoint = new ContainerEndpoint("host-a", "c1", "c1", ["c1"], [], [], ContainerHealth.None, Running: true, DateTimeOffset.UnixEpoch, null, HostNetwork: false, Sequence: 1);
+        known.Reported(endpoint);
+        var agent = Assert.Single(provider.GetServices<IHostedService>());
+        await agent.StartAsync(CancellationToken.None);
+        try
+        {
+            var sink = (RecordingEndpointSink)provider.GetRequiredService<IContainerEndpointSink>();
+            var renewal = await sink.WaitForReconcileAsync(1);
+            Assert.Equal("c1", Assert.Single(renewal.All).ContainerId);
+            Assert.True(Assert.Single(renewal.All).Stale);
+        }
+        finally
+        {
+            await agent.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

@@ -25,11 +25,12 @@ internal sealed class RecordingEndpointSink : IContainerEndpointSink
         }
     }
 
-    public Task ReportAsync(ContainerEndpoint endpoint, CancellationToken ct) => Record(new SinkCall.Report(endpoint));
+    public Task ReportAsync(ContainerReport report, CancellationToken ct) => Record(new SinkCall.Report(report.Endpoint, report.Previous));
 
-    public Task RemoveAsync(string containerId, long sequence, CancellationToken ct) => Record(new SinkCall.Remove(containerId, sequence));
+    public Task RemoveAsync(string containerId, ContainerEndpoint? last, long sequence, CancellationToken ct) => Record(new SinkCall.Remove(containerId, last, sequence));
 
-    public Task ReconcileAsync(IReadOnlyCollection<ContainerEndpoint> all, long sequence, CancellationToken ct) => Record(new SinkCall.Reconcile([.. all], sequence));
+    public Task ReconcileAsync(IReadOnlyCollection<ContainerReport> all, IReadOnlyCollection<ContainerEndpoint> gone, long sequence, CancellationToken ct) =>
+        Record(new SinkCall.Reconcile([.. all], [.. gone], sequence));
 
     /// <summary>The first report (by ReportAsync or within a reconcile) of an endpoint that matches.</summary>
     public async Task<ContainerEndpoint> WaitForEndpointAsync(Func<ContainerEndpoint, bool> match)

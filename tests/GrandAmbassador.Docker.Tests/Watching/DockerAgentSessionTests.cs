@@ -134,6 +134,41 @@ public sealed class DockerAgentSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryCall_CarriesWhatTheAgentLastReported_AndAListTheContainersItNoLongerHas()
+    {
+        _client.FakeContainers.Put("c1");
+        _client.FakeContainers.Put("c2");
+        await StartAsync();
+        var listed = await _sink.WaitForReconcileAsync(1);
+        Assert.All(listed.Reports, report => Assert.Null(report.Previous));
+        Assert.Empty(listed.Gone);
+
+        // Relabelled: the sink is handed the report it replaces, whose names the container left.
+        var before = _sink.Calls.Count;
+        _client.FakeContainers.Put("c1", labels: new Dictionary<string, string> { ["grand-ambassador.name"] = "web" });
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("start", "c1"));
+        var relabelled = (SinkCall.Report)await _sink.WaitForAsync(call => call is SinkCall.Report { Endpoint.ContainerId: "c1" }, skip: before);
+        Assert.Equal(listed.All.Single(endpoint => endpoint.ContainerId == "c1"), relabelled.Previous);
+        Assert.Contains("web", relabelled.Endpoint.ServiceNames);
+
+        // Destroyed: the last report goes with the removal; an id never reported has none.
+        _client.FakeContainers.Delete("c1");
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("destroy", "c1"));
+        var removed = (SinkCall.Remove)await _sink.WaitForAsync(call => call is SinkCall.Remove { ContainerId: "c1" });
+        Assert.Equal(relabelled.Endpoint, removed.Last);
+        await _client.FakeSystem.SendAsync(FakeSystemOperations.Event("destroy", "c9"));
+        Assert.Null(((SinkCall.Remove)await _sink.WaitForAsync(call => call is SinkCall.Remove { ContainerId: "c9" })).Last);
+
+        // Gone without an event: the next list names it gone, as last reported, once.
+        _client.FakeContainers.Delete("c2");
+        _time.Advance(TimeSpan.FromHours(1));
+        var relisted = await _sink.WaitForReconcileAsync(2);
+        Assert.Empty(relisted.All);
+        Assert.Equal([listed.All.Single(endpoint => endpoint.ContainerId == "c2")], relisted.Gone);
+        Assert.Null(_known.Find("c2"));
+    }
+
+    [Fact]
     public async Task Kill_WithTheStopSignal_IsReportedStopping_BeforeTheInspectItAlsoBrings()
     {
         _client.FakeContainers.Put("c1");

@@ -35,6 +35,10 @@ public sealed class EngineAwayTests
         Assert.True(stale.Stale);
         Assert.Equal(running.RunId, stale.RunId);
         Assert.True(stale.AcceptsTraffic);
+        // Nothing is gone while the engine is away; the memory holds what the sink was told, stale flag and all.
+        Assert.Empty(((SinkCall.Reconcile)first).Gone);
+        Assert.Equal(running, Assert.Single(((SinkCall.Reconcile)first).Reports).Previous);
+        Assert.Equal(stale, _known.Find("c1"));
 
         for (var elapsed = TimeSpan.FromSeconds(10); elapsed < _options.StaleEndpointLifetime; elapsed += TimeSpan.FromSeconds(10))
         {

@@ -1,5 +1,7 @@
 using GrandAmbassador.Agent;
+using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Docker;
+using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.Host.Tests.Fakes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -13,18 +15,20 @@ public sealed class GrainEndpointSinkTests
 {
     private readonly FakeGrainFactory _grains = new();
     private readonly FakeLogger<GrainEndpointSink> _logger = new();
+    // The agent's memory of what it reported: the test writes it as the agent does, before each sink call.
+    private readonly KnownContainers _known = new();
     private readonly GrainEndpointSink _sink;
 
     public GrainEndpointSinkTests() =>
-        _sink = new GrainEndpointSink(_grains, new FakeLocalSiloDetails(), Options.Create(new DockerAgentOptions { HostId = HostId }), _logger);
+        _sink = new GrainEndpointSink(_grains, new FakeLocalSiloDetails(), _known, Options.Create(new DockerAgentOptions { HostId = HostId }), _logger);
 
     [Fact]
     public async Task RenamedContainer_LeavesItsOldName_AndIsReportedUnderItsNewOnes()
     {
-        await _sink.ReportAsync(Running("c1", 1, "web"), CancellationToken.None);
+        await ReportAsync(Running("c1", 1, "web"));
         _grains.Calls.Clear();
 
-        await _sink.ReportAsync(Running("c1", 2, "www", "web-2"), CancellationToken.None);
+        await ReportAsync(Running("c1", 2, "www", "web-2"));
 
         Assert.Equal([new FakeGrainCall("web", "Remove", "c1", 2)], _grains.Where("Remove"));
         Assert.Equal(
@@ -36,10 +40,10 @@ public sealed class GrainEndpointSinkTests
     [Fact]
     public async Task RefreshAsync_ReportsEveryContainerAgain_EachWithItsOwnSequence_AndRemovesNothing()
     {
-        await _sink.ReportAsync(Running("c1", 3, "web"), CancellationToken.None);
-        await _sink.ReportAsync(Running("c2", 7, "web", "api"), CancellationToken.None);
-        await _sink.ReportAsync(Running("c3", 8, "db"), CancellationToken.None);
-        await _sink.RemoveAsync("c3", 9, CancellationToken.None);
+        await ReportAsync(Running("c1", 3, "web"));
+        await ReportAsync(Running("c2", 7, "web", "api"));
+        await ReportAsync(Running("c3", 8, "db"));
+        await RemoveAsync("c3", 9);
         _grains.Calls.Clear();
 
         await _sink.RefreshAsync(CancellationToken.None);
@@ -54,8 +58,8 @@ public sealed class GrainEndpointSinkTests
     [Fact]
     public async Task ContainerRemovedDuringARefresh_IsNotReportedAgainAfterItsRemoval()
     {
-        await _sink.ReportAsync(Running("c1", 1, "web"), CancellationToken.None);
-        await _sink.ReportAsync(Running("c2", 2, "web"), CancellationToken.None);
+        await ReportAsync(Running("c1", 1, "web"));
+        await ReportAsync(Running("c2", 2, "web"));
         _grains.Calls.Clear();
 
         // While the refresh sends its first report, the agent learns that the other container was destroyed.
@@ -65,7 +69,7 @@ public sealed class GrainEndpointSinkTests
             if (removed is null && call.Method == "Report")
             {
                 removed = call.ContainerId == "c1" ? "c2" : "c1";
-                return _sink.RemoveAsync(removed, 3, CancellationToken.None);
+                return RemoveAsync(removed, 3);
             }
 
             return Task.CompletedTask;
@@ -90,12 +94,61 @@ public sealed class GrainEndpointSinkTests
     {
         _grains.OnCall = call => call.Grain == "web" ? Task.FromException(new TimeoutException("the grain's silo is gone")) : Task.CompletedTask;
 
-        await _sink.ReportAsync(Running("c1", 1, "web", "api"), CancellationToken.None);
+        await ReportAsync(Running("c1", 1, "web", "api"));
 
         Assert.Contains(new FakeGrainCall("api", "Report", "c1", 1), _grains.Calls);
         var warning = Assert.Single(_logger.Collector.GetSnapshot(), record => record.Id.Id == 4001);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.IsType<TimeoutException>(warning.Exception);
         Assert.Contains("web", warning.Message);
+    }
+
+    [Fact]
+    public async Task Reconcile_RemovesWhatTheListNoLongerHas_AndRegistersEveryName()
+    {
+        await ReconcileAsync(10, Running("c1", 1, "web"), Running("c2", 2, "api"));
+        _grains.Calls.Clear();
+
+        await ReconcileAsync(20, Running("c1", 11, "web", "www"));
+
+        Assert.Equal([new FakeGrainCall("api", "Remove", "c2", 20)], _grains.Where("Remove"));
+        Assert.Equal(
+            [new FakeGrainCall("web", "Report", "c1", 11), new FakeGrainCall("www", "Report", "c1", 11)],
+            _grains.Where("Report").OrderBy(call => call.Grain, StringComparer.Ordinal));
+        Assert.Single(_grains.Where("Register"));
+        Assert.Equal(["web", "www"], RegisteredNames());
+    }
+
+    [Fact]
+    public async Task AfterAReconcileDroppedAContainer_AClusterChangeRefresh_ReportsOnlyWhatTheAgentRemembers()
+    {
+        await ReconcileAsync(10, Running("c1", 1, "web"), Running("c2", 2, "web", "api"));
+        await ReconcileAsync(20, Running("c1", 11, "web"));
+        _grains.Calls.Clear();
+
+        // The agent remembers one more, not yet sent (its report is on its way, beside the refresh):
+        // the refresh reads the agent's memory as it is now, and nothing else.
+        _known.Reported(Running("c3", 21, "db"));
+        await _sink.RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [new FakeGrainCall("db", "Report", "c3", 21), new FakeGrainCall("web", "Report", "c1", 11)],
+            _grains.Where("Report").OrderBy(call => call.Grain, StringComparer.Ordinal));
+        Assert.DoesNotContain(_grains.Calls, call => call.ContainerId == "c2");
+        Assert.Equal(["db", "web"], RegisteredNames());
+    }
+
+    /// <summary>The names of this host's last registration with the directory.</summary>
+    private string[] RegisteredNames() => [.. ((HostRegistration)_grains.Where("Register").Last().Argument!).Names];
+
+    // As the agent does: its memory first, then the sink with what the memory said.
+    private Task ReportAsync(ContainerEndpoint endpoint) => _sink.ReportAsync(_known.Reported(endpoint), CancellationToken.None);
+
+    private Task RemoveAsync(string containerId, long sequence) => _sink.RemoveAsync(containerId, _known.Removed(containerId), sequence, CancellationToken.None);
+
+    private Task ReconcileAsync(long sequence, params ContainerEndpoint[] all)
+    {
+        var (reports, gone) = _known.Reconciled(all);
+        return _sink.ReconcileAsync(reports, gone, sequence, CancellationToken.None);
     }
 }

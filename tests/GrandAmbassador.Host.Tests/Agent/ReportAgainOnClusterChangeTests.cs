@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using GrandAmbassador.Agent;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.Docker;
+using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.Host.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,9 @@ public sealed class ReportAgainOnClusterChangeTests
     public async Task ChangesDuringARefresh_AreNotLost_OneMoreRefreshFollows()
     {
         var grains = new FakeGrainFactory();
-        var sink = new GrainEndpointSink(grains, new FakeLocalSiloDetails(), Options.Create(new DockerAgentOptions { HostId = HostId }), NullLogger<GrainEndpointSink>.Instance);
-        await sink.ReportAsync(Running("c1", 1, "web"), CancellationToken.None);
+        var known = new KnownContainers();
+        var sink = new GrainEndpointSink(grains, new FakeLocalSiloDetails(), known, Options.Create(new DockerAgentOptions { HostId = HostId }), NullLogger<GrainEndpointSink>.Instance);
+        await sink.ReportAsync(known.Reported(Running("c1", 1, "web")), CancellationToken.None);
 
         // From now on every report is held open until the test lets it finish: a refresh in progress.
         var reports = Channel.CreateUnbounded<TaskCompletionSource>();

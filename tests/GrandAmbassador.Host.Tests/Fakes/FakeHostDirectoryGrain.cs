@@ -7,7 +7,7 @@ namespace GrandAmbassador.Host.Tests.Fakes;
 /// <summary>Records registrations for <see cref="FakeGrainFactory"/>; unit tests only.</summary>
 internal sealed class FakeHostDirectoryGrain(string key, FakeGrainFactory factory) : IHostDirectoryGrain
 {
-    public Task RegisterAsync(HostRegistration registration, TimeSpan lease) => factory.Record(new FakeGrainCall(key, "Register"));
+    public Task RegisterAsync(HostRegistration registration, TimeSpan lease) => factory.Record(new FakeGrainCall(key, "Register", Argument: registration));
 
     public Task<ImmutableArray<HostRegistration>> GetHostsAsync() => throw new NotSupportedException();
 
