@@ -3,7 +3,6 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Hosting;
-using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -38,6 +37,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
 
+    /// <summary>Builds the data plane's services; no side effect on the process (its open-file limit is the runtime's first step).</summary>
     /// <param name="prebound">Sockets bound before the data plane existed, for its listeners to take over.</param>
     public static DataPlaneServices Create(AmbassadorSettings settings, Action<ILoggingBuilder, StartupQuiet> configureLogging, TimeProvider? time = null, PreboundSockets? prebound = null)
     {
@@ -46,8 +46,6 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddLogging(logging => configureLogging(logging, quiet));
         services.AddMetrics();
         services.AddSingleton(time ?? TimeProvider.System);
-        // Before anything reads it: the default connection limit is derived from the soft open-file limit.
-        var openFiles = ProcessLimits.RaiseOpenFilesToHardLimit();
         services.Configure<ProxyOptions>(options =>
         {
             ConfigureProxy(options, settings);
@@ -57,13 +55,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();
         services.AddSingleton<ContainerDrains>();
-        var dataPlane = new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), quiet);
-        if (openFiles is { } limit)
-        {
-            OpenFilesLog.OpenFiles(dataPlane.LoggerFactory.CreateLogger("GrandAmbassador.DataPlane"), limit);
-        }
-
-        return dataPlane;
+        return new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), quiet);
     }
 
     /// <summary>The proxies' settings from the command line, configured once, in the data plane's container.</summary>

@@ -2,6 +2,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
 using GrandAmbassador.LocalEngine;
 using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Proxy.Limits;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -58,7 +59,11 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     public static async Task<AmbassadorRuntime> StartAsync(
         AmbassadorSettings settings, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
-        // First of all, beside the data plane's construction: bind the ports of the names whose container
+        // The process's one side effect on its limits, before anything reads them: the default
+        // --max-connections is derived from the soft open-file limit.
+        var openFiles = ProcessLimits.RaiseOpenFilesToHardLimit();
+
+        // Then, beside the data plane's construction: bind the ports of the names whose container
         // runs here, so that their clients wait in the backlog from now on rather than being refused.
         var early = new ProxyOptions();
         DataPlaneServices.ConfigureProxy(early, settings);
@@ -71,6 +76,11 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
                 configureLogging?.Invoke(logging);
             },
             prebound: early.Prebound);
+        if (openFiles is { } limit)
+        {
+            OpenFilesLog.OpenFiles(dataPlane.LoggerFactory.CreateLogger("GrandAmbassador.DataPlane"), limit);
+        }
+
         try
         {
             foreach (var service in settings.Services)
