@@ -13,7 +13,7 @@ internal static class AmbassadorCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new AmbassadorOptionSet();
+        var options = new MainCommandOptions();
         var root = CreateRoot(options, (parse, cancellationToken) => RunAmbassadorAsync(parse, options, cancellationToken));
 
         var parse = root.Parse(OriginalSpelling.Normalize(args));
@@ -31,7 +31,7 @@ internal static class AmbassadorCommandLine
     /// <summary>Parses and validates without running: what tests use to start a host in-process.</summary>
     public static AmbassadorSettings ParseSettings(params string[] args)
     {
-        var options = new AmbassadorOptionSet();
+        var options = new MainCommandOptions();
         var parse = CreateRoot(options, (_, _) => Task.FromResult(0)).Parse(OriginalSpelling.Normalize(args));
         return parse.Errors.Count > 0
             ? throw new StartupException(parse.Errors[0].Message)
@@ -46,7 +46,7 @@ internal static class AmbassadorCommandLine
             runtime.RequestStop();
         });
 
-    private static RootCommand CreateRoot(AmbassadorOptionSet options, Func<ParseResult, CancellationToken, Task<int>> run)
+    private static RootCommand CreateRoot(MainCommandOptions options, Func<ParseResult, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand(
             "grand-ambassador: a proxy that fronts Docker containers by name. It listens on every port the " +
@@ -66,7 +66,7 @@ internal static class AmbassadorCommandLine
         return root;
     }
 
-    private static async Task<int> RunAmbassadorAsync(ParseResult parse, AmbassadorOptionSet options, CancellationToken cancellationToken)
+    private static async Task<int> RunAmbassadorAsync(ParseResult parse, MainCommandOptions options, CancellationToken cancellationToken)
     {
         try
         {

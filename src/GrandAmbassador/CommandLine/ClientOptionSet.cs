@@ -6,14 +6,14 @@ namespace GrandAmbassador.CommandLine;
 /// <summary>The options of every command that is a client of a running cluster (<c>status</c>, <c>drain</c>, <c>undrain</c>).</summary>
 internal sealed class ClientOptionSet
 {
-    public Option<string?> Cluster { get; } = AmbassadorOptionSet.Scalar<string?>(
+    public Option<string?> Cluster { get; } = MainCommandOptions.Scalar<string?>(
         "--cluster", RedisClusterUri.Form, "The cluster's Redis (prefer --cluster-file). Without it: the single-host ambassador on this machine.", () => null, null);
 
     public SecurityOptionSet Security { get; } = new();
 
-    public Option<string> ClusterId { get; } = AmbassadorOptionSet.Scalar("--cluster-id", "ID", "The cluster's id.", () => "grand-ambassador", null);
+    public Option<string> ClusterId { get; } = MainCommandOptions.Scalar("--cluster-id", "ID", "The cluster's id.", () => "grand-ambassador", null);
 
-    public Option<string> GatewayPort { get; } = AmbassadorOptionSet.Scalar(
+    public Option<string> GatewayPort { get; } = MainCommandOptions.Scalar(
         "--gateway-port", "PORT", "The single-host ambassador's gateway port (it logs it at start).", () => "30000", null);
 
     public void AddTo(Command command)

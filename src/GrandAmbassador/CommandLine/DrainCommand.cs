@@ -18,9 +18,9 @@ internal static class DrainCommand
     {
         var client = new ClientOptionSet();
         var container = new Argument<string>("CONTAINER") { Description = "The container's name, id or unambiguous id prefix, as its host's Docker engine knows it." };
-        var host = AmbassadorOptionSet.Scalar(
+        var host = MainCommandOptions.Scalar(
             "--host", "ID", "The --host-id of the container's host.", () => Environment.MachineName, "default: this host, as --host-id defaults");
-        var timeout = AmbassadorOptionSet.Scalar("--timeout", "SECONDS", "How long to wait for every fronting ambassador to confirm.", () => "30", null);
+        var timeout = MainCommandOptions.Scalar("--timeout", "SECONDS", "How long to wait for every fronting ambassador to confirm.", () => "30", null);
         var command = drain
             ? new Command("drain", "Stop sending new connections to a container, everywhere (open ones stay); returns once every ambassador fronting it confirmed.")
             : new Command("undrain", "Send new connections to a drained container again (its next start does too).");

@@ -13,7 +13,7 @@ namespace GrandAmbassador.CommandLine;
 /// <summary>Turns a parse result into validated <see cref="AmbassadorSettings"/>, or one clear error.</summary>
 internal static class SettingsReader
 {
-    public static AmbassadorSettings Read(ParseResult parse, AmbassadorOptionSet options)
+    public static AmbassadorSettings Read(ParseResult parse, MainCommandOptions options)
     {
         var names = (parse.GetValue(options.Name) ?? []).Select(NameValidator.Validate).Distinct(StringComparer.Ordinal).ToList();
         var noAgent = parse.GetValue(options.NoAgent);
@@ -68,7 +68,7 @@ internal static class SettingsReader
         return given.ToFrozenSet(StringComparer.Ordinal);
     }
 
-    private static ProxyLimitSettings ReadProxyLimits(ParseResult parse, AmbassadorOptionSet options)
+    private static ProxyLimitSettings ReadProxyLimits(ParseResult parse, MainCommandOptions options)
     {
         var maxConnections = parse.GetValue(options.MaxConnections);
         return new ProxyLimitSettings(

@@ -4,7 +4,7 @@ using GrandAmbassador.Configuration;
 namespace GrandAmbassador.CommandLine;
 
 /// <summary>The options of the main command, each with its environment variable named in its help.</summary>
-internal sealed class AmbassadorOptionSet
+internal sealed class MainCommandOptions
 {
     public Option<string[]> Name { get; } = List(
         "--name", "NAME", "Front the container NAME (repeatable; the original's -name spelling works too). A container labelled grand-ambassador.name=NAME answers to NAME too.");
