@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using GrandAmbassador.Hosting;
 using System.Runtime.InteropServices;
 using GrandAmbassador.Configuration;
@@ -13,13 +14,14 @@ internal static class AmbassadorCommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = new AmbassadorOptionSet();
+        var options = new MainCommandOptions();
         var root = CreateRoot(options, (parse, cancellationToken) => RunAmbassadorAsync(parse, options, cancellationToken));
 
         var parse = root.Parse(OriginalSpelling.Normalize(args));
+        // --help is help even with a bad value in the environment: SCL drops a parse's errors when it asks for help.
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"grand-ambassador: error: {parse.Errors[0].Message.TrimEnd('.')}{TypoHint.For(parse)} (see --help)").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"grand-ambassador: error: {Describe(parse)}").ConfigureAwait(false);
             return BadInput;
         }
 
@@ -31,12 +33,29 @@ internal static class AmbassadorCommandLine
     /// <summary>Parses and validates without running: what tests use to start a host in-process.</summary>
     public static AmbassadorSettings ParseSettings(params string[] args)
     {
-        var options = new AmbassadorOptionSet();
+        var options = new MainCommandOptions();
         var parse = CreateRoot(options, (_, _) => Task.FromResult(0)).Parse(OriginalSpelling.Normalize(args));
         return parse.Errors.Count > 0
-            ? throw new StartupException(parse.Errors[0].Message)
+            ? throw new StartupException(FirstError(parse).Message)
             : SettingsReader.Read(parse, options);
     }
+
+    /// <summary>
+    /// The line for a parse that failed: a value's error as its parser said it; the parser's own (an unknown option, a
+    /// missing value) with a typo hint and a pointer to the help.
+    /// </summary>
+    internal static string Describe(ParseResult parse)
+    {
+        var error = FirstError(parse);
+        return TypedOption.IsValueError(error) ? error.Message : $"{error.Message.TrimEnd('.')}{TypoHint.For(parse)} (see --help)";
+    }
+
+    /// <summary>
+    /// The parser's own errors before a value's: a typo is said first, as when values were only read once the command
+    /// line parsed (a value's error for an option misspelt would mislead).
+    /// </summary>
+    private static ParseError FirstError(ParseResult parse) =>
+        parse.Errors.OrderBy(error => TypedOption.IsValueError(error) ? 1 : 0).First();
 
     private static PosixSignalRegistration StopOn(PosixSignal signal, AmbassadorRuntime runtime) =>
         PosixSignalRegistration.Create(signal, context =>
@@ -46,7 +65,7 @@ internal static class AmbassadorCommandLine
             runtime.RequestStop();
         });
 
-    private static RootCommand CreateRoot(AmbassadorOptionSet options, Func<ParseResult, CancellationToken, Task<int>> run)
+    private static RootCommand CreateRoot(MainCommandOptions options, Func<ParseResult, CancellationToken, Task<int>> run)
     {
         var root = new RootCommand(
             "grand-ambassador: a proxy that fronts Docker containers by name. It listens on every port the " +
@@ -66,7 +85,7 @@ internal static class AmbassadorCommandLine
         return root;
     }
 
-    private static async Task<int> RunAmbassadorAsync(ParseResult parse, AmbassadorOptionSet options, CancellationToken cancellationToken)
+    private static async Task<int> RunAmbassadorAsync(ParseResult parse, MainCommandOptions options, CancellationToken cancellationToken)
     {
         try
         {

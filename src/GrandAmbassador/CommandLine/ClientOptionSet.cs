@@ -6,15 +6,17 @@ namespace GrandAmbassador.CommandLine;
 /// <summary>The options of every command that is a client of a running cluster (<c>status</c>, <c>drain</c>, <c>undrain</c>).</summary>
 internal sealed class ClientOptionSet
 {
-    public Option<string?> Cluster { get; } = AmbassadorOptionSet.Scalar<string?>(
-        "--cluster", RedisClusterUri.Form, "The cluster's Redis (prefer --cluster-file). Without it: the single-host ambassador on this machine.", () => null, null);
+    public Option<Uri?> Cluster { get; } = TypedOption.Create<Uri?>(
+        "--cluster", RedisClusterUri.Form, "The cluster's Redis (prefer --cluster-file). Without it: the single-host ambassador on this machine.",
+        ClusterUrlReader.ParseUrl, () => null, null);
 
     public SecurityOptionSet Security { get; } = new();
 
-    public Option<string> ClusterId { get; } = AmbassadorOptionSet.Scalar("--cluster-id", "ID", "The cluster's id.", () => "grand-ambassador", null);
+    public Option<string> ClusterId { get; } = TypedOption.Create(
+        "--cluster-id", "ID", "The cluster's id.", OptionParsers.NonEmpty("--cluster-id"), () => "grand-ambassador", null);
 
-    public Option<string> GatewayPort { get; } = AmbassadorOptionSet.Scalar(
-        "--gateway-port", "PORT", "The single-host ambassador's gateway port (it logs it at start).", () => "30000", null);
+    public Option<int?> GatewayPort { get; } = TypedOption.Create(
+        "--gateway-port", "PORT", "The single-host ambassador's gateway port (it logs it at start).", OptionParsers.Port("--gateway-port"), () => 30000, null);
 
     public void AddTo(Command command)
     {
@@ -32,6 +34,6 @@ internal sealed class ClientOptionSet
         new(
             ClusterUrlReader.Read(parse.GetValue(Cluster), parse.GetValue(Security.ClusterFile)),
             parse.GetValue(ClusterId)!,
-            SettingsReader.ParseOptionalPort(parse.GetValue(GatewayPort), "--gateway-port") ?? 30000,
+            parse.GetValue(GatewayPort) ?? 30000,
             SettingsReader.ReadSecurity(parse, Security));
 }

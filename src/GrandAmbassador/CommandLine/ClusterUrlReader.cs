@@ -8,7 +8,10 @@ namespace GrandAmbassador.CommandLine;
 /// </summary>
 internal static class ClusterUrlReader
 {
-    public static Uri? Read(string? url, string? file)
+    /// <summary>The <c>--cluster</c> option's parser: an error shows the URL with its credentials redacted.</summary>
+    public static Uri? ParseUrl(string url) => RedisClusterUri.Parse(url, $"--cluster {RedisClusterUri.Redact(url)}");
+
+    public static Uri? Read(Uri? url, FileInfo? file)
     {
         if (url is not null && file is not null)
         {
@@ -20,7 +23,7 @@ internal static class ClusterUrlReader
             string text;
             try
             {
-                text = File.ReadAllText(file);
+                text = File.ReadAllText(file.FullName);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -34,6 +37,6 @@ internal static class ClusterUrlReader
                 : RedisClusterUri.Parse(line, $"--cluster-file {file}");
         }
 
-        return url is null ? null : RedisClusterUri.Parse(url, $"--cluster {RedisClusterUri.Redact(url)}");
+        return url;
     }
 }

@@ -18,9 +18,10 @@ internal static class DrainCommand
     {
         var client = new ClientOptionSet();
         var container = new Argument<string>("CONTAINER") { Description = "The container's name, id or unambiguous id prefix, as its host's Docker engine knows it." };
-        var host = AmbassadorOptionSet.Scalar(
-            "--host", "ID", "The --host-id of the container's host.", () => Environment.MachineName, "default: this host, as --host-id defaults");
-        var timeout = AmbassadorOptionSet.Scalar("--timeout", "SECONDS", "How long to wait for every fronting ambassador to confirm.", () => "30", null);
+        var host = TypedOption.Create(
+            "--host", "ID", "The --host-id of the container's host.", OptionParsers.NonEmpty("--host"), () => Environment.MachineName, "default: this host, as --host-id defaults");
+        var timeout = TypedOption.Create(
+            "--timeout", "SECONDS", "How long to wait for every fronting ambassador to confirm.", ParseTimeout, () => TimeSpan.FromSeconds(30), null);
         var command = drain
             ? new Command("drain", "Stop sending new connections to a container, everywhere (open ones stay); returns once every ambassador fronting it confirmed.")
             : new Command("undrain", "Send new connections to a drained container again (its next start does too).");
@@ -35,7 +36,7 @@ internal static class DrainCommand
         command.SetAction((parse, cancellationToken) => ClusterClientRunner.ExitCodeAsync(async () =>
         {
             var settings = client.Read(parse);
-            var hostId = string.IsNullOrWhiteSpace(parse.GetValue(host)) ? throw new StartupException("--host: must not be empty") : parse.GetValue(host)!.Trim();
+            var hostId = parse.GetValue(host)!;
             var target = parse.GetValue(container)!;
             if (!drain)
             {
@@ -43,7 +44,7 @@ internal static class DrainCommand
                 return await ReportAsync(mark.Error is null ? $"undrained {Describe(mark)}" : null, mark.Error is null ? null : $"undrain {target}: {mark.Error}").ConfigureAwait(false);
             }
 
-            var wait = ParseTimeout(parse.GetValue(timeout));
+            var wait = parse.GetValue(timeout);
             var result = await ClusterClientRunner.RunAsync(
                 settings, wait + TimeSpan.FromSeconds(10), (grains, ct) => DrainWaiter.DrainAsync(grains, hostId, target, wait, TimeProvider.System, ct), cancellationToken).ConfigureAwait(false);
             return await ReportAsync(result.Done ? DrainText.Done(result) : null, result.Done ? null : DrainText.Failed(target, result, wait)).ConfigureAwait(false);
@@ -65,7 +66,8 @@ internal static class DrainCommand
         return 0;
     }
 
-    private static TimeSpan ParseTimeout(string? text) =>
+    /// <summary>Above 0: a drain that waits for nothing would confirm nothing.</summary>
+    private static TimeSpan ParseTimeout(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
             ? TimeSpan.FromSeconds(seconds)
             : throw new StartupException($"--timeout {text}: expected a number of seconds above 0, up to 3600");

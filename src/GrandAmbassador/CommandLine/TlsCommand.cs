@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Net;
 using System.Text.RegularExpressions;
 using GrandAmbassador.Configuration;
@@ -38,22 +39,27 @@ internal static partial class TlsCommand
     private static Command CreateCert()
     {
         var ca = new Option<string>("--ca") { HelpName = "DIR", Description = "The directory 'tls ca' wrote.", Required = true };
-        var hostId = new Option<string>("--host-id") { HelpName = "ID", Description = "The host's --host-id: the certificate's common name.", Required = true };
-        var ips = new Option<string[]>("--ip") { HelpName = "ADDR", Description = "An address of the host, put in the certificate (repeatable).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var hostId = new Option<string>("--host-id")
+        {
+            HelpName = "ID", Description = "The host's --host-id: the certificate's common name.", Required = true,
+            CustomParser = result => HostIdPattern().IsMatch(result.Tokens[0].Value)
+                ? result.Tokens[0].Value
+                : Refuse<string>(result, $"--host-id {result.Tokens[0].Value}: letters, digits, '.', '_' and '-' only (it names the files)"),
+        };
+        var ips = new Option<IPAddress[]>("--ip")
+        {
+            HelpName = "ADDR", Description = "An address of the host, put in the certificate (repeatable).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false,
+            CustomParser = result => [.. result.Tokens.Select(token => IPAddress.TryParse(token.Value, out var address)
+                ? address
+                : Refuse<IPAddress>(result, $"--ip {token.Value}: not an IP address"))],
+        };
         var dns = new Option<string[]>("--dns") { HelpName = "NAME", Description = "A DNS name of the host, put in the certificate (repeatable).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var output = new Option<string>("--out") { HelpName = "DIR", Description = "Where to write ID.pem, ID-key.pem and a copy of ca.pem.", Required = true };
         var command = new Command("cert", "Issue a host certificate (EC P-256, client and server authentication, 825 days).") { ca, hostId, ips, dns, output };
         command.SetAction((parse, _) => RunAsync(() =>
         {
             var id = parse.GetValue(hostId)!;
-            if (!HostIdPattern().IsMatch(id))
-            {
-                throw new StartupException($"--host-id {id}: letters, digits, '.', '_' and '-' only (it names the files)");
-            }
-
-            var addresses = (parse.GetValue(ips) ?? []).Select(text => IPAddress.TryParse(text, out var address)
-                ? address
-                : throw new StartupException($"--ip {text}: not an IP address")).ToList();
+            var addresses = parse.GetValue(ips) ?? [];
             var directory = parse.GetValue(output)!;
             var caDirectory = parse.GetValue(ca)!;
             using var authority = TlsFiles.ReadAuthority(caDirectory);
@@ -81,6 +87,13 @@ internal static partial class TlsCommand
             await Console.Error.WriteLineAsync($"grand-ambassador: error: {exception.Message.Split('\n')[0]}").ConfigureAwait(false);
             return AmbassadorCommandLine.BadInput;
         }
+    }
+
+    /// <summary>A bad value is a parse error (one line, exit 2, as the main command's); the value returned is never read.</summary>
+    private static T Refuse<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]

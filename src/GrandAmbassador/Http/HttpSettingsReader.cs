@@ -8,7 +8,7 @@ namespace GrandAmbassador.Http;
 /// <summary>Validates <c>--http</c> and its token options into <see cref="HttpSettings"/>, or one clear error.</summary>
 internal static class HttpSettingsReader
 {
-    public static HttpSettings Read(string? http, bool httpGiven, string? token, string? tokenFile, bool noDashboard, ImmutableArray<FrontedService> services)
+    public static HttpSettings Read(string? http, bool httpGiven, string? token, FileInfo? tokenFile, bool noDashboard, ImmutableArray<FrontedService> services)
     {
         var text = string.IsNullOrWhiteSpace(http) ? HttpSettings.DefaultAddress : http.Trim();
         if (token is not null && tokenFile is not null)
@@ -50,11 +50,11 @@ internal static class HttpSettingsReader
         }
     }
 
-    private static string ReadTokenFile(string path)
+    private static string ReadTokenFile(FileInfo path)
     {
         try
         {
-            return NonEmptyToken(File.ReadAllText(path), $"--http-token-file {path}");
+            return NonEmptyToken(File.ReadAllText(path.FullName), $"--http-token-file {path}");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

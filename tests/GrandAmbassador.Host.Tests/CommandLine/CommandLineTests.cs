@@ -102,7 +102,7 @@ public sealed class CommandLineTests
     public void RetryBeforeFirstByte_IsAListWithItsEnvironmentVariable()
     {
         // Not set here: other classes parse settings in parallel, and a name they do not front would fail them.
-        var option = new AmbassadorOptionSet().RetryBeforeFirstByte;
+        var option = new MainCommandOptions().RetryBeforeFirstByte;
 
         Assert.Contains("[env: GRAND_AMBASSADOR_RETRY_BEFORE_FIRST_BYTE, comma-separated]", option.Description);
     }
@@ -127,7 +127,7 @@ public sealed class CommandLineTests
     [Fact]
     public void ProxyProtocolAndAcceptProxy_AreListsWithTheirEnvironmentVariables()
     {
-        var set = new AmbassadorOptionSet();
+        var set = new MainCommandOptions();
 
         Assert.Contains("[env: GRAND_AMBASSADOR_PROXY_PROTOCOL, comma-separated]", set.ProxyProtocol.Description);
         Assert.Contains("[env: GRAND_AMBASSADOR_ACCEPT_PROXY, comma-separated]", set.AcceptProxy.Description);

@@ -44,7 +44,7 @@ public sealed class RedisClusterUriTests
     [InlineData("redis://user:s3cret@:1")]
     public void BadUrl_IsOneError_WithoutThePassword(string url)
     {
-        var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read(url, null));
+        var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.ParseUrl(url));
 
         Assert.DoesNotContain("s3cret", error.Message);
         Assert.Contains("--cluster", error.Message);
@@ -65,10 +65,10 @@ public sealed class RedisClusterUriTests
         {
             File.WriteAllText(file, "# the cluster\n\n  redis://u:s3cret@h:6379 \n");
 
-            Assert.Equal("s3cret", RedisClusterUri.SplitUserInfo(ClusterUrlReader.Read(null, file)!.UserInfo).Password);
-            Assert.Contains("give one of them", Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read("redis://h:1", file)).Message);
+            Assert.Equal("s3cret", RedisClusterUri.SplitUserInfo(ClusterUrlReader.Read(null, new FileInfo(file))!.UserInfo).Password);
+            Assert.Contains("give one of them", Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read(new Uri("redis://h:1"), new FileInfo(file))).Message);
             File.WriteAllText(file, "redis://u:s3cret@h\n");
-            var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read(null, file));
+            var error = Assert.ThrowsAny<InvalidSettingException>(() => ClusterUrlReader.Read(null, new FileInfo(file)));
             Assert.DoesNotContain("s3cret", error.Message);
             Assert.Contains($"--cluster-file {file}", error.Message);
         }

@@ -1,28 +1,39 @@
 using System.CommandLine;
+using System.Net;
 using GrandAmbassador.Configuration;
+using GrandAmbassador.Security;
+using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.CommandLine;
 
-/// <summary>The options of the main command, each with its environment variable named in its help.</summary>
-internal sealed class AmbassadorOptionSet
+/// <summary>
+/// The options of the main command, each with its environment variable named in its help. A single value is typed and
+/// parsed at parse time (<see cref="TypedOption"/>); a list stays text for the reader that knows its structure.
+/// </summary>
+internal sealed class MainCommandOptions
 {
     public Option<string[]> Name { get; } = List(
         "--name", "NAME", "Front the container NAME (repeatable; the original's -name spelling works too). A container labelled grand-ambassador.name=NAME answers to NAME too.");
 
-    public Option<string> Docker { get; } = Scalar(
+    // DOCKER_HOST is read by the same parser: a bad one is "--docker …", the option it stands in for.
+    public Option<Uri> Docker { get; } = TypedOption.Create(
         "--docker", "URI",
         "The Docker engine: unix:///path or tcp://host:port (TLS from DOCKER_CERT_PATH/DOCKER_TLS_VERIFY, as the docker CLI).",
-        () => Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock",
-        "$DOCKER_HOST when set");
+        OptionParsers.DockerUri,
+        () => new Uri("unix:///var/run/docker.sock"),
+        "$DOCKER_HOST when set",
+        () => EnvironmentDefaults.Get("--docker") ?? (Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : null));
 
-    public Option<string> Listen { get; } = Scalar("--listen", "ADDR", "The address the proxies listen on.", () => "0.0.0.0", null);
+    public Option<IPAddress> Listen { get; } = TypedOption.Create(
+        "--listen", "ADDR", "The address the proxies listen on.", OptionParsers.Address("--listen", "0.0.0.0, ::, ::1 or [::1]"), () => IPAddress.Any, null);
 
     public Option<string[]> Port { get; } = List(
         "--port", "[NAME=]LISTEN[:TARGET][/tcp|/udp]",
         "Proxy only these ports: listen on LISTEN, forward to the target's TARGET (default LISTEN), tcp unless /udp. NAME= is needed when several names are fronted. Default: every port the target exposes, same number.");
 
-    public Option<string> Wait { get; } = Scalar(
-        "--wait", "SECONDS", "How long a new connection is held while no target is up, before it is closed.", () => "30", null);
+    public Option<TimeSpan> Wait { get; } = TypedOption.Create(
+        "--wait", "SECONDS", "How long a new connection is held while no target is up, before it is closed.",
+        OptionParsers.Seconds("--wait", min: 0, max: 86_400), () => TimeSpan.FromSeconds(30), null);
 
     public Option<string[]> RetryBeforeFirstByte { get; } = List(
         "--retry-before-first-byte", "NAME",
@@ -50,60 +61,66 @@ internal sealed class AmbassadorOptionSet
     public Option<bool> PreferIpv6 { get; } = Flag(
         "--prefer-ipv6", "Dial a container on this host at its IPv6 address (Docker's GlobalIPv6Address) before its IPv4 one. Without it IPv4 comes first, and a container with only IPv6 is dialled at IPv6 anyway.");
 
-    public Option<string> LogLevel { get; } = Scalar(
-        "--log-level", "LEVEL", "trace, debug, information, warning or error.", () => "information", null);
+    public Option<LogLevel> LogLevel { get; } = TypedOption.Create(
+        "--log-level", "LEVEL", "trace, debug, information, warning or error.", OptionParsers.LogLevel, () => Microsoft.Extensions.Logging.LogLevel.Information, null);
 
-    public Option<string?> Cluster { get; } = Scalar<string?>(
-        "--cluster", "redis[s]://[[USER]:PASSWORD@]HOST:PORT[/DB]", "Join a multi-host cluster through Redis (prefer --cluster-file: a password here shows in the process list). Without it: a single-host cluster of one silo.", () => null, null);
+    public Option<Uri?> Cluster { get; } = TypedOption.Create<Uri?>(
+        "--cluster", RedisClusterUri.Form, "Join a multi-host cluster through Redis (prefer --cluster-file: a password here shows in the process list). Without it: a single-host cluster of one silo.",
+        ClusterUrlReader.ParseUrl, () => null, null);
 
-    public Option<string> ClusterId { get; } = Scalar(
-        "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", () => "grand-ambassador", null);
+    public Option<string> ClusterId { get; } = TypedOption.Create(
+        "--cluster-id", "ID", "Silos with the same id (and Redis) form one cluster.", OptionParsers.NonEmpty("--cluster-id"), () => "grand-ambassador", null);
 
-    public Option<string> HostId { get; } = Scalar(
-        "--host-id", "ID", "This host's name in the cluster.", () => Environment.MachineName, null);
+    public Option<string> HostId { get; } = TypedOption.Create(
+        "--host-id", "ID", "This host's name in the cluster.", OptionParsers.NonEmpty("--host-id"), () => Environment.MachineName, null);
 
-    public Option<string?> Advertise { get; } = Scalar<string?>(
-        "--advertise", "ADDR", "The address other hosts use to reach this host (its silo and published ports).", () => null, "default: the first non-loopback IPv4 address");
+    public Option<IPAddress?> Advertise { get; } = TypedOption.Create<IPAddress?>(
+        "--advertise", "ADDR", "The address other hosts use to reach this host (its silo and published ports).",
+        OptionParsers.Address("--advertise", "10.0.0.5, fd00::5 or [fd00::5]"), () => null, "default: the first non-loopback IPv4 address");
 
     public Option<bool> NoAgent { get; } = Flag("--no-agent", "Do not watch a Docker engine here: only proxy.");
 
-    public Option<string?> SiloPort { get; } = Scalar<string?>(
-        "--silo-port", "PORT", "Silo-to-silo port.", () => null, "default: 11111 with --cluster, a free port otherwise");
+    public Option<int?> SiloPort { get; } = TypedOption.Create(
+        "--silo-port", "PORT", "Silo-to-silo port.", OptionParsers.Port("--silo-port"), () => null, "default: 11111 with --cluster, a free port otherwise");
 
-    public Option<string?> GatewayPort { get; } = Scalar<string?>(
-        "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", () => null, "default: 30000 with --cluster, a free port otherwise");
+    public Option<int?> GatewayPort { get; } = TypedOption.Create(
+        "--gateway-port", "PORT", "Port for Orleans clients such as 'status'.", OptionParsers.Port("--gateway-port"), () => null, "default: 30000 with --cluster, a free port otherwise");
 
     public SecurityOptionSet Security { get; } = new();
 
-    public Option<string> MaxConnections { get; } = Scalar(
+    public Option<int> MaxConnections { get; } = TypedOption.Create(
         "--max-connections", "N",
         "The most TCP connections open at once across every name; at the limit new clients wait in the kernel's backlog. 0: half the open-file limit, less 1,024.",
-        () => "0", null);
+        OptionParsers.Count("--max-connections", min: 0, max: 10_000_000), () => 0, null);
 
-    public Option<string> MaxExposedPorts { get; } = Scalar(
+    public Option<int> MaxExposedPorts { get; } = TypedOption.Create(
         "--max-exposed-ports", "N",
         "The most listeners a name opens from the ports its containers expose (a container that exposes more gets a warning); --port mappings are exempt.",
-        () => $"{Configuration.FollowerOptions.DefaultMaxExposedPorts}", null);
+        OptionParsers.Count("--max-exposed-ports", min: 1, max: 65_535), () => Configuration.FollowerOptions.DefaultMaxExposedPorts, null);
 
-    public Option<string> IdleTimeout { get; } = Scalar(
-        "--idle-timeout", "SECONDS", "Close a TCP connection with no byte either way for this long. 0: never (database pools stay idle for hours).", () => "0", null);
+    public Option<TimeSpan> IdleTimeout { get; } = TypedOption.Create(
+        "--idle-timeout", "SECONDS", "Close a TCP connection with no byte either way for this long. 0: never (database pools stay idle for hours).",
+        OptionParsers.Seconds("--idle-timeout", min: 0, max: 31_536_000), () => TimeSpan.Zero, null);
 
-    public Option<string> HalfCloseTimeout { get; } = Scalar(
-        "--half-close-timeout", "SECONDS", "Close a TCP connection one side has half-closed, once no byte has moved for this long. 0: never.", () => "300", null);
+    public Option<TimeSpan> HalfCloseTimeout { get; } = TypedOption.Create(
+        "--half-close-timeout", "SECONDS", "Close a TCP connection one side has half-closed, once no byte has moved for this long. 0: never.",
+        OptionParsers.Seconds("--half-close-timeout", min: 0, max: 31_536_000), () => TimeSpan.FromSeconds(300), null);
 
-    public Option<string> Drain { get; } = Scalar(
-        "--drain", "SECONDS", "On SIGTERM, stop accepting and let open connections go on for up to this long, then close them with a FIN.", () => "10", null);
+    public Option<TimeSpan> Drain { get; } = TypedOption.Create(
+        "--drain", "SECONDS", "On SIGTERM, stop accepting and let open connections go on for up to this long, then close them with a FIN.",
+        OptionParsers.Seconds("--drain", min: 0, max: 3_600), () => TimeSpan.FromSeconds(10), null);
 
-    public Option<string?> Http { get; } = Scalar<string?>(
+    // Stays text: ADDR:PORT or off, and whether it was given at all decides what a taken default does (HttpSettingsReader).
+    public Option<string?> Http { get; } = Scalar(
         "--http", "ADDR:PORT|off",
         "The HTTP server: endpoints page (/), API (/api/names), Orleans dashboard (/orleans), /metrics, /healthz, /readyz. 'off' disables it.",
         () => null, $"default: {HttpSettings.DefaultAddress}");
 
-    public Option<string?> HttpToken { get; } = Scalar<string?>(
+    public Option<string?> HttpToken { get; } = Scalar(
         "--http-token", "TOKEN", "Require this bearer token for the page, the API and the Orleans dashboard (health and metrics stay open).", () => null, null);
 
-    public Option<string?> HttpTokenFile { get; } = Scalar<string?>(
-        "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", () => null, null);
+    public Option<FileInfo?> HttpTokenFile { get; } = TypedOption.Create<FileInfo?>(
+        "--http-token-file", "FILE", "Read the --http-token from FILE (a mounted secret).", OptionParsers.File("--http-token-file"), () => null, null);
 
     public Option<bool> NoDashboard { get; } = Flag(
         "--no-dashboard", "Serve no Orleans dashboard (/orleans): most of the memory the HTTP server adds is the dashboard's.");
@@ -123,13 +140,9 @@ internal sealed class AmbassadorOptionSet
             AllowMultipleArgumentsPerToken = false,
         };
 
-    internal static Option<T> Scalar<T>(string name, string helpName, string description, Func<T> fallback, string? defaultText) =>
-        new(name)
-        {
-            HelpName = helpName,
-            Description = $"{description} [env: {EnvironmentDefaults.VariableFor(name)}]{(defaultText is null ? "" : $" ({defaultText})")}",
-            DefaultValueFactory = _ => EnvironmentDefaults.Get(name) is { } value ? (T)(object)value : fallback(),
-        };
+    /// <summary>Free text (a token, an address with its own reader): the environment's text, as given, is the default.</summary>
+    private static Option<string?> Scalar(string name, string helpName, string description, Func<string?> fallback, string? defaultText) =>
+        TypedOption.Create(name, helpName, description, text => text, fallback, defaultText);
 
     private static Option<bool> Flag(string name, string description) =>
         new(name)
