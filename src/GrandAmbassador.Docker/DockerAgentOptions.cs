@@ -12,16 +12,16 @@ public sealed class DockerAgentOptions
 
     /// <summary>
     /// The directory with <c>ca.pem</c>, <c>cert.pem</c> and <c>key.pem</c> for a TLS <c>tcp://</c> endpoint.
-    /// Default: <c>$DOCKER_CERT_PATH</c>; when only <see cref="TlsVerify"/> is on, <c>~/.docker</c>.
-    /// Setting it turns TLS on for tcp endpoints, as the Docker Go client's <c>FromEnv</c> does.
+    /// Default: none; when only <see cref="TlsVerify"/> is on, <c>~/.docker</c>. Setting it turns TLS on for tcp
+    /// endpoints, as the Docker Go client's <c>FromEnv</c> does (the executable sets it from <c>$DOCKER_CERT_PATH</c>).
     /// </summary>
-    public string? TlsCertPath { get; set; } = NullIfEmpty(Environment.GetEnvironmentVariable("DOCKER_CERT_PATH"));
+    public string? TlsCertPath { get; set; }
 
     /// <summary>
     /// Whether to check the engine's certificate against <c>ca.pem</c> (on) or accept any (off).
-    /// Default: on when <c>$DOCKER_TLS_VERIFY</c> is set to anything non-empty, like the docker CLI.
+    /// Default: off (the executable turns it on when <c>$DOCKER_TLS_VERIFY</c> is set to anything non-empty, like the docker CLI).
     /// </summary>
-    public bool TlsVerify { get; set; } = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOCKER_TLS_VERIFY"));
+    public bool TlsVerify { get; set; }
 
     /// <summary>This host's id in every endpoint it reports. Default: <see cref="Environment.MachineName"/>.</summary>
     public string HostId { get; set; } = Environment.MachineName;
@@ -66,6 +66,4 @@ public sealed class DockerAgentOptions
     /// Default: 5 minutes.
     /// </summary>
     public TimeSpan StaleEndpointLifetime { get; set; } = TimeSpan.FromMinutes(5);
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -60,10 +60,10 @@ internal sealed class ProxyOptions
     /// through a pipe of its own, socket to socket inside the kernel, instead of copying through a buffer. Linux only
     /// (elsewhere, or where splice is refused, the copy loop). A spliced direction holds two more descriptors (its
     /// pipe) while the connection lasts, beyond the two per connection <see cref="MaxConnections"/> reckons with; a
-    /// pipe that cannot be had (out of descriptors) leaves the direction on the copy loop. Default: on. The environment variable
-    /// <c>GRAND_AMBASSADOR_SPLICE=0</c> turns it off (any other value leaves it on), for an A/B of one build.
+    /// pipe that cannot be had (out of descriptors) leaves the direction on the copy loop. Default: on (the executable
+    /// reads <c>GRAND_AMBASSADOR_SPLICE=0</c> to turn it off, for an A/B of one build).
     /// </summary>
-    public bool Splice { get; set; } = Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE") != "0";
+    public bool Splice { get; set; } = true;
 
     /// <summary>
     /// The pipe size asked for a spliced direction (its two descriptors stay open while the connection lasts; pages
@@ -71,10 +71,9 @@ internal sealed class ProxyOptions
     /// default), and for a user without CAP_SYS_RESOURCE, once all their pipes together pass
     /// <c>/proc/sys/fs/pipe-user-pages-soft</c> (64 MiB), new pipes get 8 KiB: still correct, only slower.
     /// Default: 256 KiB: 1 MiB (Go's choice) measured no different in two A/B runs, and a smaller pipe leaves four
-    /// times as many bulk directions within that quota. The environment variable <c>GRAND_AMBASSADOR_SPLICE_PIPE</c>
-    /// (bytes, 4096 to 64 MiB; anything else is ignored) overrides it, for an A/B.
+    /// times as many bulk directions within that quota (the executable reads <c>GRAND_AMBASSADOR_SPLICE_PIPE</c>, for an A/B).
     /// </summary>
-    public int SplicePipeSize { get; set; } = EnvironmentPipeSize() ?? 256 * 1024;
+    public int SplicePipeSize { get; set; } = 256 * 1024;
 
     /// <summary>
     /// The most TCP connections open at once, held ones included, across every fronted name and port of the process.
@@ -166,9 +165,6 @@ internal sealed class ProxyOptions
     /// Container labels can add to it at run time.
     /// </summary>
     public IReadOnlyDictionary<string, Access.AccessPolicy> Access { get; set; } = FrozenDictionary<string, Access.AccessPolicy>.Empty;
-
-    private static int? EnvironmentPipeSize() =>
-        int.TryParse(Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_SPLICE_PIPE"), out var size) && size is >= 4096 and <= 64 * 1024 * 1024 ? size : null;
 
     /// <summary>Fails fast on settings that would break the relay rather than degrade it.</summary>
     internal void Validate()

@@ -55,7 +55,8 @@ internal static class SettingsReader
             AcceptProxy: ReadFrontedNames(parse.GetValue(options.AcceptProxy), names, "--accept-proxy"),
             Access: AccessSettingsReader.Read(
                 parse.GetValue(options.Allow), parse.GetValue(options.MaxConnectionsPerClient), parse.GetValue(options.ConnectionRatePerClient), names),
-            PreferIpv6: parse.GetValue(options.PreferIpv6));
+            PreferIpv6: parse.GetValue(options.PreferIpv6),
+            Tuning: EnvironmentTuning.Read());
     }
 
     /// <summary>As <c>--port NAME=</c>: a name that is not fronted is a typo, said at once rather than silently never applied.</summary>

@@ -13,6 +13,7 @@ namespace GrandAmbassador.Configuration;
 /// with <c>--accept-proxy</c>; null: none.
 /// <see cref="Access"/> holds the access policy of each fronted name that has one (<c>--allow</c> and the per-client
 /// limits); null: none. <see cref="PreferIpv6"/>: dial containers on this host at IPv6 first.
+/// <see cref="Tuning"/>: what the environment says beside the options (splice, the engine's TLS files).
 /// </summary>
 internal sealed record AmbassadorSettings(
     ImmutableArray<FrontedService> Services,
@@ -34,4 +35,9 @@ internal sealed record AmbassadorSettings(
     IReadOnlyDictionary<string, ProxyProtocolVersion>? ProxyProtocol = null,
     IReadOnlySet<string>? AcceptProxy = null,
     IReadOnlyDictionary<string, Proxy.Access.AccessPolicy>? Access = null,
-    bool PreferIpv6 = false);
+    bool PreferIpv6 = false,
+    EnvironmentTuning? Tuning = null)
+{
+    /// <summary>The environment's tuning; <see cref="EnvironmentTuning.None"/> when the settings were built without it (tests).</summary>
+    public EnvironmentTuning Environment => Tuning ?? EnvironmentTuning.None;
+}

@@ -67,6 +67,8 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.ProxyProtocolNames = settings.ProxyProtocol ?? FrozenDictionary<string, ProxyProtocolVersion>.Empty;
         options.AcceptProxyNames = settings.AcceptProxy ?? FrozenSet<string>.Empty;
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
+        options.Splice = settings.Environment.Splice;
+        options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

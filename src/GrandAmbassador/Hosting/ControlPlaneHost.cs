@@ -94,12 +94,7 @@ internal static class ControlPlaneHost
             builder.Services.AddHostedService<ReportAgainOnClusterChange>();
             builder.Services.AddSingleton(dataPlane.Drains);
             builder.Services.AddHostedService<AgentControlRegistration>();
-            builder.Services.AddDockerAgent(options =>
-            {
-                options.Endpoint = settings.DockerEndpoint;
-                options.HostId = settings.Host.HostId;
-                options.AdvertiseAddress = advertise;
-            });
+            builder.Services.AddDockerAgent(options => DockerAgentSettings.Apply(options, settings));
         }
 
         builder.Services.AddSingleton<AmbassadorMetrics>();

@@ -1,3 +1,4 @@
+using GrandAmbassador.Agent;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
@@ -66,12 +67,9 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var options = Options.Create(new DockerAgentOptions
-        {
-            Endpoint = _settings.DockerEndpoint,
-            HostId = _settings.Host.HostId,
-            AdvertiseAddress = _settings.Host.AdvertiseAddress,
-        });
+        var agentOptions = new DockerAgentOptions();
+        DockerAgentSettings.Apply(agentOptions, _settings);
+        var options = Options.Create(agentOptions);
         try
         {
             // At the engine's own API version, as the agent talks (Docker 29 refuses anything below 1.44).
