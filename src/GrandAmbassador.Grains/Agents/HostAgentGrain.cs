@@ -7,7 +7,11 @@ namespace GrandAmbassador.Grains.Agents;
 /// Where one host's agent can be reached: its silo registers the agent as an observer (renewed on a
 /// timer and at membership changes, since observers are not durable), and a drain is passed on to it.
 /// Holds nothing else: the drain marks live in the agent, which reports them in its own sequence.
+/// Placed on the silo that first calls it, which is the host's own (its agent registers at start): a grain that
+/// only reaches one host's agent should fail with that host, not with whichever silo the cluster picked. Placed
+/// on another host, a drain of host a was refused while an unrelated host b was cut off, until b was declared dead.
 /// </summary>
+[Orleans.Placement.PreferLocalPlacement]
 internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
 {
     /// <summary>A healthy agent answers in milliseconds; one on a silo that just died would hold the caller for Orleans' 30 s.</summary>

@@ -33,6 +33,11 @@ internal static class DrainWaiter
 
         var directory = grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key);
         var fronting = await directory.GetFrontingAsync().WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+
+        // Every ambassador seen fronting a name during this drain is waited for until it confirms, or until the
+        // directory says it no longer fronts that name. One that vanishes from the directory (its silo declared
+        // dead: cut off, paused) has confirmed nothing, and its data plane may still send new connections.
+        var waitedFor = new HashSet<FrontingName>();
         while (true)
         {
             fronting = await AskAsync(directory.GetFrontingAsync(), time, cancellationToken).ConfigureAwait(false) is { IsDefault: false } now ? now : fronting;
@@ -42,7 +47,7 @@ internal static class DrainWaiter
                     .Select(name => new FrontingName(registration.HostId, name.Name)))
                 .ToHashSet();
             var registered = fronting.ToDictionary(registration => registration.HostId, StringComparer.Ordinal);
-            var confirmed = new List<FrontingName>();
+            var answers = new Dictionary<string, DrainConfirmations>(StringComparer.Ordinal);
             var allMarked = true;
             foreach (var name in mark.ServiceNames)
             {
@@ -54,10 +59,15 @@ internal static class DrainWaiter
                 wanted.UnionWith(confirmations.Heard
                     .Where(host => !registered.TryGetValue(host, out var registration) || registration.Names.Any(fronted => fronted.Name == name))
                     .Select(host => new FrontingName(host, name)));
-                confirmed.AddRange(wanted.Where(want => want.Name == name && confirmations.Marked && confirmations.ConfirmedBy.Items.Contains(want.HostId, StringComparer.Ordinal)));
+                answers[name] = confirmations;
             }
 
-            var pending = wanted.Except(confirmed).OrderBy(want => want.HostId, StringComparer.Ordinal).ThenBy(want => want.Name, StringComparer.Ordinal).ToImmutableArray();
+            waitedFor.UnionWith(wanted);
+            waitedFor.RemoveWhere(want => registered.TryGetValue(want.HostId, out var registration) && !registration.Names.Any(fronted => fronted.Name == want.Name));
+            var confirmed = waitedFor
+                .Where(want => answers.TryGetValue(want.Name, out var answer) && answer.Marked && answer.ConfirmedBy.Items.Contains(want.HostId, StringComparer.Ordinal))
+                .ToList();
+            var pending = waitedFor.Except(confirmed).OrderBy(want => want.HostId, StringComparer.Ordinal).ThenBy(want => want.Name, StringComparer.Ordinal).ToImmutableArray();
             var waited = time.GetElapsedTime(started);
             if ((allMarked && pending.IsEmpty) || waited >= timeout)
             {

@@ -1,4 +1,5 @@
 using GrandAmbassador.MultiHost.Tests.Lab;
+using GrandAmbassador.Testing;
 using Xunit.Abstractions;
 
 namespace GrandAmbassador.MultiHost.Tests.Cluster;
@@ -18,6 +19,19 @@ public sealed class DrainCutOffTests(ITestOutputHelper output) : LabTest(output)
         // Last, once the name's grain and the directory are active on a or c: cut off, b is what fails to confirm.
         Lab.StartAmbassador("b", Lab.Web);
         await Lab.RoutedToAsync("b", ["a"]);
+
+        // Where a drain of host a goes: host a's own silo (its agent registered first), so that cutting off b
+        // cannot take it away. Placed anywhere, it was on b once, and the drain was refused for host a.
+        await using (var probe = await ClusterProbe.ConnectAsync(Lab.ClusterId))
+        {
+            Assert.Equal("a", await probe.HostOfGrainAsync(MultiHostLab.HostId("a"), "HostAgentGrain"));
+
+            // b fronts the name as far as the cluster knows (its registration reached the directory), which is what
+            // a drain goes by: cut off before that, b is a host the cluster never heard of, not one that failed to confirm.
+            await Eventually.GetAsync(
+                async () => await probe.FrontsAsync(MultiHostLab.HostId("b"), Lab.Web) ? true : throw new InvalidOperationException("not yet"),
+                what: "the host directory listing host b as fronting the name");
+        }
 
         await MultiHostLab.RunAsync("cut", "b");
         var started = DateTime.UtcNow;

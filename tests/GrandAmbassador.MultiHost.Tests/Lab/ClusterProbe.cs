@@ -40,15 +40,20 @@ internal sealed class ClusterProbe : IAsyncDisposable
         return new ClusterProbe(host);
     }
 
+    /// <summary>Whether the cluster's host directory has <paramref name="hostId"/> registered as fronting <paramref name="name"/>.</summary>
+    public async Task<bool> FrontsAsync(string hostId, string name) =>
+        (await Client.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key).GetFrontingAsync())
+            .Any(registration => registration.HostId == hostId && registration.Names.Any(fronted => fronted.Name == name));
+
     /// <summary>Calls <paramref name="name"/>'s grain, which activates it where the cluster places it.</summary>
     public Task ActivateAsync(string name) => Client.GetGrain<IContainerEndpointGrain>(name).GetAsync();
 
-    /// <summary>The lab host (a, b or c) whose silo holds the activation of <paramref name="name"/>'s grain.</summary>
-    public async Task<string> HostOfGrainAsync(string name)
+    /// <summary>The lab host (a, b or c) whose silo holds the activation of the grain of that type and key (a name's, by default).</summary>
+    public async Task<string> HostOfGrainAsync(string key, string grainType = "ContainerEndpointGrain")
     {
         var activations = await Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         var silo = activations
-            .Where(a => a.GrainType.Contains("ContainerEndpointGrain", StringComparison.Ordinal) && a.GrainId.Key.ToString() == name)
+            .Where(a => a.GrainType.Contains(grainType, StringComparison.Ordinal) && a.GrainId.Key.ToString() == key)
             .Select(a => a.SiloAddress)
             .Single();
         var address = silo.Endpoint.Address.ToString();
