@@ -29,7 +29,9 @@ public sealed class TlsGatewayTests
         await certificates.OpensslHostAsync("other-ca", "intruder", ec: true);
         var gatewayPort = FreePort.Next();
         await using var host = RunningProcess.Start("dotnet", [
-            Repository.AmbassadorDll, "--no-agent", "--host-id", "host-a", "--gateway-port", $"{gatewayPort}", "--silo-port", $"{FreePort.Next()}",
+            // No HTTP server: not under test, and the default 127.0.0.1:8787 may be another test's at that moment (a
+            // failed bind retries the silo's start, and the refusals counted below with it).
+            Repository.AmbassadorDll, "--no-agent", "--http", "off", "--host-id", "host-a", "--gateway-port", $"{gatewayPort}", "--silo-port", $"{FreePort.Next()}",
             .. Tls(certificates, "host-a", "cluster-ca")]);
         await host.WaitForAsync(line => line.Contains("[7001]", StringComparison.Ordinal), guard: StartGuard);
 
