@@ -34,6 +34,12 @@ public sealed class DockerAgentOptions
     public string? AdvertiseAddress { get; set; }
 
     /// <summary>
+    /// The port of this host's relay, reported with every endpoint so that other hosts can reach unpublished
+    /// containers through it. Default: 0, no relay.
+    /// </summary>
+    public int RelayPort { get; set; }
+
+    /// <summary>
     /// How often to re-list every container and report the full set, which also renews the
     /// endpoints' leases and heals anything an event missed. Default: 10 seconds.
     /// </summary>

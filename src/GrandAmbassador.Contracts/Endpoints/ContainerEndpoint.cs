@@ -28,6 +28,8 @@ namespace GrandAmbassador.Contracts.Endpoints;
 /// ("v1", "v2"; anything else is shown by status and ignored by the proxy); null: no label.</param>
 /// <param name="Allow">Its <c>grand-ambassador.allow</c> label as written (client networks that may connect to the
 /// names it answers to), or null; followers parse it, so that one bad label is logged where it matters.</param>
+/// <param name="RelayPort">The port of its host's relay on <see cref="AdvertiseAddress"/>: ambassadors on other hosts reach
+/// the container through it, over the cluster's mutual TLS, whether or not it publishes a port. 0: that host runs no relay.</param>
 [GenerateSerializer, Immutable, Alias("ga.ContainerEndpoint")]
 public sealed record ContainerEndpoint(
     [property: Id(0)] string HostId,
@@ -45,7 +47,8 @@ public sealed record ContainerEndpoint(
     [property: Id(12)] bool Stale = false,
     [property: Id(13)] long Sequence = 0,
     [property: Id(14)] string? ProxyProtocol = null,
-    [property: Id(15)] string? Allow = null)
+    [property: Id(15)] string? Allow = null,
+    [property: Id(16)] int RelayPort = 0)
 {
     /// <summary>Identifies one run of one container: the id alone survives a restart, the address does not.</summary>
     public string RunId => $"{HostId}/{ContainerId}@{StartedAt.UtcTicks}";

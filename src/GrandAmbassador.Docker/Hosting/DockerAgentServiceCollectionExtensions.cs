@@ -30,6 +30,7 @@ public static class DockerAgentServiceCollectionExtensions
         services.TryAddSingleton<DockerClientFactory>();
         services.TryAddSingleton<DockerAgentState>();
         services.TryAddSingleton<ContainerDrains>();
+        services.TryAddSingleton<LocalContainerView>();
         // The agent's memory of what it reported: the host's sink reads it (re-reports, its names), keeping none of its own.
         services.TryAddSingleton<KnownContainers>();
         services.AddHostedService<DockerAgent>();

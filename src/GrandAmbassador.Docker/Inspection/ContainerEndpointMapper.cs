@@ -34,7 +34,8 @@ internal static class ContainerEndpointMapper
             string.Equals(container.HostConfig?.NetworkMode, "host", StringComparison.Ordinal),
             Stopping: stopping,
             ProxyProtocol: Label(container.Config?.Labels, ProxyProtocolLabel),
-            Allow: container.Config?.Labels is { } labels && labels.TryGetValue(AllowLabel, out var allow) && !string.IsNullOrWhiteSpace(allow) ? allow.Trim() : null);
+            Allow: container.Config?.Labels is { } labels && labels.TryGetValue(AllowLabel, out var allow) && !string.IsNullOrWhiteSpace(allow) ? allow.Trim() : null,
+            RelayPort: host.RelayPort);
     }
 
     /// <summary>

@@ -10,4 +10,5 @@ namespace GrandAmbassador.Docker.Inspection;
 /// <param name="AdvertiseAddress">--advertise, or else picked from this host's interfaces.</param>
 /// <param name="AdvertiseGiven">Whether --advertise gave the address.</param>
 /// <param name="AdvertiseChoice">How the address was chosen (its family among it), for the start-up log.</param>
-internal sealed record HostIdentity(string HostId, string AdvertiseAddress, bool AdvertiseGiven = true, string AdvertiseChoice = "given by --advertise");
+/// <param name="RelayPort">The port this host's relay listens on at <paramref name="AdvertiseAddress"/>; 0: no relay.</param>
+internal sealed record HostIdentity(string HostId, string AdvertiseAddress, bool AdvertiseGiven = true, string AdvertiseChoice = "given by --advertise", int RelayPort = 0);

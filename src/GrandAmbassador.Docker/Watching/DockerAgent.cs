@@ -22,11 +22,12 @@ internal sealed class DockerAgent(
     TimeProvider timeProvider,
     DockerAgentState state,
     ContainerDrains drains,
+    LocalContainerView view,
     ILogger<DockerAgent> logger) : BackgroundService
 {
     private readonly HostIdentity _host = AdvertiseAddressResolver.Identify(
         options.Value.HostId,
-        options.Value.AdvertiseAddress);
+        options.Value.AdvertiseAddress) with { RelayPort = options.Value.RelayPort };
 
     private readonly AgentSequence _sequence = new(timeProvider);
 
@@ -53,6 +54,7 @@ internal sealed class DockerAgent(
                         backoff.Reset();
                         away.Back();
                         state.Connected = true;
+                        view.Attach(known);
                         DockerAgentLog.Connected(logger, info.ServerVersion, clientFactory.Endpoint, _host.HostId, _host.AdvertiseAddress);
                         DockerAgentLog.Negotiated(logger, engine.ToString(), engine.ApiText, engine.MinApiVersion ?? "not said");
                         EngineDifferences.Report(engine, value.ReconcileInterval, logger);

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using GrandAmbassador.Proxy.HostRelay;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 
@@ -24,8 +26,10 @@ internal sealed class BackendDialer(PortContext context)
     /// Connects, or gives up once the connect wait is over or (TCP) the held connection is evicted to keep the
     /// process-wide bound on held connections.
     /// </summary>
+    /// <param name="cancellationToken">Ends the wait (the port closes).</param>
+    /// <param name="client">The client, named to a host's relay for its log; null where unknown.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<DialResult> DialAsync(CancellationToken cancellationToken)
+    public async ValueTask<DialResult> DialAsync(CancellationToken cancellationToken, IPEndPoint? client = null)
     {
         var router = context.Router;
         var options = context.Options;
@@ -42,7 +46,7 @@ internal sealed class BackendDialer(PortContext context)
                 if (!destinations.IsEmpty)
                 {
                     var start = router.NextStart(destinations.Length);
-                    var result = await TryDestinationsAsync(destinations, start, skip: null, cancellationToken).ConfigureAwait(false);
+                    var result = await TryDestinationsAsync(destinations, start, skip: null, client, cancellationToken).ConfigureAwait(false);
                     if (result.Connected)
                     {
                         return result;
@@ -102,14 +106,22 @@ internal sealed class BackendDialer(PortContext context)
         // A random start, not the router's cursor: a retry that moved the cursor on would send the next new
         // connection to the same destination as this one, so a backend that resets every connection would get them all.
         var destinations = context.Router.Current.Destinations;
+
+        // The guard replays onto a plain socket: a destination behind a TLS relay cannot take its place.
+        if (context.Options.RelayTls is not null && destinations.Any(destination => destination.Relay is not null))
+        {
+            destinations = [.. destinations.Where(destination => destination.Relay is null)];
+        }
+
         return destinations.IsEmpty
             ? ValueTask.FromResult(DialResult.WaitExpired)
-            : TryDestinationsAsync(destinations, Random.Shared.Next(destinations.Length), tried, cancellationToken);
+            : TryDestinationsAsync(destinations, Random.Shared.Next(destinations.Length), tried, client: null, cancellationToken);
     }
 
     /// <summary>Each destination from <paramref name="start"/> on (but <paramref name="skip"/>), each address in order, until one connects.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<DialResult> TryDestinationsAsync(ImmutableArray<Destination> destinations, int start, IReadOnlyCollection<string>? skip, CancellationToken cancellationToken)
+    private async ValueTask<DialResult> TryDestinationsAsync(
+        ImmutableArray<Destination> destinations, int start, IReadOnlyCollection<string>? skip, IPEndPoint? client, CancellationToken cancellationToken)
     {
         for (var i = 0; i < destinations.Length; i++)
         {
@@ -121,10 +133,10 @@ internal sealed class BackendDialer(PortContext context)
 
             foreach (var address in destination.Addresses)
             {
-                var socket = await TryConnectAsync(address, cancellationToken).ConfigureAwait(false);
+                var (socket, tls) = await TryConnectAsync(address, destination.Relay, client, cancellationToken).ConfigureAwait(false);
                 if (socket is not null)
                 {
-                    return new DialResult(socket, destination, address);
+                    return new DialResult(socket, destination, address, Tls: tls);
                 }
             }
         }
@@ -141,8 +153,9 @@ internal sealed class BackendDialer(PortContext context)
         return held;
     }
 
+    /// <summary>One connect: to the container's address, or through its host's relay (<paramref name="relay"/>), which must say go.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, CancellationToken cancellationToken)
+    private async ValueTask<(Socket? Socket, SslStream? Tls)> TryConnectAsync(IPEndPoint address, RelayHop? relay, IPEndPoint? client, CancellationToken cancellationToken)
     {
         Socket socket;
         try
@@ -155,7 +168,7 @@ internal sealed class BackendDialer(PortContext context)
             // dialled again once some are freed, not reset with a stack trace in the log.
             context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex.SocketErrorCode.ToString());
-            return null;
+            return default;
         }
 
         using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
@@ -167,15 +180,31 @@ internal sealed class BackendDialer(PortContext context)
                 socket.NoDelay = true;
             }
 
+            if (relay is not null)
+            {
+                // The relay's connect to the container is part of this attempt, and so within its timeout.
+                var (link, refusal) = await RelayConnector.ConnectAsync(
+                    socket, address, relay, _socketType == SocketType.Stream ? "tcp" : "udp", client, context.Options.RelayTls, linked.Token).ConfigureAwait(false);
+                if (link is { } connected)
+                {
+                    return (connected.Socket, connected.Tls);
+                }
+
+                socket.Dispose();
+                context.Counts.ConnectFailures.Add(1);
+                RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal!);
+                return default;
+            }
+
             await socket.ConnectAsync(address, linked.Token).ConfigureAwait(false);
-            return socket;
+            return (socket, null);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
             context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
-            return null;
+            return default;
         }
         catch
         {

@@ -20,6 +20,12 @@ internal sealed class ProxyOptions
     public int ListenBacklog { get; set; } = 512;
 
     /// <summary>
+    /// How this process proves itself to other hosts' relays (the cluster's certificate and CA check); <see langword="null"/>:
+    /// relays are plaintext (<c>--relay-insecure</c>, or no cluster TLS). Only destinations with a <see cref="Routing.RelayHop"/> use it.
+    /// </summary>
+    public System.Net.Security.SslClientAuthenticationOptions? RelayTls { get; set; }
+
+    /// <summary>
     /// How long a new connection (or a new UDP session's first datagrams) is held while no destination
     /// accepts it, e.g. while the container restarts. Default: 30 seconds. After that the connection is closed.
     /// </summary>

@@ -44,6 +44,9 @@ internal sealed class ServiceProxyFactory : IDisposable
     /// <summary>The process-wide bounds every proxy from this factory shares; for tests and diagnostics.</summary>
     internal ProxyLimits Limits => _limits;
 
+    /// <summary>The instruments every proxy from this factory reports to; the host relay counts its connections there too.</summary>
+    internal ProxyMetrics Metrics => _metrics;
+
     /// <summary>A proxy for <paramref name="serviceName"/> with no ports yet.</summary>
     public ServiceProxy Create(string serviceName) => new(serviceName, _options, _limits, _loggerFactory, _timeProvider, _metrics, Tcp, Udp);
 

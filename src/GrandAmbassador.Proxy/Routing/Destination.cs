@@ -10,4 +10,10 @@ namespace GrandAmbassador.Proxy.Routing;
 /// The PROXY protocol header its container's <c>grand-ambassador.proxy-protocol</c> label asks for; the name's
 /// <c>--proxy-protocol</c>, when given, wins.
 /// </param>
-internal sealed record Destination(string BackendId, ImmutableArray<IPEndPoint> Addresses, ProxyProtocolVersion ProxyProtocol = ProxyProtocolVersion.None);
+/// <param name="Relay">Set for a container on another host reached through its host's relay: <paramref name="Addresses"/>
+/// are then the relay's, and each connection asks it for this container's port first.</param>
+internal sealed record Destination(
+    string BackendId,
+    ImmutableArray<IPEndPoint> Addresses,
+    ProxyProtocolVersion ProxyProtocol = ProxyProtocolVersion.None,
+    RelayHop? Relay = null);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace GrandAmbassador.Proxy.Routing;
@@ -7,8 +8,10 @@ namespace GrandAmbassador.Proxy.Routing;
 /// <summary>
 /// A connected backend socket, the destination it belongs to and the address that answered; or, when
 /// <see cref="Connected"/> is false, no backend: the connect wait ran out, or the held flow was evicted.
+/// <see cref="Tls"/> is set for a backend reached through a host's relay over TLS: the bytes go through it,
+/// while <see cref="Socket"/> (its TCP connection) is what a close or a reset acts on.
 /// </summary>
-internal readonly record struct DialResult(Socket? Socket, Destination? Destination, IPEndPoint? Address, bool Evicted = false)
+internal readonly record struct DialResult(Socket? Socket, Destination? Destination, IPEndPoint? Address, bool Evicted = false, SslStream? Tls = null)
 {
     public static DialResult WaitExpired => default;
 

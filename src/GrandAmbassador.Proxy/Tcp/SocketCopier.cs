@@ -20,7 +20,7 @@ namespace GrandAmbassador.Proxy.Tcp;
 /// through a pipe of its own: after each wait it pumps socket to socket inside the kernel instead of
 /// receiving. Request/response traffic never fills a buffer, so it never pays for a pipe.
 /// </remarks>
-internal sealed class SocketCopier : SocketAsyncEventArgs
+internal sealed class SocketCopier : SocketAsyncEventArgs, IDirectionCopier
 {
     private readonly Socket _source;
     private readonly Socket _destination;

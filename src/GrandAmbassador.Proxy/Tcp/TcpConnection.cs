@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Engine;
@@ -15,18 +16,21 @@ namespace GrandAmbassador.Proxy.Tcp;
 internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 {
     private static readonly Action<SocketCopier> OnCopyCompletedCallback = OnCopyCompleted;
+    private static readonly Action<TlsStreamCopier> OnTlsCopyCompletedCallback = OnCopyCompleted;
     private readonly Socket _client;
     private readonly PortContext _context;
     private readonly Action<TcpConnection> _onClosed;
     private Socket? _backend;
+    // The TLS stream over _backend for a backend behind a host's relay over TLS; null for every other backend.
+    private SslStream? _backendTls;
     private Destination? _destination;
     // 0 while open; Closing (a FIN both ways) or Resetting (RST) once Close or Abort has been called, the first one wins.
     private const int Closing = 1;
     private const int Resetting = 2;
     private int _aborted;
     private int _relaying;
-    private SocketCopier? _upstream;
-    private SocketCopier? _downstream;
+    private IDirectionCopier? _upstream;
+    private IDirectionCopier? _downstream;
     private int _upstreamDone;
     private int _downstreamDone;
 
@@ -141,7 +145,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
-            var result = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            var result = await _context.Dialer.DialAsync(cancellationToken, ClientEndPoint).ConfigureAwait(false);
             if (!result.Connected)
             {
                 // An eviction is counted and logged once per episode by the bound, not here per connection.
@@ -161,20 +165,22 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
+            _backendTls = result.Tls;
             if (!TryAdopt(result))
             {
                 return;
             }
 
             TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
-            if (!await SendProxyHeaderAsync(result.Socket, result.Destination).ConfigureAwait(false))
+            if (!await SendProxyHeaderAsync(result.Socket, result.Destination, result.Tls).ConfigureAwait(false))
             {
                 Abort();
                 return;
             }
 
             var backend = result.Socket;
-            if (_context.RetryBeforeFirstByte)
+            // The guard replays onto plain sockets; a backend behind a TLS relay has already answered its relay's connect.
+            if (_context.RetryBeforeFirstByte && result.Tls is null)
             {
                 await using var guard = new FirstByteGuard(this, _client, _context, cancellationToken);
                 var kept = await guard.RunAsync(result).ConfigureAwait(false);
@@ -211,6 +217,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         finally
         {
             _client.Dispose();
+            _backendTls?.Dispose();
             _backend?.Dispose();
             _upstream?.Dispose();
             _downstream?.Dispose();
@@ -223,13 +230,13 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// one, before any client byte; says false when the send failed. A replacement backend (<see cref="FirstByteGuard"/>)
     /// is sent it again. Names without it pay two field reads.
     /// </summary>
-    internal ValueTask<bool> SendProxyHeaderAsync(Socket backend, Destination destination)
+    internal ValueTask<bool> SendProxyHeaderAsync(Socket backend, Destination destination, SslStream? tls = null)
     {
         var version = _context.ProxyProtocol != ProxyProtocolVersion.None ? _context.ProxyProtocol : destination.ProxyProtocol;
-        return version == ProxyProtocolVersion.None ? new(true) : SendHeaderAsync(backend, destination, version);
+        return version == ProxyProtocolVersion.None ? new(true) : SendHeaderAsync(backend, tls, destination, version);
     }
 
-    private async ValueTask<bool> SendHeaderAsync(Socket backend, Destination destination, ProxyProtocolVersion version)
+    private async ValueTask<bool> SendHeaderAsync(Socket backend, SslStream? tls, Destination destination, ProxyProtocolVersion version)
     {
         // Destinations of one name may differ by label; the header is built once per version (in practice once).
         var addresses = _addresses ??= new ConnectionAddresses();
@@ -241,6 +248,12 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         try
         {
             var header = addresses.BackendHeader.AsMemory();
+            if (tls is not null)
+            {
+                await tls.WriteAsync(header).ConfigureAwait(false);
+                return true;
+            }
+
             while (!header.IsEmpty)
             {
                 header = header[await backend.SendAsync(header, SocketFlags.None).ConfigureAwait(false)..];
@@ -248,7 +261,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 
             return true;
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
         {
             ProxyProtocolLog.HeaderSendFailed(_context.Logger, _context.Port, destination.BackendId);
             return false;
@@ -362,8 +375,19 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var bufferSize = options.BufferSize;
         var pipeSize = options.Splice && SpliceSupport.IsAvailable ? options.SplicePipeSize : 0;
         _relaying = 2;
-        var upstream = new SocketCopier(_client, backend, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
-        var downstream = new SocketCopier(backend, _client, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
+        IDirectionCopier upstream, downstream;
+        if (_backendTls is { } tls)
+        {
+            var client = new NetworkStream(_client, ownsSocket: false);
+            upstream = new TlsStreamCopier(client, _client, tls, backend, bufferSize, OnTlsCopyCompletedCallback) { UserToken = this };
+            downstream = new TlsStreamCopier(tls, backend, client, _client, bufferSize, OnTlsCopyCompletedCallback) { UserToken = this };
+        }
+        else
+        {
+            upstream = new SocketCopier(_client, backend, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
+            downstream = new SocketCopier(backend, _client, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
+        }
+
         Volatile.Write(ref _upstream, upstream);
         Volatile.Write(ref _downstream, downstream);
         var done = new ValueTask(this, _relayDone.Version);
@@ -372,7 +396,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         return done;
     }
 
-    private static void OnCopyCompleted(SocketCopier copier)
+    private static void OnCopyCompleted(IDirectionCopier copier)
     {
         var connection = (TcpConnection)copier.UserToken!;
         Volatile.Write(ref ReferenceEquals(copier, connection._upstream) ? ref connection._upstreamDone : ref connection._downstreamDone, 1);

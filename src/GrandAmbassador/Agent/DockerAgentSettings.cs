@@ -11,6 +11,7 @@ internal static class DockerAgentSettings
         options.Endpoint = settings.DockerEndpoint;
         options.HostId = settings.Host.HostId;
         options.AdvertiseAddress = settings.Host.AdvertiseAddress;
+        options.RelayPort = settings.RunsRelay ? settings.HostRelay.Port : 0;
         options.TlsCertPath = settings.Environment.DockerCertPath;
         options.TlsVerify = settings.Environment.DockerTlsVerify;
     }

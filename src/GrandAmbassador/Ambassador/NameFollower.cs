@@ -227,5 +227,5 @@ internal sealed class NameFollower(
         }
     }
 
-    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts, options.PreferIpv6);
+    private RouteContext Context() => new(hostId, LocalNetworks.Read(), options.MaxExposedPorts, options.PreferIpv6, options.CrossHost);
 }

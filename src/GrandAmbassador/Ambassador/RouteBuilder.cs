@@ -34,7 +34,7 @@ internal static class RouteBuilder
                 [.. routed
                     .Where(endpoint => endpoint.AcceptsTraffic)
                     .Where(endpoint => service.HasExplicitPorts || Exposes(endpoint, port.Target, port.Protocol))
-                    .Select(endpoint => ToDestination(endpoint, port.Target, port.Protocol, context, unreachable))
+                    .Select(endpoint => ToDestination(service, endpoint, port.Target, port.Protocol, context, unreachable))
                     .OfType<Destination>()]))
             .ToImmutableArray();
 
@@ -125,34 +125,59 @@ internal static class RouteBuilder
         endpoint.Ports.Any(exposed => exposed.ContainerPort == port && exposed.Protocol == protocol);
 
     private static Destination? ToDestination(
-        ContainerEndpoint endpoint, int port, PortProtocol protocol, RouteContext context, ImmutableArray<UnreachableEndpoint>.Builder unreachable)
+        FrontedService service, ContainerEndpoint endpoint, int port, PortProtocol protocol, RouteContext context, ImmutableArray<UnreachableEndpoint>.Builder unreachable)
     {
-        var addresses = endpoint.HostId == context.HostId
-            ? LocalAddresses(endpoint, port, protocol, context.Networks, context.PreferIpv6)
-            : RemoteAddresses(endpoint, port, protocol);
-        if (addresses.Length > 0)
+        // The label is the container's own: it holds for its connections whichever name reaches it.
+        ProxyProtocolVersions.TryParse(endpoint.ProxyProtocol, out var proxyProtocol);
+        var portText = $"{port}/{protocol.ToString().ToLowerInvariant()}";
+        if (endpoint.HostId == context.HostId)
         {
-            // The label is the container's own: it holds for its connections whichever name reaches it.
-            ProxyProtocolVersions.TryParse(endpoint.ProxyProtocol, out var proxyProtocol);
-            return new Destination(endpoint.RunId, addresses, proxyProtocol);
+            var local = LocalAddresses(endpoint, port, protocol, context.Networks, context.PreferIpv6);
+            if (local.Length > 0)
+            {
+                return new Destination(endpoint.RunId, local, proxyProtocol);
+            }
+
+            unreachable.Add(new UnreachableEndpoint(endpoint.HostId, endpoint.ContainerName, portText, NoAddressReason));
+            return null;
         }
 
-        unreachable.Add(new UnreachableEndpoint(
-            endpoint.HostId,
-            endpoint.ContainerName,
-            $"{port}/{protocol.ToString().ToLowerInvariant()}",
-            endpoint.HostId == context.HostId
-                ? NoAddressReason
-                : $"it is on host {endpoint.HostId} and publishes no host port for {port}/{protocol.ToString().ToLowerInvariant()} (run it with -p)"));
+        var published = context.CrossHost == CrossHostRoute.Relay ? [] : RemoteAddresses(endpoint, port, protocol);
+        if (published.Length > 0)
+        {
+            return new Destination(endpoint.RunId, published, proxyProtocol);
+        }
+
+        if (context.CrossHost != CrossHostRoute.Published && RelayAddress(endpoint, protocol) is { } relay)
+        {
+            return new Destination(endpoint.RunId, [relay], proxyProtocol, new RelayHop(endpoint.HostId, service.Name, endpoint.ContainerId, port));
+        }
+
+        unreachable.Add(new UnreachableEndpoint(endpoint.HostId, endpoint.ContainerName, portText, CrossHostReason(endpoint, portText, protocol, context.CrossHost)));
         return null;
     }
+
+    /// <summary>Why a container on another host has no route, in the words of what would give it one.</summary>
+    private static string CrossHostReason(ContainerEndpoint endpoint, string port, PortProtocol protocol, CrossHostRoute route) => route switch
+    {
+        CrossHostRoute.Published => $"it is on host {endpoint.HostId} and publishes no host port for {port} (run it with -p, or use --cross-host auto)",
+        _ when protocol == PortProtocol.Udp && endpoint.RelayPort > 0 => $"it is on host {endpoint.HostId} and publishes no host port for {port}, and the relay carries TCP only (run it with -p)",
+        CrossHostRoute.Relay => $"it is on host {endpoint.HostId}, whose agent runs no relay (it needs cluster TLS or --relay-insecure)",
+        _ => $"it is on host {endpoint.HostId}, publishes no host port for {port}, and that host runs no relay (run it with -p, or give that host cluster TLS or --relay-insecure)",
+    };
+
+    /// <summary>The container's host's relay, at the address that host advertises; null when it runs none.</summary>
+    private static IPEndPoint? RelayAddress(ContainerEndpoint endpoint, PortProtocol protocol) =>
+        endpoint.RelayPort > 0 && protocol == PortProtocol.Tcp && IPAddress.TryParse(endpoint.AdvertiseAddress, out var host) && !IPAddress.IsLoopback(host)
+            ? new IPEndPoint(host, endpoint.RelayPort)
+            : null;
 
     /// <summary>
     /// Same host: the container's own addresses, those on a network we are attached to first, and within that IPv4
     /// first (as inspect lists them) unless <paramref name="preferIpv6"/>; a container with only an IPv6 address is
     /// dialled at it either way. Then its published ports on this host as a last resort.
     /// </summary>
-    private static ImmutableArray<IPEndPoint> LocalAddresses(ContainerEndpoint endpoint, int port, PortProtocol protocol, LocalNetworks networks, bool preferIpv6)
+    internal static ImmutableArray<IPEndPoint> LocalAddresses(ContainerEndpoint endpoint, int port, PortProtocol protocol, LocalNetworks networks, bool preferIpv6)
     {
         if (endpoint.HostNetwork)
         {

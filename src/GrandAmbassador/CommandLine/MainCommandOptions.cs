@@ -88,6 +88,19 @@ internal sealed class MainCommandOptions
 
     public SecurityOptionSet Security { get; } = new();
 
+    public Option<int?> RelayPort { get; } = TypedOption.Create(
+        "--relay-port", "PORT",
+        "The relay's port on --advertise (every address with --cluster-listen-any): ambassadors on other hosts reach this host's containers through it, published or not, over the cluster's mutual TLS. Runs with --cluster and the agent, when TLS is on or --relay-insecure is given.",
+        OptionParsers.Port("--relay-port"), () => null, $"default: {RelaySettings.DefaultPort}");
+
+    public Option<bool> RelayInsecure { get; } = Flag(
+        "--relay-insecure", "Run the relay without cluster TLS: anyone who reaches its port can then reach every container this host's agent reports. For a lab or a private network only.");
+
+    public Option<CrossHostRoute> CrossHost { get; } = TypedOption.Create(
+        "--cross-host", "auto|published|relay",
+        "How a container on another host is reached: auto, at a port it publishes when it has one, else through its host's relay; published, only at a published port; relay, always through the relay (with TLS nothing fronted crosses the network in clear).",
+        OptionParsers.CrossHost, () => CrossHostRoute.Auto, null);
+
     public Option<int> MaxConnections { get; } = TypedOption.Create(
         "--max-connections", "N",
         "The most TCP connections open at once across every name; at the limit new clients wait in the kernel's backlog. 0: half the open-file limit, less 1,024.",
@@ -127,7 +140,7 @@ internal sealed class MainCommandOptions
 
     public IEnumerable<Option> All =>
         [Name, Docker, Listen, Port, Wait, RetryBeforeFirstByte, ProxyProtocol, AcceptProxy, Allow, MaxConnectionsPerClient, ConnectionRatePerClient, PreferIpv6,
-            LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort,
+            LogLevel, Cluster, ClusterId, HostId, Advertise, NoAgent, SiloPort, GatewayPort, RelayPort, RelayInsecure, CrossHost,
             MaxConnections, MaxExposedPorts, IdleTimeout, HalfCloseTimeout, Drain, Http, HttpToken, HttpTokenFile, NoDashboard, .. Security.All];
 
     private static Option<string[]> List(string name, string helpName, string description) =>

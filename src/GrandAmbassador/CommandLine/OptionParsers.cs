@@ -1,3 +1,4 @@
+using GrandAmbassador.Configuration;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -26,6 +27,15 @@ internal static class OptionParsers
         text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
             ? port
             : throw new StartupException($"{option} {text}: expected a port number from 1 to 65535");
+
+    public static CrossHostRoute CrossHost(string text) =>
+        text.ToLowerInvariant() switch
+        {
+            "auto" => CrossHostRoute.Auto,
+            "published" => CrossHostRoute.Published,
+            "relay" => CrossHostRoute.Relay,
+            _ => throw new StartupException($"--cross-host {text}: expected auto, published or relay"),
+        };
 
     public static LogLevel LogLevel(string text) =>
         text.ToLowerInvariant() switch

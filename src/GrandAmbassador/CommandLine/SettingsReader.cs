@@ -56,7 +56,11 @@ internal static class SettingsReader
             Access: AccessSettingsReader.Read(
                 parse.GetValue(options.Allow), parse.GetValue(options.MaxConnectionsPerClient), parse.GetValue(options.ConnectionRatePerClient), names),
             PreferIpv6: parse.GetValue(options.PreferIpv6),
-            Tuning: EnvironmentTuning.Read());
+            Tuning: EnvironmentTuning.Read(),
+            Relay: new RelaySettings(
+                parse.GetValue(options.RelayPort) ?? RelaySettings.DefaultPort,
+                parse.GetValue(options.RelayInsecure),
+                parse.GetValue(options.CrossHost)));
     }
 
     /// <summary>As <c>--port NAME=</c>: a name that is not fronted is a typo, said at once rather than silently never applied.</summary>

@@ -14,6 +14,7 @@ namespace GrandAmbassador.Configuration;
 /// <see cref="Access"/> holds the access policy of each fronted name that has one (<c>--allow</c> and the per-client
 /// limits); null: none. <see cref="PreferIpv6"/>: dial containers on this host at IPv6 first.
 /// <see cref="Tuning"/>: what the environment says beside the options (splice, the engine's TLS files).
+/// <see cref="Relay"/>: the host relay (<c>--relay-port</c>, <c>--relay-insecure</c>, <c>--cross-host</c>); null: the defaults.
 /// </summary>
 internal sealed record AmbassadorSettings(
     ImmutableArray<FrontedService> Services,
@@ -36,8 +37,15 @@ internal sealed record AmbassadorSettings(
     IReadOnlySet<string>? AcceptProxy = null,
     IReadOnlyDictionary<string, Proxy.Access.AccessPolicy>? Access = null,
     bool PreferIpv6 = false,
-    EnvironmentTuning? Tuning = null)
+    EnvironmentTuning? Tuning = null,
+    RelaySettings? Relay = null)
 {
+    /// <summary>The relay's settings; <see cref="RelaySettings.Default"/> when none were given (tests).</summary>
+    public RelaySettings HostRelay => Relay ?? RelaySettings.Default;
+
+    /// <summary>Whether this process runs a relay for the containers its agent reports.</summary>
+    public bool RunsRelay => HostRelay.RunsOn(this);
+
     /// <summary>The environment's tuning; <see cref="EnvironmentTuning.None"/> when the settings were built without it (tests).</summary>
     public EnvironmentTuning Environment => Tuning ?? EnvironmentTuning.None;
 }

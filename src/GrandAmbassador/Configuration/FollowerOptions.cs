@@ -42,4 +42,7 @@ internal sealed class FollowerOptions
 
     /// <summary>Dial a container on this host at its IPv6 address before its IPv4 one (<c>--prefer-ipv6</c>). Default: IPv4 first.</summary>
     public bool PreferIpv6 { get; set; }
+
+    /// <summary>How a container on another host is reached (<c>--cross-host</c>).</summary>
+    public CrossHostRoute CrossHost { get; set; } = CrossHostRoute.Auto;
 }

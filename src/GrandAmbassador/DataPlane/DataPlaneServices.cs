@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker.Watching;
+using GrandAmbassador.Security;
 using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
@@ -34,6 +35,9 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     /// <summary>The containers drained on this host: kept across control-plane generations, as the agent's reports are not.</summary>
     public ContainerDrains Drains => _services.GetRequiredService<ContainerDrains>();
 
+    /// <summary>What this host's agent reports now, whichever generation's agent that is: the relay reads it.</summary>
+    public LocalContainerView LocalContainers => _services.GetRequiredService<LocalContainerView>();
+
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
 
@@ -55,6 +59,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
         services.AddSingleton<FrontedNameRegistry>();
         services.AddSingleton<ContainerDrains>();
+        services.AddSingleton<LocalContainerView>();
         return new DataPlaneServices(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), quiet);
     }
 
@@ -69,6 +74,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         options.Splice = settings.Environment.Splice;
         options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
+        options.RelayTls = settings.Security.Tls is { } tls ? RelayClientTls.Create(tls) : null;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;
@@ -82,6 +88,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Names.DisposeAsync().ConfigureAwait(false);
+
         await _services.DisposeAsync().ConfigureAwait(false);
     }
 }

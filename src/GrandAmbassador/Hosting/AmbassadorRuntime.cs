@@ -1,5 +1,9 @@
 using GrandAmbassador.Configuration;
 using GrandAmbassador.DataPlane;
+using GrandAmbassador.HostRelay;
+using GrandAmbassador.Proxy.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using GrandAmbassador.LocalEngine;
 using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.Limits;
@@ -25,9 +29,10 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     private Task? _drain;
     private int _disposed;
 
-    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor, LocalEngineSeed? seed, PreboundSockets prebound)
+    private AmbassadorRuntime(DataPlaneServices dataPlane, AmbassadorSupervisor supervisor, LocalEngineSeed? seed, PreboundSockets prebound, RelayServer? relay)
     {
         DataPlane = dataPlane;
+        Relay = relay;
         _supervisor = supervisor;
         _seed = seed;
         _run = Task.Run(supervisor.RunAsync);
@@ -39,6 +44,9 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     public Task LocalEngineListed => _seed?.FirstList ?? Task.CompletedTask;
 
     public DataPlaneServices DataPlane { get; }
+
+    /// <summary>This host's relay, when it runs one (<see cref="AmbassadorSettings.RunsRelay"/>).</summary>
+    public RelayServer? Relay { get; }
 
     /// <summary>The registry of fronted names: add and remove names at run time here.</summary>
     public FrontedNameRegistry Names => DataPlane.Names;
@@ -99,6 +107,19 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
         // Sealed once done: from here on each listener binds its own port if none was bound for it.
         await earlyBinding.ConfigureAwait(false);
 
+        // The relay binds its port now: one that is taken is bad input, said before anything else starts.
+        var relay = settings.RunsRelay ? CreateRelay(settings, dataPlane) : null;
+        try
+        {
+            relay?.Start();
+        }
+        catch
+        {
+            early.Prebound.ReleaseUnclaimed();
+            await dataPlane.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         // Before the silo's start, not after it: a name whose container runs here listens at once.
         // The silo waits for that first list (bounded): on two cores its start would slow the list down.
         var seed = LocalEngineSeed.Start(settings, dataPlane);
@@ -111,7 +132,21 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
             early.Prebound.ReleaseUnclaimed();
         }
 
-        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build), seed, early.Prebound);
+        return new AmbassadorRuntime(dataPlane, new AmbassadorSupervisor(settings, dataPlane, ControlPlaneHost.Build), seed, early.Prebound, relay);
+    }
+
+    /// <summary>The relay belongs to the data plane (its connections outlive the silo) and shares its bounds and instruments.</summary>
+    private static RelayServer CreateRelay(AmbassadorSettings settings, DataPlaneServices dataPlane)
+    {
+        var factory = dataPlane.Services.GetRequiredService<ServiceProxyFactory>();
+        return new RelayServer(
+            settings,
+            dataPlane.LocalContainers,
+            dataPlane.Services.GetRequiredService<IOptions<ProxyOptions>>().Value,
+            factory.Limits,
+            factory.Metrics,
+            dataPlane.LoggerFactory,
+            dataPlane.Time);
     }
 
     /// <summary>
@@ -136,9 +171,13 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
     public void RequestStop()
     {
         _stopRequested.TrySetResult();
-        Interlocked.CompareExchange(ref _drain, DataPlane.Names.DrainAsync(CancellationToken.None), null);
+        Interlocked.CompareExchange(ref _drain, DrainAsync(), null);
         _supervisor.Stop();
     }
+
+    /// <summary>The proxies and the relay drain side by side: both stop accepting at once.</summary>
+    private Task DrainAsync() =>
+        Task.WhenAll(DataPlane.Names.DrainAsync(CancellationToken.None), Relay?.DrainAsync() ?? Task.CompletedTask);
 
     /// <summary>
     /// Stops the control plane (now, or after a stop request or a fault when <paramref name="waitForRequest"/>),
@@ -167,6 +206,11 @@ internal sealed class AmbassadorRuntime : IAsyncDisposable
         await _run.ConfigureAwait(false);
         await _seedStopped.ConfigureAwait(false);
         await _drain!.ConfigureAwait(false);
+        if (Relay is not null)
+        {
+            await Relay.DisposeAsync().ConfigureAwait(false);
+        }
+
         await DataPlane.DisposeAsync().ConfigureAwait(false);
     }
 }

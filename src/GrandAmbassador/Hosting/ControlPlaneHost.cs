@@ -68,6 +68,7 @@ internal static class ControlPlaneHost
         {
             options.MaxExposedPorts = settings.MaxExposedPorts;
             options.PreferIpv6 = settings.PreferIpv6;
+            options.CrossHost = settings.HostRelay.CrossHost;
         });
 
         // Registered first, so that the silo is up before the agent reports and the followers subscribe.
@@ -93,6 +94,7 @@ internal static class ControlPlaneHost
             builder.Services.AddSingleton<IContainerEndpointSink>(services => services.GetRequiredService<GrainEndpointSink>());
             builder.Services.AddHostedService<ReportAgainOnClusterChange>();
             builder.Services.AddSingleton(dataPlane.Drains);
+            builder.Services.AddSingleton(dataPlane.LocalContainers);
             builder.Services.AddHostedService<AgentControlRegistration>();
             builder.Services.AddDockerAgent(options => DockerAgentSettings.Apply(options, settings));
         }

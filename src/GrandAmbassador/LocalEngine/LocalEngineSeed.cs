@@ -128,7 +128,7 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
 
     private async Task ApplyAsync(FrontedName name, EndpointSet snapshot)
     {
-        var context = new RouteContext(_settings.Host.HostId, LocalNetworks.Read(), _settings.MaxExposedPorts, _settings.PreferIpv6);
+        var context = new RouteContext(_settings.Host.HostId, LocalNetworks.Read(), _settings.MaxExposedPorts, _settings.PreferIpv6, _settings.HostRelay.CrossHost);
         var plan = RouteBuilder.Build(name.Service, snapshot, context, name.Applied.Plan);
         // Not cancelled half-way when the seed stops: the follower carries on from what is applied.
         var change = await name.ApplyAsync(snapshot, plan, CancellationToken.None).ConfigureAwait(false);

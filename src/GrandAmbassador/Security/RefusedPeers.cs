@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 
@@ -15,30 +14,13 @@ internal sealed class RefusedPeers(ILogger logger, TimeProvider time)
 {
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromMinutes(10);
 
-    // Past this many remembered refusals, those older than the quiet period are forgotten.
-    private const int PruneAbove = 1024;
-
-    private readonly ConcurrentDictionary<(IPAddress Address, RefusalKind Kind), DateTimeOffset> _lastLogged = new();
+    private readonly OncePerPeer<RefusalKind> _once = new(time, QuietPeriod);
 
     public void Refused(EndPoint? peer, string direction, string reason, RefusalKind kind)
     {
-        var address = (peer as IPEndPoint)?.Address ?? IPAddress.None;
-        var now = time.GetUtcNow();
-        var key = (address, kind);
-        if (_lastLogged.TryGetValue(key, out var last) && now - last < QuietPeriod)
+        if (_once.ShouldLog(peer, kind))
         {
-            return;
+            SecurityLog.PeerRefused(logger, peer?.ToString() ?? "unknown", direction, reason, (int)QuietPeriod.TotalMinutes);
         }
-
-        if (_lastLogged.Count > PruneAbove)
-        {
-            foreach (var old in _lastLogged.Where(entry => now - entry.Value >= QuietPeriod).Select(entry => entry.Key).ToList())
-            {
-                _lastLogged.TryRemove(old, out _);
-            }
-        }
-
-        _lastLogged[key] = now;
-        SecurityLog.PeerRefused(logger, peer?.ToString() ?? "unknown", direction, reason, (int)QuietPeriod.TotalMinutes);
     }
 }

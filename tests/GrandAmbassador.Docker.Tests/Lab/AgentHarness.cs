@@ -13,7 +13,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     private AgentHarness(DockerAgentOptions options, TimeProvider timeProvider)
     {
         var wrapped = Options.Create(options);
-        _agent = new DockerAgent(new DockerClientFactory(wrapped), Sink, new KnownContainers(), wrapped, timeProvider, new DockerAgentState(), Drains, Logger);
+        _agent = new DockerAgent(new DockerClientFactory(wrapped), Sink, new KnownContainers(), wrapped, timeProvider, new DockerAgentState(), Drains, new LocalContainerView(), Logger);
     }
 
     public RecordingEndpointSink Sink { get; } = new();

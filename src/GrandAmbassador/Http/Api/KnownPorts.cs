@@ -19,7 +19,7 @@ internal sealed class KnownPorts(IGrainFactory grains, AmbassadorSettings settin
         try
         {
             var snapshot = await grains.GetGrain<IContainerEndpointGrain>(service.Name).GetAsync().WaitAsync(CallGuard, cancellationToken).ConfigureAwait(false);
-            var context = new RouteContext(settings.Host.HostId, LocalNetworks.Read(), settings.MaxExposedPorts, settings.PreferIpv6);
+            var context = new RouteContext(settings.Host.HostId, LocalNetworks.Read(), settings.MaxExposedPorts, settings.PreferIpv6, settings.HostRelay.CrossHost);
             return [.. RouteBuilder.Build(service, snapshot, context, previous: null).Routes.Ports.Select(port => port.Listen)];
         }
         catch (TimeoutException)
