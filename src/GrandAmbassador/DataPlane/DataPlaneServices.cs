@@ -74,7 +74,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         options.Splice = settings.Environment.Splice;
         options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
-        options.RelayTls = settings.Security.Tls is { } tls ? RelayClientTls.Create(tls) : null;
+        options.RelayTls = settings.Security.Tls is { } tls ? new RelayTls(tls, TimeProvider.System).Client : null;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

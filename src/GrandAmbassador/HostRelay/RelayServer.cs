@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker.Watching;
@@ -33,7 +32,7 @@ internal sealed class RelayServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IPEndPoint _endpoint;
-    private readonly ClusterTls? _tls;
+    private readonly RelayTls? _tls;
     private readonly string _hostId;
     private readonly LocalContainerView _view;
     private readonly ProxyOptions _options;
@@ -54,7 +53,7 @@ internal sealed class RelayServer : IAsyncDisposable
         _endpoint = new IPEndPoint(
             settings.Security.ClusterListenAny ? IPAddress.IPv6Any : IPAddress.Parse(settings.Host.AdvertiseAddress),
             relay.Port);
-        _tls = settings.Security.Tls;
+        _tls = settings.Security.Tls is { } clusterTls ? new RelayTls(clusterTls, time) : null;
         _hostId = settings.Host.HostId;
         _view = view;
         _options = options;
@@ -181,10 +180,10 @@ internal sealed class RelayServer : IAsyncDisposable
             using var timeout = new CancellationTokenSource(RequestTimeout, _time);
             var network = new NetworkStream(peer, ownsSocket: false);
             Stream stream = network;
-            if (_tls is { } clusterTls)
+            if (_tls is { } relayTls)
             {
                 tls = new SslStream(network, leaveInnerStreamOpen: false);
-                if (await AuthenticateAsync(tls, clusterTls, remote, timeout.Token).ConfigureAwait(false) is { } refusal)
+                if (await AuthenticateAsync(tls, relayTls, timeout.Token).ConfigureAwait(false) is { } refusal)
                 {
                     _refusals.Refused(remote, refusal);
                     return;
@@ -267,27 +266,12 @@ internal sealed class RelayServer : IAsyncDisposable
     }
 
     /// <summary>The server's half of mutual TLS; null when the peer passed, else why it was refused.</summary>
-    private static async Task<string?> AuthenticateAsync(SslStream tls, ClusterTls clusterTls, EndPoint? remote, CancellationToken cancellationToken)
+    private static async Task<string?> AuthenticateAsync(SslStream tls, RelayTls relayTls, CancellationToken cancellationToken)
     {
         string? problem = null;
-        var options = new SslServerAuthenticationOptions
-        {
-            ServerCertificate = clusterTls.Certificate,
-            ClientCertificateRequired = true,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
-            {
-                problem = certificate is null
-                    ? "it presented no certificate"
-                    : CaChainValidator.Check(certificate as X509Certificate2 ?? new X509Certificate2(certificate), chain, clusterTls.Authorities) is { } why
-                        ? $"its certificate {certificate.Subject} is {why}"
-                        : null;
-                return problem is null;
-            },
-        };
         try
         {
-            await tls.AuthenticateAsServerAsync(options, cancellationToken).ConfigureAwait(false);
+            await tls.AuthenticateAsServerAsync(relayTls.Server(why => problem = why), cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
