@@ -12,14 +12,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from gabench import follow, idle, measures, multihost, paths as pathlib, report, targets  # noqa: E402
+from gabench import follow, idle, measures, multihost, paths as pathlib, relay, report, targets  # noqa: E402
 from gabench.util import log, port_free, run, summary  # noqa: E402
-import fcntl  # noqa: E402
 import random  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-ALL = ["iperf", "redis", "conns", "udp", "memory", "follow", "follow-multihost"]
+ALL = ["iperf", "redis", "conns", "udp", "memory", "follow", "follow-multihost", "relay"]
 
 
 def parse_args():
@@ -55,7 +54,7 @@ def parse_args():
 
 class Settings:
     def __init__(self, args):
-        quick = args.quick
+        quick = self.quick = args.quick
         self.reps = args.reps or (5 if quick else 10)
         self.iperf_seconds = 2
         self.udp_seconds = 2
@@ -132,7 +131,9 @@ def main():
             results.setdefault(metric, {})[path_key] = summary(samples)
 
     try:
-        targets.start(services + ([follow_service] if "follow" in only else []), run_id)
+        # The root engine's targets, only for the parts that use them (the lab's parts start their own).
+        needed = services if only & {"iperf", "redis", "conns", "udp", "memory"} else []
+        targets.start(needed + ([follow_service] if "follow" in only else []), run_id)
         envs = {}
         for item in args.variant_env:
             label, assignment = item.split(":", 1)
@@ -247,41 +248,20 @@ def main():
                 results.setdefault("follow_p99", {})[p.key] = summary([figures["follow_p99"]]) if latencies else None
                 results.setdefault("follow_detail", {})[p.key] = figures
 
-        if "follow-multihost" in only:
-            # The other figures are kept when the lab is busy or fails: this part can be re-run with --merge.
+        lab_parts = [part for part in ("follow-multihost", "relay") if part in only]
+        if lab_parts:
+            # The other figures are kept when the lab is busy or fails: these parts can be re-run with --merge.
+            dll = os.path.join(os.path.dirname(args.binary), "grand-ambassador.dll")
             try:
-                dll = os.path.join(os.path.dirname(args.binary), "grand-ambassador.dll")
-                # One lab for every helper on this machine: hold its lock from `up` to `down`, and only that long.
-                with open("/tmp/ga-lab.lock", "a") as lock:
-                    wait = float(os.environ.get("GA_BENCH_LAB_WAIT", "600"))
-                    log(f"waiting up to {wait:.0f} s for /tmp/ga-lab.lock (the multi-host lab)")
-                    deadline = time.monotonic() + wait
-                    while True:
-                        try:
-                            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                            break
-                        except BlockingIOError:
-                            if time.monotonic() > deadline:
-                                raise RuntimeError("the multi-host lab stayed locked; run --only follow-multihost --merge later")
-                            time.sleep(1)
-                    try:
-                        log("multi-host lab up (tests/lab/multihost/lab.sh up)")
-                        multihost.lab("up", timeout=600)
-                        latencies, missed, figures = multihost.measure(
-                            dll, run_id, settings.restarts, log_level=os.environ.get("GA_BENCH_MULTIHOST_LOG_LEVEL"))
-                    finally:
-                        log("multi-host lab down")
-                        multihost.lab("down", check=False, timeout=300)
-                        fcntl.flock(lock, fcntl.LOCK_UN)
-                log(f"  follow     across hosts (a -> c)            p50={figures['follow_p50']} "
-                    f"p99={figures['follow_p99']} missed={missed} " + " ".join(
-                    f"{k}={v}" for k, v in figures.get("where the time goes", {}).items() if k.startswith("median")))
-                results["follow_mh_p50"] = {"ambassador": summary(latencies) if latencies else None}
-                results["follow_mh_p99"] = {"ambassador": summary([figures["follow_p99"]]) if latencies else None}
-                results.setdefault("follow_detail", {})["ambassador-multihost"] = figures
+                with multihost.session(float(os.environ.get("GA_BENCH_LAB_WAIT", "600"))):
+                    if "follow-multihost" in only:
+                        _follow_multihost(dll, run_id, settings, results)
+                    if "relay" in only:
+                        _relay(dll, run_id, settings, order, results)
             except Exception as error:  # noqa: BLE001
-                log(f"follow-multihost not measured: {error}")
-                results["follow_mh_p50"] = {"ambassador": None}
+                log(f"{', '.join(lab_parts)} not measured: {error}")
+            if "follow-multihost" in only:
+                results.setdefault("follow_mh_p50", {"ambassador": None})
 
         columns = [(p.key, p.name) for p in paths]
         json_path = args.json or os.path.join(os.path.dirname(args.output), "results.json")
@@ -293,6 +273,10 @@ def main():
         meta["UDP fixed rate (datagrams/s)"] = settings.udp_rate
         meta["HTTP server in the idle figure"] = _http_server(args.binary)
         meta["ulimit -n"] = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if results.get("relay_detail"):
+            # A merged report keeps the first run's meta: the relay's rows say which run made them.
+            results["relay_detail"]["run"] = (f"{meta['date']}, `{command}`, {settings.reps} repetitions, "
+                                              f"grand-ambassador commit {meta['grand-ambassador commit']}")
         if args.merge and os.path.exists(json_path):
             meta, results = report.merge(json_path, meta, results, sorted(only))
         text = report.write(args.output, json_path, meta, results, columns)
@@ -301,6 +285,28 @@ def main():
         print(text)
     finally:
         cleanup()
+
+
+def _follow_multihost(dll, run_id, settings, results):
+    try:
+        latencies, missed, figures = multihost.measure(
+            dll, run_id, settings.restarts, log_level=os.environ.get("GA_BENCH_MULTIHOST_LOG_LEVEL"))
+    except Exception as error:  # noqa: BLE001
+        log(f"follow-multihost not measured: {error}")
+        return
+    log(f"  follow     across hosts (a -> c)            p50={figures['follow_p50']} "
+        f"p99={figures['follow_p99']} missed={missed} " + " ".join(
+        f"{k}={v}" for k, v in figures.get("where the time goes", {}).items() if k.startswith("median")))
+    results["follow_mh_p50"] = {"ambassador": summary(latencies) if latencies else None}
+    results["follow_mh_p99"] = {"ambassador": summary([figures["follow_p99"]]) if latencies else None}
+    results.setdefault("follow_detail", {})["ambassador-multihost"] = figures
+
+
+def _relay(dll, run_id, settings, order, results):
+    try:
+        results.update(relay.measure(dll, run_id, relay.Settings(settings.reps, settings.quick), order))
+    except Exception as error:  # noqa: BLE001
+        log(f"relay not measured: {error}")
 
 
 def _http_server(binary):

@@ -5,8 +5,9 @@
 #   sudo bench/run.sh                 # everything, 10 repetitions (~25 min): bench/RESULTS.md, results.json, README
 #   bench/run.sh --quick              # an A/B during development: the redis row, 5 repetitions -> bench/out/QUICK.md
 #   bench/run.sh --quick --only iperf --variant base=/tmp/base/grand-ambassador   # two builds, one run
-#   bench/run.sh --only iperf,redis   # a subset of: iperf,redis,conns,memory,udp,follow,follow-multihost
+#   bench/run.sh --only iperf,redis   # a subset of: iperf,redis,conns,memory,udp,follow,follow-multihost,relay
 #   bench/run.sh --only follow,follow-multihost --merge   # re-measure some figures, keep the rest of results.json
+#   bench/run.sh --only relay --merge  # the host relay vs the published path, multi-host lab, TLS (README: The host relay)
 #   GA_BENCH_SKIP_SETUP=1 bench/run.sh  # skip package installs / image builds / publish (already done)
 #
 # As root on a fresh Debian 12 it installs what it needs (tests/lab/setup.sh: docker.io, dockerd,
@@ -55,8 +56,8 @@ ulimit -n "$(ulimit -Hn)"
 # in a row would run out of the 28k ephemeral ports. Let new outgoing connections reuse TIME_WAIT ports.
 sysctl -qw net.ipv4.tcp_tw_reuse=1 2>/dev/null || log "could not set net.ipv4.tcp_tw_reuse=1; the memory test may run out of ports"
 
-# follow-multihost brings the shared multi-host lab (tests/lab/multihost) up and down itself, holding
-# /tmp/ga-lab.lock for just that part (bench.py).
+# follow-multihost and relay bring the shared multi-host lab (tests/lab/multihost) up and down themselves,
+# holding /tmp/ga-lab.lock for just that part (bench.py).
 if [ "$(id -u)" != 0 ]; then
   for arg in "$@"; do [ "$arg" = --quick ] && quick=1; done
   [ -n "${quick:-}" ] || log "not root: follow-multihost (the multi-host lab) will fail"

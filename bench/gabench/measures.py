@@ -48,16 +48,16 @@ def _iperf(host, port, extra, seconds):
     return None
 
 
-def iperf_tcp(path, seconds):
+def iperf_tcp(path, seconds, streams_list=(1, 8), prefix="tcp"):
     """Gbit/s the server received with 1 and 8 streams, and the relay's CPU seconds per GB relayed."""
     host, port = path.endpoint("iperf")
     result = {}
-    for streams in (1, 8):
+    for streams in streams_list:
         with _Cpu(path) as cpu:
             data = _iperf(host, port, ["-P", str(streams)], seconds)
         received = data["end"]["sum_received"] if data else None
-        result[f"tcp_{streams}"] = received["bits_per_second"] / 1e9 if data else None
-        result[f"tcp_{streams}_cpu"] = cpu.per(received["bytes"] / 1e9, 1) if data else None
+        result[f"{prefix}_{streams}"] = received["bits_per_second"] / 1e9 if data else None
+        result[f"{prefix}_{streams}_cpu"] = cpu.per(received["bytes"] / 1e9, 1) if data else None
     return result
 
 
@@ -104,22 +104,29 @@ def udp_max_rate(path, seconds, start=5_000, ceiling=640_000, steps=4, limit=1.0
     return {"udp_max_dps": float(good)}
 
 
+def redis_benchmark(path, clients, requests, keepalive=True):
+    """One redis-benchmark PING_MBULK run: (requests/s, p50 ms, p99 ms, relay CPU µs per request). Without
+    keepalive (-k 0) every request is made on a new connection, so requests/s are new connections/s."""
+    host, port = path.endpoint("redis")
+    with _Cpu(path) as cpu:
+        out = run(["redis-benchmark", "-h", host, "-p", str(port), "-c", str(clients), "-n", str(requests),
+                   "-t", "ping_mbulk", "--csv", *([] if keepalive else ["-k", "0"])], timeout=300)
+    row = [line for line in out.splitlines() if line.startswith('"PING_MBULK"')][-1]
+    cells = [c.strip('"') for c in row.split(",")]
+    # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+    return float(cells[1]), float(cells[4]), float(cells[6]), cpu.per(requests, 1e6)
+
+
 def redis_ping(path, requests_1, requests_50):
     """redis-benchmark PING_MBULK with 1 and 50 clients: requests/s, the p50/p99 it reports (ms), and the
     relay's CPU µs per request."""
-    host, port = path.endpoint("redis")
     result = {}
     for clients, requests in ((1, requests_1), (50, requests_50)):
-        with _Cpu(path) as cpu:
-            out = run(["redis-benchmark", "-h", host, "-p", str(port), "-c", str(clients), "-n", str(requests),
-                       "-t", "ping_mbulk", "--csv"], timeout=300)
-        row = [line for line in out.splitlines() if line.startswith('"PING_MBULK"')][-1]
-        cells = [c.strip('"') for c in row.split(",")]
-        # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-        result[f"redis_{clients}_rps"] = float(cells[1])
-        result[f"redis_{clients}_p50"] = float(cells[4])
-        result[f"redis_{clients}_p99"] = float(cells[6])
-        result[f"redis_{clients}_cpu"] = cpu.per(requests, 1e6)
+        rps, p50, p99, cpu = redis_benchmark(path, clients, requests)
+        result[f"redis_{clients}_rps"] = rps
+        result[f"redis_{clients}_p50"] = p50
+        result[f"redis_{clients}_p99"] = p99
+        result[f"redis_{clients}_cpu"] = cpu
     return result
 
 

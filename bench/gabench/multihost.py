@@ -8,6 +8,8 @@ For each `docker restart` on host a, the time from that engine's `start` event (
 through c: a's agent sees the event, reports it to the name's grain, the grain tells c's follower, c routes.
 All engines and the client share this machine's clock.
 """
+import contextlib
+import fcntl
 import os
 import re
 import subprocess
@@ -34,6 +36,31 @@ def docker(host):
     return ["bash", LAB, "docker", host]
 
 
+@contextlib.contextmanager
+def session(wait):
+    """The shared lab, freshly up, for the block: holds /tmp/ga-lab.lock (waiting at most `wait` s for it) from
+    `lab.sh up` to `lab.sh down`, and only that long. One lab for every helper on this machine."""
+    with open("/tmp/ga-lab.lock", "a") as lock:
+        log(f"waiting up to {wait:.0f} s for /tmp/ga-lab.lock (the multi-host lab)")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the multi-host lab stayed locked; run its parts again later with --merge")
+                time.sleep(1)
+        try:
+            log("multi-host lab up (tests/lab/multihost/lab.sh up)")
+            lab("up", timeout=600)
+            yield
+        finally:
+            log("multi-host lab down")
+            lab("down", check=False, timeout=300)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def lab_is_up():
     if not os.path.exists(LAB):
         return False
@@ -43,10 +70,11 @@ def lab_is_up():
 class Ambassador:
     """A grand-ambassador process inside one lab host, as the multi-host tests start it."""
 
-    def __init__(self, host, cluster_id, dll, names=(), log_level=None):
+    def __init__(self, host, cluster_id, dll, names=(), log_level=None, options=(), label="multihost"):
         self.host, self.cluster_id, self.dll, self.names = host, cluster_id, dll, list(names)
         self.log_level = log_level
-        self.log_path = os.path.join(OUT, f"ambassador-multihost-{host}.log")
+        self.options = list(options)  # more options, after the cluster's and the names'
+        self.log_path = os.path.join(OUT, f"ambassador-{label}-{host}.log")
         self.process = None
 
     def start(self):
@@ -57,6 +85,7 @@ class Ambassador:
             args += ["--name", name, "--port", f"{PORT}"]
         if self.log_level:
             args += ["--log-level", self.log_level]
+        args += self.options
         logfile = open(self.log_path, "w")
         # `lab.sh exec` ends in `exec nsenter ... --`, and nsenter without --pid execs too: the pid is dotnet's.
         self.process = subprocess.Popen(args, stdout=logfile, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -60,9 +60,41 @@ GOALS = [
 ]
 
 
+# The host relay (issue 17, gabench/relay.py): its own paths, rows and goals, in the multi-host lab with TLS on.
+RELAY_PATHS = [("published", "published port"), ("relay", "relay, TLS"), ("relay-plain", "relay, plaintext")]
+RELAY_METRICS = [
+    ("relay_follow_p50", "following a restart (docker restart on a → first answer through c), p50", "ms", "{:.1f}", "lower"),
+    ("relay_follow_p99", "  p99", "ms", "{:.1f}", "lower"),
+    ("relay_tcp_1", "iperf3 TCP, 1 stream", "Gbit/s", "{:.2f}", "higher"),
+    ("relay_tcp_1_cpu", "  CPU per GB, both hosts", "s/GB", "{:.3f}", "lower"),
+    ("relay_redis_50_rps", "redis PING, 50 clients", "req/s", "{:,.0f}", "higher"),
+    ("relay_redis_50_cpu", "  CPU per request, both hosts", "µs", "{:.1f}", "lower"),
+    ("relay_redis_50_p50", "  p50", "ms", "{:.3f}", "lower"),
+    ("relay_redis_50_p99", "  p99", "ms", "{:.3f}", "lower"),
+    ("relay_conns_per_s", "new connections (redis-benchmark -k 0, 50 clients)", "conn/s", "{:,.0f}", "higher"),
+    ("relay_conns_cpu", "  CPU per connection, both hosts", "µs", "{:.1f}", "lower"),
+    ("relay_setup_p50", "a new connection's first answer (connect, PING, PONG; one at a time), p50", "ms", "{:.3f}", "lower"),
+    ("relay_setup_added", "  added by the relay (its p50 − the published path's, per repetition)", "ms", "{:.3f}", "lower"),
+]
+# (label, metric, path, against: a path key or None for the figure itself, goal, better)
+RELAY_GOALS = [
+    ("unpublished container on host a, client through host c: restart followed, p50 < 20 ms", "relay_follow_p50",
+     "relay", None, 20.0, "lower"),
+    ("bulk through the relay, TLS, 1 stream ≥ 2 Gbit/s", "relay_tcp_1", "relay", None, 2.0, "higher"),
+    ("  its ratio to the published path (reported, no goal)", "relay_tcp_1", "relay", "published", None, "higher"),
+    ("CPU per request, both hosts, redis PING 50 clients ≤ 1.5× the published path's", "relay_redis_50_cpu", "relay",
+     "published", 1.5, "lower"),
+    ("new connections/s through the relay ≥ 0.7× the published path's", "relay_conns_per_s", "relay", "published",
+     0.7, "higher"),
+    ("p50 set-up added by the relay ≤ 1 ms", "relay_setup_added", "relay", None, 1.0, "lower"),
+    ("plaintext relay (--relay-insecure), 1 stream ≥ 0.8× the published path", "relay_tcp_1", "relay-plain",
+     "published", 0.8, "higher"),
+]
+
+
 def best_peer(results, metric, group="peers"):
     """The path key of the group's best median on this row (lowest or highest as the row's better says), or None."""
-    better = next((b for k, *_, b in METRICS if k == metric), "lower")
+    better = next((b for k, *_, b in METRICS + RELAY_METRICS if k == metric), "lower")
     row = results.get(metric, {})
     present = [k for k in GROUPS[group] if row.get(k)]
     if not present:
@@ -141,6 +173,84 @@ def goals(results, path="ambassador"):
     return "\n".join(lines)
 
 
+def relay_table(results):
+    """The relay's rows: a column per path, each cell with its ratio to the published path's (same repetitions)."""
+    lines = ["| figure | unit | " + " | ".join(name for _, name in RELAY_PATHS) + " |", "|" + "---|" * (len(RELAY_PATHS) + 2)]
+    for key, label, unit, fmt, _ in RELAY_METRICS:
+        row = results.get(key, {})
+        if not any(row.get(p) for p, _ in RELAY_PATHS):
+            continue
+        cells = []
+        for path, _ in RELAY_PATHS:
+            summary = row.get(path)
+            if summary is None:
+                cells.append("n/a")
+                continue
+            text = _fmt_ci(fmt, (summary["median"], summary.get("lo", summary["median"]), summary.get("hi", summary["median"])))
+            a, b = _samples(results, key, path), _samples(results, key, "published")
+            r = ratio_ci(a, b) if path != "published" and a and b and len(b) > 1 else None
+            cells.append(text + (f"<br>{r[0]:.2f}× published" if r is not None else ""))
+        label = label.replace("  ", "&nbsp;&nbsp;↳ ", 1) if label.startswith("  ") else label
+        lines.append(f"| {label} | {unit} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def relay_goals(results):
+    lines = ["| goal | figure [95 % interval] | verdict |", "|---|---|---|"]
+    detail = results.get("relay_detail") or {}
+    restarts = detail.get("restarts per path")
+    lost = (detail.get("restarts not followed within 20 s") or {}).get("relay")
+    if restarts is not None and lost is not None:
+        served = "met" if lost == 0 and results.get("relay_follow_p50", {}).get("relay") else "missed"
+        lines.append(f"| unpublished container on host a, client through host c: served, every restart followed | "
+                     f"{restarts - lost} of {restarts} restarts followed | {served} |")
+    for label, metric, path, against, goal, better in RELAY_GOALS:
+        label = label.replace("  ", "&nbsp;&nbsp;↳ ", 1) if label.startswith("  ") else label
+        interval = goal_interval(results, metric, against, path)
+        if interval is None:
+            lines.append(f"| {label} | not measured | – |")
+            continue
+        figure = _fmt_ci("{:.2f}", interval) + (f"× {against}" if against else "")
+        lines.append(f"| {label} | {figure} | {verdict(interval, goal, better) if goal is not None else '–'} |")
+    return "\n".join(lines)
+
+
+def relay_section(results):
+    """The host relay's part of the report, or nothing when no run measured it."""
+    if not any(results.get(key) for key, *_ in RELAY_METRICS):
+        return ""
+    detail = results.get("relay_detail") or {}
+    restarts = detail.get("restarts per path", "?")
+    return f"""
+## Host relay figures (multi-host lab, TLS on)
+
+`--only relay` (gabench/relay.py; [the scenario](README.md#the-host-relay)). Host a runs each target twice, one
+container publishing its port on a's address and one publishing nothing; host c's ambassador fronts both, so a
+client in the root namespace reaches the first through the **published port** and the second through host a's
+**relay** over one multiplexed TLS link (cluster certificates from `grand-ambassador tls`). A second pair of
+ambassadors without TLS (a with `--relay-insecure`) gives the **plaintext** relay, one TCP connection per relayed
+connection. Same repetitions for every path, the paths in a random order each time; ratios are to the published
+path, paired by repetition. CPU: utime + stime of both hosts' grand-ambassador processes (of that path's cluster),
+summed. Following: {restarts} `docker restart -t 0` per path, the p50's interval bootstraps the restarts.
+Run: {detail.get("run", "?")}; per repetition: {detail.get("per repetition", "?")}.
+
+{relay_table(results)}
+
+{relay_goals(results)}
+
+Warnings and errors the four ambassadors logged: {_problem_counts(detail)}.
+"""
+
+
+def _problem_counts(detail):
+    problems = detail.get("warnings and errors logged")
+    if problems is None:
+        return "not recorded"
+    if not problems:
+        return "none"
+    return "; ".join(f"{name}: {len(lines)} (first: `{lines[0][:160]}`)" for name, lines in problems.items())
+
+
 def variants(results, paths):
     """For an A/B: each variant's figures as a ratio to the main build's, paired by repetition."""
     others = [(k, n) for k, n in paths if k.startswith("ambassador-")]
@@ -204,7 +314,7 @@ repetition of both paths). Met: the whole interval on the goal's side; missed: w
 distinguishable: the interval straddles the goal.
 
 {goals(results)}
-{variants(results, paths)}"""
+{relay_section(results)}{variants(results, paths)}"""
     with open(markdown_path, "w") as f:
         f.write(text)
     return text
@@ -232,6 +342,6 @@ def update_readme(readme_path, results_text):
     marker = "## Latest results"
     with open(readme_path) as f:
         head = f.read().split(marker, 1)[0]
-    body = results_text.split("\n", 1)[1].replace("\n## Goals", "\n### Goals")
+    body = results_text.split("\n", 1)[1].replace("\n## Goals", "\n### Goals").replace("\n## Host relay", "\n### Host relay")
     with open(readme_path, "w") as f:
         f.write(head + marker + "\n\nCopied from [RESULTS.md](RESULTS.md) by the last run that wrote it (see its partial updates, if any).\n" + body)
