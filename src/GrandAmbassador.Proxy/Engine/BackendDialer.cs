@@ -160,7 +160,10 @@ internal sealed class BackendDialer(PortContext context)
         Socket socket;
         try
         {
-            socket = new Socket(address.AddressFamily, _socketType, _protocolType);
+            // A relay's link is TCP whatever it carries: a UDP session's datagrams go framed over it.
+            socket = relay is not null
+                ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+                : new Socket(address.AddressFamily, _socketType, _protocolType);
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
         {
@@ -175,7 +178,7 @@ internal sealed class BackendDialer(PortContext context)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            if (_socketType == SocketType.Stream)
+            if (socket.SocketType == SocketType.Stream)
             {
                 socket.NoDelay = true;
             }
