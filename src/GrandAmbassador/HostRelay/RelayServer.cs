@@ -12,6 +12,7 @@ using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.HostRelay;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Udp;
 using GrandAmbassador.Security;
 using Microsoft.Extensions.Logging;
 
@@ -22,14 +23,15 @@ namespace GrandAmbassador.HostRelay;
 /// <c>--relay-port</c>, checks each peer's certificate against the cluster CA (the silo's own check), reads what the
 /// connection is for and passes it on to the container, which must be one this host's agent reports
 /// (<see cref="RelayAuthorizer"/>). Part of the data plane: relayed connections outlive the silo, as proxied ones do.
-/// Each takes a slot of the process-wide connection bound and is counted under the name <c>(relay)</c>.
+/// Each takes a slot of the process-wide connection bound and is counted under the name <c>(relay)</c>. A UDP session is one
+/// connection carrying its datagrams framed (<see cref="RelayedDatagrams"/>).
 /// </summary>
 internal sealed class RelayServer : IAsyncDisposable
 {
     /// <summary>How long a peer has for its handshake and request: a peer that sends nothing costs a slot no longer.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<RelayedConnection, byte> _open = new();
+    private readonly ConcurrentDictionary<IRelayedFlow, byte> _open = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IPEndPoint _endpoint;
@@ -206,12 +208,6 @@ internal sealed class RelayServer : IAsyncDisposable
                 return;
             }
 
-            if (request.Protocol == "udp")
-            {
-                await RefuseAsync(stream, remote, new RelayReply(RelayVerdict.BadRequest, "this relay carries TCP only"), timeout.Token).ConfigureAwait(false);
-                return;
-            }
-
             var (addresses, notReported) = RelayAuthorizer.Resolve(request, _view, _hostId, _networks);
             if (notReported is not null)
             {
@@ -230,22 +226,13 @@ internal sealed class RelayServer : IAsyncDisposable
 
             await stream.WriteAsync(RelayWire.EncodeReply(RelayReply.Go), timeout.Token).ConfigureAwait(false);
             RelayLog.Opened(_logger, remote, request.Name, request.Client, Short(request.Container), address!);
-            var relayed = new RelayedConnection(peer, tls, container);
-            _open[relayed] = 0;
-            try
+            if (request.Protocol == "udp")
             {
-                var pipeSize = _options.Splice && Proxy.Tcp.Splice.SpliceSupport.IsAvailable ? _options.SplicePipeSize : 0;
-                await relayed.RunAsync(_options.BufferSize, pipeSize).ConfigureAwait(false);
+                await RelayDatagramsAsync(peer, tls, container).ConfigureAwait(false);
             }
-            finally
+            else
             {
-                _open.TryRemove(relayed, out _);
-                if (Volatile.Read(ref _draining) != 0 && _open.IsEmpty)
-                {
-                    _drained.TrySetResult();
-                }
-                _counts.BytesUpstream.Add(relayed.BytesToContainer);
-                _counts.BytesDownstream.Add(relayed.BytesFromContainer);
+                await RelayConnectionAsync(peer, tls, container).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException or AuthenticationException)
@@ -263,6 +250,50 @@ internal sealed class RelayServer : IAsyncDisposable
             container?.Dispose();
             _counts.ConnectionsActive.Add(-1);
             _slots.Release();
+        }
+    }
+
+    private async Task RelayConnectionAsync(Socket peer, SslStream? tls, Socket container)
+    {
+        var relayed = new RelayedConnection(peer, tls, container);
+        _open[relayed] = 0;
+        try
+        {
+            var pipeSize = _options.Splice && Proxy.Tcp.Splice.SpliceSupport.IsAvailable ? _options.SplicePipeSize : 0;
+            await relayed.RunAsync(_options.BufferSize, pipeSize).ConfigureAwait(false);
+        }
+        finally
+        {
+            Ended(relayed);
+            _counts.BytesUpstream.Add(relayed.BytesToContainer);
+            _counts.BytesDownstream.Add(relayed.BytesFromContainer);
+        }
+    }
+
+    /// <summary>One UDP session over the link, until either end closes it; the link is disposed with the peer's socket.</summary>
+    private async Task RelayDatagramsAsync(Socket peer, SslStream? tls, Socket container)
+    {
+        using var link = new RelayedDatagramLink(peer, tls);
+        var relayed = new RelayedDatagrams(link, container, _counts);
+        _open[relayed] = 0;
+        try
+        {
+            await relayed.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Ended(relayed);
+            _counts.BytesUpstream.Add(relayed.BytesToContainer);
+            _counts.BytesDownstream.Add(relayed.BytesFromContainer);
+        }
+    }
+
+    private void Ended(IRelayedFlow relayed)
+    {
+        _open.TryRemove(relayed, out _);
+        if (Volatile.Read(ref _draining) != 0 && _open.IsEmpty)
+        {
+            _drained.TrySetResult();
         }
     }
 

@@ -9,7 +9,7 @@ namespace GrandAmbassador.HostRelay;
 /// as the proxy does (<see cref="SocketCopier"/>: splice for bulk; <see cref="TlsStreamCopier"/> when the link is TLS).
 /// A FIN or a reset on either side is passed to the other.
 /// </summary>
-internal sealed class RelayedConnection
+internal sealed class RelayedConnection : IRelayedFlow
 {
     private static readonly Action<SocketCopier> OnSocketDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();
     private static readonly Action<TlsStreamCopier> OnTlsDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();
