@@ -187,12 +187,14 @@ internal sealed class BackendDialer(PortContext context)
                     socket, address, relay, _socketType == SocketType.Stream ? "tcp" : "udp", client, context.Options.RelayTls, linked.Token).ConfigureAwait(false);
                 if (link is { } connected)
                 {
+                    context.RelayHealth.Reached(address);
                     return (connected.Socket, connected.Tls);
                 }
 
                 socket.Dispose();
                 context.Counts.ConnectFailures.Add(1);
                 RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal!);
+                context.RelayHealth.Failed(address, refusal!);
                 return default;
             }
 
@@ -204,6 +206,14 @@ internal sealed class BackendDialer(PortContext context)
             socket.Dispose();
             context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
+            if (relay is not null)
+            {
+                // What status and the page say about the relay; a direct destination records nothing.
+                context.RelayHealth.Failed(address, ex is SocketException refused
+                    ? RelayHealth.Words(refused.SocketErrorCode)
+                    : $"no answer within {context.Options.ConnectAttemptTimeout.TotalSeconds:0.#} s");
+            }
+
             return default;
         }
         catch
