@@ -38,6 +38,9 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     /// <summary>What this host's agent reports now, whichever generation's agent that is: the relay reads it.</summary>
     public LocalContainerView LocalContainers => _services.GetRequiredService<LocalContainerView>();
 
+    /// <summary>The host relays the proxies failed to reach, until they reach them again: the fronting registration and the page read it.</summary>
+    public RelayHealth RelayHealth => _services.GetRequiredService<RelayHealth>();
+
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
 
