@@ -199,16 +199,23 @@ internal sealed class UdpSession : IProxyFlow
                 return;
             }
 
+            // Routes send UDP through no relay link (RouteBuilder): a UDP backend is a socket.
+            if (result.Socket is not { } socket)
+            {
+                result.Stream?.Dispose();
+                return;
+            }
+
             // Publish before checking, as TcpConnection does, so that a concurrent snapshot swap cannot miss us.
             Interlocked.Exchange(ref _destination, result.Destination);
-            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket, CreateProxyHeader(result.Destination)))
+            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(socket, CreateProxyHeader(result.Destination)))
             {
-                result.Socket.Dispose();
+                socket.Dispose();
                 return;
             }
 
             UdpLog.SessionStarted(_context.Logger, _context.Port, result.Destination.BackendId, result.Address);
-            await ReceiveLoopAsync(result.Socket).ConfigureAwait(false);
+            await ReceiveLoopAsync(socket).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

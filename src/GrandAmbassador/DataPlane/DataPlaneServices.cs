@@ -3,6 +3,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.Security;
 using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,7 +78,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         options.Splice = settings.Environment.Splice;
         options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
-        options.RelayTls = settings.Security.Tls is { } tls ? RelayClientTls.Create(tls) : null;
+        options.RelayLinks = settings.Security.Tls is { } tls ? new RelayLinks(new RelayTls(tls, TimeProvider.System).Client, options.ConnectAttemptTimeout) : null;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;
