@@ -48,11 +48,36 @@ public sealed class RelayHealthTests
         Assert.Null(health.Failure(relay));
     }
 
-    /// <summary>A relay that reads one request, says go, and greets.</summary>
+    [Fact]
+    public async Task ARelayOverTlsThatRefuses_IsRecordedInItsWords_AndForgottenOnceItSaysGo()
+    {
+        await using var relay = new TestRelay();
+        await using var links = TestRelay.ClientLinks();
+        await using var backend = TcpBackend.Echo("a");
+        var health = new RelayHealth(TimeProvider.System);
+        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback, RelayLinks = links };
+        using var factory = new ServiceProxyFactory(Options.Create(options), NullLoggerFactory.Instance, TimeProvider.System, relayHealth: health);
+        await using var proxy = factory.Create(Service);
+        var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
+        await proxy.ApplyAsync(Routes(Route(port, relay.Destination("relayed", "c1"))));
+
+        // The link is up, but the relay's agent does not report the container yet: held, and the refusal kept.
+        using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
+        await client.SendTextAsync("held");
+        var failure = await Eventually(() => health.Failure(relay.EndPoint));
+        Assert.Equal("the relay of host host-a refused: no container c1", failure.Reason);
+
+        relay.Expose("c1", backend.EndPoint);
+        Assert.Equal("held", await client.ReceiveTextAsync(4).WaitAsync(TestTimeouts.Hang));
+        Assert.Null(health.Failure(relay.EndPoint));
+    }
+
+    /// <summary>A plaintext relay that reads one request, says go, and greets.</summary>
     private static async Task GoAsync(TcpListener listener, string greeting)
     {
         using var socket = await listener.AcceptSocketAsync().WaitAsync(TestTimeouts.Hang);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
+        Assert.Equal(RelayWire.Magic.ToArray(), await RelayWire.ReadMagicAsync(stream, CancellationToken.None));
         var (request, problem) = await RelayWire.ReadRequestAsync(stream, CancellationToken.None);
         Assert.True(request is not null, problem);
         Assert.Equal("c1", request.Container);
