@@ -30,6 +30,9 @@ internal sealed class MuxLink : IAsyncDisposable
     /// <summary>The bytes a stream may have in flight in each direction before its reader has consumed them.</summary>
     public const int InitialWindow = 256 * 1024;
 
+    // Room for several TLS records' worth of frames; the longest frame (header and 64 KiB - 1) always fits.
+    private const int ReadBufferSize = 128 * 1024;
+
     private readonly ConcurrentDictionary<uint, MuxStream> _streams = new();
     private readonly Stream _transport;
     private readonly Action<MuxLink, MuxStream, ReadOnlyMemory<byte>>? _onOpen;
@@ -151,24 +154,49 @@ internal sealed class MuxLink : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads what the TLS stream has into one buffer and hands every whole frame in it on, then reads again: one read per
+    /// TLS record rather than two per frame.
+    /// </summary>
     private async Task ReadLoopAsync()
     {
-        var header = new byte[HeaderLength];
+        var buffer = new byte[ReadBufferSize];
+        var start = 0;
+        var end = 0;
         try
         {
-            while (await _transport.ReadAtLeastAsync(header, HeaderLength, throwOnEndOfStream: false).ConfigureAwait(false) == HeaderLength)
+            while (true)
             {
-                var id = BinaryPrimitives.ReadUInt32BigEndian(header);
-                var type = (MuxFrameType)header[4];
-                var length = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(6));
-                var payload = ArrayPool<byte>.Shared.Rent(Math.Max((int)length, 1));
-                if (length > 0 && await _transport.ReadAtLeastAsync(payload.AsMemory(0, length), length, throwOnEndOfStream: false).ConfigureAwait(false) != length)
+                // Every whole frame already read.
+                while (end - start >= HeaderLength)
                 {
-                    ArrayPool<byte>.Shared.Return(payload);
+                    var length = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(start + 6));
+                    if (end - start < HeaderLength + length)
+                    {
+                        break;
+                    }
+
+                    var id = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(start));
+                    var type = (MuxFrameType)buffer[start + 4];
+                    Dispatch(id, type, buffer.AsSpan(start + HeaderLength, length));
+                    start += HeaderLength + length;
+                }
+
+                // Keep the part of a frame read so far at the front: a frame is never longer than the buffer.
+                if (start > 0)
+                {
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                var read = await _transport.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
+                if (read == 0)
+                {
                     break;
                 }
 
-                Dispatch(id, type, payload, length);
+                end += read;
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
@@ -179,33 +207,32 @@ internal sealed class MuxLink : IAsyncDisposable
         Fail();
     }
 
-    /// <summary>Hands one frame to its stream; <paramref name="payload"/> (pooled) is the stream's for data, returned here otherwise.</summary>
-    private void Dispatch(uint id, MuxFrameType type, byte[] payload, int length)
+    /// <summary>Hands one frame to its stream; data is copied out of <paramref name="payload"/>, which the read loop reuses.</summary>
+    private void Dispatch(uint id, MuxFrameType type, ReadOnlySpan<byte> payload)
     {
         if (type == MuxFrameType.Open && _onOpen is not null)
         {
             var stream = new MuxStream(this, id);
             _streams[id] = stream;
-            var request = payload.AsSpan(0, length).ToArray();
-            ArrayPool<byte>.Shared.Return(payload);
-            _onOpen(this, stream, request);
+            _onOpen(this, stream, payload.ToArray());
             return;
         }
 
         if (!_streams.TryGetValue(id, out var target))
         {
             // A stream reset here while the peer was still sending: its frames are dropped, as a closed socket's would be.
-            ArrayPool<byte>.Shared.Return(payload);
             return;
         }
 
         switch (type)
         {
             case MuxFrameType.Data:
-                target.OnData(payload, length);
-                return;
+                var data = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
+                payload.CopyTo(data);
+                target.OnData(data, payload.Length);
+                break;
             case MuxFrameType.Reply:
-                target.OnReply(payload.AsSpan(0, length));
+                target.OnReply(payload);
                 break;
             case MuxFrameType.Fin:
                 target.OnFin();
@@ -213,12 +240,10 @@ internal sealed class MuxLink : IAsyncDisposable
             case MuxFrameType.Reset:
                 target.OnReset();
                 break;
-            case MuxFrameType.Window when length == 4:
+            case MuxFrameType.Window when payload.Length == 4:
                 target.OnWindow((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(payload), int.MaxValue));
                 break;
         }
-
-        ArrayPool<byte>.Shared.Return(payload);
     }
 
     private void Fail()

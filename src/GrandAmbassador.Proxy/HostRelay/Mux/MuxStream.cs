@@ -19,6 +19,9 @@ internal sealed class MuxStream : Stream
     private readonly object _gate = new();
     private readonly Queue<(byte[] Buffer, int Count)> _received = new();
     private readonly TaskCompletionSource<RelayReply> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed synchronously, on the link's read loop: the waiting copier then sends to its socket on that thread (as
+    // the proxy's copiers do on the socket's own completion) instead of waking a thread-pool worker per frame, which
+    // cost more CPU than the relay itself. Never completed under a lock.
     private TaskCompletionSource? _readable;
     private TaskCompletionSource? _writable;
     // How much of the queue's first buffer a read has taken already.
@@ -95,7 +98,7 @@ internal sealed class MuxStream : Stream
                     return 0;
                 }
 
-                wait = read > 0 ? Task.CompletedTask : (_readable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                wait = read > 0 ? Task.CompletedTask : (_readable ??= new TaskCompletionSource()).Task;
             }
 
             if (read > 0)
@@ -137,7 +140,7 @@ internal sealed class MuxStream : Stream
                 }
                 else
                 {
-                    wait = (_writable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    wait = (_writable ??= new TaskCompletionSource()).Task;
                 }
             }
 
