@@ -92,6 +92,12 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Names.DisposeAsync().ConfigureAwait(false);
+        if (_services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.RelayLinks is { } links)
+        {
+            // After the proxies: their relayed connections were closed with them, and the links to other hosts' relays go last.
+            await links.DisposeAsync().ConfigureAwait(false);
+        }
+
 
         await _services.DisposeAsync().ConfigureAwait(false);
     }

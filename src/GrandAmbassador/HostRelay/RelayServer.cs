@@ -264,9 +264,9 @@ internal sealed class RelayServer : IAsyncDisposable
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The link failed under the stream: it was reset with it.
+            // The link failed under the stream (it was reset with it), or the relay stopped while it waited for a slot.
         }
         catch (Exception ex)
         {
