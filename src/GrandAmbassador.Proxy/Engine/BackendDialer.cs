@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
 using System.Net;
-using System.Net.Security;
+using System.Security.Authentication;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.HostRelay;
+using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 
@@ -108,7 +109,7 @@ internal sealed class BackendDialer(PortContext context)
         var destinations = context.Router.Current.Destinations;
 
         // The guard replays onto a plain socket: a destination behind a TLS relay cannot take its place.
-        if (context.Options.RelayTls is not null && destinations.Any(destination => destination.Relay is not null))
+        if (context.Options.RelayLinks is not null && destinations.Any(destination => destination.Relay is not null))
         {
             destinations = [.. destinations.Where(destination => destination.Relay is null)];
         }
@@ -133,10 +134,19 @@ internal sealed class BackendDialer(PortContext context)
 
             foreach (var address in destination.Addresses)
             {
-                var (socket, tls) = await TryConnectAsync(address, destination.Relay, client, cancellationToken).ConfigureAwait(false);
-                if (socket is not null)
+                if (destination.Relay is { } hop && context.Options.RelayLinks is { } links)
                 {
-                    return new DialResult(socket, destination, address, Tls: tls);
+                    if (await TryRelayLinkAsync(links, address, hop, client, cancellationToken).ConfigureAwait(false) is { } relayed)
+                    {
+                        return new DialResult(null, destination, address, Stream: relayed);
+                    }
+
+                    continue;
+                }
+
+                if (await TryConnectAsync(address, destination.Relay, client, cancellationToken).ConfigureAwait(false) is { } socket)
+                {
+                    return new DialResult(socket, destination, address);
                 }
             }
         }
@@ -155,7 +165,7 @@ internal sealed class BackendDialer(PortContext context)
 
     /// <summary>One connect: to the container's address, or through its host's relay (<paramref name="relay"/>), which must say go.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(Socket? Socket, SslStream? Tls)> TryConnectAsync(IPEndPoint address, RelayHop? relay, IPEndPoint? client, CancellationToken cancellationToken)
+    private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, RelayHop? relay, IPEndPoint? client, CancellationToken cancellationToken)
     {
         Socket socket;
         try
@@ -171,7 +181,7 @@ internal sealed class BackendDialer(PortContext context)
             // dialled again once some are freed, not reset with a stack trace in the log.
             context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex.SocketErrorCode.ToString());
-            return default;
+            return null;
         }
 
         using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
@@ -186,28 +196,37 @@ internal sealed class BackendDialer(PortContext context)
             if (relay is not null)
             {
                 // The relay's connect to the container is part of this attempt, and so within its timeout.
-                var (link, refusal) = await RelayConnector.ConnectAsync(
-                    socket, address, relay, _socketType == SocketType.Stream ? "tcp" : "udp", client, context.Options.RelayTls, linked.Token).ConfigureAwait(false);
-                if (link is { } connected)
+                var refusal = await RelayConnector.ConnectAsync(socket, address, Request(relay, client), relay.HostId, linked.Token).ConfigureAwait(false);
+                if (refusal is null)
                 {
-                    return (connected.Socket, connected.Tls);
+                    context.RelayHealth.Reached(address);
+                    return socket;
                 }
 
                 socket.Dispose();
                 context.Counts.ConnectFailures.Add(1);
-                RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal!);
-                return default;
+                RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal);
+                context.RelayHealth.Failed(address, refusal);
+                return null;
             }
 
             await socket.ConnectAsync(address, linked.Token).ConfigureAwait(false);
-            return (socket, null);
+            return socket;
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
             context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
-            return default;
+            if (relay is not null)
+            {
+                // What status and the page say about the relay; a direct destination records nothing.
+                context.RelayHealth.Failed(address, ex is SocketException refused
+                    ? RelayHealth.Words(refused.SocketErrorCode)
+                    : $"no answer within {context.Options.ConnectAttemptTimeout.TotalSeconds:0.#} s");
+            }
+
+            return null;
         }
         catch
         {
@@ -215,4 +234,50 @@ internal sealed class BackendDialer(PortContext context)
             throw;
         }
     }
+
+    /// <summary>
+    /// Through a host's relay over TLS: a new stream on the link to it (made, with its one handshake, on first use), which
+    /// the relay must answer with go within the attempt's timeout.
+    /// </summary>
+    private async ValueTask<MuxStream?> TryRelayLinkAsync(RelayLinks links, IPEndPoint address, RelayHop hop, IPEndPoint? client, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        MuxStream? stream = null;
+        string refusal;
+        string? reason = null; // what status says, where shorter than the log's refusal
+        try
+        {
+            var link = await links.GetAsync(address).WaitAsync(linked.Token).ConfigureAwait(false);
+            stream = link.Open(RelayWire.RequestBody(Request(hop, client)));
+            var reply = await stream.Reply.WaitAsync(linked.Token).ConfigureAwait(false);
+            if (reply.IsGo)
+            {
+                context.RelayHealth.Reached(address);
+                return stream;
+            }
+
+            refusal = $"the relay of host {hop.HostId} refused: {reply.Reason}";
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or AuthenticationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            refusal = ex switch
+            {
+                OperationCanceledException => $"no link to the relay of host {hop.HostId}, or no reply, within {context.Options.ConnectAttemptTimeout.TotalSeconds:0.#} s",
+                AuthenticationException => $"TLS with the relay of host {hop.HostId} failed: {ex.Message}",
+                SocketException socketError => $"the relay of host {hop.HostId} cannot be reached ({socketError.SocketErrorCode})",
+                _ => $"the link to the relay of host {hop.HostId} failed ({ex.Message})",
+            };
+            reason = ex is SocketException unreachable ? RelayHealth.Words(unreachable.SocketErrorCode) : null;
+        }
+
+        stream?.Reset();
+        context.Counts.ConnectFailures.Add(1);
+        RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal);
+        context.RelayHealth.Failed(address, reason ?? refusal);
+        return null;
+    }
+
+    private RelayRequest Request(RelayHop hop, IPEndPoint? client) =>
+        new(hop.Name, hop.ContainerId, hop.ContainerPort, _socketType == SocketType.Stream ? "tcp" : "udp", client?.ToString());
 }

@@ -20,10 +20,11 @@ internal sealed class ProxyOptions
     public int ListenBacklog { get; set; } = 512;
 
     /// <summary>
-    /// How this process proves itself to other hosts' relays (the cluster's certificate and CA check); <see langword="null"/>:
-    /// relays are plaintext (<c>--relay-insecure</c>, or no cluster TLS). Only destinations with a <see cref="Routing.RelayHop"/> use it.
+    /// The TLS links to other hosts' relays (one per relay, multiplexed), made with the cluster's certificate; <see langword="null"/>:
+    /// relays are plaintext (<c>--relay-insecure</c>), a TCP connection per relayed connection. Only destinations with a
+    /// <see cref="Routing.RelayHop"/> use it.
     /// </summary>
-    public System.Net.Security.SslClientAuthenticationOptions? RelayTls { get; set; }
+    public HostRelay.Mux.RelayLinks? RelayLinks { get; set; }
 
     /// <summary>
     /// How long a new connection (or a new UDP session's first datagrams) is held while no destination

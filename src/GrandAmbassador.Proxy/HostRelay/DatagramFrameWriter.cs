@@ -30,18 +30,14 @@ internal sealed class DatagramFrameWriter
     private int _pendingLength;
     private bool _writing;
     private bool _closed;
-    private long _bytesWritten;
 
-    /// <param name="stream">The link: a TLS stream, or a <see cref="NetworkStream"/> over a plaintext one. Only this writes to it.</param>
+    /// <param name="stream">The link: a stream of a multiplexed TLS link, or a <see cref="NetworkStream"/> over a plaintext connection. Only this writes to it.</param>
     /// <param name="onFailed">Told once when a write fails; the link is then of no use either way.</param>
     public DatagramFrameWriter(Stream stream, Action onFailed)
     {
         _stream = stream;
         _onFailed = onFailed;
     }
-
-    /// <summary>Bytes written to the link so far, frames included.</summary>
-    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <summary>Queues one datagram: <paramref name="header"/> (a PROXY v2 header, or empty) then <paramref name="datagram"/>, in one frame.</summary>
     /// <returns>False when it was dropped: too long for a frame, the link behind, or closed.</returns>
@@ -147,7 +143,6 @@ internal sealed class DatagramFrameWriter
             try
             {
                 await _stream.WriteAsync(batch.AsMemory(0, length)).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesWritten, length);
             }
             catch (Exception)
             {

@@ -31,14 +31,16 @@ internal static class RelayWire
 
     public static ReadOnlySpan<byte> Magic => "GAR1"u8;
 
-    public static byte[] EncodeRequest(RelayRequest request)
+    /// <summary>The request's JSON: what a single connection sends behind <see cref="Magic"/>, and a multiplexed stream's open frame carries.</summary>
+    public static byte[] RequestBody(RelayRequest request)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, RelayJsonContext.Default.RelayRequest);
-        if (body.Length > MaxRequestBody)
-        {
-            throw new ArgumentException($"A relay request is at most {MaxRequestBody} bytes.", nameof(request));
-        }
+        return body.Length <= MaxRequestBody ? body : throw new ArgumentException($"A relay request is at most {MaxRequestBody} bytes.", nameof(request));
+    }
 
+    public static byte[] EncodeRequest(RelayRequest request)
+    {
+        var body = RequestBody(request);
         var frame = new byte[HeaderLength + body.Length];
         Magic.CopyTo(frame);
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(4), (ushort)body.Length);
@@ -46,30 +48,40 @@ internal static class RelayWire
         return frame;
     }
 
-    /// <summary>Reads one request; a stream that is not the relay protocol gets a reason instead.</summary>
+    /// <summary>Reads the 4 bytes that say what a connection is: <see cref="Magic"/> (one relayed connection) or a multiplexed link's; null at end-of-stream.</summary>
+    public static async ValueTask<byte[]?> ReadMagicAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var magic = new byte[4];
+        return await ReadExactlyOrEndAsync(stream, magic, cancellationToken).ConfigureAwait(false) ? magic : null;
+    }
+
+    /// <summary>Reads one request after its <see cref="Magic"/>; a stream that is not the relay protocol gets a reason instead.</summary>
     public static async ValueTask<(RelayRequest? Request, string? Problem)> ReadRequestAsync(Stream stream, CancellationToken cancellationToken)
     {
-        var header = new byte[HeaderLength];
+        var header = new byte[2];
         if (!await ReadExactlyOrEndAsync(stream, header, cancellationToken).ConfigureAwait(false))
         {
             return (null, "the connection ended before a relay request");
         }
 
-        if (!header.AsSpan(0, 4).SequenceEqual(Magic))
-        {
-            return (null, "it does not speak the relay protocol");
-        }
-
-        var length = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4));
+        var length = BinaryPrimitives.ReadUInt16BigEndian(header);
         if (length is 0 or > MaxRequestBody)
         {
             return (null, $"its request is {length} bytes long (1 to {MaxRequestBody} allowed)");
         }
 
         var body = new byte[length];
-        if (!await ReadExactlyOrEndAsync(stream, body, cancellationToken).ConfigureAwait(false))
+        return await ReadExactlyOrEndAsync(stream, body, cancellationToken).ConfigureAwait(false)
+            ? ParseRequest(body)
+            : (null, "the connection ended inside a relay request");
+    }
+
+    /// <summary>Reads a request's JSON; a body that is not one gets a reason instead.</summary>
+    public static (RelayRequest? Request, string? Problem) ParseRequest(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty || body.Length > MaxRequestBody)
         {
-            return (null, "the connection ended inside a relay request");
+            return (null, $"its request is {body.Length} bytes long (1 to {MaxRequestBody} allowed)");
         }
 
         try

@@ -107,7 +107,8 @@ internal sealed class FirstByteGuard : IAsyncDisposable
                 return null;
             }
 
-            (backend, destination, replay) = (next.Socket, next.Destination, true);
+            // DialAnotherAsync offers no destination behind a TLS relay (a stream, not a socket): a socket it is.
+            (backend, destination, replay) = (next.Socket!, next.Destination, true);
         }
     }
 

@@ -2,7 +2,7 @@ namespace GrandAmbassador.Proxy.Tcp;
 
 /// <summary>
 /// One direction of a relayed TCP connection, as <see cref="TcpConnection"/> and its timeout sweep see it: socket to
-/// socket (<see cref="SocketCopier"/>), or to or from a TLS stream (<see cref="TlsStreamCopier"/>, a host relay's link).
+/// socket (<see cref="SocketCopier"/>), or to or from a stream of a relay link (<see cref="StreamCopier"/>).
 /// </summary>
 internal interface IDirectionCopier : IDisposable
 {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Security;
+using GrandAmbassador.Proxy.HostRelay.Mux;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Engine;
@@ -16,13 +16,13 @@ namespace GrandAmbassador.Proxy.Tcp;
 internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 {
     private static readonly Action<SocketCopier> OnCopyCompletedCallback = OnCopyCompleted;
-    private static readonly Action<TlsStreamCopier> OnTlsCopyCompletedCallback = OnCopyCompleted;
+    private static readonly Action<StreamCopier> OnStreamCopyCompletedCallback = OnCopyCompleted;
     private readonly Socket _client;
     private readonly PortContext _context;
     private readonly Action<TcpConnection> _onClosed;
     private Socket? _backend;
-    // The TLS stream over _backend for a backend behind a host's relay over TLS; null for every other backend.
-    private SslStream? _backendTls;
+    // A backend behind a host's relay over TLS: a stream of the link to that relay (and no _backend socket); null otherwise.
+    private MuxStream? _backendStream;
     private Destination? _destination;
     // 0 while open; Closing (a FIN both ways) or Resetting (RST) once Close or Abort has been called, the first one wins.
     private const int Closing = 1;
@@ -81,6 +81,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         {
             SocketTermination.ShutdownBoth(_client);
             SocketTermination.ShutdownBoth(Volatile.Read(ref _backend));
+            Volatile.Read(ref _backendStream)?.ShutdownBoth();
         }
     }
 
@@ -124,6 +125,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         {
             SocketTermination.Reset(_client);
             SocketTermination.Reset(Volatile.Read(ref _backend));
+            Volatile.Read(ref _backendStream)?.Reset();
         }
     }
 
@@ -165,14 +167,13 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
-            _backendTls = result.Tls;
             if (!TryAdopt(result))
             {
                 return;
             }
 
             TcpLog.Relaying(logger, port, result.Destination.BackendId, result.Address);
-            if (!await SendProxyHeaderAsync(result.Socket, result.Destination, result.Tls).ConfigureAwait(false))
+            if (!await SendProxyHeaderAsync(result.Socket, result.Destination, result.Stream).ConfigureAwait(false))
             {
                 Abort();
                 return;
@@ -180,7 +181,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 
             var backend = result.Socket;
             // The guard replays onto plain sockets; a backend behind a TLS relay has already answered its relay's connect.
-            if (_context.RetryBeforeFirstByte && result.Tls is null)
+            if (_context.RetryBeforeFirstByte && backend is not null)
             {
                 await using var guard = new FirstByteGuard(this, _client, _context, cancellationToken);
                 var kept = await guard.RunAsync(result).ConfigureAwait(false);
@@ -201,7 +202,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 backend = kept;
             }
 
-            await RelayAsync(backend).ConfigureAwait(false);
+            await RelayAsync(backend, result.Stream).ConfigureAwait(false);
             Report();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -217,7 +218,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         finally
         {
             _client.Dispose();
-            _backendTls?.Dispose();
+            _backendStream?.Dispose();
             _backend?.Dispose();
             _upstream?.Dispose();
             _downstream?.Dispose();
@@ -230,13 +231,13 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     /// one, before any client byte; says false when the send failed. A replacement backend (<see cref="FirstByteGuard"/>)
     /// is sent it again. Names without it pay two field reads.
     /// </summary>
-    internal ValueTask<bool> SendProxyHeaderAsync(Socket backend, Destination destination, SslStream? tls = null)
+    internal ValueTask<bool> SendProxyHeaderAsync(Socket? backend, Destination destination, MuxStream? relayed = null)
     {
         var version = _context.ProxyProtocol != ProxyProtocolVersion.None ? _context.ProxyProtocol : destination.ProxyProtocol;
-        return version == ProxyProtocolVersion.None ? new(true) : SendHeaderAsync(backend, tls, destination, version);
+        return version == ProxyProtocolVersion.None ? new(true) : SendHeaderAsync(backend, relayed, destination, version);
     }
 
-    private async ValueTask<bool> SendHeaderAsync(Socket backend, SslStream? tls, Destination destination, ProxyProtocolVersion version)
+    private async ValueTask<bool> SendHeaderAsync(Socket? backend, MuxStream? relayed, Destination destination, ProxyProtocolVersion version)
     {
         // Destinations of one name may differ by label; the header is built once per version (in practice once).
         var addresses = _addresses ??= new ConnectionAddresses();
@@ -248,15 +249,15 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         try
         {
             var header = addresses.BackendHeader.AsMemory();
-            if (tls is not null)
+            if (relayed is not null)
             {
-                await tls.WriteAsync(header).ConfigureAwait(false);
+                await relayed.WriteAsync(header).ConfigureAwait(false);
                 return true;
             }
 
             while (!header.IsEmpty)
             {
-                header = header[await backend.SendAsync(header, SocketFlags.None).ConfigureAwait(false)..];
+                header = header[await backend!.SendAsync(header, SocketFlags.None).ConfigureAwait(false)..];
             }
 
             return true;
@@ -356,6 +357,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     internal bool TryAdopt(DialResult result)
     {
         Volatile.Write(ref _backend, result.Socket);
+        Volatile.Write(ref _backendStream, result.Stream);
 
         // Publish the destination before reading the snapshot: either this check sees a newer snapshot, or
         // the listener's sweep after its swap sees our backend. Without the fence both could miss.
@@ -369,23 +371,24 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         return true;
     }
 
-    private ValueTask RelayAsync(Socket backend)
+    private ValueTask RelayAsync(Socket? backend, MuxStream? relayed)
     {
         var options = _context.Options;
         var bufferSize = options.BufferSize;
         var pipeSize = options.Splice && SpliceSupport.IsAvailable ? options.SplicePipeSize : 0;
         _relaying = 2;
         IDirectionCopier upstream, downstream;
-        if (_backendTls is { } tls)
+        if (relayed is not null)
         {
-            var client = new NetworkStream(_client, ownsSocket: false);
-            upstream = new TlsStreamCopier(client, _client, tls, backend, bufferSize, OnTlsCopyCompletedCallback) { UserToken = this };
-            downstream = new TlsStreamCopier(tls, backend, client, _client, bufferSize, OnTlsCopyCompletedCallback) { UserToken = this };
+            var client = CopyEnd.Of(_client);
+            var link = CopyEnd.Of(relayed);
+            upstream = new StreamCopier(client, link, bufferSize, OnStreamCopyCompletedCallback) { UserToken = this };
+            downstream = new StreamCopier(link, client, bufferSize, OnStreamCopyCompletedCallback) { UserToken = this };
         }
         else
         {
-            upstream = new SocketCopier(_client, backend, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
-            downstream = new SocketCopier(backend, _client, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
+            upstream = new SocketCopier(_client, backend!, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
+            downstream = new SocketCopier(backend!, _client, bufferSize, pipeSize, OnCopyCompletedCallback) { UserToken = this };
         }
 
         Volatile.Write(ref _upstream, upstream);

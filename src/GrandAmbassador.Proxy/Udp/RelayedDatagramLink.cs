@@ -1,39 +1,32 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using GrandAmbassador.Proxy.HostRelay;
+using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp;
 
 namespace GrandAmbassador.Proxy.Udp;
 
 /// <summary>
-/// One UDP session carried over a host relay's link (TLS, or plaintext TCP) that said go: datagrams framed both ways
-/// (<see cref="RelayWire"/>). Each end of the relay has one: the ambassador's <see cref="UdpSession"/> sends its
-/// client's datagrams into it in place of a connected UDP socket, and the relay copies between it and the container.
+/// One UDP session carried over a host relay's link that said go (a stream of a multiplexed TLS link, or a plaintext TCP
+/// connection of its own): datagrams framed both ways (<see cref="RelayWire"/>). Each end of the relay has one: the
+/// ambassador's <see cref="UdpSession"/> sends its client's datagrams into it in place of a connected UDP socket, and the
+/// relay copies between it and the container.
 /// Either end closing the link ends the session at the other.
 /// </summary>
 internal sealed class RelayedDatagramLink : IDisposable
 {
-    private readonly Socket _socket;
-    private readonly SslStream? _tls;
-    private readonly Stream _stream;
+    private readonly CopyEnd _end;
     private readonly DatagramFrameWriter _writer;
     private int _disposed;
 
-    /// <param name="socket">The link's TCP connection, owned by the link from now on.</param>
-    /// <param name="tls">The TLS stream over it, owned too; <see langword="null"/> for a plaintext relay.</param>
-    public RelayedDatagramLink(Socket socket, SslStream? tls)
+    /// <param name="end">The link after its go, owned by the link from now on: its stream, and how it ends.</param>
+    public RelayedDatagramLink(CopyEnd end)
     {
-        _socket = socket;
-        _tls = tls;
-        _stream = tls is not null ? tls : new NetworkStream(socket, ownsSocket: false);
-        _writer = new DatagramFrameWriter(_stream, Abort);
+        _end = end;
+        _writer = new DatagramFrameWriter(end.Stream, Abort);
     }
 
-    /// <summary>The other end of the link (for logs).</summary>
-    public System.Net.EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
-
-    /// <summary>Bytes sent into the link, frames included.</summary>
-    public long BytesSent => _writer.BytesWritten;
+    /// <summary>The ambassador's end, from a dial through a relay: a stream of the TLS link to it, or a TCP connection to a plaintext one.</summary>
+    public static RelayedDatagramLink Of(DialResult relayed) =>
+        new(relayed.Stream is { } stream ? CopyEnd.Of(stream) : CopyEnd.Of(relayed.Socket!));
 
     /// <summary>Sends one datagram without waiting: the link's own loop writes it.</summary>
     /// <param name="header">Bytes the datagram starts with on arrival (a PROXY v2 header), or empty.</param>
@@ -42,20 +35,20 @@ internal sealed class RelayedDatagramLink : IDisposable
 
     /// <summary>Hands every datagram that arrives to <paramref name="deliver"/>, in order, until the link ends.</summary>
     /// <returns>Completes when the other end closed the link; faults when it reset or this end closed it.</returns>
-    public Task ReceiveAsync(Func<ReadOnlyMemory<byte>, ValueTask> deliver) => DatagramFrameReader.ReadAsync(_stream, deliver);
+    public Task ReceiveAsync(Func<ReadOnlyMemory<byte>, ValueTask> deliver) => DatagramFrameReader.ReadAsync(_end.Stream, deliver);
 
     /// <summary>A FIN both ways: the other end reads the end of the link, and so does <see cref="ReceiveAsync"/> here.</summary>
     public void Close()
     {
         _writer.Close();
-        SocketTermination.ShutdownBoth(_socket);
+        _end.ShutdownBoth();
     }
 
     /// <summary>A reset: for a link that failed, or a process that is closing.</summary>
     public void Abort()
     {
         _writer.Close();
-        SocketTermination.Reset(_socket);
+        _end.Reset();
     }
 
     public void Dispose()
@@ -66,7 +59,7 @@ internal sealed class RelayedDatagramLink : IDisposable
         }
 
         _writer.Close();
-        _tls?.Dispose();
-        _socket.Dispose();
+        _end.Stream.Dispose();
+        _end.Socket?.Dispose();
     }
 }

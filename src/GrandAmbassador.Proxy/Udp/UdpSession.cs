@@ -242,18 +242,19 @@ internal sealed class UdpSession : IProxyFlow
             Interlocked.Exchange(ref _destination, result.Destination);
             if (result.Destination.Relay is not null)
             {
-                await RunRelayedAsync(new RelayedDatagramLink(result.Socket, result.Tls), result).ConfigureAwait(false);
+                await RunRelayedAsync(RelayedDatagramLink.Of(result), result).ConfigureAwait(false);
                 return;
             }
 
-            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(result.Socket, CreateProxyHeader(result.Destination)))
+            var socket = result.Socket!;
+            if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(socket, CreateProxyHeader(result.Destination)))
             {
-                result.Socket.Dispose();
+                socket.Dispose();
                 return;
             }
 
             UdpLog.SessionStarted(_context.Logger, _context.Port, result.Destination.BackendId, result.Address);
-            await ReceiveLoopAsync(result.Socket).ConfigureAwait(false);
+            await ReceiveLoopAsync(socket).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

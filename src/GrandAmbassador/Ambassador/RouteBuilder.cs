@@ -18,6 +18,9 @@ internal static class RouteBuilder
     /// <summary>Why a container on this host cannot be dialled at all; <c>status</c> says the same.</summary>
     public const string NoAddressReason = "it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing";
 
+    /// <summary>Whether ambassadors on other hosts can reach the container's ports (TCP and UDP) through its host's relay: what <c>status</c> says.</summary>
+    public static bool HasRelay(ContainerEndpoint endpoint) => RelayAddress(endpoint) is not null;
+
     /// <summary>Builds the routes for <paramref name="endpoints"/>.</summary>
     /// <param name="previous">The plan last applied (null at first): its ports are kept while no
     /// container runs, and the endpoints it routed and retained are carried on as described in

@@ -3,6 +3,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.Security;
 using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,9 @@ internal sealed class DataPlaneServices : IAsyncDisposable
 
     /// <summary>What this host's agent reports now, whichever generation's agent that is: the relay reads it.</summary>
     public LocalContainerView LocalContainers => _services.GetRequiredService<LocalContainerView>();
+
+    /// <summary>The host relays the proxies failed to reach, until they reach them again: the fronting registration and the page read it.</summary>
+    public RelayHealth RelayHealth => _services.GetRequiredService<RelayHealth>();
 
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
@@ -74,7 +78,7 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         options.Splice = settings.Environment.Splice;
         options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
-        options.RelayTls = settings.Security.Tls is { } tls ? RelayClientTls.Create(tls) : null;
+        options.RelayLinks = settings.Security.Tls is { } tls ? new RelayLinks(new RelayTls(tls, TimeProvider.System).Client, options.ConnectAttemptTimeout) : null;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;
@@ -88,6 +92,12 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Names.DisposeAsync().ConfigureAwait(false);
+        if (_services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.RelayLinks is { } links)
+        {
+            // After the proxies: their relayed connections were closed with them, and the links to other hosts' relays go last.
+            await links.DisposeAsync().ConfigureAwait(false);
+        }
+
 
         await _services.DisposeAsync().ConfigureAwait(false);
     }

@@ -3,15 +3,15 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
-using GrandAmbassador.Ambassador;
 using GrandAmbassador.Configuration;
 using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.Proxy.Diagnostics;
 using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.HostRelay;
+using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tcp;
 using GrandAmbassador.Proxy.Udp;
 using GrandAmbassador.Security;
 using Microsoft.Extensions.Logging;
@@ -20,31 +20,32 @@ namespace GrandAmbassador.HostRelay;
 
 /// <summary>
 /// This host's relay (docs/architecture.md#the-host-relay): accepts connections from other hosts' ambassadors on
-/// <c>--relay-port</c>, checks each peer's certificate against the cluster CA (the silo's own check), reads what the
-/// connection is for and passes it on to the container, which must be one this host's agent reports
-/// (<see cref="RelayAuthorizer"/>). Part of the data plane: relayed connections outlive the silo, as proxied ones do.
-/// Each takes a slot of the process-wide connection bound and is counted under the name <c>(relay)</c>. A UDP session is one
-/// connection carrying its datagrams framed (<see cref="RelayedDatagrams"/>).
+/// <c>--relay-port</c>, checks each peer's certificate against the cluster CA (the silo's own check), and passes each
+/// relayed connection on to the container it asks for, which must be one this host's agent reports
+/// (<see cref="RelayTargets"/>). With TLS a peer opens one multiplexed link (<see cref="MuxLink"/>) and relays many
+/// connections over it; a plaintext peer opens a TCP connection per relayed connection, which splices like the proxy.
+/// Part of the data plane: relayed connections outlive the silo, as proxied ones do. Each relayed connection takes a
+/// slot of the process-wide connection bound and is counted under the name <c>(relay)</c>; a UDP session is one such
+/// connection, carrying its datagrams framed (<see cref="RelayedDatagrams"/>).
 /// </summary>
 internal sealed class RelayServer : IAsyncDisposable
 {
-    /// <summary>How long a peer has for its handshake and request: a peer that sends nothing costs a slot no longer.</summary>
+    /// <summary>How long a peer has for its handshake and first request: a peer that sends nothing costs a slot no longer.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<IRelayedFlow, byte> _open = new();
+    private readonly ConcurrentDictionary<MuxLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IPEndPoint _endpoint;
-    private readonly ClusterTls? _tls;
-    private readonly string _hostId;
-    private readonly LocalContainerView _view;
+    private readonly RelayTls? _tls;
+    private readonly RelayTargets _targets;
     private readonly ProxyOptions _options;
     private readonly ConnectionSlots _slots;
     private readonly PortCounts _counts;
     private readonly RelayRefusals _refusals;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly LocalNetworks _networks = LocalNetworks.Read();
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private int _draining;
@@ -56,9 +57,8 @@ internal sealed class RelayServer : IAsyncDisposable
         _endpoint = new IPEndPoint(
             settings.Security.ClusterListenAny ? IPAddress.IPv6Any : IPAddress.Parse(settings.Host.AdvertiseAddress),
             relay.Port);
-        _tls = settings.Security.Tls;
-        _hostId = settings.Host.HostId;
-        _view = view;
+        _tls = settings.Security.Tls is { } clusterTls ? new RelayTls(clusterTls, time) : null;
+        _targets = new RelayTargets(view, settings.Host.HostId, options.ConnectAttemptTimeout, time);
         _options = options;
         _slots = limits.Connections;
         _counts = metrics.Track("(relay)", new ListenPort(relay.Port, TransportProtocol.Tcp));
@@ -73,13 +73,15 @@ internal sealed class RelayServer : IAsyncDisposable
     /// <summary>Connections being relayed now.</summary>
     public int Open => _open.Count;
 
+    private bool Draining => Volatile.Read(ref _draining) != 0;
+
     /// <summary>Binds the port and starts accepting; a port that cannot be bound is bad input at start-up.</summary>
     public void Start()
     {
         var listener = new Socket(_endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            if (_endpoint.AddressFamily == AddressFamily.InterNetworkV6 && _endpoint.Address.Equals(IPAddress.IPv6Any))
+            if (_endpoint.Address.Equals(IPAddress.IPv6Any))
             {
                 listener.DualMode = true;
             }
@@ -131,6 +133,11 @@ internal sealed class RelayServer : IAsyncDisposable
             connection.Abort();
         }
 
+        foreach (var link in _links.Keys)
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stopping.Dispose();
     }
 
@@ -139,15 +146,6 @@ internal sealed class RelayServer : IAsyncDisposable
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
         {
-            try
-            {
-                await _slots.WaitAsync(_counts, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             Socket peer;
             try
             {
@@ -155,85 +153,64 @@ internal sealed class RelayServer : IAsyncDisposable
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || token.IsCancellationRequested)
             {
-                _slots.Release();
                 return;
             }
             catch (SocketException ex)
             {
-                _slots.Release();
                 _counts.AcceptFailures.Add(1);
                 RelayLog.AcceptFailed(_logger, ex.SocketErrorCode.ToString());
                 continue;
             }
 
-            _counts.ConnectionsAccepted.Add(1);
-            _counts.ConnectionsActive.Add(1);
             _ = ServeAsync(peer);
         }
     }
 
+    /// <summary>One peer's connection: its handshake, then one relayed connection, or a multiplexed link of many.</summary>
     private async Task ServeAsync(Socket peer)
     {
         var remote = peer.RemoteEndPoint;
-        SslStream? tls = null;
-        Socket? container = null;
+        Stream stream = new NetworkStream(peer, ownsSocket: false);
+        var multiplexed = false;
         try
         {
             peer.NoDelay = true;
             using var timeout = new CancellationTokenSource(RequestTimeout, _time);
-            var network = new NetworkStream(peer, ownsSocket: false);
-            Stream stream = network;
-            if (_tls is { } clusterTls)
+            if (_tls is { } relayTls)
             {
-                tls = new SslStream(network, leaveInnerStreamOpen: false);
-                if (await AuthenticateAsync(tls, clusterTls, remote, timeout.Token).ConfigureAwait(false) is { } refusal)
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = tls;
+                if (await AuthenticateAsync(tls, relayTls, timeout.Token).ConfigureAwait(false) is { } refusal)
                 {
                     _refusals.Refused(remote, refusal);
                     return;
                 }
+            }
 
-                stream = tls;
+            var magic = await RelayWire.ReadMagicAsync(stream, timeout.Token).ConfigureAwait(false);
+            if (magic is not null && magic.AsSpan().SequenceEqual(MuxLink.Magic) && _tls is not null)
+            {
+                multiplexed = true;
+                await ServeLinkAsync(stream, remote).ConfigureAwait(false);
+                return;
+            }
+
+            if (magic is null || !magic.AsSpan().SequenceEqual(RelayWire.Magic))
+            {
+                _refusals.Refused(remote, "it does not speak the relay protocol");
+                return;
             }
 
             var (request, problem) = await RelayWire.ReadRequestAsync(stream, timeout.Token).ConfigureAwait(false);
             if (request is null)
             {
-                await RefuseAsync(stream, remote, new RelayReply(RelayVerdict.BadRequest, problem!), timeout.Token).ConfigureAwait(false);
+                _refusals.Refused(remote, problem!);
+                await stream.WriteAsync(RelayWire.EncodeReply(new RelayReply(RelayVerdict.BadRequest, problem!)), timeout.Token).ConfigureAwait(false);
                 return;
             }
 
-            if (Volatile.Read(ref _draining) != 0)
-            {
-                await RefuseAsync(stream, remote, new RelayReply(RelayVerdict.Draining, $"the relay of host {_hostId} is shutting down"), timeout.Token).ConfigureAwait(false);
-                return;
-            }
-
-            var (addresses, notReported) = RelayAuthorizer.Resolve(request, _view, _hostId, _networks);
-            if (notReported is not null)
-            {
-                await RefuseAsync(stream, remote, new RelayReply(RelayVerdict.NotReported, notReported), timeout.Token).ConfigureAwait(false);
-                return;
-            }
-
-            (container, var address) = await DialAsync(addresses, request.Protocol == "udp").ConfigureAwait(false);
-            if (container is null)
-            {
-                _counts.ConnectFailures.Add(1);
-                var reason = $"no address of container {Short(request.Container)} on host {_hostId} answered on {request.Port}/{request.Protocol}";
-                await RefuseAsync(stream, remote, new RelayReply(RelayVerdict.Unreachable, reason), timeout.Token).ConfigureAwait(false);
-                return;
-            }
-
-            await stream.WriteAsync(RelayWire.EncodeReply(RelayReply.Go), timeout.Token).ConfigureAwait(false);
-            RelayLog.Opened(_logger, remote, request.Name, request.Client, Short(request.Container), address!);
-            if (request.Protocol == "udp")
-            {
-                await RelayDatagramsAsync(peer, tls, container).ConfigureAwait(false);
-            }
-            else
-            {
-                await RelayConnectionAsync(peer, tls, container).ConfigureAwait(false);
-            }
+            await RelayOneAsync(request, remote, new CopyEnd(stream, peer), async reply =>
+                await stream.WriteAsync(RelayWire.EncodeReply(reply), timeout.Token).ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException or AuthenticationException)
         {
@@ -245,17 +222,107 @@ internal sealed class RelayServer : IAsyncDisposable
         }
         finally
         {
-            tls?.Dispose();
+            if (!multiplexed)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
             peer.Dispose();
+        }
+    }
+
+    /// <summary>A multiplexed link: each stream it opens is one relayed connection, served like a single one.</summary>
+    private async Task ServeLinkAsync(Stream transport, EndPoint? remote)
+    {
+        var link = new MuxLink(transport, (opened, stream, body) => _ = ServeStreamAsync(stream, body, remote));
+        _links[link] = 0;
+        try
+        {
+            await link.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _links.TryRemove(link, out _);
+            await link.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ServeStreamAsync(MuxStream stream, ReadOnlyMemory<byte> body, EndPoint? remote)
+    {
+        try
+        {
+            var (request, problem) = RelayWire.ParseRequest(body.Span);
+            if (request is null)
+            {
+                _refusals.Refused(remote, problem!);
+                stream.SendReply(new RelayReply(RelayVerdict.BadRequest, problem!));
+                stream.Reset();
+                return;
+            }
+
+            await RelayOneAsync(request, remote, CopyEnd.Of(stream), reply =>
+            {
+                stream.SendReply(reply);
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The link failed under the stream (it was reset with it), or the relay stopped while it waited for a slot.
+        }
+        catch (Exception ex)
+        {
+            RelayLog.ConnectionFailed(_logger, remote, ex);
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One relayed connection, on whichever link: a slot, the container's socket (or a refusal, said to the peer and logged
+    /// once), go, then both directions copied until each ends.
+    /// </summary>
+    private async Task RelayOneAsync(RelayRequest request, EndPoint? remote, CopyEnd peer, Func<RelayReply, Task> reply)
+    {
+        await _slots.WaitAsync(_counts, _stopping.Token).ConfigureAwait(false);
+        _counts.ConnectionsAccepted.Add(1);
+        _counts.ConnectionsActive.Add(1);
+        Socket? container = null;
+        try
+        {
+            (container, var address, var verdict) = await _targets.ConnectAsync(request, Draining).ConfigureAwait(false);
+            if (container is null)
+            {
+                _counts.ConnectFailures.Add(1);
+                _refusals.Refused(remote, verdict.Reason);
+                await reply(verdict).ConfigureAwait(false);
+                return;
+            }
+
+            await reply(RelayReply.Go).ConfigureAwait(false);
+            RelayLog.Opened(_logger, remote, request.Name, request.Client, request.Container.Length > 12 ? request.Container[..12] : request.Container, address!);
+            if (request.Protocol == "udp")
+            {
+                await RelayDatagramsAsync(peer, container).ConfigureAwait(false);
+            }
+            else
+            {
+                await RelayConnectionAsync(peer, container).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
             container?.Dispose();
             _counts.ConnectionsActive.Add(-1);
             _slots.Release();
         }
     }
 
-    private async Task RelayConnectionAsync(Socket peer, SslStream? tls, Socket container)
+    private async Task RelayConnectionAsync(CopyEnd peer, Socket container)
     {
-        var relayed = new RelayedConnection(peer, tls, container);
+        var relayed = new RelayedConnection(peer, CopyEnd.Of(container));
         _open[relayed] = 0;
         try
         {
@@ -270,10 +337,10 @@ internal sealed class RelayServer : IAsyncDisposable
         }
     }
 
-    /// <summary>One UDP session over the link, until either end closes it; the link is disposed with the peer's socket.</summary>
-    private async Task RelayDatagramsAsync(Socket peer, SslStream? tls, Socket container)
+    /// <summary>One UDP session over the peer's link, until either end ends it; the link is disposed with it.</summary>
+    private async Task RelayDatagramsAsync(CopyEnd peer, Socket container)
     {
-        using var link = new RelayedDatagramLink(peer, tls);
+        using var link = new RelayedDatagramLink(peer);
         var relayed = new RelayedDatagrams(link, container, _counts);
         _open[relayed] = 0;
         try
@@ -291,34 +358,19 @@ internal sealed class RelayServer : IAsyncDisposable
     private void Ended(IRelayedFlow relayed)
     {
         _open.TryRemove(relayed, out _);
-        if (Volatile.Read(ref _draining) != 0 && _open.IsEmpty)
+        if (Draining && _open.IsEmpty)
         {
             _drained.TrySetResult();
         }
     }
 
     /// <summary>The server's half of mutual TLS; null when the peer passed, else why it was refused.</summary>
-    private static async Task<string?> AuthenticateAsync(SslStream tls, ClusterTls clusterTls, EndPoint? remote, CancellationToken cancellationToken)
+    private static async Task<string?> AuthenticateAsync(SslStream tls, RelayTls relayTls, CancellationToken cancellationToken)
     {
         string? problem = null;
-        var options = new SslServerAuthenticationOptions
-        {
-            ServerCertificate = clusterTls.Certificate,
-            ClientCertificateRequired = true,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
-            {
-                problem = certificate is null
-                    ? "it presented no certificate"
-                    : CaChainValidator.Check(certificate as X509Certificate2 ?? new X509Certificate2(certificate), chain, clusterTls.Authorities) is { } why
-                        ? $"its certificate {certificate.Subject} is {why}"
-                        : null;
-                return problem is null;
-            },
-        };
         try
         {
-            await tls.AuthenticateAsServerAsync(options, cancellationToken).ConfigureAwait(false);
+            await tls.AuthenticateAsServerAsync(relayTls.Server(why => problem = why), cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException)
@@ -326,38 +378,4 @@ internal sealed class RelayServer : IAsyncDisposable
             return problem ?? "no TLS handshake with a certificate from the cluster CA (a peer without TLS, or without a certificate)";
         }
     }
-
-    private async Task RefuseAsync(Stream stream, EndPoint? remote, RelayReply reply, CancellationToken cancellationToken)
-    {
-        _refusals.Refused(remote, reply.Reason);
-        await stream.WriteAsync(RelayWire.EncodeReply(reply), cancellationToken).ConfigureAwait(false);
-        if (stream is SslStream tls)
-        {
-            await tls.ShutdownAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task<(Socket? Socket, IPEndPoint? Address)> DialAsync(IEnumerable<IPEndPoint> addresses, bool udp)
-    {
-        foreach (var address in addresses)
-        {
-            var socket = udp
-                ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
-                : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var timeout = new CancellationTokenSource(_options.ConnectAttemptTimeout, _time);
-            try
-            {
-                await socket.ConnectAsync(address, timeout.Token).ConfigureAwait(false);
-                return (socket, address);
-            }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-            {
-                socket.Dispose();
-            }
-        }
-
-        return (null, null);
-    }
-
-    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
 }

@@ -1,30 +1,26 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using GrandAmbassador.Proxy.Tcp;
 
 namespace GrandAmbassador.HostRelay;
 
 /// <summary>
 /// One connection the relay passes on to a container, once it said go: both directions copied until each has ended,
-/// as the proxy does (<see cref="SocketCopier"/>: splice for bulk; <see cref="TlsStreamCopier"/> when the link is TLS).
-/// A FIN or a reset on either side is passed to the other.
+/// as the proxy copies (<see cref="SocketCopier"/> between plain sockets, splicing bulk; <see cref="StreamCopier"/> when
+/// the ambassador's side is a TLS stream or a stream of a multiplexed link). A FIN or a reset on either side is passed on.
 /// </summary>
 internal sealed class RelayedConnection : IRelayedFlow
 {
     private static readonly Action<SocketCopier> OnSocketDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();
-    private static readonly Action<TlsStreamCopier> OnTlsDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();
+    private static readonly Action<StreamCopier> OnStreamDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Socket _peer;
-    private readonly SslStream? _tls;
-    private readonly Socket _container;
+    private readonly CopyEnd _peer;
+    private readonly CopyEnd _container;
     private IDirectionCopier? _toContainer;
     private IDirectionCopier? _fromContainer;
     private int _running = 2;
 
-    public RelayedConnection(Socket peer, SslStream? tls, Socket container)
+    public RelayedConnection(CopyEnd peer, CopyEnd container)
     {
         _peer = peer;
-        _tls = tls;
         _container = container;
     }
 
@@ -35,16 +31,15 @@ internal sealed class RelayedConnection : IRelayedFlow
     /// <summary>Copies both ways; completes once both directions have ended.</summary>
     public Task RunAsync(int bufferSize, int splicePipeSize)
     {
-        if (_tls is { } tls)
+        if (_peer.Stream is System.Net.Sockets.NetworkStream && _peer.Socket is { } peer && _container.Socket is { } container)
         {
-            var container = new NetworkStream(_container, ownsSocket: false);
-            _toContainer = new TlsStreamCopier(tls, _peer, container, _container, bufferSize, OnTlsDone) { UserToken = this };
-            _fromContainer = new TlsStreamCopier(container, _container, tls, _peer, bufferSize, OnTlsDone) { UserToken = this };
+            _toContainer = new SocketCopier(peer, container, bufferSize, splicePipeSize, OnSocketDone) { UserToken = this };
+            _fromContainer = new SocketCopier(container, peer, bufferSize, splicePipeSize, OnSocketDone) { UserToken = this };
         }
         else
         {
-            _toContainer = new SocketCopier(_peer, _container, bufferSize, splicePipeSize, OnSocketDone) { UserToken = this };
-            _fromContainer = new SocketCopier(_container, _peer, bufferSize, splicePipeSize, OnSocketDone) { UserToken = this };
+            _toContainer = new StreamCopier(_peer, _container, bufferSize, OnStreamDone) { UserToken = this };
+            _fromContainer = new StreamCopier(_container, _peer, bufferSize, OnStreamDone) { UserToken = this };
         }
 
         _toContainer.Start();
@@ -55,15 +50,15 @@ internal sealed class RelayedConnection : IRelayedFlow
     /// <summary>A FIN both ways (the drain's deadline): each side reads end-of-stream.</summary>
     public void Close()
     {
-        SocketTermination.ShutdownBoth(_peer);
-        SocketTermination.ShutdownBoth(_container);
+        _peer.ShutdownBoth();
+        _container.ShutdownBoth();
     }
 
     /// <summary>A reset both ways (the process is closing).</summary>
     public void Abort()
     {
-        SocketTermination.Reset(_peer);
-        SocketTermination.Reset(_container);
+        _peer.Reset();
+        _container.Reset();
     }
 
     private void DirectionDone()

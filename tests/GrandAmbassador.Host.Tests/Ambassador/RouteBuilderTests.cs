@@ -288,8 +288,65 @@ public sealed class RouteBuilderTests
         Assert.Equal("[fd00:231::11]:18080", Assert.Single(destination.Addresses).ToString());
     }
 
+    [Fact]
+    public void RemoteContainerWithoutPublishedPort_IsReachedThroughItsHostsRelay()
+    {
+        var endpoint = Endpoint("host-a", "c1", ports: [Tcp(6379)]) with { RelayPort = 11112 };
+
+        var plan = Build(Redis, endpoint);
+
+        var destination = Assert.Single(plan.Routes.Ports.Single().Destinations);
+        Assert.Equal("10.231.0.11:11112", Assert.Single(destination.Addresses).ToString());
+        Assert.Equal(new RelayHop("host-a", "redis", "c1", 6379), destination.Relay);
+        Assert.Empty(plan.Unreachable);
+    }
+
+    [Theory]
+    [InlineData("auto", "10.231.0.11:16379", false)]
+    [InlineData("published", "10.231.0.11:16379", false)]
+    [InlineData("relay", "10.231.0.11:11112", true)]
+    public void APublishedRemoteContainer_GoesThroughTheRelayOnlyWhenCrossHostSaysRelay(string crossHost, string address, bool relayed)
+    {
+        var route = Enum.Parse<CrossHostRoute>(crossHost, ignoreCase: true);
+        var endpoint = Endpoint("host-a", "c1", ports: [Tcp(6379, new PublishedPort("0.0.0.0", 16379))]) with { RelayPort = 11112 };
+
+        var destination = Assert.Single(Build(Redis, OnHostC with { CrossHost = route }, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Equal(address, Assert.Single(destination.Addresses).ToString());
+        Assert.Equal(relayed, destination.Relay is not null);
+    }
+
+    [Theory]
+    [InlineData("published", 11112, "run it with -p, or use --cross-host auto")]
+    [InlineData("relay", 0, "whose agent runs no relay")]
+    [InlineData("auto", 0, "that host runs no relay")]
+    public void AnUnpublishedRemoteContainer_WithNoWayToItsHost_SaysWhatWouldGiveItOne(string crossHost, int relayPort, string reason)
+    {
+        var route = Enum.Parse<CrossHostRoute>(crossHost, ignoreCase: true);
+        var endpoint = Endpoint("host-a", "c1", ports: [Tcp(6379)]) with { RelayPort = relayPort };
+
+        var plan = Build(Redis, OnHostC with { CrossHost = route }, endpoint);
+
+        Assert.Empty(plan.Routes.Ports.Single().Destinations);
+        Assert.Contains(reason, Assert.Single(plan.Unreachable).Reason);
+    }
+
+    [Fact]
+    public void ALocalContainer_NeverGoesThroughARelay()
+    {
+        var endpoint = Endpoint("host-c", "c1", address: "172.17.0.5", ports: [Tcp(6379)]) with { RelayPort = 11112 };
+
+        var destination = Assert.Single(Build(Redis, OnHostC with { CrossHost = CrossHostRoute.Relay }, endpoint).Routes.Ports.Single().Destinations);
+
+        Assert.Null(destination.Relay);
+        Assert.Equal("172.17.0.5:6379", Assert.Single(destination.Addresses).ToString());
+    }
+
     private static RoutePlan Build(FrontedService service, params ContainerEndpoint[] endpoints) =>
         RouteBuilder.Build(service, Set(endpoints), OnHostC, null);
+
+    private static RoutePlan Build(FrontedService service, RouteContext context, params ContainerEndpoint[] endpoints) =>
+        RouteBuilder.Build(service, Set(endpoints), context, null);
 
     private static EndpointSet Set(params ContainerEndpoint[] endpoints) => new("redis", 1, [.. endpoints]);
 

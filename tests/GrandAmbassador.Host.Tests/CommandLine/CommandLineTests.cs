@@ -28,6 +28,25 @@ public sealed class CommandLineTests
         Assert.False(settings.NoAgent);
         Assert.False(settings.Services[0].HasExplicitPorts);
         Assert.Equal(100, settings.MaxExposedPorts);
+        Assert.Equal(new RelaySettings(11112, Insecure: false, CrossHostRoute.Auto), settings.HostRelay);
+        Assert.False(settings.RunsRelay);
+    }
+
+    [Theory]
+    [InlineData(false, false, false, false)]
+    [InlineData(true, false, false, false)]
+    [InlineData(true, true, false, true)]
+    [InlineData(true, true, true, false)]
+    public void TheRelay_RunsOnlyInAClusterMemberWithAnAgent_AndTlsOrRelayInsecure(bool cluster, bool insecure, bool noAgent, bool runs)
+    {
+        string[] args = ["--name", "redis", "--relay-port", "12112", "--cross-host", "relay"];
+        args = [.. args, .. cluster ? ["--cluster", "redis://10.0.0.1:6379"] : Array.Empty<string>(), .. insecure ? ["--relay-insecure"] : Array.Empty<string>(), .. noAgent ? ["--no-agent"] : Array.Empty<string>()];
+
+        var settings = AmbassadorCommandLine.ParseSettings(args);
+
+        Assert.Equal(runs, settings.RunsRelay);
+        Assert.Equal(12112, settings.HostRelay.Port);
+        Assert.Equal(CrossHostRoute.Relay, settings.HostRelay.CrossHost);
     }
 
     [Theory]

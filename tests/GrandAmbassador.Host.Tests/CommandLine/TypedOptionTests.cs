@@ -37,6 +37,8 @@ public sealed class TypedOptionTests
     [InlineData("--max-connections", "-1", "--max-connections -1: expected a whole number from 0 to 10000000")]
     [InlineData("--log-level", "loud", "--log-level loud: expected trace, debug, information, warning or error")]
     [InlineData("--host-id", " ", "--host-id: must not be empty")]
+    [InlineData("--relay-port", "70000", "--relay-port 70000: expected a port number from 1 to 65535")]
+    [InlineData("--cross-host", "sometimes", "--cross-host sometimes: expected auto, published or relay")]
     public void ABadValue_IsRefused_WithTheMessageItAlwaysHad(string option, string value, string message)
     {
         var error = Assert.ThrowsAny<InvalidSettingException>(() => AmbassadorCommandLine.ParseSettings("--name", "web", option, value));

@@ -7,6 +7,7 @@ using GrandAmbassador.Docker.Inspection;
 using GrandAmbassador.Docker.Watching;
 using GrandAmbassador.HostRelay;
 using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Hosting;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Udp;
@@ -20,8 +21,8 @@ namespace GrandAmbassador.Host.Tests.HostRelay;
 /// <summary>
 /// Host a's relay and host c's ambassador in one process on loopback: a real <see cref="RelayServer"/> whose agent's view
 /// reports one container (on the host's network, so that the relay dials it at 127.0.0.1) exposing a port, and a proxy
-/// whose UDP port's one destination is that container behind the relay: plaintext (<c>--relay-insecure</c>) or the
-/// cluster's mutual TLS.
+/// whose UDP port's one destination is that container behind the relay: plaintext (<c>--relay-insecure</c>, a TCP
+/// connection per session) or the cluster's mutual TLS (a stream per session on one multiplexed link).
 /// </summary>
 internal sealed class RelayedUdpStage : IAsyncDisposable
 {
@@ -31,10 +32,12 @@ internal sealed class RelayedUdpStage : IAsyncDisposable
 
     private readonly ServiceProxyFactory _hostA;
     private readonly ServiceProxyFactory _hostC;
+    private readonly RelayLinks? _links;
 
-    private RelayedUdpStage(ServiceProxyFactory hostA, RelayServer relay, ServiceProxyFactory hostC, ServiceProxy ambassador, ListenPort port)
+    private RelayedUdpStage(ServiceProxyFactory hostA, RelayServer relay, ServiceProxyFactory hostC, RelayLinks? links, ServiceProxy ambassador, ListenPort port)
     {
         _hostA = hostA;
+        _links = links;
         Relay = relay;
         _hostC = hostC;
         Ambassador = ambassador;
@@ -77,7 +80,7 @@ internal sealed class RelayedUdpStage : IAsyncDisposable
         var relay = new RelayServer(settings, view, new ProxyOptions(), hostA.Limits, hostA.Metrics, NullLoggerFactory.Instance, TimeProvider.System);
         relay.Start();
 
-        var options = new ProxyOptions { RelayTls = identity is null ? null : RelayClientTls.Create(identity) };
+        var options = new ProxyOptions { RelayLinks = identity is null ? null : new RelayLinks(new RelayTls(identity, TimeProvider.System).Client, TimeSpan.FromSeconds(3)) };
         ambassadorOptions?.Invoke(options);
         var hostC = Factory(options, ambassadorTime ?? TimeProvider.System);
         var ambassador = hostC.Create(Name);
@@ -86,12 +89,17 @@ internal sealed class RelayedUdpStage : IAsyncDisposable
             $"{HostA}/{Container}", [new IPEndPoint(IPAddress.Loopback, relayPort)], Relay: new RelayHop(HostA, Name, Container, containerPort));
         var failures = await ambassador.ApplyAsync(new ServiceRoutes(Name, [new PortRoute(port, [destination])], []), CancellationToken.None);
         Assert.Empty(failures);
-        return new RelayedUdpStage(hostA, relay, hostC, ambassador, port);
+        return new RelayedUdpStage(hostA, relay, hostC, options.RelayLinks, ambassador, port);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Ambassador.DisposeAsync();
+        if (_links is not null)
+        {
+            await _links.DisposeAsync();
+        }
+
         await Relay.DisposeAsync();
         _hostC.Dispose();
         _hostA.Dispose();

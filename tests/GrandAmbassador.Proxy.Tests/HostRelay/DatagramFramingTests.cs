@@ -8,7 +8,8 @@ namespace GrandAmbassador.Proxy.Tests.HostRelay;
 
 /// <summary>
 /// UDP over a host relay's link (issue 17): each datagram behind a big-endian 16-bit length, both ways, over a real
-/// loopback TCP connection, plaintext and TLS, from an empty datagram to the largest a frame holds.
+/// loopback TCP connection (a plaintext relay's) and over a stream of a multiplexed TLS link, from an empty datagram to
+/// the largest a frame holds.
 /// </summary>
 public sealed class DatagramFramingTests
 {
@@ -17,9 +18,9 @@ public sealed class DatagramFramingTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Datagrams_OfEverySize_ArriveWhole_InOrder_BothWays(bool tls)
+    public async Task Datagrams_OfEverySize_ArriveWhole_InOrder_BothWays(bool multiplexed)
     {
-        using var pair = await LinkPair.ConnectAsync(tls);
+        await using var pair = await LinkPair.ConnectAsync(multiplexed);
         var atRelay = Collect(pair.Relay);
         var atAmbassador = Collect(pair.Ambassador);
         var sent = Sizes.Select(Payload).ToList();
@@ -40,18 +41,18 @@ public sealed class DatagramFramingTests
     [Fact]
     public async Task OnTheWire_EachDatagramIsABigEndianLengthThenItsBytes_AndAFrameMayArriveInPieces()
     {
-        using var pair = await LinkPair.ConnectAsync(tls: false);
+        await using var pair = await LinkPair.ConnectAsync(multiplexed: false);
         Assert.True(pair.Ambassador.TrySend("PROXY"u8, "hello"u8));
         Assert.True(pair.Ambassador.TrySend([], Payload(300)));
 
-        Assert.Equal([0x00, 0x0A, .. "PROXYhello"u8.ToArray(), 0x01, 0x2C, .. Payload(300)], await pair.RelaySocket.ReceiveExactlyAsync(2 + 10 + 2 + 300));
+        Assert.Equal([0x00, 0x0A, .. "PROXYhello"u8.ToArray(), 0x01, 0x2C, .. Payload(300)], await pair.RelaySocket!.ReceiveExactlyAsync(2 + 10 + 2 + 300));
 
         // The other way, written by hand in three pieces: a length cut in two, then the rest.
         var atAmbassador = Collect(pair.Ambassador);
         byte[] frame = [0x01, 0x2C, .. Payload(300)];
         foreach (var piece in new[] { frame[..1], frame[1..100], frame[100..] })
         {
-            await pair.RelaySocket.SendAsync(piece);
+            await pair.RelaySocket!.SendAsync(piece);
         }
 
         Assert.Equal(Payload(300), await atAmbassador.Datagrams.ReadAsync().AsTask().WaitAsync(TestTimeouts.Hang));
@@ -60,7 +61,7 @@ public sealed class DatagramFramingTests
     [Fact]
     public async Task AHeader_TravelsInFrontOfItsDatagram_InOneFrame()
     {
-        using var pair = await LinkPair.ConnectAsync(tls: false);
+        await using var pair = await LinkPair.ConnectAsync(multiplexed: false);
         var atRelay = Collect(pair.Relay);
         byte[] header = [0x0D, 0x0A, 0x0D, 0x0A];
         var datagram = Payload(65_507 - 28);
@@ -74,7 +75,7 @@ public sealed class DatagramFramingTests
     [Fact]
     public async Task ADatagramTooLongForAFrame_IsDropped_AndTheNextOneStillArrives()
     {
-        using var pair = await LinkPair.ConnectAsync(tls: false);
+        await using var pair = await LinkPair.ConnectAsync(multiplexed: false);
         var atRelay = Collect(pair.Relay);
 
         Assert.False(pair.Ambassador.TrySend(new byte[28], Payload(RelayWire.MaxDatagram)));
@@ -86,11 +87,12 @@ public sealed class DatagramFramingTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ALinkThatFallsBehind_DropsDatagrams_AndDeliversEveryOneItTook_InOrder(bool tls)
+    public async Task ALinkThatFallsBehind_DropsDatagrams_AndDeliversEveryOneItTook_InOrder(bool multiplexed)
     {
-        using var pair = await LinkPair.ConnectAsync(tls);
+        await using var pair = await LinkPair.ConnectAsync(multiplexed);
 
-        // Nobody reads at the relay's end yet: the kernel's buffers fill, then the writer's pending batch, then it drops.
+        // Nobody reads at the relay's end yet: the kernel's buffers (or the stream's window) fill, then the writer's
+        // pending batch, then it drops.
         // 256 MB offered is far beyond both (a few MB of socket buffers on loopback, and the pending bound).
         var taken = new List<int>();
         var index = 0;
@@ -123,9 +125,9 @@ public sealed class DatagramFramingTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ClosingOneEnd_EndsTheOthersReceive(bool tls)
+    public async Task ClosingOneEnd_EndsTheOthersReceive(bool multiplexed)
     {
-        using var pair = await LinkPair.ConnectAsync(tls);
+        await using var pair = await LinkPair.ConnectAsync(multiplexed);
         var atRelay = Collect(pair.Relay);
         Assert.True(pair.Ambassador.TrySend([], Payload(10)));
         Assert.Equal(Payload(10), await atRelay.Datagrams.ReadAsync().AsTask().WaitAsync(TestTimeouts.Hang));

@@ -10,19 +10,23 @@ using static GrandAmbassador.Proxy.Tests.Support.ProxyHarness;
 namespace GrandAmbassador.Proxy.Tests.Udp;
 
 /// <summary>
-/// The ambassador's end of UDP through a host's relay (issue 17): a session per client as on the direct path, each over
-/// a link of its own to the relay, which is asked for the container's UDP port; its datagrams framed on the link.
+/// The ambassador's end of UDP through a host's relay (issue 17): a session per client as on the direct path, each a
+/// relayed connection of its own (a TCP connection to a plaintext relay, or a stream of the multiplexed TLS link) that
+/// asks the relay for the container's UDP port and carries the session's datagrams framed.
 /// </summary>
 public sealed class RelayedUdpSessionTests
 {
     private const string Container = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private const int ContainerPort = 5353;
 
-    [Fact]
-    public async Task ASession_AsksTheRelayForTheContainersUdpPort_AndCarriesDatagramsBothWays()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASession_AsksTheRelayForTheContainersUdpPort_AndCarriesDatagramsBothWays(bool multiplexed)
     {
-        await using var relay = new EchoingRelay();
-        await using var proxy = Create();
+        await using var relay = new EchoingRelay(multiplexed);
+        await using var links = relay.ClientLinks();
+        await using var proxy = Create(options => options.RelayLinks = links);
         var port = await ApplyRelayedAsync(proxy, relay);
 
         using var client = new UdpClientSocket(port.Port);
@@ -36,11 +40,14 @@ public sealed class RelayedUdpSessionTests
         Assert.Equal(IPEndPoint.Parse(request.Client!).Port, client.LocalEndPoint.Port);
     }
 
-    [Fact]
-    public async Task TenClients_AThousandDatagrams_EachClientGetsItsOwnEchoesOnly_OverALinkEach()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TenClients_AThousandDatagrams_EachClientGetsItsOwnEchoesOnly_OverALinkEach(bool multiplexed)
     {
-        await using var relay = new EchoingRelay();
-        await using var proxy = Create();
+        await using var relay = new EchoingRelay(multiplexed);
+        await using var links = relay.ClientLinks();
+        await using var proxy = Create(options => options.RelayLinks = links);
         var port = await ApplyRelayedAsync(proxy, relay);
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(async number =>
@@ -64,12 +71,21 @@ public sealed class RelayedUdpSessionTests
         Assert.False(relay.Requests.Reader.TryRead(out _));
     }
 
-    [Fact]
-    public async Task WithProxyProtocolV2_EachFramedDatagramStartsWithTheHeaderNamingItsClient()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WithProxyProtocolV2_EachFramedDatagramStartsWithTheHeaderNamingItsClient(bool multiplexed)
     {
         using var metrics = MetricTotals.ForNewService();
-        await using var relay = new EchoingRelay();
-        await using var proxy = Create(options => options.ProxyProtocolNames = ProxyProtocolToBackendTests.For(metrics.Service, ProxyProtocolVersion.V2), serviceName: metrics.Service);
+        await using var relay = new EchoingRelay(multiplexed);
+        await using var links = relay.ClientLinks();
+        await using var proxy = Create(
+            options =>
+            {
+                options.ProxyProtocolNames = ProxyProtocolToBackendTests.For(metrics.Service, ProxyProtocolVersion.V2);
+                options.RelayLinks = links;
+            },
+            serviceName: metrics.Service);
         var port = await ApplyRelayedAsync(proxy, relay, metrics.Service);
 
         using var client = new UdpClientSocket(port.Port);
@@ -84,11 +100,14 @@ public sealed class RelayedUdpSessionTests
         Assert.True(header.Datagram);
     }
 
-    [Fact]
-    public async Task DatagramsHeldBeforeTheRelayIsRouted_GoThroughItInOrder()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DatagramsHeldBeforeTheRelayIsRouted_GoThroughItInOrder(bool multiplexed)
     {
-        await using var relay = new EchoingRelay();
-        await using var proxy = Create();
+        await using var relay = new EchoingRelay(multiplexed);
+        await using var links = relay.ClientLinks();
+        await using var proxy = Create(options => options.RelayLinks = links);
         var port = new ListenPort(FreePort.Udp(), TransportProtocol.Udp);
         await proxy.ApplyAsync(Routes(Route(port)));
         using var client = new UdpClientSocket(port.Port);
@@ -107,12 +126,21 @@ public sealed class RelayedUdpSessionTests
         }
     }
 
-    [Fact]
-    public async Task TheIdleTimeout_ClosesTheSessionsLink_SoTheRelayEndsItsSessionToo()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheIdleTimeout_EndsTheSessionAtTheRelayToo(bool multiplexed)
     {
         var time = new FakeTimeProvider();
-        await using var relay = new EchoingRelay();
-        await using var proxy = Create(options => options.UdpSessionIdleTimeout = TimeSpan.FromSeconds(60), time);
+        await using var relay = new EchoingRelay(multiplexed);
+        await using var links = relay.ClientLinks();
+        await using var proxy = Create(
+            options =>
+            {
+                options.UdpSessionIdleTimeout = TimeSpan.FromSeconds(60);
+                options.RelayLinks = links;
+            },
+            time);
         var port = await ApplyRelayedAsync(proxy, relay);
         using var client = new UdpClientSocket(port.Port);
         await client.SendAsync("hello");
@@ -128,17 +156,20 @@ public sealed class RelayedUdpSessionTests
         Assert.Equal("again", await client.ReceiveTextAsync());
     }
 
-    [Fact]
-    public async Task TheRelayClosingTheLink_EndsTheSession_AndTheClientsNextDatagramOpensANewOne()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheRelayClosingTheSession_EndsIt_AndTheClientsNextDatagramOpensANewOne(bool multiplexed)
     {
-        await using var relay = new EchoingRelay();
-        await using var proxy = Create();
+        await using var relay = new EchoingRelay(multiplexed);
+        await using var links = relay.ClientLinks();
+        await using var proxy = Create(options => options.RelayLinks = links);
         var port = await ApplyRelayedAsync(proxy, relay);
         using var client = new UdpClientSocket(port.Port);
         await client.SendAsync("first");
         Assert.Equal("first", await client.ReceiveTextAsync());
 
-        relay.CloseLinks();
+        relay.CloseSessions();
         await relay.Ended.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Hang);
         await TestTimeouts.EventuallyAsync(() => Listener(proxy, port).SessionCount == 0);
 
