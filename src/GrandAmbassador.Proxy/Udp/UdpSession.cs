@@ -193,7 +193,7 @@ internal sealed class UdpSession : IProxyFlow
 
         socket?.Dispose();
 
-        // Closed, not disposed: its receive loop may be reading the TLS stream, and disposes the link once it ends.
+        // Closed, not disposed: its receive loop may be reading the link's stream, and disposes the link once it ends.
         link?.Close();
     }
 
@@ -281,13 +281,20 @@ internal sealed class UdpSession : IProxyFlow
             }
 
             UdpLog.SessionStarted(_context.Logger, _context.Port, result.Destination.BackendId, result.Address);
+            var ending = "it closed the session";
             try
             {
                 await link.ReceiveAsync(ToClientAsync).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
-                // The relay reset the link, or this session closed it (idleness, policy, shutdown).
+                ending = ex.Message;
+            }
+
+            // Only an end the relay chose is worth a line: this session's own close (idleness, policy, shutdown) is not.
+            if (Volatile.Read(ref _closed) == 0)
+            {
+                UdpLog.RelayedSessionEnded(_context.Logger, _context.Port, result.Destination.Relay!.HostId, ending);
             }
         }
     }

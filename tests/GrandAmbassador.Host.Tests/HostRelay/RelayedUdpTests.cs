@@ -60,12 +60,14 @@ public sealed class RelayedUdpTests
         Assert.Equal(10, stage.Relay.Open);
     }
 
-    [Fact]
-    public async Task TheAmbassadorsSessionIdlingOut_EndsTheRelaysSession()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheAmbassadorsSessionIdlingOut_EndsTheRelaysSession(bool tls)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var echo = new UdpEcho();
-        await using var stage = await RelayedUdpStage.StartAsync(echo.Port, tls: true, ambassadorTime: time, ambassadorOptions: options => options.UdpSessionIdleTimeout = TimeSpan.FromSeconds(60));
+        await using var stage = await RelayedUdpStage.StartAsync(echo.Port, tls, ambassadorTime: time, ambassadorOptions: options => options.UdpSessionIdleTimeout = TimeSpan.FromSeconds(60));
         using var client = Client(stage.Port.Port);
         await client.SendAsync("hello"u8.ToArray());
         Assert.Equal("hello", Encoding.ASCII.GetString(await ReceiveAsync(client)));
@@ -78,12 +80,14 @@ public sealed class RelayedUdpTests
         Assert.Equal(0, stage.Listener.SessionCount);
     }
 
-    [Fact]
-    public async Task TheContainerGone_EndsBothSessions_AndTheNextDatagramReachesItsSuccessor()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheContainerGone_EndsBothSessions_AndTheNextDatagramReachesItsSuccessor(bool tls)
     {
         var echo = new UdpEcho();
         var port = echo.Port;
-        await using var stage = await RelayedUdpStage.StartAsync(port, tls: false);
+        await using var stage = await RelayedUdpStage.StartAsync(port, tls);
         using var client = Client(stage.Port.Port);
         await client.SendAsync("one"u8.ToArray());
         Assert.Equal("one", Encoding.ASCII.GetString(await ReceiveAsync(client)));
