@@ -32,7 +32,7 @@ public sealed class CrossHostModeTests(ITestOutputHelper output) : LabTest(outpu
         Output.WriteLine($"host c: {route}");
 
         List<CapturedPacket> packets;
-        await using (var capture = await PacketCapture.StartAsync($"tcp port {RelayPort} or tcp port {PublishedPort}"))
+        await using (var capture = await PacketCapture.StartAsync(RelayPort, PublishedPort))
         {
             for (var i = 0; i < NewConnections; i++)
             {

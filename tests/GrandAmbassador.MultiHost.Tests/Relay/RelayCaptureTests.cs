@@ -38,7 +38,7 @@ public sealed class RelayCaptureTests(ITestOutputHelper output) : LabTest(output
         // What only this run sends: every key and value carries it.
         var secret = Guid.NewGuid().ToString("N");
         var marker = Encoding.ASCII.GetBytes(secret);
-        await using var capture = await PacketCapture.StartAsync($"tcp port {RelayPort}");
+        await using var capture = await PacketCapture.StartAsync(RelayPort);
         var sentBytes = 0L;
         for (var connection = 0; connection < Connections; connection++)
         {

@@ -55,24 +55,26 @@ public sealed partial class RelayRefusalTests(ITestOutputHelper output) : LabTes
 
         Output.WriteLine("refused at the handshake: " + string.Join("; ", handshakeRefusals.Distinct()));
 
-        // A cluster certificate, asking for what host a's agent does not report: verdict 2 (1 for what is not a request), each twice or more.
+        // A cluster certificate, asking for what host a's agent does not report: verdict 2 (1 for what is not a request), each several times.
         var unknownId = new string('0', 64);
-        (string What, byte[] Request, byte Verdict)[] asks =
+        (string What, byte[] Request, byte[] Verdicts)[] asks =
         [
-            ("a container id that does not exist", RelayProbe.Request(stage.Db, unknownId, RelayStage.RedisPort), RelayProbe.NotReported),
-            ("port 22 of the Redis's container", RelayProbe.Request(stage.Db, stage.DbId, 22), RelayProbe.NotReported),
-            ("the Redis's port over UDP (it exposes 6379/tcp only)", RelayProbe.Request(stage.Db, stage.DbId, RelayStage.RedisPort, protocol: "udp"), RelayProbe.NotReported),
-            ("another container's unexposed port", RelayProbe.Request(stage.Db, quiet, 8080), RelayProbe.NotReported),
-            ("an address in place of a container id", RelayProbe.Request(stage.Db, "127.0.0.1", RelayStage.RedisPort), RelayProbe.NotReported),
-            ("not the relay protocol", Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n"), RelayProbe.BadRequest),
+            ("a container id that does not exist", RelayProbe.Request(stage.Db, unknownId, RelayStage.RedisPort), [RelayProbe.NotReported]),
+            ("port 22 of the Redis's container", RelayProbe.Request(stage.Db, stage.DbId, 22), [RelayProbe.NotReported]),
+            ("another container's unexposed port", RelayProbe.Request(stage.Db, quiet, 8080), [RelayProbe.NotReported]),
+            ("an address in place of a container id", RelayProbe.Request(stage.Db, "127.0.0.1", RelayStage.RedisPort), [RelayProbe.NotReported]),
+            // Not reported (it exposes 6379/tcp only), or not carried (a relay that carries TCP only): refused either way.
+            ("the Redis's port over UDP", RelayProbe.Request(stage.Db, stage.DbId, RelayStage.RedisPort, protocol: "udp"), [RelayProbe.NotReported, RelayProbe.BadRequest]),
+            ("not the relay protocol", Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n"), [RelayProbe.BadRequest]),
         ];
         var reasons = new List<string>();
-        foreach (var (what, request, verdict) in asks)
+        foreach (var (what, request, verdicts) in asks)
         {
             for (var i = 0; i < Tries; i++)
             {
                 await using var refused = await RelayProbe.AskAsync(relay, valid, ca, request);
-                Assert.True(refused.Verdict == verdict, $"{what}: verdict {refused.Verdict?.ToString() ?? "none"} ({refused.Reason}{refused.Failure}), expected {verdict}");
+                Assert.True(refused.Verdict is { } verdict && verdicts.Contains(verdict),
+                    $"{what}: verdict {refused.Verdict?.ToString() ?? "none"} ({refused.Reason}{refused.Failure}), expected {string.Join(" or ", verdicts)}");
                 Assert.False(string.IsNullOrWhiteSpace(refused.Reason), $"{what}: refused without a reason");
                 if (i == 0)
                 {
