@@ -65,8 +65,25 @@ internal sealed class RelayStage(LabScenario lab) : IDisposable
         }
 
         lab.StartAmbassador("c", [Db], cOptions ?? []);
-        await RoutedAsync();
+        await WhileRunningAsync(RoutedAsync(), withB ? ["a", "b", "c"] : ["a", "c"]);
         Assert.Equal("+PONG", await PingAsync(ThroughC));
+    }
+
+    /// <summary>
+    /// Awaits <paramref name="step"/>, unless one of these hosts' ambassadors exits first (a port another process
+    /// holds, the lab shared with a run of someone else's): then fails at once, with what it said.
+    /// </summary>
+    public async Task<T> WhileRunningAsync<T>(Task<T> step, string[] hosts)
+    {
+        var exits = hosts.Select(async host => (Host: host, Code: await lab.Ambassador(host).WaitForExitAsync(TimeSpan.FromMinutes(10)))).ToList();
+        var first = await Task.WhenAny(exits.Cast<Task>().Prepend(step));
+        if (first != step && first is Task<(string Host, int Code)> { IsCompletedSuccessfully: true } exited)
+        {
+            var (host, code) = exited.Result;
+            Assert.Fail($"host {host}'s grand-ambassador exited (code {code}) before the stage was up: {lab.Ambassador(host).Dump()}");
+        }
+
+        return await step;
     }
 
     /// <summary>Host c's route line for the Redis's port (at or after <paramref name="since"/>).</summary>
