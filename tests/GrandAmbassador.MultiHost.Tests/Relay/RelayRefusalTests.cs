@@ -10,8 +10,9 @@ namespace GrandAmbassador.MultiHost.Tests.Relay;
 /// 10.231.0.11) with the protocol as documented: a peer without a client certificate, and one with a certificate
 /// from another CA, is refused (no reply; the TLS session ends), and each kind of refusal is logged once however
 /// often it is tried. With a valid cluster certificate, the Redis's own port goes (PING answers through it: the
-/// test's client speaks the protocol right), and every address host a's agent does not report is refused with
-/// verdict 2 and a reason, never dialled, each reason logged once per peer.
+/// test's client speaks the protocol right), every address host a's agent does not report is refused with
+/// verdict 2 and a reason, a malformed request with verdict 1, never dialled, each reason logged once per peer;
+/// a peer that does not speak the protocol at all is closed without a reply, logged once.
 /// </summary>
 public sealed partial class RelayRefusalTests(ITestOutputHelper output) : LabTest(output)
 {
@@ -65,7 +66,8 @@ public sealed partial class RelayRefusalTests(ITestOutputHelper output) : LabTes
             ("an address in place of a container id", RelayProbe.Request(stage.Db, "127.0.0.1", RelayStage.RedisPort), [RelayProbe.NotReported]),
             // Not reported (it exposes 6379/tcp only), or not carried (a relay that carries TCP only): refused either way.
             ("the Redis's port over UDP", RelayProbe.Request(stage.Db, stage.DbId, RelayStage.RedisPort, protocol: "udp"), [RelayProbe.NotReported, RelayProbe.BadRequest]),
-            ("not the relay protocol", Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n"), [RelayProbe.BadRequest]),
+            ("a request that is not JSON", RelayProbe.Frame(Encoding.UTF8.GetBytes($"{{\"name\":\"{stage.Db}\",")), [RelayProbe.BadRequest]),
+            ("a request without a container", RelayProbe.Frame(Encoding.UTF8.GetBytes($"{{\"name\":\"{stage.Db}\",\"port\":6379,\"protocol\":\"tcp\"}}")), [RelayProbe.BadRequest]),
         ];
         var reasons = new List<string>();
         foreach (var (what, request, verdicts) in asks)
@@ -88,7 +90,20 @@ public sealed partial class RelayRefusalTests(ITestOutputHelper output) : LabTes
             }
         }
 
-        // The last refusal's line is there: every earlier one was logged before it (the requests were sent one after the other).
+        // What does not speak the relay protocol at all (no GAR1) gets no reply: the relay closes it.
+        for (var i = 0; i < Tries; i++)
+        {
+            await using var refused = await RelayProbe.AskAsync(relay, valid, ca, Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n"));
+            Assert.True(refused.Verdict is null, $"not the relay protocol: the relay answered verdict {refused.Verdict} ({refused.Reason})");
+        }
+
+        // A last refusal, after all the others: once its line is there, every earlier one was logged (one after the other).
+        await using (var last = await RelayProbe.AskAsync(relay, valid, ca, RelayProbe.Request(stage.Db, new string('f', 64), RelayStage.RedisPort)))
+        {
+            Assert.True(last.Verdict == RelayProbe.NotReported, $"the last request: verdict {last.Verdict} ({last.Reason}{last.Failure})");
+            reasons.Add(last.Reason);
+        }
+
         await Lab.Ambassador("a").WaitForAsync(line => IsRefusalOfTheTest(line) && line.Contains(reasons[^1], StringComparison.Ordinal), guard: TimeSpan.FromSeconds(30));
         var lines = Lab.Ambassador("a").Lines.Select(l => l.Line).Where(IsRefusalOfTheTest).ToList();
         Output.WriteLine("host a logged:" + Environment.NewLine + string.Join(Environment.NewLine, lines));
@@ -98,10 +113,11 @@ public sealed partial class RelayRefusalTests(ITestOutputHelper output) : LabTes
             Assert.True(logged == 1, $"the refusal \"{reason}\" ({Tries} times) was logged {logged} times, not once");
         }
 
-        // What is left are the handshake refusals: one line for each kind (no certificate, another CA), not one per try.
-        var handshakeLines = lines.Where(line => !reasons.Any(reason => line.Contains(reason, StringComparison.Ordinal))).ToList();
-        Assert.True(handshakeLines.Count == 2, $"{Tries} tries without a certificate and {Tries} with another CA's were logged in {handshakeLines.Count} lines, not 2 (one per kind)");
-        Assert.All(handshakeLines, line => Assert.Contains("refused", line, StringComparison.OrdinalIgnoreCase));
+        // What is left are the refusals without a reply: one line for each kind (no certificate, another CA's, not the
+        // protocol), not one per try.
+        var unanswered = lines.Where(line => !reasons.Any(reason => line.Contains(reason, StringComparison.Ordinal))).ToList();
+        Assert.True(unanswered.Count == 3,
+            $"{Tries} tries each without a certificate, with another CA's and not speaking the protocol were logged in {unanswered.Count} lines, not 3 (one per kind)");
 
         // The refused peers asked for the Redis's own port, and the relay never dialled it for them: the Redis has had
         // three connections in all, host c's PING at the start, the control's, and this redis-cli's.
