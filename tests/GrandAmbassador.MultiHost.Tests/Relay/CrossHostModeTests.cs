@@ -49,11 +49,20 @@ public sealed class CrossHostModeTests(ITestOutputHelper output) : LabTest(outpu
             $"({toRelay.Count(p => p.IsSyn)} connections opened, {toRelay.Sum(p => p.Payload.Length)} payload bytes); " +
             $"published port {PublishedPort}: {toPublished.Count} packets ({toPublished.Count(p => p.IsSyn)} connections opened)");
 
+        // Host a's own count of the connections its relay took (/metrics, the name "(relay)"), read in host a.
+        var metrics = await MultiHostLab.RunAsync("exec", "a", "curl", "-sS", "-m", "10", "http://127.0.0.1:8787/metrics");
+        var relayAccepted = metrics.Split('\n')
+            .Where(line => line.StartsWith("grand_ambassador_connections_accepted", StringComparison.Ordinal) && line.Contains("\"(relay)\"", StringComparison.Ordinal))
+            .ToList();
+        Output.WriteLine("host a's /metrics: " + (relayAccepted.Count == 0 ? "no (relay) connections_accepted line" : string.Join("; ", relayAccepted)));
+        var relayedByA = relayAccepted.Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
         var status = await stage.StatusAsync();
         Output.WriteLine(status);
         if (mode == "relay")
         {
             Assert.Contains(toRelay, p => p.Destination == a && p.DestinationPort == RelayPort && p.Payload.Length > 0);
+            Assert.True(relayedByA >= NewConnections, $"host a's relay counted {relayedByA} connections, fewer than the {NewConnections} made through c");
             Assert.True(toPublished.Count == 0, $"{toPublished.Count} packets to or from the published port {PublishedPort} with --cross-host relay");
             Assert.Contains("relay", status, StringComparison.OrdinalIgnoreCase);
         }
@@ -62,6 +71,7 @@ public sealed class CrossHostModeTests(ITestOutputHelper output) : LabTest(outpu
             Assert.True(toPublished.Count(p => p.Destination == a && p.DestinationPort == PublishedPort && p.IsSyn) >= NewConnections,
                 $"fewer than {NewConnections} connections to the published port {PublishedPort} with --cross-host published");
             Assert.True(toRelay.Count == 0, $"{toRelay.Count} packets to or from host a's relay port {RelayPort} with --cross-host published");
+            Assert.True(relayedByA == 0, $"host a's relay counted {relayedByA} connections with --cross-host published");
             Assert.Contains($"published {a}:{PublishedPort}", status, StringComparison.Ordinal);
         }
     }
