@@ -5,14 +5,16 @@ using Xunit.Abstractions;
 namespace GrandAmbassador.MultiHost.Tests.Relay;
 
 /// <summary>
-/// Issue 17: host a's grand-ambassador process, and so its relay, goes away while its Redis (published nowhere)
-/// runs on. New connections through host c are held, not refused, and served once a's process is back. A
+/// Issue 17: host a's grand-ambassador process, and so its relay, goes away (or only its relay's port is closed)
+/// while its Redis (published nowhere) runs on. New connections through host c are held, not refused, and served once a's process is back. A
 /// connection relayed through the killed process is cut (the relay carried it; documented), and the time from
 /// the restart to the first new connection served is reported.
 /// </summary>
 public sealed class RelayHostDownTests(ITestOutputHelper output) : LabTest(output)
 {
     private static readonly string[] HoldLong = ["--wait", "180"];
+
+    private bool _firewalled;
 
     /// <summary>
     /// A supervisor's restart: SIGKILL, then started again at once. The connection relayed through the killed
@@ -89,6 +91,62 @@ public sealed class RelayHostDownTests(ITestOutputHelper output) : LabTest(outpu
             $"figures: host a's process SIGKILLed at {killed:HH:mm:ss.fff}; declared dead at c after {Ms(dead - killed)} ms; started again {Ms(restarted - killed)} ms after the kill; " +
             $"the PING held since the kill answered {Ms(earlyAnswered - restarted)} ms after the restart, the one held since a was declared dead {Ms(lateAnswered - restarted)} ms after it"));
     }
+
+    /// <summary>
+    /// Host a's process runs, its silo too, but its relay port is closed (a firewall rule in host a that resets
+    /// every packet to it, as a forgotten port to open would): status says the relay is unreachable and why; a PING
+    /// on a new connection through c is held, and answered once the port is open again; status then says relay
+    /// without a problem.
+    /// </summary>
+    [Fact]
+    public async Task RelayPortClosedByAFirewall_StatusSaysWhy_NewConnectionsAreHeldAndServedOnceItOpens()
+    {
+        using var stage = new RelayStage(Lab);
+        await stage.UseTlsAsync();
+        await stage.RunRedisAsync();
+        await stage.StartAsync(cOptions: HoldLong);
+        var through = RelayStage.ReachedThroughRelay("c", "a");
+        await stage.StatusSaysAsync(through);
+
+        var closed = DateTime.UtcNow;
+        await MultiHostLab.RunAsync(["exec", "a", .. Firewall("-I")]);
+        _firewalled = true;
+        // A new connection's PING: c's link to a's relay is reset by the rule, and every new one refused.
+        await using var held = await RedisConnection.OpenAsync(RelayStage.ThroughC);
+        var ping = held.CommandAsync("PING");
+        var first = ReachLine(await stage.StatusSaysAsync(through + ", unreachable since "), through);
+        Output.WriteLine($"status {Ms(DateTime.UtcNow - closed)} ms after the port was closed: {first}");
+        // Why, as it is now: every dial of the relay is refused by host a (the first failure may be the old link's end).
+        var why = ReachLine(await stage.StatusSaysAsync(": connection refused"), through);
+        Output.WriteLine($"status {Ms(DateTime.UtcNow - closed)} ms after the port was closed: {why}");
+        Assert.StartsWith(through + ", unreachable since ", why, StringComparison.Ordinal);
+        Assert.False(ping.IsCompleted, $"the PING sent while the relay's port was closed ended before it opened: {Describe(ping)}");
+
+        var opened = DateTime.UtcNow;
+        await MultiHostLab.RunAsync(["exec", "a", .. Firewall("-D")]);
+        _firewalled = false;
+        Assert.Equal("+PONG", await ping);
+        var answered = DateTime.UtcNow;
+        var after = await stage.StatusSaysAsync(through + Environment.NewLine);
+        Assert.DoesNotContain(through + ", unreachable", after, StringComparison.Ordinal);
+        Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"figures: host a's relay port closed for {Ms(opened - closed)} ms; the held PING answered {Ms(answered - opened)} ms after it opened"));
+    }
+
+    private static string ReachLine(string status, string through) =>
+        status.Split('\n').Single(line => line.Contains(through, StringComparison.Ordinal)).Trim();
+
+    protected override async Task RestoreLabAsync()
+    {
+        if (_firewalled)
+        {
+            await MultiHostLab.RunAsync(["exec", "a", .. Firewall("-D")]);
+        }
+    }
+
+    /// <summary>The rule in host a that resets every TCP packet to its relay's port (<c>-I</c> adds it, <c>-D</c> removes it).</summary>
+    private static string[] Firewall(string action) =>
+        ["iptables", action, "INPUT", "-p", "tcp", "--dport", $"{RelayStage.DefaultRelayPort}", "-j", "REJECT", "--reject-with", "tcp-reset"];
 
     private static string Describe(Task<string> ping) =>
         ping.IsCompletedSuccessfully ? ping.Result : ping.Exception?.GetBaseException().Message ?? "cancelled";

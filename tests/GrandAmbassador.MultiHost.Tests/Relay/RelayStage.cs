@@ -117,6 +117,24 @@ internal sealed class RelayStage(LabScenario lab) : IDisposable
         return output;
     }
 
+    /// <summary>
+    /// <c>status</c> run again until its output holds <paramref name="text"/> (an ambassador registers how it reaches
+    /// each destination when its routes or its relays change, a moment after); that output.
+    /// </summary>
+    public Task<string> StatusSaysAsync(string text) =>
+        Eventually.GetAsync(
+            async () =>
+            {
+                var status = await StatusAsync();
+                return status.Contains(text, StringComparison.Ordinal) ? status : throw new InvalidOperationException($"status says:{Environment.NewLine}{status}");
+            },
+            TimeSpan.FromSeconds(90),
+            $"status saying \"{text}\"");
+
+    /// <summary>What status says under a port for an ambassador on <paramref name="from"/> that reaches it through <paramref name="relayHost"/>'s relay.</summary>
+    public static string ReachedThroughRelay(string from, string relayHost, int relayPort = DefaultRelayPort) =>
+        $"from {MultiHostLab.HostId(from)}: relay through host {MultiHostLab.HostId(relayHost)} ({MultiHostLab.Address(relayHost)}:{relayPort})";
+
     /// <summary>When <paramref name="observer"/>'s ambassador logged <paramref name="subject"/>'s silo as <paramref name="status"/> (Dead, Active).</summary>
     public Task<(DateTime At, string Line)> DeclaredAsync(string observer, string subject, string status, DateTime since) =>
         lab.Ambassador(observer).WaitForAsync(

@@ -23,6 +23,11 @@ public sealed class RelayedRedisTests(ITestOutputHelper output) : LabTest(output
         await AssertNotListeningAsync(new IPEndPoint(IPAddress.Parse(MultiHostLab.Address("a")), RelayStage.RedisPort));
 
         await stage.StartAsync(cOptions: ["--wait", "120"]);
+        // How c reaches it, as status and c's /api/names say it.
+        var through = RelayStage.ReachedThroughRelay("c", "a");
+        Output.WriteLine(await stage.StatusSaysAsync(through));
+        var names = await MultiHostLab.RunAsync("exec", "c", "curl", "-sS", "-m", "10", "http://127.0.0.1:8787/api/names");
+        Assert.Contains(through[(through.IndexOf(':') + 2)..], names, StringComparison.Ordinal);
         var first = await RelayStage.RunIdAsync(RelayStage.ThroughC);
 
         // docker restart on a: a new connection through c reaches the restarted Redis (a new process, a new run id).
