@@ -266,7 +266,7 @@ internal sealed class BackendDialer(PortContext context)
                 OperationCanceledException => $"no link to the relay of host {hop.HostId}, or no reply, within {context.Options.ConnectAttemptTimeout.TotalSeconds:0.#} s",
                 AuthenticationException => $"TLS with the relay of host {hop.HostId} failed: {ex.Message}",
                 SocketException socketError => $"the relay of host {hop.HostId} cannot be reached ({socketError.SocketErrorCode})",
-                _ => $"the link to the relay of host {hop.HostId} failed ({ex.Message})",
+                _ => $"the link to the relay of host {hop.HostId} ended before its reply",
             };
             reason = ex is SocketException unreachable ? RelayHealth.Words(unreachable.SocketErrorCode) : null;
         }
