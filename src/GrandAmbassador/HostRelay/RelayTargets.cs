@@ -7,8 +7,8 @@ using GrandAmbassador.Proxy.HostRelay;
 namespace GrandAmbassador.HostRelay;
 
 /// <summary>
-/// Turns a relay request into a connected socket to the container (TCP, or UDP for a UDP session), or a refusal: the one place that decides, whatever
-/// link the request came on. It dials only what <see cref="RelayAuthorizer"/> grants.
+/// Turns a relay request into a connected socket to the container (TCP, or UDP for a UDP session), or a refusal: the one
+/// place that decides, whatever link the request came on. It dials only what <see cref="RelayAuthorizer"/> grants.
 /// </summary>
 internal sealed class RelayTargets(LocalContainerView view, string hostId, TimeSpan connectTimeout, TimeProvider time)
 {
