@@ -195,6 +195,8 @@ internal sealed class BackendDialer(PortContext context)
 
             if (relay is not null)
             {
+                RelayKeepAlive.Apply(socket);
+
                 // The relay's connect to the container is part of this attempt, and so within its timeout.
                 var refusal = await RelayConnector.ConnectAsync(socket, address, Request(relay, client), relay.HostId, linked.Token).ConfigureAwait(false);
                 if (refusal is null)

@@ -175,6 +175,7 @@ internal sealed class RelayServer : IAsyncDisposable
         try
         {
             peer.NoDelay = true;
+            RelayKeepAlive.Apply(peer);
             using var timeout = new CancellationTokenSource(RequestTimeout, _time);
             if (_tls is { } relayTls)
             {
