@@ -64,8 +64,8 @@ public sealed partial class RelayRefusalTests(ITestOutputHelper output) : LabTes
             ("port 22 of the Redis's container", RelayProbe.Request(stage.Db, stage.DbId, 22), [RelayProbe.NotReported]),
             ("another container's unexposed port", RelayProbe.Request(stage.Db, quiet, 8080), [RelayProbe.NotReported]),
             ("an address in place of a container id", RelayProbe.Request(stage.Db, "127.0.0.1", RelayStage.RedisPort), [RelayProbe.NotReported]),
-            // Not reported (it exposes 6379/tcp only), or not carried (a relay that carries TCP only): refused either way.
-            ("the Redis's port over UDP", RelayProbe.Request(stage.Db, stage.DbId, RelayStage.RedisPort, protocol: "udp"), [RelayProbe.NotReported, RelayProbe.BadRequest]),
+            // Not reported: it exposes 6379/tcp only.
+            ("the Redis's port over UDP", RelayProbe.Request(stage.Db, stage.DbId, RelayStage.RedisPort, protocol: "udp"), [RelayProbe.NotReported]),
             ("a request that is not JSON", RelayProbe.Frame(Encoding.UTF8.GetBytes($"{{\"name\":\"{stage.Db}\",")), [RelayProbe.BadRequest]),
             ("a request without a container", RelayProbe.Frame(Encoding.UTF8.GetBytes($"{{\"name\":\"{stage.Db}\",\"port\":6379,\"protocol\":\"tcp\"}}")), [RelayProbe.BadRequest]),
         ];
