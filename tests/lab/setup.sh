@@ -19,7 +19,8 @@ install_missing_packages() {
                 chromium:chromium chromium-driver:chromedriver   # the browser tests (Web.Tests, Deploy.Tests)
                 docker-compose:docker-compose yamllint:yamllint nodejs:node npm:npm
                 debootstrap:debootstrap podman:podman   # the newer engines (engines/engines.sh)
-                gcc:gcc)   # the image's entry point, ga-prebind (build-ambassador-image.sh)
+                gcc:gcc   # the image's entry point, ga-prebind (build-ambassador-image.sh)
+                tcpdump:tcpdump)   # the relay's capture test (MultiHost.Tests/Relay): nothing fronted crosses the bridge in clear
   local missing=() pair
   for pair in "${wanted[@]}"; do
     command -v "${pair#*:}" >/dev/null 2>&1 || missing+=("${pair%%:*}")

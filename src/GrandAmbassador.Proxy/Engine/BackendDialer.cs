@@ -170,7 +170,10 @@ internal sealed class BackendDialer(PortContext context)
         Socket socket;
         try
         {
-            socket = new Socket(address.AddressFamily, _socketType, _protocolType);
+            // A relay's link is TCP whatever it carries: a UDP session's datagrams go framed over it.
+            socket = relay is not null
+                ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+                : new Socket(address.AddressFamily, _socketType, _protocolType);
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TooManyOpenSockets)
         {
@@ -185,23 +188,27 @@ internal sealed class BackendDialer(PortContext context)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            if (_socketType == SocketType.Stream)
+            if (socket.SocketType == SocketType.Stream)
             {
                 socket.NoDelay = true;
             }
 
             if (relay is not null)
             {
+                RelayKeepAlive.Apply(socket);
+
                 // The relay's connect to the container is part of this attempt, and so within its timeout.
                 var refusal = await RelayConnector.ConnectAsync(socket, address, Request(relay, client), relay.HostId, linked.Token).ConfigureAwait(false);
                 if (refusal is null)
                 {
+                    context.RelayHealth.Reached(address);
                     return socket;
                 }
 
                 socket.Dispose();
                 context.Counts.ConnectFailures.Add(1);
                 RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal);
+                context.RelayHealth.Failed(address, refusal);
                 return null;
             }
 
@@ -213,6 +220,14 @@ internal sealed class BackendDialer(PortContext context)
             socket.Dispose();
             context.Counts.ConnectFailures.Add(1);
             RoutingLog.ConnectFailed(context.Logger, context.Port, address, ex is SocketException se ? se.SocketErrorCode.ToString() : "Timeout");
+            if (relay is not null)
+            {
+                // What status and the page say about the relay; a direct destination records nothing.
+                context.RelayHealth.Failed(address, ex is SocketException refused
+                    ? RelayHealth.Words(refused.SocketErrorCode)
+                    : $"no answer within {context.Options.ConnectAttemptTimeout.TotalSeconds:0.#} s");
+            }
+
             return null;
         }
         catch
@@ -232,6 +247,7 @@ internal sealed class BackendDialer(PortContext context)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         MuxStream? stream = null;
         string refusal;
+        string? reason = null; // what status says, where shorter than the log's refusal
         try
         {
             var link = await links.GetAsync(address).WaitAsync(linked.Token).ConfigureAwait(false);
@@ -239,6 +255,7 @@ internal sealed class BackendDialer(PortContext context)
             var reply = await stream.Reply.WaitAsync(linked.Token).ConfigureAwait(false);
             if (reply.IsGo)
             {
+                context.RelayHealth.Reached(address);
                 return stream;
             }
 
@@ -251,13 +268,15 @@ internal sealed class BackendDialer(PortContext context)
                 OperationCanceledException => $"no link to the relay of host {hop.HostId}, or no reply, within {context.Options.ConnectAttemptTimeout.TotalSeconds:0.#} s",
                 AuthenticationException => $"TLS with the relay of host {hop.HostId} failed: {ex.Message}",
                 SocketException socketError => $"the relay of host {hop.HostId} cannot be reached ({socketError.SocketErrorCode})",
-                _ => $"the link to the relay of host {hop.HostId} failed ({ex.Message})",
+                _ => $"the link to the relay of host {hop.HostId} ended before its reply",
             };
+            reason = ex is SocketException unreachable ? RelayHealth.Words(unreachable.SocketErrorCode) : null;
         }
 
         stream?.Reset();
         context.Counts.ConnectFailures.Add(1);
         RoutingLog.RelayRefused(context.Logger, context.Port, address, refusal);
+        context.RelayHealth.Failed(address, reason ?? refusal);
         return null;
     }
 

@@ -15,9 +15,10 @@ namespace GrandAmbassador.Proxy.Engine;
 /// </summary>
 internal sealed class PortContext
 {
-    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, ProxyLimits limits, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger, ClientAccess access)
+    public PortContext(ListenPort port, RouteSnapshot snapshot, ProxyOptions options, ProxyLimits limits, TimeProvider timeProvider, ProxyMetrics metrics, string serviceName, ILogger logger, ClientAccess access, RelayHealth relayHealth)
     {
         Access = access;
+        RelayHealth = relayHealth;
         Port = port;
         Options = options;
         Limits = limits;
@@ -59,6 +60,9 @@ internal sealed class PortContext
     public PortRouter Router { get; }
 
     public BackendDialer Dialer { get; }
+
+    /// <summary>The process's record of host relays that failed, which the dialer keeps for status and the page.</summary>
+    public RelayHealth RelayHealth { get; }
 
     /// <summary>The name's access control, shared by its ports; a name without any pays one <see cref="ClientAccess.IsOpen"/> read per connection.</summary>
     public ClientAccess Access { get; }

@@ -19,6 +19,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
     private readonly ProxyLimits _limits;
     private readonly TimeProvider _timeProvider;
     private readonly ProxyMetrics _metrics;
+    private readonly RelayHealth _relayHealth;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly PortListenerStart _tcp;
@@ -32,7 +33,9 @@ internal sealed class ServiceProxy : IAsyncDisposable
     /// <summary>Creates a proxy with no ports; the first <see cref="ApplyAsync"/> opens them. Built by <see cref="Hosting.ServiceProxyFactory"/>.</summary>
     /// <param name="tcp">Opens a TCP port (Tcp/).</param>
     /// <param name="udp">Opens a UDP port (Udp/).</param>
-    internal ServiceProxy(string serviceName, ProxyOptions options, ProxyLimits limits, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics, PortListenerStart tcp, PortListenerStart udp)
+    /// <param name="relayHealth">The process's record of failing host relays, shared by every proxy.</param>
+    internal ServiceProxy(
+        string serviceName, ProxyOptions options, ProxyLimits limits, ILoggerFactory loggerFactory, TimeProvider timeProvider, ProxyMetrics metrics, PortListenerStart tcp, PortListenerStart udp, RelayHealth relayHealth)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
         ServiceName = serviceName;
@@ -45,6 +48,7 @@ internal sealed class ServiceProxy : IAsyncDisposable
         _tcp = tcp;
         _udp = udp;
         _metrics = metrics;
+        _relayHealth = relayHealth;
         _state = new ProxyState(0, [], [], [], Closed: false, _changed.Task);
         Access = new ClientAccess(
             serviceName,
@@ -265,5 +269,5 @@ internal sealed class ServiceProxy : IAsyncDisposable
     }
 
     private PortContext Context(ListenPort port, RouteSnapshot snapshot, ILogger logger) =>
-        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger, Access);
+        new(port, snapshot, _options, _limits, _timeProvider, _metrics, ServiceName, logger, Access, _relayHealth);
 }

@@ -10,12 +10,22 @@ namespace GrandAmbassador.Proxy.HostRelay;
 /// <item>request: <c>GAR1</c>, a big-endian 16-bit length, that many bytes of UTF-8 JSON (<see cref="RelayRequest"/>);</item>
 /// <item>reply: one byte (<see cref="RelayVerdict"/>), a big-endian 16-bit length, that many bytes of UTF-8 reason (none for go).</item>
 /// </list>
-/// After a go the connection carries the fronted bytes as they are (TCP), or datagrams each behind a big-endian 16-bit length (UDP).
+/// After a go the connection carries the fronted bytes as they are (TCP), or datagrams each behind a big-endian 16-bit length (UDP),
+/// both ways, one UDP session per connection (<see cref="DatagramFrameWriter"/>, <see cref="DatagramFrameReader"/>).
 /// </summary>
 internal static class RelayWire
 {
     /// <summary>The longest request body accepted: names and ids are short; anything longer is not ours.</summary>
     public const int MaxRequestBody = 4096;
+
+    /// <summary>
+    /// The longest datagram a frame carries: what its 16-bit length can say. Every UDP payload fits (65,507 bytes over
+    /// IPv4, 65,527 over IPv6), and so does the largest IPv4 one behind a PROXY v2 header (28 bytes).
+    /// </summary>
+    public const int MaxDatagram = ushort.MaxValue;
+
+    /// <summary>The bytes in front of each datagram: its length.</summary>
+    public const int DatagramHeaderLength = 2;
 
     private const int HeaderLength = 6;
 

@@ -9,13 +9,15 @@ internal static class ProxyServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ServiceProxyFactory"/> as a singleton, with what it needs: options (configure them with
-    /// <c>Configure&lt;ProxyOptions&gt;</c>), metrics and the system clock unless a clock is already registered.
+    /// <c>Configure&lt;ProxyOptions&gt;</c>), metrics, the system clock unless a clock is already registered, and the
+    /// <see cref="RelayHealth"/> its proxies record failing host relays in.
     /// </summary>
     public static IServiceCollection AddGrandAmbassadorProxy(this IServiceCollection services)
     {
         services.AddOptions<ProxyOptions>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RelayHealth>();
         services.TryAddSingleton<ServiceProxyFactory>();
         return services;
     }

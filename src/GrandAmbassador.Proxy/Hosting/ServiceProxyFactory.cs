@@ -23,12 +23,15 @@ internal sealed class ServiceProxyFactory : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ProxyMetrics _metrics;
     private readonly ProxyLimits _limits;
+    private readonly RelayHealth _relayHealth;
 
     /// <param name="options">Validated here, once, rather than per proxy.</param>
     /// <param name="loggerFactory">Each listener logs under its own category.</param>
     /// <param name="timeProvider">Tests pass a fake clock.</param>
     /// <param name="meterFactory">The host's; <see langword="null"/> makes a meter of our own (tests).</param>
-    public ServiceProxyFactory(IOptions<ProxyOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IMeterFactory? meterFactory = null)
+    /// <param name="relayHealth">The host's (status reads it); <see langword="null"/> makes one of our own (tests).</param>
+    public ServiceProxyFactory(
+        IOptions<ProxyOptions> options, ILoggerFactory loggerFactory, TimeProvider timeProvider, IMeterFactory? meterFactory = null, RelayHealth? relayHealth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -38,6 +41,7 @@ internal sealed class ServiceProxyFactory : IDisposable
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
         _metrics = new ProxyMetrics(meterFactory);
+        _relayHealth = relayHealth ?? new RelayHealth(timeProvider);
         _limits = new ProxyLimits(_options.MaxConnections, _options.MaxHeldConnections, _options.MaxHeldUdpBytes, loggerFactory.CreateLogger<ProxyLimits>());
     }
 
@@ -48,7 +52,7 @@ internal sealed class ServiceProxyFactory : IDisposable
     internal ProxyMetrics Metrics => _metrics;
 
     /// <summary>A proxy for <paramref name="serviceName"/> with no ports yet.</summary>
-    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _limits, _loggerFactory, _timeProvider, _metrics, Tcp, Udp);
+    public ServiceProxy Create(string serviceName) => new(serviceName, _options, _limits, _loggerFactory, _timeProvider, _metrics, Tcp, Udp, _relayHealth);
 
     public void Dispose() => _metrics.Dispose();
 }

@@ -36,6 +36,10 @@ internal static partial class UdpLog
         Message = "Port {Port}: receive loop failed unexpectedly; continuing.")]
     public static partial void ReceiveLoopFailed(ILogger logger, ListenPort port, Exception exception);
 
+    [LoggerMessage(EventId = 311, EventName = "RelayedSessionEnded", Level = LogLevel.Debug,
+        Message = "Port {Port}: the relay of host {HostId} ended a session ({Ending}); the client's next datagram starts a new one.")]
+    public static partial void RelayedSessionEnded(ILogger logger, ListenPort port, string hostId, string ending);
+
     [LoggerMessage(EventId = 310, EventName = "SessionLimitReached", Level = LogLevel.Warning,
         Message = "Port {Port}: {MaxSessions} sessions open; each new client now closes the session used least recently.")]
     public static partial void SessionLimitReached(ILogger logger, ListenPort port, int maxSessions);

@@ -12,7 +12,8 @@ namespace GrandAmbassador.Proxy.Udp;
 /// <summary>
 /// The datagrams of one client endpoint on one UDP port, relayed through a socket connected to one backend,
 /// so that the backend sees a stable peer per client and replies find their way back. Like traefik's
-/// <c>udp.Conn</c>: a session per remote address, ended by idleness.
+/// <c>udp.Conn</c>: a session per remote address, ended by idleness. A backend on another host behind its host's
+/// relay is reached through a <see cref="RelayedDatagramLink"/> of the session's own instead of the socket.
 /// </summary>
 internal sealed class UdpSession : IProxyFlow
 {
@@ -23,10 +24,13 @@ internal sealed class UdpSession : IProxyFlow
     private Queue<byte[]>? _held = new();
     private HeldFlow? _heldBytes;
     private Socket? _socket;
+
+    // Set instead of _socket for a backend behind a host's relay; published the same way.
+    private RelayedDatagramLink? _link;
     private Destination? _destination;
 
     // The PROXY v2 header each datagram to the backend starts with, when the name or the container asks for one;
-    // written before _socket is published (under the gate), so whoever sees the socket sees it too.
+    // written before _socket or _link is published (under the gate), so whoever sees either sees it too.
     private byte[]? _proxyHeader;
     private long _lastActivity;
     private int _closed;
@@ -65,12 +69,26 @@ internal sealed class UdpSession : IProxyFlow
         var socket = Volatile.Read(ref _socket);
         if (socket is null)
         {
+            if (Volatile.Read(ref _link) is { } link)
+            {
+                ForwardRelayed(link, datagram.Span);
+                return;
+            }
+
             lock (_gate)
             {
                 socket = _socket;
                 if (socket is null)
                 {
-                    Hold(datagram.Span);
+                    if (_link is { } published)
+                    {
+                        ForwardRelayed(published, datagram.Span);
+                    }
+                    else
+                    {
+                        Hold(datagram.Span);
+                    }
+
                     return;
                 }
             }
@@ -95,6 +113,22 @@ internal sealed class UdpSession : IProxyFlow
             // Closing lets the client's next datagram start a session towards the current destinations.
             UdpLog.SessionSendFailed(_context.Logger, _context.Port, ex is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted);
             Abort();
+        }
+    }
+
+    /// <summary>
+    /// Into the relay's link, header and all, as it would reach the container; never waits, so the port's other clients
+    /// do not wait for this link. Dropped like a datagram a full socket buffer drops, when the link is behind.
+    /// </summary>
+    private void ForwardRelayed(RelayedDatagramLink link, ReadOnlySpan<byte> datagram)
+    {
+        if (link.TrySend(_proxyHeader, datagram))
+        {
+            _context.Counts.UdpDatagramsUpstream.Add(1);
+        }
+        else
+        {
+            _context.Counts.UdpDatagramsDropped.Add(1);
         }
     }
 
@@ -131,7 +165,7 @@ internal sealed class UdpSession : IProxyFlow
     /// <summary>A datagram flow has no gentle close: the same as <see cref="Abort"/>.</summary>
     public void Close() => Abort();
 
-    /// <summary>Closes the session and its backend socket; its receive loop then ends.</summary>
+    /// <summary>Closes the session and its backend socket (or the relay's link: a FIN, which ends the relay's session too); its receive loop then ends.</summary>
     public void Abort()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -141,10 +175,12 @@ internal sealed class UdpSession : IProxyFlow
 
         _onClosed(this);
         Socket? socket;
+        RelayedDatagramLink? link;
         int dropped;
         lock (_gate)
         {
             socket = _socket;
+            link = _link;
             dropped = _held?.Count ?? 0;
             _held = null;
             ReleaseHeldBytes();
@@ -156,6 +192,9 @@ internal sealed class UdpSession : IProxyFlow
         }
 
         socket?.Dispose();
+
+        // Closed, not disposed: its receive loop may be reading the link's stream, and disposes the link once it ends.
+        link?.Close();
     }
 
     /// <summary>Called under the gate.</summary>
@@ -186,7 +225,7 @@ internal sealed class UdpSession : IProxyFlow
     {
         try
         {
-            var result = await _context.Dialer.DialAsync(cancellationToken).ConfigureAwait(false);
+            var result = await _context.Dialer.DialAsync(cancellationToken, ClientEndPoint()).ConfigureAwait(false);
             if (!result.Connected)
             {
                 int dropped;
@@ -199,15 +238,15 @@ internal sealed class UdpSession : IProxyFlow
                 return;
             }
 
-            // Routes send UDP through no relay link (RouteBuilder): a UDP backend is a socket.
-            if (result.Socket is not { } socket)
+            // Publish before checking, as TcpConnection does, so that a concurrent snapshot swap cannot miss us.
+            Interlocked.Exchange(ref _destination, result.Destination);
+            if (result.Destination.Relay is not null)
             {
-                result.Stream?.Dispose();
+                await RunRelayedAsync(RelayedDatagramLink.Of(result), result).ConfigureAwait(false);
                 return;
             }
 
-            // Publish before checking, as TcpConnection does, so that a concurrent snapshot swap cannot miss us.
-            Interlocked.Exchange(ref _destination, result.Destination);
+            var socket = result.Socket!;
             if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(socket, CreateProxyHeader(result.Destination)))
             {
                 socket.Dispose();
@@ -229,6 +268,71 @@ internal sealed class UdpSession : IProxyFlow
         {
             Abort();
         }
+    }
+
+    /// <summary>The session through a host's relay: its link in place of the socket, until either end closes it.</summary>
+    private async Task RunRelayedAsync(RelayedDatagramLink link, DialResult result)
+    {
+        using (link)
+        {
+            if (!_context.Router.Current.Retains(result.Destination!.BackendId) || !TryPublish(link, CreateProxyHeader(result.Destination)))
+            {
+                return;
+            }
+
+            UdpLog.SessionStarted(_context.Logger, _context.Port, result.Destination.BackendId, result.Address);
+            var ending = "it closed the session";
+            try
+            {
+                await link.ReceiveAsync(ToClientAsync).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                ending = ex.Message;
+            }
+
+            // Only an end the relay chose is worth a line: this session's own close (idleness, policy, shutdown) is not.
+            if (Volatile.Read(ref _closed) == 0)
+            {
+                UdpLog.RelayedSessionEnded(_context.Logger, _context.Port, result.Destination.Relay!.HostId, ending);
+            }
+        }
+    }
+
+    /// <summary>Sends the held datagrams in order into the relay's link, then lets new ones go straight in.</summary>
+    private bool TryPublish(RelayedDatagramLink link, byte[]? proxyHeader)
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                return false;
+            }
+
+            var held = _held!;
+            _held = null;
+            ReleaseHeldBytes();
+            _proxyHeader = proxyHeader;
+            while (held.TryDequeue(out var datagram))
+            {
+                // Queued under the lock, so that no datagram from the client overtakes the held ones.
+                ForwardRelayed(link, datagram);
+            }
+
+            Volatile.Write(ref _link, link);
+            return true;
+        }
+    }
+
+    /// <summary>The client's address, for the relay's log; its socket address in the listening socket's family.</summary>
+    private IPEndPoint? ClientEndPoint() => _listenSocket.LocalEndPoint?.Create(ClientAddress) as IPEndPoint;
+
+    /// <summary>A datagram from the relay's link: the container's reply, sent to the client from the port's socket.</summary>
+    private async ValueTask ToClientAsync(ReadOnlyMemory<byte> datagram)
+    {
+        Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
+        _context.Counts.UdpDatagramsDownstream.Add(1);
+        await _listenSocket.SendToAsync(datagram, SocketFlags.None, ClientAddress).ConfigureAwait(false);
     }
 
     /// <summary>Sends the held datagrams in order, then lets new ones go straight through.</summary>

@@ -18,6 +18,9 @@ internal static class RouteBuilder
     /// <summary>Why a container on this host cannot be dialled at all; <c>status</c> says the same.</summary>
     public const string NoAddressReason = "it has no network address (its network is none, or rootless Podman gives it none) and publishes nothing";
 
+    /// <summary>Whether ambassadors on other hosts can reach the container's ports (TCP and UDP) through its host's relay: what <c>status</c> says.</summary>
+    public static bool HasRelay(ContainerEndpoint endpoint) => RelayAddress(endpoint) is not null;
+
     /// <summary>Builds the routes for <paramref name="endpoints"/>.</summary>
     /// <param name="previous">The plan last applied (null at first): its ports are kept while no
     /// container runs, and the endpoints it routed and retained are carried on as described in
@@ -148,27 +151,26 @@ internal static class RouteBuilder
             return new Destination(endpoint.RunId, published, proxyProtocol);
         }
 
-        if (context.CrossHost != CrossHostRoute.Published && RelayAddress(endpoint, protocol) is { } relay)
+        if (context.CrossHost != CrossHostRoute.Published && RelayAddress(endpoint) is { } relay)
         {
             return new Destination(endpoint.RunId, [relay], proxyProtocol, new RelayHop(endpoint.HostId, service.Name, endpoint.ContainerId, port));
         }
 
-        unreachable.Add(new UnreachableEndpoint(endpoint.HostId, endpoint.ContainerName, portText, CrossHostReason(endpoint, portText, protocol, context.CrossHost)));
+        unreachable.Add(new UnreachableEndpoint(endpoint.HostId, endpoint.ContainerName, portText, CrossHostReason(endpoint, portText, context.CrossHost)));
         return null;
     }
 
     /// <summary>Why a container on another host has no route, in the words of what would give it one.</summary>
-    private static string CrossHostReason(ContainerEndpoint endpoint, string port, PortProtocol protocol, CrossHostRoute route) => route switch
+    private static string CrossHostReason(ContainerEndpoint endpoint, string port, CrossHostRoute route) => route switch
     {
         CrossHostRoute.Published => $"it is on host {endpoint.HostId} and publishes no host port for {port} (run it with -p, or use --cross-host auto)",
-        _ when protocol == PortProtocol.Udp && endpoint.RelayPort > 0 => $"it is on host {endpoint.HostId} and publishes no host port for {port}, and the relay carries TCP only (run it with -p)",
         CrossHostRoute.Relay => $"it is on host {endpoint.HostId}, whose agent runs no relay (it needs cluster TLS or --relay-insecure)",
         _ => $"it is on host {endpoint.HostId}, publishes no host port for {port}, and that host runs no relay (run it with -p, or give that host cluster TLS or --relay-insecure)",
     };
 
-    /// <summary>The container's host's relay, at the address that host advertises; null when it runs none.</summary>
-    private static IPEndPoint? RelayAddress(ContainerEndpoint endpoint, PortProtocol protocol) =>
-        endpoint.RelayPort > 0 && protocol == PortProtocol.Tcp && IPAddress.TryParse(endpoint.AdvertiseAddress, out var host) && !IPAddress.IsLoopback(host)
+    /// <summary>The container's host's relay, at the address that host advertises (TCP and UDP ports alike); null when it runs none.</summary>
+    private static IPEndPoint? RelayAddress(ContainerEndpoint endpoint) =>
+        endpoint.RelayPort > 0 && IPAddress.TryParse(endpoint.AdvertiseAddress, out var host) && !IPAddress.IsLoopback(host)
             ? new IPEndPoint(host, endpoint.RelayPort)
             : null;
 

@@ -81,8 +81,14 @@ internal static class RouteLogger
             port => string.Join(", ", port.Destinations.Select(destination => Describe(destination, byRun))));
     }
 
-    private static string Describe(Destination destination, Dictionary<string, ContainerEndpoint> byRun) =>
-        byRun.TryGetValue(destination.BackendId, out var endpoint)
-            ? $"{destination.Addresses[0]} (container {endpoint.ContainerName} {endpoint.ShortId} on {endpoint.HostId}, started {endpoint.StartedAt:HH:mm:ss.fff})"
+    private static string Describe(Destination destination, Dictionary<string, ContainerEndpoint> byRun)
+    {
+        // A relay's address alone would read as the container's published port: said as status says it.
+        var address = destination.Relay is { } relay
+            ? PortReach.Relay(relay.HostId, destination.Addresses[0].ToString())
             : destination.Addresses[0].ToString();
+        return byRun.TryGetValue(destination.BackendId, out var endpoint)
+            ? $"{address} (container {endpoint.ContainerName} {endpoint.ShortId} on {endpoint.HostId}, started {endpoint.StartedAt:HH:mm:ss.fff})"
+            : address;
+    }
 }

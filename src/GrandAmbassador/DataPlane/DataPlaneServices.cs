@@ -39,6 +39,9 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     /// <summary>What this host's agent reports now, whichever generation's agent that is: the relay reads it.</summary>
     public LocalContainerView LocalContainers => _services.GetRequiredService<LocalContainerView>();
 
+    /// <summary>The host relays the proxies failed to reach, until they reach them again: the fronting registration and the page read it.</summary>
+    public RelayHealth RelayHealth => _services.GetRequiredService<RelayHealth>();
+
     /// <summary>Set while a silo starts: the framework's own errors for a failed start are held back.</summary>
     public StartupQuiet StartupQuiet { get; }
 
@@ -89,6 +92,12 @@ internal sealed class DataPlaneServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Names.DisposeAsync().ConfigureAwait(false);
+        if (_services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.RelayLinks is { } links)
+        {
+            // After the proxies: their relayed connections were closed with them, and the links to other hosts' relays go last.
+            await links.DisposeAsync().ConfigureAwait(false);
+        }
+
 
         await _services.DisposeAsync().ConfigureAwait(false);
     }

@@ -21,6 +21,7 @@ internal sealed class FrontedName
     private readonly SemaphoreSlim _steering = new(1, 1);
     private readonly TaskCompletionSource _followed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AppliedRoutes _applied;
+    private TaskCompletionSource _appliedChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FrontedName(FrontedService service, ServiceProxy proxy, AppliedRoutes applied)
     {
@@ -37,6 +38,12 @@ internal sealed class FrontedName
 
     /// <summary>The snapshot and plan last applied: what a follower of the next generation takes over from.</summary>
     public AppliedRoutes Applied => Volatile.Read(ref _applied);
+
+    /// <summary>
+    /// Completes once <see cref="Applied"/> has changed. The proxy's own <see cref="ProxyState.Changed"/> comes first,
+    /// before <see cref="Applied"/> is updated: a reader of the plan (how each destination is reached) waits for this.
+    /// </summary>
+    public Task AppliedChanged => Volatile.Read(ref _appliedChanged).Task;
 
     /// <summary>Whether this name listens on, or claims with <c>--port</c>, <paramref name="port"/>.</summary>
     public bool Holds(ListenPort port) =>
@@ -58,6 +65,7 @@ internal sealed class FrontedName
         var failed = await Proxy.ApplyAsync(plan.Routes, cancellationToken).ConfigureAwait(false);
         var after = new AppliedRoutes(snapshot, plan);
         Volatile.Write(ref _applied, after);
+        Interlocked.Exchange(ref _appliedChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return new AppliedChange(before, failedBefore, after, [.. failed]);
     }
 

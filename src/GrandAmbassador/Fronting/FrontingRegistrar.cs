@@ -3,6 +3,7 @@ using GrandAmbassador.Configuration;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 using GrandAmbassador.DataPlane;
+using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Hosting;
@@ -11,10 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Fronting;
 
 /// <summary>
-/// Tells the cluster's <see cref="IHostDirectoryGrain"/> which names this ambassador fronts and on which
-/// ports it listens, so that <c>status</c> and every ambassador's page can say "fronted by host-c (8080/tcp)".
-/// Registers at once when a name is added or removed or a listener opens or closes (each proxy publishes
-/// what it serves with a change token), and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
+/// Tells the cluster's <see cref="IHostDirectoryGrain"/> which names this ambassador fronts, on which
+/// ports it listens and how it reaches each container's port, so that <c>status</c> and every ambassador's page
+/// can say "fronted by host-c (8080/tcp)" and "from host-c: relay through host a (…)". <c>status</c> is another
+/// process: what this registration says is all it can know of this ambassador's routes and relay failures.
+/// Registers at once when a name is added or removed, a listener opens or closes or routes are applied (each
+/// proxy and name publishes what it serves with a change token), soon after a relay starts failing or is reached
+/// again, and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
 /// declared dead) it registers nothing, so that a stopped ambassador leaves the list at once rather than a
 /// lease later.
 /// </summary>
@@ -23,6 +27,7 @@ internal sealed class FrontingRegistrar(
     IGrainFactory grains,
     HostIdentity host,
     ControlPlaneGeneration generation,
+    RelayHealth relays,
     TimeProvider time,
     ILogger<FrontingRegistrar> logger) : BackgroundService
 {
@@ -30,6 +35,9 @@ internal sealed class FrontingRegistrar(
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
+
+    // Relays can fail and recover at the pace of held connections' retries (many a second): registered at most this often for them.
+    private static readonly TimeSpan RelayPace = TimeSpan.FromSeconds(1);
 
     // Set once a registration went through: only then is there anything to take back at stop.
     private volatile bool _registered;
@@ -44,8 +52,12 @@ internal sealed class FrontingRegistrar(
         {
             var current = names.Current;
             // Taken before the names are described: a change in between completes one of them, and is described next time round.
-            var changes = current.Names.Select(name => name.Proxy.State.Changed).Prepend(current.Changed).ToList();
-            var fronted = Describe(current.Names);
+            var changes = current.Names
+                .SelectMany(name => new[] { name.Proxy.State.Changed, name.AppliedChanged })
+                .Prepend(current.Changed)
+                .ToList();
+            var relaysChanged = relays.Changed;
+            var fronted = Describe(current.Names, host.HostId, relays);
             var now = time.GetUtcNow();
             if (registered != fronted || now >= renewAt)
             {
@@ -57,8 +69,12 @@ internal sealed class FrontingRegistrar(
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var renewal = Task.Delay(renewAt - now, time, wake.Token);
-            await Task.WhenAny(changes.Append(renewal)).ConfigureAwait(false);
+            var woke = await Task.WhenAny(changes.Append(renewal).Append(relaysChanged)).ConfigureAwait(false);
             await wake.CancelAsync().ConfigureAwait(false); // the renewal's timer goes with it when a change came first
+            if (woke == relaysChanged)
+            {
+                await PaceAsync(stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -78,8 +94,8 @@ internal sealed class FrontingRegistrar(
         await RegisterAsync([], guard.Token).ConfigureAwait(false);
     }
 
-    /// <summary>Each fronted name with the ports its proxy listens on now, in a stable order.</summary>
-    internal static EquatableArray<FrontedNameListeners> Describe(IEnumerable<FrontedName> fronted) =>
+    /// <summary>Each fronted name with the ports its proxy listens on now and how its applied plan reaches its containers, in a stable order.</summary>
+    internal static EquatableArray<FrontedNameListeners> Describe(IEnumerable<FrontedName> fronted, string hostId, RelayHealth relays) =>
     [
         .. fronted
             .OrderBy(name => name.Name, StringComparer.Ordinal)
@@ -93,8 +109,22 @@ internal sealed class FrontingRegistrar(
                 ],
                 name.Proxy.ProxyProtocol == ProxyProtocolVersion.None ? null : ProxyProtocolVersions.Name(name.Proxy.ProxyProtocol),
                 name.Proxy.AcceptProxy,
-                name.Proxy.Access.Policy.Describe())),
+                name.Proxy.Access.Policy.Describe(),
+                AppliedReach.Of(name.Applied.Plan, hostId, relays))),
     ];
+
+    /// <summary>Waits out <see cref="RelayPace"/> after a relay's change, so that a relay that flaps costs one registration a second at most.</summary>
+    private async Task PaceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(RelayPace, time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the loop ends.
+        }
+    }
 
     private static FrontedListener Listener(ListenPort port, int bound) =>
         new(bound, port.Protocol.ToContract());

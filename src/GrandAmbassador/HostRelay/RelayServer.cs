@@ -12,6 +12,7 @@ using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tcp;
+using GrandAmbassador.Proxy.Udp;
 using GrandAmbassador.Security;
 using Microsoft.Extensions.Logging;
 
@@ -24,14 +25,15 @@ namespace GrandAmbassador.HostRelay;
 /// (<see cref="RelayTargets"/>). With TLS a peer opens one multiplexed link (<see cref="MuxLink"/>) and relays many
 /// connections over it; a plaintext peer opens a TCP connection per relayed connection, which splices like the proxy.
 /// Part of the data plane: relayed connections outlive the silo, as proxied ones do. Each relayed connection takes a
-/// slot of the process-wide connection bound and is counted under the name <c>(relay)</c>.
+/// slot of the process-wide connection bound and is counted under the name <c>(relay)</c>; a UDP session is one such
+/// connection, carrying its datagrams framed (<see cref="RelayedDatagrams"/>).
 /// </summary>
 internal sealed class RelayServer : IAsyncDisposable
 {
     /// <summary>How long a peer has for its handshake and first request: a peer that sends nothing costs a slot no longer.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<RelayedConnection, byte> _open = new();
+    private readonly ConcurrentDictionary<IRelayedFlow, byte> _open = new();
     private readonly ConcurrentDictionary<MuxLink, byte> _links = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -173,6 +175,7 @@ internal sealed class RelayServer : IAsyncDisposable
         try
         {
             peer.NoDelay = true;
+            RelayKeepAlive.Apply(peer);
             using var timeout = new CancellationTokenSource(RequestTimeout, _time);
             if (_tls is { } relayTls)
             {
@@ -264,9 +267,9 @@ internal sealed class RelayServer : IAsyncDisposable
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The link failed under the stream: it was reset with it.
+            // The link failed under the stream (it was reset with it), or the relay stopped while it waited for a slot.
         }
         catch (Exception ex)
         {
@@ -301,22 +304,13 @@ internal sealed class RelayServer : IAsyncDisposable
 
             await reply(RelayReply.Go).ConfigureAwait(false);
             RelayLog.Opened(_logger, remote, request.Name, request.Client, request.Container.Length > 12 ? request.Container[..12] : request.Container, address!);
-            var relayed = new RelayedConnection(peer, CopyEnd.Of(container));
-            _open[relayed] = 0;
-            try
+            if (request.Protocol == "udp")
             {
-                var pipeSize = _options.Splice && Proxy.Tcp.Splice.SpliceSupport.IsAvailable ? _options.SplicePipeSize : 0;
-                await relayed.RunAsync(_options.BufferSize, pipeSize).ConfigureAwait(false);
+                await RelayDatagramsAsync(peer, container).ConfigureAwait(false);
             }
-            finally
+            else
             {
-                _open.TryRemove(relayed, out _);
-                _counts.BytesUpstream.Add(relayed.BytesToContainer);
-                _counts.BytesDownstream.Add(relayed.BytesFromContainer);
-                if (Draining && _open.IsEmpty)
-                {
-                    _drained.TrySetResult();
-                }
+                await RelayConnectionAsync(peer, container).ConfigureAwait(false);
             }
         }
         finally
@@ -324,6 +318,50 @@ internal sealed class RelayServer : IAsyncDisposable
             container?.Dispose();
             _counts.ConnectionsActive.Add(-1);
             _slots.Release();
+        }
+    }
+
+    private async Task RelayConnectionAsync(CopyEnd peer, Socket container)
+    {
+        var relayed = new RelayedConnection(peer, CopyEnd.Of(container));
+        _open[relayed] = 0;
+        try
+        {
+            var pipeSize = _options.Splice && Proxy.Tcp.Splice.SpliceSupport.IsAvailable ? _options.SplicePipeSize : 0;
+            await relayed.RunAsync(_options.BufferSize, pipeSize).ConfigureAwait(false);
+        }
+        finally
+        {
+            Ended(relayed);
+            _counts.BytesUpstream.Add(relayed.BytesToContainer);
+            _counts.BytesDownstream.Add(relayed.BytesFromContainer);
+        }
+    }
+
+    /// <summary>One UDP session over the peer's link, until either end ends it; the link is disposed with it.</summary>
+    private async Task RelayDatagramsAsync(CopyEnd peer, Socket container)
+    {
+        using var link = new RelayedDatagramLink(peer);
+        var relayed = new RelayedDatagrams(link, container, _counts);
+        _open[relayed] = 0;
+        try
+        {
+            await relayed.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Ended(relayed);
+            _counts.BytesUpstream.Add(relayed.BytesToContainer);
+            _counts.BytesDownstream.Add(relayed.BytesFromContainer);
+        }
+    }
+
+    private void Ended(IRelayedFlow relayed)
+    {
+        _open.TryRemove(relayed, out _);
+        if (Draining && _open.IsEmpty)
+        {
+            _drained.TrySetResult();
         }
     }
 

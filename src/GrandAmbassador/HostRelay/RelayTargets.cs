@@ -7,8 +7,8 @@ using GrandAmbassador.Proxy.HostRelay;
 namespace GrandAmbassador.HostRelay;
 
 /// <summary>
-/// Turns a relay request into a connected socket to the container, or a refusal: the one place that decides, whatever
-/// link the request came on. It dials only what <see cref="RelayAuthorizer"/> grants.
+/// Turns a relay request into a connected socket to the container (TCP, or UDP for a UDP session), or a refusal: the one
+/// place that decides, whatever link the request came on. It dials only what <see cref="RelayAuthorizer"/> grants.
 /// </summary>
 internal sealed class RelayTargets(LocalContainerView view, string hostId, TimeSpan connectTimeout, TimeProvider time)
 {
@@ -21,20 +21,20 @@ internal sealed class RelayTargets(LocalContainerView view, string hostId, TimeS
             return (null, null, new RelayReply(RelayVerdict.Draining, $"the relay of host {hostId} is shutting down"));
         }
 
-        if (request.Protocol == "udp")
-        {
-            return (null, null, new RelayReply(RelayVerdict.BadRequest, "this relay carries TCP only"));
-        }
-
         var (addresses, notReported) = RelayAuthorizer.Resolve(request, view, hostId, _networks);
         if (notReported is not null)
         {
             return (null, null, new RelayReply(RelayVerdict.NotReported, notReported));
         }
 
+        var udp = request.Protocol == "udp";
         foreach (var address in addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            // For UDP a connected socket of the session's own, so that the container sees one peer per session as from a
+            // local ambassador; its connect sends nothing, so the first address with a route is the one.
+            var socket = udp
+                ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+                : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var timeout = new CancellationTokenSource(connectTimeout, time);
             try
             {

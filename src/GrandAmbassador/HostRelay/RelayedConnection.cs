@@ -7,7 +7,7 @@ namespace GrandAmbassador.HostRelay;
 /// as the proxy copies (<see cref="SocketCopier"/> between plain sockets, splicing bulk; <see cref="StreamCopier"/> when
 /// the ambassador's side is a TLS stream or a stream of a multiplexed link). A FIN or a reset on either side is passed on.
 /// </summary>
-internal sealed class RelayedConnection
+internal sealed class RelayedConnection : IRelayedFlow
 {
     private static readonly Action<SocketCopier> OnSocketDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();
     private static readonly Action<StreamCopier> OnStreamDone = copier => ((RelayedConnection)copier.UserToken!).DirectionDone();

@@ -59,6 +59,7 @@ internal static class ControlPlaneHost
         builder.Services.Replace(ServiceDescriptor.Singleton(dataPlane.LoggerFactory));
         builder.Services.Replace(ServiceDescriptor.Singleton(dataPlane.Time));
         builder.Services.AddSingleton(dataPlane.Names);
+        builder.Services.AddSingleton(dataPlane.RelayHealth);
         builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, SupervisedLifetime>());
         builder.Services.AddSingleton(generation);
 

@@ -31,14 +31,16 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LocalEngineSink _sink;
+    private readonly LocalContainerView _view;
     private readonly Dictionary<FrontedName, long> _seeded = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstList = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _run;
 
-    private LocalEngineSeed(AmbassadorSettings settings, FrontedNameRegistry names, TimeProvider time, ILoggerFactory loggers)
+    private LocalEngineSeed(AmbassadorSettings settings, FrontedNameRegistry names, LocalContainerView view, TimeProvider time, ILoggerFactory loggers)
     {
         _settings = settings;
+        _view = view;
         _names = names;
         _time = time;
         _logger = loggers.CreateLogger<LocalEngineSeed>();
@@ -54,7 +56,7 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(dataPlane);
-        return settings.NoAgent ? null : new LocalEngineSeed(settings, dataPlane.Names, dataPlane.Time, dataPlane.LoggerFactory);
+        return settings.NoAgent ? null : new LocalEngineSeed(settings, dataPlane.Names, dataPlane.LocalContainers, dataPlane.Time, dataPlane.LoggerFactory);
     }
 
     /// <summary>Stops watching (the silo is up: the agent and the grains take it from here).</summary>
@@ -76,11 +78,19 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
             var factory = new DockerClientFactory(options);
             var engine = await factory.NegotiateAsync(cancellationToken).ConfigureAwait(false);
             using var client = factory.Create(engine.ApiVersion);
-            // Only the fronted names' containers: the first list is what a user waits for.
-            var inspector = new ContainerInspector(_settings.Host, name => _names.Find(name) is not null);
+            // Only the fronted names' containers, the first list being what a user waits for; every container when this
+            // host runs a relay, which serves other hosts from this list until the agent has listed the engine.
+            var inspector = _settings.RunsRelay ? new ContainerInspector(_settings.Host) : new ContainerInspector(_settings.Host, name => _names.Find(name) is not null);
+            var known = new KnownContainers();
             var session = new DockerAgentSession(
-                client, inspector, _sink, new AgentSequence(_time), new KnownContainers(), new DrainedContainers(), _time, options.Value.ReconcileInterval, _logger);
-            await session.RunAsync(_ => _firstList.TrySetResult(), cancellationToken).ConfigureAwait(false);
+                client, inspector, _sink, new AgentSequence(_time), known, new DrainedContainers(), _time, options.Value.ReconcileInterval, _logger);
+            await session.RunAsync(
+                _ =>
+                {
+                    _view.AttachEarly(known);
+                    _firstList.TrySetResult();
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {

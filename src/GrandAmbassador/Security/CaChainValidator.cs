@@ -35,8 +35,14 @@ internal static class CaChainValidator
         }
 
         var statuses = chain.ChainStatus.Select(status => status.Status).Where(status => status != X509ChainStatusFlags.NoError).Distinct().ToList();
-        return statuses.Contains(X509ChainStatusFlags.PartialChain) || statuses.Contains(X509ChainStatusFlags.UntrustedRoot)
-            ? $"issued by {certificate.Issuer}, not by the cluster CA"
-            : string.Join(", ", statuses);
+        if (!statuses.Contains(X509ChainStatusFlags.PartialChain) && !statuses.Contains(X509ChainStatusFlags.UntrustedRoot))
+        {
+            return string.Join(", ", statuses);
+        }
+
+        // Every `tls ca` names its CA the same by default: a CA of the same name is told apart by its key.
+        return authorities.Any(authority => authority.Subject == certificate.Issuer)
+            ? $"issued by another CA named {certificate.Issuer} (its key is not the cluster CA's)"
+            : $"issued by {certificate.Issuer}, not by the cluster CA";
     }
 }

@@ -26,11 +26,21 @@ internal static class RedisPreflight
         // Its own chatter (each attempt, with the connection's state) is not for the user's terminal.
         try
         {
-            using var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null).WaitAsync(cancellationToken).ConfigureAwait(false);
-            await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (whileConnected is not null)
+            var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null).WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                await whileConnected(redis.GetDatabase(), cancellationToken).ConfigureAwait(false);
+                await redis.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (whileConnected is not null)
+                {
+                    await whileConnected(redis.GetDatabase(), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Closed without waiting for the connection's pending work: a plain Dispose was seen to wait 5 s (its
+                // synchronous timeout) after the host id check, which delayed every clustered start, and the relay's with it.
+                await redis.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+                redis.Dispose();
             }
         }
         catch (RedisConnectionException exception) when (!failWhenUnreachable && !IsAuthenticationFailure(exception) && IsUnreachable(exception))

@@ -17,12 +17,23 @@ internal sealed record EndpointStatus(
     string? Unreachable = null,
     string? ProxyProtocol = null);
 
-/// <summary>One exposed port: the container's addresses, where it is published, and who can reach it.</summary>
+/// <summary>One exposed port: the container's addresses, where it is published, who can reach it, and how each
+/// ambassador that fronts it does.</summary>
+/// <param name="ReachableFrom">Which hosts could reach it, from what its own host reports ("every host", "host-a only (…)").</param>
+/// <param name="Reached">How each fronting ambassador's routes reach it, as that ambassador last registered.</param>
 internal sealed record PortStatus(
     string Port,
     ImmutableArray<string> Addresses,
     ImmutableArray<string> Published,
-    string ReachableFrom);
+    string ReachableFrom,
+    ImmutableArray<ReachStatus> Reached);
+
+/// <summary>How one ambassador reaches one port of one container.</summary>
+/// <param name="From">The ambassador's host.</param>
+/// <param name="How">"local 172.17.0.2:6379", "published 10.0.0.11:16379", "relay through host a (10.0.0.11:11112)", or why
+/// it is unreachable (<see cref="Contracts.Endpoints.PortReach.ToString"/>).</param>
+/// <param name="Unreachable">Whether it gets no connection now: no route, or its host's relay failed at the last attempt.</param>
+internal sealed record ReachStatus(string From, string How, bool Unreachable = false);
 
 /// <summary>One name, every container that answers to it, and every ambassador that fronts it.</summary>
 internal sealed record NameStatus(string Name, ImmutableArray<EndpointStatus> Endpoints, ImmutableArray<FrontedByStatus> FrontedBy);

@@ -36,6 +36,11 @@ internal static class StatusPrinter
                 {
                     var published = port.Published.IsEmpty ? "not published" : "published " + string.Join(", ", port.Published);
                     text.AppendLine($"    {port.Port,-10} {string.Join(", ", port.Addresses)}; {published}; reachable from {port.ReachableFrom}");
+                    foreach (var reach in port.Reached)
+                    {
+                        // Under the port, one line per fronting ambassador: the address it dials, or why it cannot.
+                        text.AppendLine($"    {"",-10} from {reach.From}: {reach.How}");
+                    }
                 }
             }
         }

@@ -77,6 +77,24 @@ public sealed class RouteBuilderTests
         Assert.Contains("publishes no host port", problem.Reason);
     }
 
+    [Fact]
+    public void RemoteContainerWithoutPublishedPort_IsReachedThroughItsHostsRelay_OnItsUdpPortsToo()
+    {
+        var endpoint = Endpoint("host-a", "c1", ports: [Tcp(6379), Udp(5353)]) with { RelayPort = 11112 };
+
+        var plan = Build(Redis, endpoint);
+
+        Assert.Empty(plan.Unreachable);
+        foreach (var port in plan.Routes.Ports)
+        {
+            var destination = Assert.Single(port.Destinations);
+            Assert.Equal("10.231.0.11:11112", Assert.Single(destination.Addresses).ToString());
+            Assert.Equal(new RelayHop("host-a", "redis", "c1", port.Listen.Port), destination.Relay);
+        }
+
+        Assert.Equal([TransportProtocol.Tcp, TransportProtocol.Udp], plan.Routes.Ports.Select(port => port.Listen.Protocol).Order());
+    }
+
     [Theory]
     [InlineData(ContainerHealth.Starting)]
     [InlineData(ContainerHealth.Unhealthy)]

@@ -3,7 +3,7 @@ using GrandAmbassador.Contracts.Grains;
 
 namespace GrandAmbassador.Host.Tests.Fakes;
 
-/// <summary>Records reports and removals for <see cref="FakeGrainFactory"/>, and lets it answer subscribes; unit tests only.</summary>
+/// <summary>Records reports and removals for <see cref="FakeGrainFactory"/>, and lets it answer reads and subscribes; unit tests only.</summary>
 internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory factory) : IContainerEndpointGrain
 {
     public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null) =>
@@ -12,7 +12,7 @@ internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory f
     public Task RemoveAsync(string hostId, string containerId, long sequence = 0) =>
         factory.Record(new FakeGrainCall(name, "Remove", containerId, sequence));
 
-    public Task<EndpointSet> GetAsync() => throw new NotSupportedException();
+    public Task<EndpointSet> GetAsync() => Task.FromResult(factory.Snapshots.GetValueOrDefault(name) ?? new EndpointSet(name, 1, []));
 
     public Task AppliedAsync(RoutesApplied applied) => Task.CompletedTask;
 

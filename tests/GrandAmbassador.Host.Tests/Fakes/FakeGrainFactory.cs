@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
 
@@ -70,6 +71,15 @@ internal sealed class FakeGrainFactory : IGrainFactory
         where TGrainObserverInterface : IGrainObserver
     {
     }
+
+    /// <summary>What <see cref="IContainerEndpointGrain.GetAsync"/> answers, by name (an empty snapshot for any other).</summary>
+    public Dictionary<string, EndpointSet> Snapshots { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the host directory's <see cref="IHostDirectoryGrain.GetHostsAsync"/> answers.</summary>
+    public ImmutableArray<HostRegistration> Hosts { get; set; } = [];
+
+    /// <summary>What the host directory's <see cref="IHostDirectoryGrain.GetFrontingAsync"/> answers.</summary>
+    public ImmutableArray<FrontingRegistration> Fronting { get; set; } = [];
 
     public Task Record(FakeGrainCall call)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using GrandAmbassador.Ambassador;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.CommandLine;
 using GrandAmbassador.Configuration;
@@ -51,7 +52,7 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
     {
         var web = await _dataPlane.Names.AddAsync(new FrontedService("web", []), CancellationToken.None);
         var registrar = new FrontingRegistrar(
-            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), new FakeTimeProvider(), NullLogger<FrontingRegistrar>.Instance);
+            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, new FakeTimeProvider(), NullLogger<FrontingRegistrar>.Instance);
         await registrar.StartAsync(CancellationToken.None);
         try
         {
@@ -70,6 +71,58 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
         finally
         {
             await registrar.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task HowItReachesEachDestination_IsRegisteredWithTheRoutes_AndARelayStartingToFailSoonAfter()
+    {
+        var port = FreeTcpPort();
+        var redis = await _dataPlane.Names.AddAsync(new FrontedService("redis", [new PortMapping("redis", port, 6379, PortProtocol.Tcp)]), CancellationToken.None);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 14, 2, 11, TimeSpan.Zero));
+        var registrar = new FrontingRegistrar(
+            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, clock, NullLogger<FrontingRegistrar>.Instance);
+        await registrar.StartAsync(CancellationToken.None);
+        try
+        {
+            var snapshot = Status.DestinationReachTests.Snapshot(Status.DestinationReachTests.Relayed);
+            var plan = RouteBuilder.Build(redis.Service, snapshot, new RouteContext("host-c", LocalNetworks.Of()), previous: null);
+            await redis.ApplyAsync(snapshot, plan, CancellationToken.None);
+
+            var routed = await RegistrationAsync(registration => registration.Names[0].Reached.Length > 0);
+            Assert.Equal("relay through host host-b (10.231.0.12:11112)", Assert.Single(routed.Names[0].Reached).ToString());
+
+            _dataPlane.RelayHealth.Failed(new IPEndPoint(IPAddress.Parse("10.231.0.12"), 11112), "connection refused");
+            // Registered after the relay pace (a second of the registrar's clock, moved on here).
+            var failing = await RegistrationAsync(registration => registration.Names[0].Reached.Any(reach => reach.Unreachable), clock);
+            // The relay health is the data plane's, on its own (real) clock.
+            Assert.Matches(
+                @"^relay through host host-b \(10\.231\.0\.12:11112\), unreachable since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: connection refused$",
+                Assert.Single(failing.Names[0].Reached).ToString());
+        }
+        finally
+        {
+            await registrar.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The first registration that <paramref name="wanted"/> holds for; moves <paramref name="clock"/> on meanwhile, if given.</summary>
+    private async Task<FrontingRegistration> RegistrationAsync(Func<FrontingRegistration, bool> wanted, FakeTimeProvider? clock = null)
+    {
+        using var hang = new CancellationTokenSource(Hang);
+        while (true)
+        {
+            var next = _registered.Reader.ReadAsync(hang.Token).AsTask();
+            while (clock is not null && !next.IsCompleted)
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(next, Task.Delay(20, hang.Token));
+            }
+
+            if (wanted(await next))
+            {
+                return await next;
+            }
         }
     }
 

@@ -31,6 +31,19 @@ public sealed class CaChainValidatorTests
     }
 
     [Fact]
+    public void HostCertificate_FromAnotherCaOfTheSameName_IsRefused_SayingItsKeyIsNotTheClusterCas()
+    {
+        // Every `tls ca` names its CA the same by default: "issued by CN=cluster, not by the cluster CA" would puzzle.
+        using var ca = CertificateIssuer.CreateAuthority("cluster", Now);
+        using var sameName = CertificateIssuer.CreateAuthority("cluster", Now);
+        using var host = CertificateIssuer.CreateHost(sameName, "host-x", [], [], Now);
+
+        var problem = CaChainValidator.Check(host, null, [PublicOnly(ca)]);
+
+        Assert.Equal("issued by another CA named CN=cluster (its key is not the cluster CA's)", problem);
+    }
+
+    [Fact]
     public void SelfSignedCertificate_WithTheClusterCasName_IsRefused()
     {
         using var ca = CertificateIssuer.CreateAuthority("cluster", Now);

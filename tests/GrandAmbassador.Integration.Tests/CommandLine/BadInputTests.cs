@@ -59,12 +59,31 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task RelayPortAlreadyTaken_PrintsOneLine_AndExitsWithBadInput()
+    {
+        var port = FreePort.Next();
+        using var squatter = new TcpListener(IPAddress.Any, port);
+        squatter.Start();
+
+        // The relay binds (on the advertised address: here the first non-loopback one) before the silo starts: no
+        // Redis is needed to be told its port is taken.
+        var (exitCode, _, error) = await AmbassadorProcess.RunAsync(
+            Guard, "--name", "ga-it-relay", "--cluster", "redis://127.0.0.1:1", "--relay-insecure",
+            "--relay-port", $"{port}", "--docker", "unix:///nonexistent/docker.sock", "--http", "off");
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"grand-ambassador: error: --relay-port {port}: ", line);
+        Assert.EndsWith($":{port} is taken by another process", line);
+    }
+
+    [Fact]
     public async Task Help_NamesEveryOption_AndItsEnvironmentVariable()
     {
         var (exitCode, output, _) = await AmbassadorProcess.RunAsync(Guard, "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var option in new[] { "name", "docker", "listen", "port", "wait", "log-level", "cluster", "cluster-id", "host-id", "advertise", "no-agent", "silo-port", "gateway-port", "retry-before-first-byte" })
+        foreach (var option in new[] { "name", "docker", "listen", "port", "wait", "log-level", "cluster", "cluster-id", "host-id", "advertise", "no-agent", "silo-port", "gateway-port", "retry-before-first-byte", "relay-port", "relay-insecure", "cross-host" })
         {
             Assert.Contains($"--{option}", output);
             Assert.Contains($"GRAND_AMBASSADOR_{option.Replace('-', '_').ToUpperInvariant()}", output);

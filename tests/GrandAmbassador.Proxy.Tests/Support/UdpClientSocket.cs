@@ -19,6 +19,8 @@ internal sealed class UdpClientSocket : IDisposable
         _socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
     }
 
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
     public async Task SendAsync(byte[] payload) => await _socket.SendAsync(payload.AsMemory());
 
     public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));

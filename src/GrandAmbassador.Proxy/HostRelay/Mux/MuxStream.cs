@@ -330,7 +330,12 @@ internal sealed class MuxStream : Stream
 
         readable?.TrySetResult();
         writable?.TrySetResult();
-        _reply.TrySetResult(new RelayReply(RelayVerdict.Unreachable, "the link to the relay ended"));
+        // A stream that ends before the relay's reply: the dialer reads a failed link, not a refusal. Observed here,
+        // since only the ambassador's side ever awaits a reply.
+        if (_reply.TrySetException(error))
+        {
+            _ = _reply.Task.Exception;
+        }
         _link.Forget(Id);
         return true;
     }

@@ -54,6 +54,7 @@ internal sealed class RelayLinks(SslClientAuthenticationOptions tls, TimeSpan co
         // Not any one client's token: the link outlives the connection that happened to make it.
         using var timeout = new CancellationTokenSource(connectTimeout);
         var socket = new Socket(relay.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        RelayKeepAlive.Apply(socket);
         SslStream? secure = null;
         try
         {

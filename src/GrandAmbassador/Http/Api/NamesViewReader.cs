@@ -53,7 +53,9 @@ internal sealed class NamesViewReader(
     /// <summary>When <paramref name="endpoints"/> first looked as they do now; null for what was already so when this server started reading.</summary>
     private DateTimeOffset? LastChange(string name, ImmutableArray<EndpointStatus> endpoints, DateTimeOffset now)
     {
-        var content = JsonSerializer.Serialize(endpoints, JsonSerializerOptions.Web);
+        // How ambassadors reach them is not the containers' change (a relay failing says so in its own words).
+        var containers = endpoints.Select(endpoint => endpoint with { Ports = [.. endpoint.Ports.Select(port => port with { Reached = [] })] });
+        var content = JsonSerializer.Serialize(containers, JsonSerializerOptions.Web);
         var seen = _changes.AddOrUpdate(
             name,
             static (_, state) => (state.content, DateTimeOffset.MinValue),

@@ -32,10 +32,21 @@ function stateOf(endpoint) {
   return states.map((s) => el("span", { class: "state " + s.split(" ")[0] }, s));
 }
 
-function containers(name) {
+// How each ambassador that fronts the name reaches one port, in the API's words ("from host-c: relay through host a (…)");
+// this ambassador's own line first. A destination that gets no connection now (no route, its host's relay failing) is red.
+function reached(port, ambassador) {
+  if (!port.reached.length) return [el("div", { class: "muted" }, port.port + ": no ambassador dials it")];
+  const lines = [...port.reached].sort((a, b) => (b.from === ambassador) - (a.from === ambassador));
+  return lines.map((r) => el("div", {
+    class: "reached" + (r.from === ambassador ? " here" : "") + (r.unreachable ? " error" : ""),
+    "data-port": port.port, "data-reached-from": r.from,
+  }, port.port + " from " + r.from + ": " + r.how));
+}
+
+function containers(name, ambassador) {
   if (!name.endpoints.length) return el("p", { class: "muted" }, "no container answers to this name");
   return el("table", { class: "containers" },
-    el("tr", {}, ["host", "container", "state", "started", "addresses", "published", "reach"].map((h) => el("th", {}, h))),
+    el("tr", {}, ["host", "container", "state", "started", "addresses", "published", "reachable from", "how it is reached"].map((h) => el("th", {}, h))),
     name.endpoints.map((e) => el("tr", { "data-container": e.container },
       el("td", {}, e.hostId),
       el("td", {}, e.container, " ", el("span", { class: "muted" }, e.containerId)),
@@ -43,7 +54,8 @@ function containers(name) {
       el("td", { class: "started" }, time(e.since)),
       el("td", {}, e.ports.map((p) => el("div", {}, p.port + ": " + p.addresses.join(", ")))),
       el("td", {}, e.ports.map((p) => el("div", {}, p.published.length ? p.published.join(", ") : "—"))),
-      el("td", {}, e.ports.map((p) => el("div", {}, p.reachableFrom))))));
+      el("td", {}, e.ports.map((p) => el("div", {}, p.reachableFrom))),
+      el("td", { class: "reach" }, e.ports.flatMap((p) => reached(p, ambassador))))));
 }
 
 // Every ambassador of the cluster that fronts the name, as it registered with the cluster: "host-c (8080/tcp)".
@@ -94,7 +106,7 @@ function render(view) {
   const section = (name) => el("section", { class: "name", "data-name": name.name },
     el("h2", {}, name.name),
     frontedBy(name),
-    containers(name),
+    containers(name, view.ambassador),
     fronting(name, view.ambassador),
     name.lastChange ? el("p", { class: "muted" }, "containers last changed: " + time(name.lastChange)) : "");
   const others = names.filter((name) => !isFronted(name));
