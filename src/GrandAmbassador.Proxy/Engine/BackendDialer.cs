@@ -246,11 +246,14 @@ internal sealed class BackendDialer(PortContext context)
         using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         MuxStream? stream = null;
+        MuxLink? link = null;
+        var opened = 0L;
         string refusal;
         string? reason = null; // what status says, where shorter than the log's refusal
         try
         {
-            var link = await links.GetAsync(address).WaitAsync(linked.Token).ConfigureAwait(false);
+            link = await links.GetAsync(address).WaitAsync(linked.Token).ConfigureAwait(false);
+            opened = Environment.TickCount64;
             stream = link.Open(RelayWire.RequestBody(Request(hop, client)));
             var reply = await stream.Reply.WaitAsync(linked.Token).ConfigureAwait(false);
             if (reply.IsGo)
@@ -271,6 +274,19 @@ internal sealed class BackendDialer(PortContext context)
                 _ => $"the link to the relay of host {hop.HostId} ended before its reply",
             };
             reason = ex is SocketException unreachable ? RelayHealth.Words(unreachable.SocketErrorCode) : null;
+
+            // No reply, and not a byte on the link since the open: the relay's host is silent (powered off, cut off), and
+            // the link is dropped so that the next dial makes a new one rather than waiting on this one again.
+            if (ex is OperationCanceledException && stream is not null && link!.LastRead < opened)
+            {
+                await link.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The port closed while the relay was asked: the stream is given up on both hosts, not left open.
+            stream?.Reset();
+            throw;
         }
 
         stream?.Reset();

@@ -39,7 +39,11 @@ internal static class RelayAuthorizer
             return ([], $"container {endpoint.ContainerName} on host {hostId} neither exposes nor publishes {port}");
         }
 
-        var addresses = RouteBuilder.LocalAddresses(endpoint, request.Port, protocol, networks, preferIpv6: false);
+        // A container on the host's network listens on the host's own addresses: it is dialled at the one this host
+        // advertises, as another host would dial it, never at loopback (which would open the host's loopback-only services).
+        var addresses = endpoint.HostNetwork
+            ? IPAddress.TryParse(endpoint.AdvertiseAddress, out var advertised) ? [new IPEndPoint(advertised, request.Port)] : []
+            : RouteBuilder.LocalAddresses(endpoint, request.Port, protocol, networks, preferIpv6: false);
         return addresses.IsEmpty ? ([], $"container {endpoint.ContainerName} on host {hostId} {RouteBuilder.NoAddressReason}") : (addresses, null);
     }
 

@@ -49,6 +49,8 @@ internal sealed class RelayServer : IAsyncDisposable
     private Socket? _listener;
     private Task _accepting = Task.CompletedTask;
     private int _draining;
+    // Set once the drain's deadline has closed the open flows: a flow that starts later is closed as it starts.
+    private int _closingOpen;
 
     public RelayServer(
         AmbassadorSettings settings, LocalContainerView view, ProxyOptions options, ProxyLimits limits, ProxyMetrics metrics, ILoggerFactory loggers, TimeProvider time)
@@ -119,6 +121,7 @@ internal sealed class RelayServer : IAsyncDisposable
             await Task.WhenAny(_drained.Task, Task.Delay(_options.DrainTimeout, _time)).ConfigureAwait(false);
         }
 
+        Volatile.Write(ref _closingOpen, 1);
         foreach (var connection in _open.Keys)
         {
             connection.Close();
@@ -210,7 +213,7 @@ internal sealed class RelayServer : IAsyncDisposable
                 return;
             }
 
-            await RelayOneAsync(request, remote, new CopyEnd(stream, peer), async reply =>
+            await RelayOneAsync(request, remote, new CopyEnd(stream, peer), CancellationToken.None, async reply =>
                 await stream.WriteAsync(RelayWire.EncodeReply(reply), timeout.Token).ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException or AuthenticationException)
@@ -261,7 +264,7 @@ internal sealed class RelayServer : IAsyncDisposable
                 return;
             }
 
-            await RelayOneAsync(request, remote, CopyEnd.Of(stream), reply =>
+            await RelayOneAsync(request, remote, CopyEnd.Of(stream), stream.Abandoned, reply =>
             {
                 stream.SendReply(reply);
                 return Task.CompletedTask;
@@ -285,15 +288,21 @@ internal sealed class RelayServer : IAsyncDisposable
     /// One relayed connection, on whichever link: a slot, the container's socket (or a refusal, said to the peer and logged
     /// once), go, then both directions copied until each ends.
     /// </summary>
-    private async Task RelayOneAsync(RelayRequest request, EndPoint? remote, CopyEnd peer, Func<RelayReply, Task> reply)
+    /// <param name="abandoned">Cancelled when the ambassador gives the stream up (a reset, a failed link): the slot and the
+    /// container are then neither waited for nor kept, and a relayed connection is reset at once on its container's side.</param>
+    private async Task RelayOneAsync(RelayRequest request, EndPoint? remote, CopyEnd peer, CancellationToken abandoned, Func<RelayReply, Task> reply)
     {
-        await _slots.WaitAsync(_counts, _stopping.Token).ConfigureAwait(false);
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, abandoned))
+        {
+            await _slots.WaitAsync(_counts, waiting.Token).ConfigureAwait(false);
+        }
+
         _counts.ConnectionsAccepted.Add(1);
         _counts.ConnectionsActive.Add(1);
         Socket? container = null;
         try
         {
-            (container, var address, var verdict) = await _targets.ConnectAsync(request, Draining).ConfigureAwait(false);
+            (container, var address, var verdict) = await _targets.ConnectAsync(request, Draining, abandoned).ConfigureAwait(false);
             if (container is null)
             {
                 _counts.ConnectFailures.Add(1);
@@ -306,11 +315,11 @@ internal sealed class RelayServer : IAsyncDisposable
             RelayLog.Opened(_logger, remote, request.Name, request.Client, request.Container.Length > 12 ? request.Container[..12] : request.Container, address!);
             if (request.Protocol == "udp")
             {
-                await RelayDatagramsAsync(peer, container).ConfigureAwait(false);
+                await RelayDatagramsAsync(peer, container, abandoned).ConfigureAwait(false);
             }
             else
             {
-                await RelayConnectionAsync(peer, container).ConfigureAwait(false);
+                await RelayConnectionAsync(peer, container, abandoned).ConfigureAwait(false);
             }
         }
         finally
@@ -321,10 +330,22 @@ internal sealed class RelayServer : IAsyncDisposable
         }
     }
 
-    private async Task RelayConnectionAsync(CopyEnd peer, Socket container)
+    /// <summary>Counts a flow as open, where the drain finds it; one that starts after the drain's deadline is closed at once.</summary>
+    private void Track(IRelayedFlow flow)
+    {
+        _open[flow] = 0;
+        if (Volatile.Read(ref _closingOpen) != 0)
+        {
+            flow.Close();
+        }
+    }
+
+    private async Task RelayConnectionAsync(CopyEnd peer, Socket container, CancellationToken abandoned)
     {
         var relayed = new RelayedConnection(peer, CopyEnd.Of(container));
-        _open[relayed] = 0;
+        Track(relayed);
+        // The ambassador's reset (or a failed link) reaches the container even while nothing is read from the stream.
+        using var reset = abandoned.Register(static flow => ((IRelayedFlow)flow!).Abort(), relayed);
         try
         {
             var pipeSize = _options.Splice && Proxy.Tcp.Splice.SpliceSupport.IsAvailable ? _options.SplicePipeSize : 0;
@@ -339,11 +360,12 @@ internal sealed class RelayServer : IAsyncDisposable
     }
 
     /// <summary>One UDP session over the peer's link, until either end ends it; the link is disposed with it.</summary>
-    private async Task RelayDatagramsAsync(CopyEnd peer, Socket container)
+    private async Task RelayDatagramsAsync(CopyEnd peer, Socket container, CancellationToken abandoned)
     {
         using var link = new RelayedDatagramLink(peer);
         var relayed = new RelayedDatagrams(link, container, _counts);
-        _open[relayed] = 0;
+        Track(relayed);
+        using var reset = abandoned.Register(static flow => ((IRelayedFlow)flow!).Abort(), relayed);
         try
         {
             await relayed.RunAsync().ConfigureAwait(false);

@@ -14,7 +14,7 @@ internal sealed class RelayTargets(LocalContainerView view, string hostId, TimeS
 {
     private readonly LocalNetworks _networks = LocalNetworks.Read();
 
-    public async Task<(Socket? Container, IPEndPoint? Address, RelayReply Reply)> ConnectAsync(RelayRequest request, bool draining)
+    public async Task<(Socket? Container, IPEndPoint? Address, RelayReply Reply)> ConnectAsync(RelayRequest request, bool draining, CancellationToken abandoned)
     {
         if (draining)
         {
@@ -36,9 +36,10 @@ internal sealed class RelayTargets(LocalContainerView view, string hostId, TimeS
                 ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
                 : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var timeout = new CancellationTokenSource(connectTimeout, time);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, abandoned);
             try
             {
-                await socket.ConnectAsync(address, timeout.Token).ConfigureAwait(false);
+                await socket.ConnectAsync(address, attempt.Token).ConfigureAwait(false);
                 return (socket, address, RelayReply.Go);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException)

@@ -38,6 +38,17 @@ public sealed class RelayAuthorizerTests
     }
 
     [Fact]
+    public void AContainerOnTheHostsNetwork_IsDialledAtTheAdvertisedAddress_NeverAtLoopback()
+    {
+        var view = View(Container("c1", running: true, ports: [new ExposedPort(9000, PortProtocol.Tcp, [])]) with { HostNetwork = true, Addresses = [] });
+
+        var (addresses, refusal) = RelayAuthorizer.Resolve(Request("c1", 9000), view, "host-a", Networks);
+
+        Assert.Null(refusal);
+        Assert.Equal(["10.231.0.11:9000"], addresses.Select(address => address.ToString()));
+    }
+
+    [Fact]
     public void AStoppedContainer_IsRefused()
     {
         var view = View(Container("c1", running: false, ports: [new ExposedPort(6379, PortProtocol.Tcp, [])]));

@@ -43,6 +43,7 @@ internal sealed class MuxLink : IAsyncDisposable
     private bool _flushing;
     private bool _failed;
     private int _nextId = -1;
+    private long _lastRead = Environment.TickCount64;
 
     /// <param name="transport">The TLS stream, after its handshake and the magic.</param>
     /// <param name="onOpen">The relay's handler of a new stream and its request; null on the ambassador's side, which only opens.</param>
@@ -56,6 +57,9 @@ internal sealed class MuxLink : IAsyncDisposable
     public Task Closed => _closed.Task;
 
     public bool IsClosed => Volatile.Read(ref _failed);
+
+    /// <summary>When the link last read anything (<see cref="Environment.TickCount64"/>): a link silent since a stream's open is dead.</summary>
+    public long LastRead => Volatile.Read(ref _lastRead);
 
     /// <summary>Streams open on the link now.</summary>
     public int Streams => _streams.Count;
@@ -144,8 +148,9 @@ internal sealed class MuxLink : IAsyncDisposable
             {
                 await _transport.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
+            catch (Exception)
             {
+                // Any failure to write ends the link: a flush loop that died quietly would leave every stream waiting.
                 Fail();
                 return;
             }
@@ -197,14 +202,18 @@ internal sealed class MuxLink : IAsyncDisposable
                 }
 
                 end += read;
+                Volatile.Write(ref _lastRead, Environment.TickCount64);
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
             // The link ended: every stream is reset below, as a lost TCP connection would be.
         }
-
-        Fail();
+        finally
+        {
+            // Whatever ended the loop: a link that reads no more must not look alive to those who would open streams on it.
+            Fail();
+        }
     }
 
     /// <summary>Hands one frame to its stream; data is copied out of <paramref name="payload"/>, which the read loop reuses.</summary>

@@ -26,6 +26,9 @@ internal sealed class MuxStream : Stream
     private TaskCompletionSource? _writable;
     // How much of the queue's first buffer a read has taken already.
     private int _headTaken;
+    // Bytes received and not yet read: a peer that sends past its window is broken (or hostile), not buffered for.
+    private int _queued;
+    private CancellationTokenSource? _abandoned;
     private int _sendWindow = MuxLink.InitialWindow;
     private int _consumedSinceGrant;
     private bool _remoteFin;
@@ -40,6 +43,18 @@ internal sealed class MuxStream : Stream
     }
 
     public uint Id { get; }
+
+    /// <summary>Cancelled once the stream is reset or its link fails: what the relay's work for the stream waits with.</summary>
+    public CancellationToken Abandoned
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _broken is not null ? new CancellationToken(canceled: true) : (_abandoned ??= new CancellationTokenSource()).Token;
+            }
+        }
+    }
 
     /// <summary>The relay's go or refusal (the ambassador's side).</summary>
     public Task<RelayReply> Reply => _reply.Task;
@@ -208,7 +223,8 @@ internal sealed class MuxStream : Stream
 
     internal void OnData(byte[] payload, int length)
     {
-        TaskCompletionSource? readable;
+        TaskCompletionSource? readable = null;
+        var overflow = false;
         lock (_gate)
         {
             if (_broken is not null || _receiveClosed)
@@ -222,9 +238,25 @@ internal sealed class MuxStream : Stream
                 return;
             }
 
-            _received.Enqueue((payload, length));
-            readable = _readable;
-            _readable = null;
+            if (_queued + length > MuxLink.InitialWindow)
+            {
+                overflow = true;
+            }
+            else
+            {
+                _queued += length;
+                _received.Enqueue((payload, length));
+                readable = _readable;
+                _readable = null;
+            }
+        }
+
+        if (overflow)
+        {
+            // Past the window: the peer is not following the protocol; the stream is reset, the data dropped.
+            ArrayPool<byte>.Shared.Return(payload);
+            Reset();
+            return;
         }
 
         readable?.TrySetResult();
@@ -330,12 +362,15 @@ internal sealed class MuxStream : Stream
 
         readable?.TrySetResult();
         writable?.TrySetResult();
+        CancelAbandoned();
+
         // A stream that ends before the relay's reply: the dialer reads a failed link, not a refusal. Observed here,
         // since only the ambassador's side ever awaits a reply.
         if (_reply.TrySetException(error))
         {
             _ = _reply.Task.Exception;
         }
+
         _link.Forget(Id);
         return true;
     }
@@ -350,6 +385,7 @@ internal sealed class MuxStream : Stream
             segment.Buffer.AsSpan(_headTaken, count).CopyTo(destination[read..]);
             read += count;
             _headTaken += count;
+            _queued -= count;
             if (_headTaken == segment.Count)
             {
                 _received.Dequeue();
@@ -366,6 +402,7 @@ internal sealed class MuxStream : Stream
     {
         var dropped = -_headTaken;
         _headTaken = 0;
+        _queued = 0;
         while (_received.TryDequeue(out var segment))
         {
             dropped += segment.Count;
@@ -384,6 +421,24 @@ internal sealed class MuxStream : Stream
 
     // Called under the gate: the frame is queued outside it (Send takes the link's own gate, never ours).
     private void GrantWindowLater(int bytes) => ThreadPool.UnsafeQueueUserWorkItem(static state => state.Stream.GrantWindow(state.Bytes), (Stream: this, Bytes: bytes), preferLocal: true);
+
+    private void CancelAbandoned()
+    {
+        CancellationTokenSource? abandoned;
+        lock (_gate)
+        {
+            abandoned = _abandoned;
+        }
+
+        try
+        {
+            abandoned?.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A registration's own failure (a socket already gone): the stream is broken either way.
+        }
+    }
 
     private void ForgetIfDone()
     {

@@ -64,7 +64,17 @@ internal sealed class RelayLinks(SslClientAuthenticationOptions tls, TimeSpan co
             await secure.WriteAsync(MuxLink.Magic.ToArray(), timeout.Token).ConfigureAwait(false);
             var link = new MuxLink(secure, onOpen: null);
             _ = link.RunAsync();
-            return link;
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    return link;
+                }
+            }
+
+            // Disposed while this link was being made: nobody else will close it.
+            await link.DisposeAsync().ConfigureAwait(false);
+            throw new ObjectDisposedException(nameof(RelayLinks));
         }
         catch
         {
