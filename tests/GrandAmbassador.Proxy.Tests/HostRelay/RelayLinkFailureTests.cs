@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Routing;
 using GrandAmbassador.Proxy.Tests.Support;
@@ -20,7 +18,7 @@ public sealed class RelayLinkFailureTests
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
-        using var certificate = SelfSigned();
+        using var certificate = TestCertificates.SelfSigned();
         var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var relayLink = new TaskCompletionSource<MuxLink>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -93,13 +91,5 @@ public sealed class RelayLinkFailureTests
             await proxy.DisposeAsync();
             await links.DisposeAsync();
         }
-    }
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=relay", key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using GrandAmbassador.Proxy.HostRelay;
@@ -28,7 +27,7 @@ internal sealed class EchoingRelay : IAsyncDisposable
 
     public EchoingRelay(bool multiplexed = false)
     {
-        _certificate = multiplexed ? SelfSigned() : null;
+        _certificate = multiplexed ? TestCertificates.SelfSigned() : null;
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen();
         EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
@@ -139,14 +138,5 @@ internal sealed class EchoingRelay : IAsyncDisposable
         }
 
         Ended.Writer.TryWrite(link);
-    }
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=echoing-relay", key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        // Through PKCS#12: a key SslStream can use on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 }

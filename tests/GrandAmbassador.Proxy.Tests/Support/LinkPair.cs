@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Tcp;
 using GrandAmbassador.Proxy.Udp;
@@ -47,7 +45,7 @@ internal sealed class LinkPair : IAsyncDisposable
             return new LinkPair(new RelayedDatagramLink(CopyEnd.Of(client)), new RelayedDatagramLink(CopyEnd.Of(server)), server);
         }
 
-        using var certificate = SelfSigned();
+        using var certificate = TestCertificates.SelfSigned();
         var clientTls = new SslStream(new NetworkStream(client, ownsSocket: true));
         var serverTls = new SslStream(new NetworkStream(server, ownsSocket: true));
         await Task.WhenAll(
@@ -73,14 +71,5 @@ internal sealed class LinkPair : IAsyncDisposable
         {
             await owned.DisposeAsync();
         }
-    }
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=relay", key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        // Through PKCS#12: a key SslStream can use on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 }

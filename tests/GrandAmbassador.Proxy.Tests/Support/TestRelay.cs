@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using GrandAmbassador.Proxy.HostRelay;
 using GrandAmbassador.Proxy.HostRelay.Mux;
@@ -21,7 +20,7 @@ internal sealed class TestRelay : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IPEndPoint> _containers = new(StringComparer.Ordinal);
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    private readonly X509Certificate2 _certificate = SelfSigned("test-relay");
+    private readonly X509Certificate2 _certificate = TestCertificates.SelfSigned("test-relay");
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _work = [];
     private int _links;
@@ -143,14 +142,5 @@ internal sealed class TestRelay : IAsyncDisposable
         await done.Task;
         container.Dispose();
         await stream.DisposeAsync();
-    }
-
-    private static X509Certificate2 SelfSigned(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        // Exported and re-imported: an ephemeral key cannot serve TLS on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }
