@@ -1,3 +1,4 @@
+using GrandAmbassador.Host.Tests.Ambassador;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -79,7 +80,8 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
     {
         var port = FreeTcpPort();
         var redis = await _dataPlane.Names.AddAsync(new FrontedService("redis", [new PortMapping("redis", port, 6379, PortProtocol.Tcp)]), CancellationToken.None);
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 14, 2, 11, TimeSpan.Zero));
+        var clock = new TimerWatchingClock();
+        clock.SetUtcNow(new DateTimeOffset(2026, 12, 7, 14, 2, 11, TimeSpan.Zero));
         var registrar = new FrontingRegistrar(
             _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, clock, NullLogger<FrontingRegistrar>.Instance);
         await registrar.StartAsync(CancellationToken.None);
@@ -107,7 +109,7 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
     }
 
     /// <summary>The first registration that <paramref name="wanted"/> holds for; moves <paramref name="clock"/> on meanwhile, if given.</summary>
-    private async Task<FrontingRegistration> RegistrationAsync(Func<FrontingRegistration, bool> wanted, FakeTimeProvider? clock = null)
+    private async Task<FrontingRegistration> RegistrationAsync(Func<FrontingRegistration, bool> wanted, TimerWatchingClock? clock = null)
     {
         using var hang = new CancellationTokenSource(Hang);
         while (true)
@@ -115,8 +117,12 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
             var next = _registered.Reader.ReadAsync(hang.Token).AsTask();
             while (clock is not null && !next.IsCompleted)
             {
-                clock.Advance(TimeSpan.FromSeconds(1));
-                await Task.WhenAny(next, Task.Delay(20, hang.Token));
+                // The clock moves exactly as far as the registrar's next timer, once it has set one.
+                var timer = clock.NextTimerAsync(_ => true, Hang);
+                if (await Task.WhenAny(next, timer) == timer)
+                {
+                    clock.Advance(await timer);
+                }
             }
 
             if (wanted(await next))

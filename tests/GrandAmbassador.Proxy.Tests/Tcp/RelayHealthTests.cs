@@ -35,7 +35,7 @@ public sealed class RelayHealthTests
 
         // Held: both destinations are tried, each second, and neither answers.
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
-        var failure = await Eventually(() => health.Failure(relay));
+        var failure = await FailureAsync(health, relay);
         Assert.Equal("connection refused", failure.Reason);
         Assert.Null(health.Failure(direct));
 
@@ -64,7 +64,7 @@ public sealed class RelayHealthTests
         // The link is up, but the relay's agent does not report the container yet: held, and the refusal kept.
         using var client = await SocketTestExtensions.ConnectTcpAsync(port.Port);
         await client.SendTextAsync("held");
-        var failure = await Eventually(() => health.Failure(relay.EndPoint));
+        var failure = await FailureAsync(health, relay.EndPoint);
         Assert.Equal("the relay of host host-a refused: no container c1", failure.Reason);
 
         relay.Expose("c1", backend.EndPoint);
@@ -85,15 +85,18 @@ public sealed class RelayHealthTests
         await stream.WriteAsync(Encoding.ASCII.GetBytes(greeting));
     }
 
-    private static async Task<T> Eventually<T>(Func<T?> read)
-        where T : class
+    /// <summary>The relay's failure once the dialer has recorded one: each record completes <see cref="RelayHealth.Changed"/>.</summary>
+    private static async Task<RelayFailure> FailureAsync(RelayHealth health, IPEndPoint relay)
     {
-        using var hang = new CancellationTokenSource(TestTimeouts.Hang);
-        while (read() is not { } value)
+        while (true)
         {
-            await Task.Delay(20, hang.Token);
-        }
+            var changed = health.Changed;
+            if (health.Failure(relay) is { } failure)
+            {
+                return failure;
+            }
 
-        return read()!;
+            await changed.WaitAsync(TestTimeouts.Hang);
+        }
     }
 }
