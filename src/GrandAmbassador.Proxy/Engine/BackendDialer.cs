@@ -28,9 +28,10 @@ internal sealed class BackendDialer(PortContext context)
     /// process-wide bound on held connections.
     /// </summary>
     /// <param name="cancellationToken">Ends the wait (the port closes).</param>
-    /// <param name="client">The client, named to a host's relay for its log; null where unknown.</param>
+    /// <param name="client">The flow being dialled for: its client is named to a host's relay for its log, read only
+    /// for a relay, so that a direct dial pays nothing for it; null where unknown.</param>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<DialResult> DialAsync(CancellationToken cancellationToken, IPEndPoint? client = null)
+    public async ValueTask<DialResult> DialAsync(CancellationToken cancellationToken, IProxyFlow? client = null)
     {
         var router = context.Router;
         var options = context.Options;
@@ -122,7 +123,7 @@ internal sealed class BackendDialer(PortContext context)
     /// <summary>Each destination from <paramref name="start"/> on (but <paramref name="skip"/>), each address in order, until one connects.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<DialResult> TryDestinationsAsync(
-        ImmutableArray<Destination> destinations, int start, IReadOnlyCollection<string>? skip, IPEndPoint? client, CancellationToken cancellationToken)
+        ImmutableArray<Destination> destinations, int start, IReadOnlyCollection<string>? skip, IProxyFlow? client, CancellationToken cancellationToken)
     {
         for (var i = 0; i < destinations.Length; i++)
         {
@@ -165,7 +166,7 @@ internal sealed class BackendDialer(PortContext context)
 
     /// <summary>One connect: to the container's address, or through its host's relay (<paramref name="relay"/>), which must say go.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, RelayHop? relay, IPEndPoint? client, CancellationToken cancellationToken)
+    private async ValueTask<Socket?> TryConnectAsync(IPEndPoint address, RelayHop? relay, IProxyFlow? client, CancellationToken cancellationToken)
     {
         Socket socket;
         try
@@ -241,7 +242,7 @@ internal sealed class BackendDialer(PortContext context)
     /// Through a host's relay over TLS: a new stream on the link to it (made, with its one handshake, on first use), which
     /// the relay must answer with go within the attempt's timeout.
     /// </summary>
-    private async ValueTask<MuxStream?> TryRelayLinkAsync(RelayLinks links, IPEndPoint address, RelayHop hop, IPEndPoint? client, CancellationToken cancellationToken)
+    private async ValueTask<MuxStream?> TryRelayLinkAsync(RelayLinks links, IPEndPoint address, RelayHop hop, IProxyFlow? client, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(context.Options.ConnectAttemptTimeout, context.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
@@ -296,6 +297,6 @@ internal sealed class BackendDialer(PortContext context)
         return null;
     }
 
-    private RelayRequest Request(RelayHop hop, IPEndPoint? client) =>
-        new(hop.Name, hop.ContainerId, hop.ContainerPort, _socketType == SocketType.Stream ? "tcp" : "udp", client?.ToString());
+    private RelayRequest Request(RelayHop hop, IProxyFlow? client) =>
+        new(hop.Name, hop.ContainerId, hop.ContainerPort, _socketType == SocketType.Stream ? "tcp" : "udp", client?.ClientEndPoint?.ToString());
 }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>One open flow of a port, TCP connection or UDP session alike, as its listener manages it.</summary>
@@ -5,6 +7,9 @@ internal interface IProxyFlow
 {
     /// <summary>The backend this flow relays to; <see langword="null"/> while it is held.</summary>
     string? BackendId { get; }
+
+    /// <summary>The flow's client, as this ambassador knows it (a host's relay logs it); may cost an allocation to read.</summary>
+    IPEndPoint? ClientEndPoint { get; }
 
     /// <summary>Completes when the flow has ended and released everything it held.</summary>
     Task Completion { get; }

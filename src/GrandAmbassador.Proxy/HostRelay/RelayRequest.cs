@@ -10,4 +10,8 @@ namespace GrandAmbassador.Proxy.HostRelay;
 /// <param name="Port">The container's port (exposed or published), as the container sees it.</param>
 /// <param name="Protocol"><c>tcp</c> or <c>udp</c>.</param>
 /// <param name="Client">The client's address as the ambassador knows it (for the relay's log).</param>
-internal sealed record RelayRequest(string Name, string Container, int Port, string Protocol, string? Client);
+internal sealed record RelayRequest(string Name, string Container, int Port, string Protocol, string? Client)
+{
+    /// <summary>The container's id as logs and reasons show it (as <c>ContainerEndpoint.ShortId</c>).</summary>
+    public string ShortContainer => Container.Length > 12 ? Container[..12] : Container;
+}

@@ -147,7 +147,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
                 return;
             }
 
-            var result = await _context.Dialer.DialAsync(cancellationToken, ClientEndPoint).ConfigureAwait(false);
+            var result = await _context.Dialer.DialAsync(cancellationToken, this).ConfigureAwait(false);
             if (!result.Connected)
             {
                 // An eviction is counted and logged once per episode by the bound, not here per connection.

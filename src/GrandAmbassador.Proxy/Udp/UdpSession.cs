@@ -225,7 +225,7 @@ internal sealed class UdpSession : IProxyFlow
     {
         try
         {
-            var result = await _context.Dialer.DialAsync(cancellationToken, ClientEndPoint()).ConfigureAwait(false);
+            var result = await _context.Dialer.DialAsync(cancellationToken, this).ConfigureAwait(false);
             if (!result.Connected)
             {
                 int dropped;
@@ -300,32 +300,11 @@ internal sealed class UdpSession : IProxyFlow
     }
 
     /// <summary>Sends the held datagrams in order into the relay's link, then lets new ones go straight in.</summary>
-    private bool TryPublish(RelayedDatagramLink link, byte[]? proxyHeader)
-    {
-        lock (_gate)
-        {
-            if (Volatile.Read(ref _closed) != 0)
-            {
-                return false;
-            }
-
-            var held = _held!;
-            _held = null;
-            ReleaseHeldBytes();
-            _proxyHeader = proxyHeader;
-            while (held.TryDequeue(out var datagram))
-            {
-                // Queued under the lock, so that no datagram from the client overtakes the held ones.
-                ForwardRelayed(link, datagram);
-            }
-
-            Volatile.Write(ref _link, link);
-            return true;
-        }
-    }
+    private bool TryPublish(RelayedDatagramLink link, byte[]? proxyHeader) =>
+        TryPublish(proxyHeader, datagram => ForwardRelayed(link, datagram), () => Volatile.Write(ref _link, link));
 
     /// <summary>The client's address, for the relay's log; its socket address in the listening socket's family.</summary>
-    private IPEndPoint? ClientEndPoint() => _listenSocket.LocalEndPoint?.Create(ClientAddress) as IPEndPoint;
+    public IPEndPoint? ClientEndPoint => _listenSocket.LocalEndPoint?.Create(ClientAddress) as IPEndPoint;
 
     /// <summary>A datagram from the relay's link: the container's reply, sent to the client from the port's socket.</summary>
     private async ValueTask ToClientAsync(ReadOnlyMemory<byte> datagram)
@@ -336,7 +315,30 @@ internal sealed class UdpSession : IProxyFlow
     }
 
     /// <summary>Sends the held datagrams in order, then lets new ones go straight through.</summary>
-    private bool TryPublish(Socket socket, byte[]? proxyHeader)
+    private bool TryPublish(Socket socket, byte[]? proxyHeader) =>
+        TryPublish(
+            proxyHeader,
+            datagram =>
+            {
+                // A datagram send does not wait for the peer.
+                try
+                {
+                    socket.Send(proxyHeader is null ? datagram : [.. proxyHeader, .. datagram]);
+                    _context.Counts.UdpDatagramsUpstream.Add(1);
+                }
+                catch (SocketException)
+                {
+                    _context.Counts.UdpDatagramsDropped.Add(1);
+                }
+            },
+            () => Volatile.Write(ref _socket, socket));
+
+    /// <summary>
+    /// Once a backend is found (a connected socket, or a relay's link): the held datagrams go first, in order, under the
+    /// lock, so that no datagram from the client overtakes them; then <paramref name="publish"/> lets new ones go straight
+    /// through. Once per session, so its delegates cost nothing on the datagram path.
+    /// </summary>
+    private bool TryPublish(byte[]? proxyHeader, Action<byte[]> forwardHeld, Action publish)
     {
         lock (_gate)
         {
@@ -351,20 +353,10 @@ internal sealed class UdpSession : IProxyFlow
             _proxyHeader = proxyHeader;
             while (held.TryDequeue(out var datagram))
             {
-                // Under the lock, so that no datagram from the client overtakes the held ones; a datagram
-                // send does not wait for the peer.
-                try
-                {
-                    socket.Send(proxyHeader is null ? datagram : [.. proxyHeader, .. datagram]);
-                    _context.Counts.UdpDatagramsUpstream.Add(1);
-                }
-                catch (SocketException)
-                {
-                    _context.Counts.UdpDatagramsDropped.Add(1);
-                }
+                forwardHeld(datagram);
             }
 
-            Volatile.Write(ref _socket, socket);
+            publish();
             return true;
         }
     }

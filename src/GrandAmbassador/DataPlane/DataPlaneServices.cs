@@ -58,6 +58,9 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         {
             ConfigureProxy(options, settings);
             options.Prebound = prebound ?? options.Prebound;
+            // Here, not in ConfigureProxy, which the early listeners' options go through too: one set of links per
+            // process, and this host's certificate context built once.
+            options.RelayLinks = settings.Security.Tls is { } tls ? new RelayLinks(new RelayTls(tls, TimeProvider.System).Client, options.ConnectAttemptTimeout) : null;
         });
         services.AddGrandAmbassadorProxy();
         services.AddSingleton<Func<string, ServiceProxy>>(provider => provider.GetRequiredService<ServiceProxyFactory>().Create);
@@ -78,7 +81,6 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         options.Splice = settings.Environment.Splice;
         options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
-        options.RelayLinks = settings.Security.Tls is { } tls ? new RelayLinks(new RelayTls(tls, TimeProvider.System).Client, options.ConnectAttemptTimeout) : null;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

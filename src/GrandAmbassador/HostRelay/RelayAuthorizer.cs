@@ -26,7 +26,7 @@ internal static class RelayAuthorizer
         var port = $"{request.Port}/{request.Protocol}";
         if (view.Find(request.Container) is not { } endpoint)
         {
-            return ([], $"host {hostId} reports no container {Short(request.Container)}");
+            return ([], $"host {hostId} reports no container {request.ShortContainer}");
         }
 
         if (!endpoint.Running)
@@ -46,6 +46,4 @@ internal static class RelayAuthorizer
             : RouteBuilder.LocalAddresses(endpoint, request.Port, protocol, networks, preferIpv6: false);
         return addresses.IsEmpty ? ([], $"container {endpoint.ContainerName} on host {hostId} {RouteBuilder.NoAddressReason}") : (addresses, null);
     }
-
-    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
 }

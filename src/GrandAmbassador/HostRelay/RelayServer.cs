@@ -312,7 +312,7 @@ internal sealed class RelayServer : IAsyncDisposable
             }
 
             await reply(RelayReply.Go).ConfigureAwait(false);
-            RelayLog.Opened(_logger, remote, request.Name, request.Client, request.Container.Length > 12 ? request.Container[..12] : request.Container, address!);
+            RelayLog.Opened(_logger, remote, request.Name, request.Client, request.ShortContainer, address!);
             if (request.Protocol == "udp")
             {
                 await RelayDatagramsAsync(peer, container, abandoned).ConfigureAwait(false);

@@ -48,7 +48,6 @@ internal sealed class RelayTargets(LocalContainerView view, string hostId, TimeS
             }
         }
 
-        var id = request.Container.Length > 12 ? request.Container[..12] : request.Container;
-        return (null, null, new RelayReply(RelayVerdict.Unreachable, $"no address of container {id} on host {hostId} answered on {request.Port}/{request.Protocol}"));
+        return (null, null, new RelayReply(RelayVerdict.Unreachable, $"no address of container {request.ShortContainer} on host {hostId} answered on {request.Port}/{request.Protocol}"));
     }
 }
