@@ -7,6 +7,7 @@ using GrandAmbassador.Proxy.HostRelay;
 using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tcp.EventLoop;
 
 namespace GrandAmbassador.Proxy.Engine;
 
@@ -213,7 +214,15 @@ internal sealed class BackendDialer(PortContext context)
                 return null;
             }
 
-            await socket.ConnectAsync(address, linked.Token).ConfigureAwait(false);
+            if (context.Loops is { } loops)
+            {
+                await LoopConnector.ConnectAsync(loops.Next(), socket, address, linked.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.ConnectAsync(address, linked.Token).ConfigureAwait(false);
+            }
+
             return socket;
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

@@ -6,6 +6,8 @@ using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
+using GrandAmbassador.Proxy.Tcp.EventLoop;
+
 namespace GrandAmbassador.Proxy.Engine;
 
 /// <summary>
@@ -28,8 +30,9 @@ internal sealed class PortContext
         Logger = logger;
         Router = new PortRouter(snapshot);
         RetryBeforeFirstByte = port.Protocol == TransportProtocol.Tcp && options.RetryBeforeFirstByteNames.Contains(serviceName);
-        Dialer = new BackendDialer(this);
         var tcp = port.Protocol == TransportProtocol.Tcp;
+        Loops = tcp && options.DataPath == TcpDataPath.EventLoop ? EventLoopGroup.Shared(options.EventLoops, options.BufferSize, logger) : null;
+        Dialer = new BackendDialer(this);
 
         // v1 has no form for a datagram: a UDP port of a v1 name sends none (docs/client-addresses.md).
         ProxyProtocol = options.ProxyProtocolNames.TryGetValue(serviceName, out var version) && (tcp || version == ProxyProtocolVersion.V2)
@@ -60,6 +63,12 @@ internal sealed class PortContext
     public PortRouter Router { get; }
 
     public BackendDialer Dialer { get; }
+
+    /// <summary>
+    /// The event loops that connect and relay this port's TCP connections (<see cref="ProxyOptions.DataPath"/>);
+    /// <see langword="null"/> for the sockets path (chosen, or where the loops are not available) and for UDP ports.
+    /// </summary>
+    public EventLoopGroup? Loops { get; }
 
     /// <summary>The process's record of host relays that failed, which the dialer keeps for status and the page.</summary>
     public RelayHealth RelayHealth { get; }

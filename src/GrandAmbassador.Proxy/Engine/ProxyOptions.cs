@@ -73,6 +73,19 @@ internal sealed class ProxyOptions
     public bool Splice { get; set; } = true;
 
     /// <summary>
+    /// What relays TCP connections once connected: <see cref="TcpDataPath.EventLoop"/> (Linux on x86-64; elsewhere it
+    /// falls back, with a warning, to the sockets path) or <see cref="TcpDataPath.Sockets"/>. Default: the event loop (the
+    /// executable reads <c>GRAND_AMBASSADOR_DATA_PATH=sockets</c> to choose the sockets path, for an A/B of one build).
+    /// </summary>
+    public TcpDataPath DataPath { get; set; } = TcpDataPath.EventLoop;
+
+    /// <summary>
+    /// How many event loops (threads) relay TCP connections on the event-loop path, made once per process by whichever
+    /// proxy needs them first. Default: one per core (the executable reads <c>GRAND_AMBASSADOR_EVENT_LOOPS</c>).
+    /// </summary>
+    public int EventLoops { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// The pipe size asked for a spliced direction (its two descriptors stay open while the connection lasts; pages
     /// are held only while data waits in it). The kernel may give less: <c>/proc/sys/fs/pipe-max-size</c> (1 MiB by
     /// default), and for a user without CAP_SYS_RESOURCE, once all their pipes together pass
@@ -185,6 +198,7 @@ internal sealed class ProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UdpMaxSessionsPerPort);
         ArgumentOutOfRangeException.ThrowIfNegative(UdpHeldDatagramsPerSession);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BufferSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(EventLoops);
         ArgumentOutOfRangeException.ThrowIfLessThan(SplicePipeSize, 4096);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxConnections);
         ArgumentOutOfRangeException.ThrowIfLessThan(IdleTimeout, TimeSpan.Zero);

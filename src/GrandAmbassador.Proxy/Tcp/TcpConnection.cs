@@ -5,6 +5,7 @@ using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Tcp.EventLoop;
 using GrandAmbassador.Proxy.Tcp.Splice;
 
 namespace GrandAmbassador.Proxy.Tcp;
@@ -17,6 +18,7 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
 {
     private static readonly Action<SocketCopier> OnCopyCompletedCallback = OnCopyCompleted;
     private static readonly Action<StreamCopier> OnStreamCopyCompletedCallback = OnCopyCompleted;
+    private static readonly Action<IDirectionCopier> OnLoopCopyCompletedCallback = OnCopyCompleted;
     private readonly Socket _client;
     private readonly PortContext _context;
     private readonly Action<TcpConnection> _onClosed;
@@ -29,6 +31,8 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     private const int Resetting = 2;
     private int _aborted;
     private int _relaying;
+    // The relay on an event loop (ProxyOptions.DataPath), once started; null on the sockets path and while held.
+    private LoopRelay? _loopRelay;
     private IDirectionCopier? _upstream;
     private IDirectionCopier? _downstream;
     private int _upstreamDone;
@@ -123,6 +127,13 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     {
         if (Interlocked.CompareExchange(ref _aborted, Resetting, 0) == 0)
         {
+            if (Volatile.Read(ref _loopRelay) is { } loopRelay)
+            {
+                // The loop resets both sockets on its own thread: disposing them here would close descriptors it uses.
+                loopRelay.Abort();
+                return;
+            }
+
             SocketTermination.Reset(_client);
             SocketTermination.Reset(Volatile.Read(ref _backend));
             Volatile.Read(ref _backendStream)?.Reset();
@@ -378,7 +389,15 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var pipeSize = options.Splice && SpliceSupport.IsAvailable ? options.SplicePipeSize : 0;
         _relaying = 2;
         IDirectionCopier upstream, downstream;
-        if (relayed is not null)
+        if (relayed is null && _context.Loops is { } loops)
+        {
+            var loopRelay = LoopRelay.Create(loops.Next(), _client, backend!, pipeSize, OnLoopCopyCompletedCallback);
+            loopRelay.Upstream.UserToken = this;
+            loopRelay.Downstream.UserToken = this;
+            (upstream, downstream) = (loopRelay.Upstream, loopRelay.Downstream);
+            Volatile.Write(ref _loopRelay, loopRelay);
+        }
+        else if (relayed is not null)
         {
             var client = CopyEnd.Of(_client);
             var link = CopyEnd.Of(relayed);

@@ -81,6 +81,8 @@ internal sealed class DataPlaneServices : IAsyncDisposable
         options.Access = settings.Access ?? FrozenDictionary<string, Proxy.Access.AccessPolicy>.Empty;
         options.Splice = settings.Environment.Splice;
         options.SplicePipeSize = settings.Environment.SplicePipeSize ?? options.SplicePipeSize;
+        options.DataPath = settings.Environment.DataPath;
+        options.EventLoops = settings.Environment.EventLoops ?? options.EventLoops;
         if (settings.ProxyLimits is { } limits)
         {
             options.MaxConnections = limits.MaxConnections;

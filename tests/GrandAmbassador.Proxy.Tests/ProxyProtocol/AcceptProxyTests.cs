@@ -102,7 +102,7 @@ public sealed class AcceptProxyTests
         var log = new WarningLog();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var backend = TcpBackend.Echo("a");
-        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback };
+        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback, DataPath = TestDataPath.Current };
         Accept(metrics.Service)(options);
         using var loggers = log.Factory();
         await using var proxy = new ServiceProxyFactory(Microsoft.Extensions.Options.Options.Create(options), loggers, clock).Create(metrics.Service);

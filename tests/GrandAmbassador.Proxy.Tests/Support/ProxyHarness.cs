@@ -21,7 +21,7 @@ internal static class ProxyHarness
     /// <summary>A factory of its own: the proxies it builds share limits with each other and with no other test.</summary>
     public static ServiceProxyFactory Factory(Action<ProxyOptions>? configure = null, TimeProvider? timeProvider = null)
     {
-        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback };
+        var options = new ProxyOptions { ListenAddress = IPAddress.Loopback, DataPath = TestDataPath.Current };
         configure?.Invoke(options);
         return new ServiceProxyFactory(Options.Create(options), NullLoggerFactory.Instance, timeProvider ?? TimeProvider.System);
     }

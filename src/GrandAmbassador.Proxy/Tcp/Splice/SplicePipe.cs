@@ -46,20 +46,20 @@ internal sealed unsafe class SplicePipe : IDisposable
         return new SplicePipe(fds[0], fds[1], actual);
     }
 
-    /// <summary>Moves up to <paramref name="length"/> bytes from <paramref name="source"/> into the pipe.</summary>
+    /// <summary>Moves up to <paramref name="length"/> bytes from the socket <paramref name="source"/> into the pipe.</summary>
     /// <returns>The bytes moved, 0 at end of stream, or -1 with <paramref name="errno"/> set (EAGAIN: nothing to read).</returns>
-    public long Fill(Socket source, int length, out int errno)
+    public long Fill(int source, int length, out int errno)
     {
-        var moved = Move(source, toPipe: true, length, out errno);
+        var moved = Move(source, _write, length, out errno);
         Held += (int)Math.Max(moved, 0);
         return moved;
     }
 
-    /// <summary>Moves up to <paramref name="length"/> bytes from the pipe into <paramref name="destination"/>.</summary>
+    /// <summary>Moves up to <paramref name="length"/> bytes from the pipe into the socket <paramref name="destination"/>.</summary>
     /// <returns>The bytes moved, or -1 with <paramref name="errno"/> set (EAGAIN: the destination's send buffer is full).</returns>
-    public long Drain(Socket destination, int length, out int errno)
+    public long Drain(int destination, int length, out int errno)
     {
-        var moved = Move(destination, toPipe: false, length, out errno);
+        var moved = Move(_read, destination, length, out errno);
         Held -= (int)Math.Max(moved, 0);
         return moved;
     }
@@ -97,33 +97,15 @@ internal sealed unsafe class SplicePipe : IDisposable
         }
     }
 
-    private long Move(Socket socket, bool toPipe, int length, out int errno)
+    private static long Move(int from, int to, int length, out int errno)
     {
-        // The reference keeps the descriptor from being closed (and its number reused) during the call: a
-        // concurrent Dispose of the socket waits for it. On a disposed socket it throws ObjectDisposedException.
-        var handle = socket.SafeHandle;
-        var added = false;
-        try
+        while (true)
         {
-            handle.DangerousAddRef(ref added);
-            var fd = (int)handle.DangerousGetHandle();
-            while (true)
+            var moved = LibC.Splice(from, 0, to, 0, (nuint)length, LibC.SpliceMoveNonBlock);
+            errno = moved < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            if (errno != LibC.EINTR)
             {
-                var moved = toPipe
-                    ? LibC.Splice(fd, 0, _write, 0, (nuint)length, LibC.SpliceMoveNonBlock)
-                    : LibC.Splice(_read, 0, fd, 0, (nuint)length, LibC.SpliceMoveNonBlock);
-                errno = moved < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
-                if (errno != LibC.EINTR)
-                {
-                    return moved;
-                }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
+                return moved;
             }
         }
     }

@@ -13,6 +13,34 @@ internal static class SplicePump
     /// <param name="errno">The error behind <see cref="SpliceOutcome.SourceFailed"/> or <see cref="SpliceOutcome.DestinationFailed"/>.</param>
     public static SpliceOutcome Run(SplicePipe pipe, Socket source, Socket destination, out long moved, out int errno)
     {
+        // The references keep the descriptors from being closed (and their numbers reused) during the run: a concurrent
+        // Dispose of a socket waits for it. On a disposed socket AddRef throws ObjectDisposedException.
+        var sourceHandle = source.SafeHandle;
+        var destinationHandle = destination.SafeHandle;
+        var (sourceAdded, destinationAdded) = (false, false);
+        try
+        {
+            sourceHandle.DangerousAddRef(ref sourceAdded);
+            destinationHandle.DangerousAddRef(ref destinationAdded);
+            return Run(pipe, (int)sourceHandle.DangerousGetHandle(), (int)destinationHandle.DangerousGetHandle(), out moved, out errno);
+        }
+        finally
+        {
+            if (sourceAdded)
+            {
+                sourceHandle.DangerousRelease();
+            }
+
+            if (destinationAdded)
+            {
+                destinationHandle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The same on raw descriptors, which the caller keeps open for the run (the event loop's relays).</summary>
+    public static SpliceOutcome Run(SplicePipe pipe, int source, int destination, out long moved, out int errno)
+    {
         moved = 0;
         errno = 0;
         while (true)

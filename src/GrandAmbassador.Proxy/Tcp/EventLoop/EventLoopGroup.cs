@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+
+/// <summary>
+/// The process's event loops, one per core unless configured, made on first use and kept for the process's life, as
+/// .NET keeps its own socket engine threads. Connections are spread over them in turn.
+/// </summary>
+internal sealed class EventLoopGroup
+{
+    private static readonly Lock Creation = new();
+    private static EventLoopGroup? s_shared;
+    private readonly EventLoop[] _loops;
+    private uint _next;
+
+    private EventLoopGroup(EventLoop[] loops) => _loops = loops;
+
+    public int Count => _loops.Length;
+
+    /// <summary>
+    /// The process's loops, made by the first caller with its count and buffer size; <see langword="null"/> (with a
+    /// warning, once) where the path is not available.
+    /// </summary>
+    public static EventLoopGroup? Shared(int count, int bufferSize, ILogger logger)
+    {
+        if (Volatile.Read(ref s_shared) is { } made)
+        {
+            return made;
+        }
+
+        lock (Creation)
+        {
+            if (s_shared is not null)
+            {
+                return s_shared;
+            }
+
+            if (EventLoopSupport.Unavailable is { } reason)
+            {
+                LoopLog.Unavailable(logger, reason);
+                return null;
+            }
+
+            var loops = new EventLoop[count];
+            for (var i = 0; i < count; i++)
+            {
+                loops[i] = EventLoop.Create(bufferSize, i, logger);
+            }
+
+            LoopLog.Started(logger, count);
+            Volatile.Write(ref s_shared, new EventLoopGroup(loops));
+            return s_shared;
+        }
+    }
+
+    /// <summary>The loop for the next connection.</summary>
+    public EventLoop Next() => _loops[Interlocked.Increment(ref _next) % (uint)_loops.Length];
+}
