@@ -7,7 +7,7 @@ using GrandAmbassador.Proxy.HostRelay;
 using GrandAmbassador.Proxy.HostRelay.Mux;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.Routing;
-using GrandAmbassador.Proxy.Tcp.EventLoop;
+using GrandAmbassador.Proxy.EventLoops;
 
 namespace GrandAmbassador.Proxy.Engine;
 

@@ -6,7 +6,7 @@ using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
-using GrandAmbassador.Proxy.Tcp.EventLoop;
+using GrandAmbassador.Proxy.EventLoops;
 
 namespace GrandAmbassador.Proxy.Engine;
 

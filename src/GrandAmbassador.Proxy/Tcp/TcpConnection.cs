@@ -5,7 +5,7 @@ using System.Threading.Tasks.Sources;
 using GrandAmbassador.Proxy.Engine;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
-using GrandAmbassador.Proxy.Tcp.EventLoop;
+using GrandAmbassador.Proxy.Tcp.Loop;
 using GrandAmbassador.Proxy.Tcp.Splice;
 
 namespace GrandAmbassador.Proxy.Tcp;
@@ -58,6 +58,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
     }
 
     public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Whether an event loop relays this connection (<see cref="ProxyOptions.DataPath"/>); false while it is held.</summary>
+    public bool OnEventLoop => Volatile.Read(ref _loopRelay) is not null;
 
     /// <summary>The backend this connection relays to; <see langword="null"/> while it is held.</summary>
     public string? BackendId => Volatile.Read(ref _destination)?.BackendId;

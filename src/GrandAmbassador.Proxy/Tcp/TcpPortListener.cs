@@ -36,6 +36,9 @@ internal sealed class TcpPortListener : PortListener
     /// <summary>The clients of the open connections, as <see cref="TcpConnection.ClientEndPoint"/> knows them; for tests and diagnostics.</summary>
     internal IEnumerable<System.Net.IPEndPoint> ClientEndPoints => _connections.Keys.Select(connection => connection.ClientEndPoint);
 
+    /// <summary>Whether an event loop relays each open connection (false while held); for tests and diagnostics.</summary>
+    internal IEnumerable<bool> OnEventLoop => _connections.Keys.Select(connection => connection.OnEventLoop);
+
     protected override IEnumerable<IProxyFlow> Flows => _connections.Keys;
 
     /// <summary>Binds and starts accepting; a <see cref="SocketException"/> means the port cannot be had.</summary>

@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
-/// A socket's descriptor, with a reference on its handle for as long as a <see cref="LoopRelay"/> uses it: a dispose
+/// A socket's descriptor, with a reference on its handle for as long as a relay on a loop (Tcp.Loop.LoopRelay) uses it: a dispose
 /// meanwhile (on another thread) closes it only once released, so its number cannot be reused under the loop.
 /// </summary>
 internal sealed class HeldDescriptor

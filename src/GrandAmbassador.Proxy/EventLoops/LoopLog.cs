@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>Log messages of the event-loop data path; event ids 280-289 (of the TCP relay's 200-299) are stable.</summary>
 internal static partial class LoopLog

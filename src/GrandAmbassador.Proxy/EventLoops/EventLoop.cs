@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
 /// One thread, one edge-triggered epoll set, one buffer: the descriptors registered here are read and written on this
@@ -34,8 +34,11 @@ internal sealed unsafe class EventLoop
     /// <summary>The loop's one buffer (pinned): a handler reads into it and sends out of it within one event.</summary>
     public byte[] Buffer { get; }
 
-    /// <summary>The loop's managed thread id, to tell whether a caller is already on it.</summary>
-    public int ThreadId { get; private set; }
+    [ThreadStatic]
+    private static EventLoop? s_current;
+
+    /// <summary>The loop whose thread the caller runs on; null off the loops' threads.</summary>
+    public static EventLoop? Current => s_current;
 
     /// <summary>A new loop with its thread started; throws <see cref="InvalidOperationException"/> when epoll is not to be had.</summary>
     public static EventLoop Create(int bufferSize, int index, ILogger logger)
@@ -87,7 +90,7 @@ internal sealed unsafe class EventLoop
     }
 
     /// <summary>Whether the caller runs on this loop's thread.</summary>
-    public bool IsCurrent => Environment.CurrentManagedThreadId == ThreadId;
+    public bool IsCurrent => ReferenceEquals(s_current, this);
 
     /// <summary>Runs <paramref name="work"/> on the loop's thread, after what was posted before it.</summary>
     public void Post(Action work)
@@ -102,7 +105,7 @@ internal sealed unsafe class EventLoop
 
     private void Run()
     {
-        ThreadId = Environment.CurrentManagedThreadId;
+        s_current = this;
         var events = stackalloc LoopNative.EpollEvent[MaxEvents];
         while (true)
         {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
 /// The process's event loops, one per core unless configured, made on first use and kept for the process's life, as
@@ -53,6 +53,12 @@ internal sealed class EventLoopGroup
         }
     }
 
-    /// <summary>The loop for the next connection.</summary>
-    public EventLoop Next() => _loops[Interlocked.Increment(ref _next) % (uint)_loops.Length];
+    /// <summary>
+    /// The loop for a new connection or connect: the caller's own when it runs on one of them (a connect that completed
+    /// there goes on to its relay there, with nothing to post), else the next in turn.
+    /// </summary>
+    public EventLoop Next() =>
+        EventLoop.Current is { } current && Array.IndexOf(_loops, current) >= 0
+            ? current
+            : _loops[Interlocked.Increment(ref _next) % (uint)_loops.Length];
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
 /// Connects a backend socket with a non-blocking connect(2) whose completion an <see cref="EventLoop"/> waits for, instead
@@ -12,7 +12,9 @@ namespace GrandAmbassador.Proxy.Tcp.EventLoop;
 internal sealed class LoopConnector : ILoopHandler
 {
     private readonly EventLoop _loop;
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run on the loop's thread, as .NET's inline socket completions run on its engine's: the dial goes on
+    // to the relay without a hop through the thread pool, and the relay then starts on this same loop without a post.
+    private readonly TaskCompletionSource _done = new();
     private LoopRegistration _registration;
 
     private LoopConnector(EventLoop loop) => _loop = loop;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
 /// One descriptor in an <see cref="EventLoop"/>'s epoll set and the handler its events go to. The epoll entry carries

@@ -1,7 +1,8 @@
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.EventLoops;
 using GrandAmbassador.Proxy.Tcp.Splice;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.Tcp.Loop;
 
 /// <summary>
 /// Relays one TCP connection on an <see cref="EventLoop"/>'s thread: both sockets in its edge-triggered epoll set, and on
@@ -55,12 +56,19 @@ internal sealed unsafe class LoopRelay
     public static LoopRelay Create(EventLoop loop, Socket client, Socket backend, int splicePipeSize, Action<IDirectionCopier> onCompleted) =>
         new(loop, HeldDescriptor.Take(client), HeldDescriptor.Take(backend), splicePipeSize, onCompleted);
 
-    /// <summary>Registers both sockets with the loop (on its thread); once only.</summary>
+    /// <summary>Registers both sockets with the loop, at once when called on its thread, else posted there; once only.</summary>
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _loop.Post(Register);
+            if (_loop.IsCurrent)
+            {
+                Register();
+            }
+            else
+            {
+                _loop.Post(Register);
+            }
         }
     }
 
@@ -108,6 +116,12 @@ internal sealed unsafe class LoopRelay
 
     private void Register()
     {
+        if (_finished)
+        {
+            // Aborted between Create and Start (the abort was posted first).
+            return;
+        }
+
         if (!_client.Held || !_backend.Held)
         {
             // Aborted before it started: a socket was disposed under it.

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
 /// The Linux system calls the event-loop data path makes on raw descriptors. Values are those of Linux's generic ABI

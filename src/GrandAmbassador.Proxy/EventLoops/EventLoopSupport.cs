@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>Whether this process can run the event-loop data path: Linux on x86-64 with glibc's epoll reachable. Probed once.</summary>
 internal static class EventLoopSupport

@@ -1,7 +1,8 @@
 using System.Buffers;
+using GrandAmbassador.Proxy.EventLoops;
 using GrandAmbassador.Proxy.Tcp.Splice;
 
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.Tcp.Loop;
 
 /// <summary>
 /// One direction of a <see cref="LoopRelay"/>: what it reads from, what it writes to, and what it could not write yet.

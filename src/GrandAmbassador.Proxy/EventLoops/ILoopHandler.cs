@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Proxy.Tcp.EventLoop;
+namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>What a descriptor registered with an <see cref="EventLoop"/> is for; called on the loop's thread only.</summary>
 internal interface ILoopHandler
