@@ -20,6 +20,7 @@ internal sealed unsafe class EventLoop
     private readonly List<GCHandle> _freeAfterBatch = [];
     private readonly ILogger _logger;
     private int _wakePending;
+    private bool _waitFailureLogged;
 
     private EventLoop(int epoll, int wake, int bufferSize, int index, ILogger logger)
     {
@@ -57,7 +58,13 @@ internal sealed unsafe class EventLoop
         }
 
         var ev = new LoopNative.EpollEvent { Events = LoopNative.EpollIn | LoopNative.EpollEdgeTriggered, Data = WakeData };
-        _ = LoopNative.EpollCtl(epoll, LoopNative.EpollCtlAdd, wake, &ev);
+        if (LoopNative.EpollCtl(epoll, LoopNative.EpollCtlAdd, wake, &ev) != 0)
+        {
+            var errno = LoopNative.LastError;
+            _ = LoopNative.Close(wake);
+            _ = LoopNative.Close(epoll);
+            throw new InvalidOperationException($"epoll_ctl of the wake-up eventfd failed: errno {errno}");
+        }
         return new EventLoop(epoll, wake, bufferSize, index, logger);
     }
 
@@ -112,7 +119,19 @@ internal sealed unsafe class EventLoop
             var count = LoopNative.EpollWait(_epoll, events, MaxEvents, -1);
             if (count < 0)
             {
-                // EINTR (a debugger, a signal): wait again. Nothing else can fail on a valid epoll descriptor.
+                // EINTR (a debugger, a signal): wait again. Nothing else should fail on a valid epoll descriptor; if
+                // something does, it is said once and the loop waits a little between tries rather than spin a core.
+                if (LoopNative.LastError != LoopNative.EINTR)
+                {
+                    if (!_waitFailureLogged)
+                    {
+                        _waitFailureLogged = true;
+                        LoopLog.WaitFailed(_logger, LoopNative.LastError);
+                    }
+
+                    Thread.Sleep(10);
+                }
+
                 continue;
             }
 
@@ -142,7 +161,9 @@ internal sealed unsafe class EventLoop
     {
         ulong value;
         _ = LoopNative.Read(_wake, (byte*)&value, sizeof(ulong));
-        Volatile.Write(ref _wakePending, 0);
+        // A full fence before the queue is read: with a plain store, a poster could still see 1 (and not write the
+        // eventfd) after this loop had already found the queue empty, and its work would wait for the next post.
+        Interlocked.Exchange(ref _wakePending, 0);
         while (_posted.TryDequeue(out var work))
         {
             try

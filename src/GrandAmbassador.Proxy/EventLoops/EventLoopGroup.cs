@@ -10,6 +10,7 @@ internal sealed class EventLoopGroup
 {
     private static readonly Lock Creation = new();
     private static EventLoopGroup? s_shared;
+    private static bool s_failed;
     private readonly EventLoop[] _loops;
     private uint _next;
 
@@ -35,16 +36,33 @@ internal sealed class EventLoopGroup
                 return s_shared;
             }
 
+            if (s_failed)
+            {
+                return null;
+            }
+
             if (EventLoopSupport.Unavailable is { } reason)
             {
+                s_failed = true;
                 LoopLog.Unavailable(logger, reason);
                 return null;
             }
 
             var loops = new EventLoop[count];
-            for (var i = 0; i < count; i++)
+            try
             {
-                loops[i] = EventLoop.Create(bufferSize, i, logger);
+                for (var i = 0; i < count; i++)
+                {
+                    loops[i] = EventLoop.Create(bufferSize, i, logger);
+                }
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Out of descriptors at start-up, for instance: the sockets path serves instead, said once. A loop made
+                // before the failure stays idle on its thread (it has nothing registered).
+                s_failed = true;
+                LoopLog.Unavailable(logger, ex.Message);
+                return null;
             }
 
             LoopLog.Started(logger, count);

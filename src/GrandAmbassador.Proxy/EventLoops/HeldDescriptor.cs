@@ -3,8 +3,10 @@ using System.Net.Sockets;
 namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
-/// A socket's descriptor, with a reference on its handle for as long as a relay on a loop (Tcp.Loop.LoopRelay) uses it: a dispose
-/// meanwhile (on another thread) closes it only once released, so its number cannot be reused under the loop.
+/// A socket's descriptor, with a reference on its handle for as long as a relay on a loop (Tcp.Loop.LoopRelay) uses
+/// it, so that its number cannot be closed and reused under the loop. A dispose meanwhile would not wait quietly:
+/// .NET's close spins, resetting the socket, until the reference is released; so the connection never disposes its
+/// sockets while a relay may hold them (TcpConnection publishes the relay before it reads whether it was aborted).
 /// </summary>
 internal sealed class HeldDescriptor
 {

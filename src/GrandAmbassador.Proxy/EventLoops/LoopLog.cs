@@ -16,4 +16,8 @@ internal static partial class LoopLog
     [LoggerMessage(EventId = 282, EventName = "EventLoopHandlerFailed", Level = LogLevel.Error,
         Message = "An event loop's handler failed; the loop goes on.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 283, EventName = "EventLoopWaitFailed", Level = LogLevel.Error,
+        Message = "An event loop's epoll_wait failed with errno {Errno}; it tries again every 10 ms.")]
+    public static partial void WaitFailed(ILogger logger, int errno);
 }

@@ -398,7 +398,11 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
             loopRelay.Upstream.UserToken = this;
             loopRelay.Downstream.UserToken = this;
             (upstream, downstream) = (loopRelay.Upstream, loopRelay.Downstream);
-            Volatile.Write(ref _loopRelay, loopRelay);
+
+            // Published with a full fence before _aborted is read, as Abort sets _aborted before it reads this: either
+            // Abort sees the relay (and posts its abort to the loop), or this sees the abort below. Were both missed,
+            // Abort would dispose the sockets while the loop holds them, and spin until the loop let go.
+            Interlocked.Exchange(ref _loopRelay, loopRelay);
         }
         else if (relayed is not null)
         {
@@ -416,8 +420,24 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         Volatile.Write(ref _upstream, upstream);
         Volatile.Write(ref _downstream, downstream);
         var done = new ValueTask(this, _relayDone.Version);
-        upstream.Start();
-        downstream.Start();
+        if (Volatile.Read(ref _loopRelay) is { } relay)
+        {
+            // Aborted meanwhile by a caller that may not have seen the relay: the loop ends it without registering it.
+            if (Volatile.Read(ref _aborted) != 0)
+            {
+                relay.Abort();
+            }
+            else
+            {
+                relay.Start();
+            }
+        }
+        else
+        {
+            upstream.Start();
+            downstream.Start();
+        }
+
         return done;
     }
 

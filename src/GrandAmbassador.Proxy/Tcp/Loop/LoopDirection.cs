@@ -16,17 +16,17 @@ internal sealed class LoopDirection : IDirectionCopier, ILoopHandler
     private long _total;
     private volatile bool _busy;
 
-    public LoopDirection(LoopRelay relay, int source, int destination, int splicePipeSize)
+    public LoopDirection(LoopRelay relay, int splicePipeSize)
     {
         _relay = relay;
-        Source = source;
-        Destination = destination;
         SplicePipeSize = splicePipeSize;
     }
 
-    public int Source { get; }
+    /// <summary>The descriptor read; set when the relay registers (<see cref="Attach"/>).</summary>
+    public int Source { get; private set; } = -1;
 
-    public int Destination { get; }
+    /// <summary>The descriptor written; set when the relay registers.</summary>
+    public int Destination { get; private set; } = -1;
 
     /// <summary>The registration of <see cref="Source"/> with the loop; default once removed.</summary>
     public LoopRegistration Registration { get; set; }
@@ -71,6 +71,9 @@ internal sealed class LoopDirection : IDirectionCopier, ILoopHandler
 
     public CopyResult Result { get; private set; }
 
+    /// <summary>The descriptors, once the relay holds them.</summary>
+    public void Attach(int source, int destination) => (Source, Destination) = (source, destination);
+
     /// <summary>Either direction's start starts the relay (both directions share one registration step).</summary>
     public void Start() => _relay.Start();
 
@@ -89,11 +92,12 @@ internal sealed class LoopDirection : IDirectionCopier, ILoopHandler
         _busy = true;
     }
 
-    /// <summary>Reads what <paramref name="pipe"/> holds out into <see cref="Pending"/>, to be sent as a copy loop's remainder.</summary>
-    public void TakeFromPipe(SplicePipe pipe)
+    /// <summary>Reads up to <paramref name="most"/> bytes of what <paramref name="pipe"/> holds into <see cref="Pending"/>, to be sent as a copy loop's remainder.</summary>
+    public void TakeFromPipe(SplicePipe pipe, int most)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(pipe.Held);
-        PendingCount = pipe.ReadInto(buffer.AsSpan(0, pipe.Held));
+        var length = Math.Min(pipe.Held, most);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        PendingCount = pipe.ReadInto(buffer.AsSpan(0, length));
         PendingOffset = 0;
         Pending = buffer;
         _busy = true;

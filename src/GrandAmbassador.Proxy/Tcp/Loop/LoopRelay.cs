@@ -24,20 +24,26 @@ internal sealed unsafe class LoopRelay
     private const uint Writable = LoopNative.EpollOut | LoopNative.EpollHup | LoopNative.EpollErr;
     private const uint PeerClosing = LoopNative.EpollRdHup | LoopNative.EpollHup | LoopNative.EpollErr;
     private readonly EventLoop _loop;
-    private readonly HeldDescriptor _client;
-    private readonly HeldDescriptor _backend;
+    private static readonly LingerOption Abortive = new(enable: true, seconds: 0);
+    private readonly Socket _clientSocket;
+    private readonly Socket _backendSocket;
     private readonly Action<IDirectionCopier> _onCompleted;
+
+    // Taken on the loop's thread when the relay registers, released when it finishes: until then a dispose elsewhere
+    // cannot close the descriptors (it would spin until released), so their numbers cannot be reused under the loop.
+    private HeldDescriptor? _client;
+    private HeldDescriptor? _backend;
     private int _started;
     private bool _finished;
 
-    private LoopRelay(EventLoop loop, HeldDescriptor client, HeldDescriptor backend, int splicePipeSize, Action<IDirectionCopier> onCompleted)
+    private LoopRelay(EventLoop loop, Socket client, Socket backend, int splicePipeSize, Action<IDirectionCopier> onCompleted)
     {
         _loop = loop;
-        _client = client;
-        _backend = backend;
+        _clientSocket = client;
+        _backendSocket = backend;
         _onCompleted = onCompleted;
-        Upstream = new LoopDirection(this, client.Fd, backend.Fd, splicePipeSize);
-        Downstream = new LoopDirection(this, backend.Fd, client.Fd, splicePipeSize);
+        Upstream = new LoopDirection(this, splicePipeSize);
+        Downstream = new LoopDirection(this, splicePipeSize);
         Upstream.Opposite = Downstream;
         Downstream.Opposite = Upstream;
     }
@@ -49,12 +55,12 @@ internal sealed unsafe class LoopRelay
     public LoopDirection Downstream { get; }
 
     /// <summary>
-    /// A relay between <paramref name="client"/> and <paramref name="backend"/> on <paramref name="loop"/>, not yet started.
-    /// A socket already disposed (the connection was aborted meanwhile) makes one whose start completes both directions
-    /// as aborted.
+    /// A relay between <paramref name="client"/> and <paramref name="backend"/> on <paramref name="loop"/>, not yet started:
+    /// it touches neither socket until it registers them on the loop's thread. A socket disposed by then (the connection
+    /// was aborted meanwhile) makes its start complete both directions as aborted.
     /// </summary>
     public static LoopRelay Create(EventLoop loop, Socket client, Socket backend, int splicePipeSize, Action<IDirectionCopier> onCompleted) =>
-        new(loop, HeldDescriptor.Take(client), HeldDescriptor.Take(backend), splicePipeSize, onCompleted);
+        new(loop, client, backend, splicePipeSize, onCompleted);
 
     /// <summary>Registers both sockets with the loop, at once when called on its thread, else posted there; once only.</summary>
     public void Start()
@@ -72,7 +78,7 @@ internal sealed unsafe class LoopRelay
         }
     }
 
-    /// <summary>Resets both sockets and ends both directions as aborted; from any thread, after <see cref="Start"/>.</summary>
+    /// <summary>Resets both sockets and ends both directions as aborted; from any thread, before or after <see cref="Start"/>.</summary>
     public void Abort() => _loop.Post(() =>
     {
         if (!_finished)
@@ -122,6 +128,8 @@ internal sealed unsafe class LoopRelay
             return;
         }
 
+        _client = HeldDescriptor.Take(_clientSocket);
+        _backend = HeldDescriptor.Take(_backendSocket);
         if (!_client.Held || !_backend.Held)
         {
             // Aborted before it started: a socket was disposed under it.
@@ -129,6 +137,8 @@ internal sealed unsafe class LoopRelay
             return;
         }
 
+        Upstream.Attach(_client.Fd, _backend.Fd);
+        Downstream.Attach(_backend.Fd, _client.Fd);
         LoopNative.SetNonBlocking(_client.Fd);
         LoopNative.SetNonBlocking(_backend.Fd);
         foreach (var direction in (ReadOnlySpan<LoopDirection>)[Upstream, Downstream])
@@ -150,8 +160,8 @@ internal sealed unsafe class LoopRelay
         var buffer = _loop.Buffer;
         while (true)
         {
-            // Once the source is closing, its tail is read with recv(2), which tells its end from a pause; a short splice does not.
-            if (direction.Pipe is { } pipe && !direction.SourceClosing)
+            // Pumped until the source is empty (EAGAIN) or ends: with a pipe, a closing source needs nothing more.
+            if (direction.Pipe is { } pipe)
             {
                 if (!Pump(direction, pipe))
                 {
@@ -289,7 +299,7 @@ internal sealed unsafe class LoopRelay
     /// <summary>One run of splices; says whether to go on reading (false: drained, full, ended or failed).</summary>
     private bool Pump(LoopDirection direction, SplicePipe pipe)
     {
-        var outcome = SplicePump.Run(pipe, direction.Source, direction.Destination, out var moved, out var errno);
+        var outcome = SplicePump.Run(pipe, direction.Source, direction.Destination, out var moved, out var errno, untilEmpty: true);
         direction.Moved(moved);
         switch (outcome)
         {
@@ -299,7 +309,17 @@ internal sealed unsafe class LoopRelay
                 // What the pipe holds waits as a send would: a splice refused for want of room does not arm the socket's
                 // writable edge the way a refused send(2) does, so the bytes are read out and sent, and that send waits.
                 direction.SourceMayHaveMore = true;
-                direction.TakeFromPipe(pipe);
+                try
+                {
+                    // At most one loop buffer's worth leaves the pipe; the rest follows, in order, once this is sent.
+                    direction.TakeFromPipe(pipe, _loop.Buffer.Length);
+                }
+                catch (SocketException ex)
+                {
+                    Fail(direction, CopyStatus.SourceFailed, ex.ErrorCode);
+                    return false;
+                }
+
                 if (SendSome(direction, direction.Pending.AsSpan(direction.PendingOffset, direction.PendingCount)) is var sent and > 0)
                 {
                     direction.Moved(sent);
@@ -347,15 +367,8 @@ internal sealed unsafe class LoopRelay
     /// </summary>
     private void Fail(LoopDirection? failed, CopyStatus status, int errno)
     {
-        if (_client.Held)
-        {
-            LoopNative.SetAbortive(_client.Fd);
-        }
-
-        if (_backend.Held)
-        {
-            LoopNative.SetAbortive(_backend.Fd);
-        }
+        SetAbortive(_client, _clientSocket);
+        SetAbortive(_backend, _backendSocket);
 
         foreach (var direction in (ReadOnlySpan<LoopDirection>)[Upstream, Downstream])
         {
@@ -366,6 +379,25 @@ internal sealed unsafe class LoopRelay
                     ? new CopyResult(status, direction.BytesCopied, error)
                     : new CopyResult(CopyStatus.Aborted, direction.BytesCopied));
             }
+        }
+    }
+
+    /// <summary>SO_LINGER 0, so that the connection's close of the socket is a reset: on the descriptor while held, else on the socket (an abort before the relay registered).</summary>
+    private static void SetAbortive(HeldDescriptor? held, Socket socket)
+    {
+        if (held is { Held: true })
+        {
+            LoopNative.SetAbortive(held.Fd);
+            return;
+        }
+
+        try
+        {
+            socket.LingerState = Abortive;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing left to reset.
         }
     }
 
@@ -385,8 +417,8 @@ internal sealed unsafe class LoopRelay
                 side.Registration = default;
             }
 
-            _client.Release();
-            _backend.Release();
+            _client?.Release();
+            _backend?.Release();
         }
 
         _onCompleted(direction);

@@ -39,7 +39,12 @@ internal static class SplicePump
     }
 
     /// <summary>The same on raw descriptors, which the caller keeps open for the run (the event loop's relays).</summary>
-    public static SpliceOutcome Run(SplicePipe pipe, int source, int destination, out long moved, out int errno)
+    /// <param name="untilEmpty">
+    /// Pump until a splice finds the source empty (EAGAIN), never stopping at a short fill: an edge-triggered wait gets
+    /// no new edge for bytes already queued, and a short splice does not mean none are (a non-blocking splice stops when
+    /// the pipe runs out of slots, which a network's 1.5 KB segments do long before its bytes run out).
+    /// </param>
+    public static SpliceOutcome Run(SplicePipe pipe, int source, int destination, out long moved, out int errno, bool untilEmpty = false)
     {
         moved = 0;
         errno = 0;
@@ -69,7 +74,7 @@ internal static class SplicePump
             }
 
             moved += drained;
-            if (pipe.Held == 0 && filled > 0 && filled < pipe.Size)
+            if (!untilEmpty && pipe.Held == 0 && filled > 0 && filled < pipe.Size)
             {
                 // Less than asked for: the source is most likely empty, and the wait costs what a failed splice would.
                 return SpliceOutcome.SourceDrained;
