@@ -3,9 +3,11 @@ using System.Runtime.InteropServices;
 namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
-/// The Linux system calls the event-loop data path makes on raw descriptors. Values are those of Linux's generic ABI
-/// (x86-64 and arm64 share them); <see cref="EpollEvent"/>'s layout is x86-64's, so <see cref="EventLoopSupport"/>
-/// offers the path only there.
+/// The Linux system calls the data path makes on raw descriptors: the event loops' and splice's (Tcp/Splice, on both
+/// data paths). Values are those of Linux's generic ABI (x86-64 and arm64 share them); <see cref="EpollEvent"/>'s
+/// layout is x86-64's, so <see cref="EventLoopSupport"/> offers the loops only there. glibc's soname: a bare "libc"
+/// resolves only where the development files put a libc.so beside it, which a runtime image lacks; elsewhere (musl)
+/// loading fails, and the loops and splice fall back.
 /// </summary>
 internal static unsafe partial class LoopNative
 {
@@ -29,6 +31,10 @@ internal static unsafe partial class LoopNative
 
     public const int FSetFl = 4;
     public const int ONonBlock = 0x800;
+    public const int OCloExec = 0x80000;
+    public const int FSetPipeSize = 1031;
+    public const int FGetPipeSize = 1032;
+    public const uint SpliceMoveNonBlock = 1 | 2; // SPLICE_F_MOVE | SPLICE_F_NONBLOCK
 
     public const int MsgNoSignal = 0x4000;
     public const int ShutWrite = 1;
@@ -91,6 +97,12 @@ internal static unsafe partial class LoopNative
 
     [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport(Library, EntryPoint = "splice", SetLastError = true)]
+    public static partial nint Splice(int fdIn, nint offIn, int fdOut, nint offOut, nuint length, uint flags);
+
+    [LibraryImport(Library, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);

@@ -422,8 +422,9 @@ internal sealed class TcpConnection : IValueTaskSource, IProxyFlow
         var done = new ValueTask(this, _relayDone.Version);
         if (Volatile.Read(ref _loopRelay) is { } relay)
         {
-            // Aborted meanwhile by a caller that may not have seen the relay: the loop ends it without registering it.
-            if (Volatile.Read(ref _aborted) != 0)
+            // Aborted meanwhile by a caller that may not have seen the relay: the loop ends it without registering it. (A
+            // Close meanwhile only shut the sockets down, which the relay reads as ends of stream once registered.)
+            if (Volatile.Read(ref _aborted) == Resetting)
             {
                 relay.Abort();
             }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.EventLoops;
 
 namespace GrandAmbassador.Proxy.Tcp.Splice;
 
@@ -30,17 +31,17 @@ internal sealed unsafe class SplicePipe : IDisposable
     public static SplicePipe? TryCreate(int size)
     {
         var fds = stackalloc int[2];
-        if (LibC.Pipe2(fds, LibC.ONonBlock | LibC.OCloExec) != 0)
+        if (LoopNative.Pipe2(fds, LoopNative.ONonBlock | LoopNative.OCloExec) != 0)
         {
             return null;
         }
 
         // Larger pipes take more per call; refused above /proc/sys/fs/pipe-max-size (or the user's pipe quota), which
         // leaves the pipe as it was (64 KiB by default).
-        var actual = LibC.Fcntl(fds[1], LibC.FSetPipeSize, size);
+        var actual = LoopNative.Fcntl(fds[1], LoopNative.FSetPipeSize, size);
         if (actual <= 0)
         {
-            actual = Math.Max(LibC.Fcntl(fds[1], LibC.FGetPipeSize, 0), 4096);
+            actual = Math.Max(LoopNative.Fcntl(fds[1], LoopNative.FGetPipeSize, 0), 4096);
         }
 
         return new SplicePipe(fds[0], fds[1], actual);
@@ -71,7 +72,7 @@ internal sealed unsafe class SplicePipe : IDisposable
         {
             while (true)
             {
-                var read = LibC.Read(_read, start, (nuint)buffer.Length);
+                var read = LoopNative.Read(_read, start, (nuint)buffer.Length);
                 if (read >= 0)
                 {
                     Held -= (int)read;
@@ -79,7 +80,7 @@ internal sealed unsafe class SplicePipe : IDisposable
                 }
 
                 var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                if (errno != LibC.EINTR)
+                if (errno != LoopNative.EINTR)
                 {
                     throw new SocketException((int)SpliceErrors.ToSocketError(errno));
                 }
@@ -91,8 +92,8 @@ internal sealed unsafe class SplicePipe : IDisposable
     {
         if (_read >= 0)
         {
-            _ = LibC.Close(_read);
-            _ = LibC.Close(_write);
+            _ = LoopNative.Close(_read);
+            _ = LoopNative.Close(_write);
             _read = _write = -1;
         }
     }
@@ -101,9 +102,9 @@ internal sealed unsafe class SplicePipe : IDisposable
     {
         while (true)
         {
-            var moved = LibC.Splice(from, 0, to, 0, (nuint)length, LibC.SpliceMoveNonBlock);
+            var moved = LoopNative.Splice(from, 0, to, 0, (nuint)length, LoopNative.SpliceMoveNonBlock);
             errno = moved < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
-            if (errno != LibC.EINTR)
+            if (errno != LoopNative.EINTR)
             {
                 return moved;
             }

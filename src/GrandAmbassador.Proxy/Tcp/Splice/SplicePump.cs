@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.EventLoops;
 
 namespace GrandAmbassador.Proxy.Tcp.Splice;
 
@@ -56,7 +57,7 @@ internal static class SplicePump
                 filled = pipe.Fill(source, pipe.Size, out errno);
                 if (filled < 0)
                 {
-                    return errno == LibC.EAGAIN ? SpliceOutcome.SourceDrained
+                    return errno == LoopNative.EAGAIN ? SpliceOutcome.SourceDrained
                         : SpliceErrors.MeansUnsupported(errno) ? SpliceOutcome.Unsupported
                         : SpliceOutcome.SourceFailed;
                 }
@@ -70,7 +71,7 @@ internal static class SplicePump
             var drained = pipe.Drain(destination, pipe.Held, out errno);
             if (drained < 0)
             {
-                return errno == LibC.EAGAIN ? SpliceOutcome.DestinationFull : SpliceOutcome.DestinationFailed;
+                return errno == LoopNative.EAGAIN ? SpliceOutcome.DestinationFull : SpliceOutcome.DestinationFailed;
             }
 
             moved += drained;
