@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using GrandAmbassador.Proxy.EventLoops;
 using GrandAmbassador.Proxy.Tcp.Splice;
 
 namespace GrandAmbassador.Proxy.Tcp;
@@ -236,7 +237,7 @@ internal sealed class SocketCopier : SocketAsyncEventArgs, IDirectionCopier
 
             default:
                 _step = outcome == SpliceOutcome.DestinationFailed ? Step.Sending : Step.Receiving;
-                Fail(new SocketException((int)SpliceErrors.ToSocketError(errno)));
+                Fail(LoopErrors.Exception(errno));
                 return false;
         }
     }

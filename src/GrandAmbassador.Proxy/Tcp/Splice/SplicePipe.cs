@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using GrandAmbassador.Proxy.EventLoops;
 
 namespace GrandAmbassador.Proxy.Tcp.Splice;
@@ -82,7 +81,7 @@ internal sealed unsafe class SplicePipe : IDisposable
                 var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                 if (errno != LoopNative.EINTR)
                 {
-                    throw new SocketException((int)SpliceErrors.ToSocketError(errno));
+                    throw LoopErrors.Exception(errno);
                 }
             }
         }
