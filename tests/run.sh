@@ -89,6 +89,9 @@ if [ -f "$results/Engines.trx" ]; then
   bash tests/lab/engines/matrix.sh "$results/Engines.trx" | tee "$results/engines-matrix.md"
 fi
 
+# The failed tests by name, last, where the tail of a CI log shows them.
+bash tests/lab/failed-tests.sh "$results"/*.trx
+
 # A skipped test is a gap, not a pass.
 [ "$skipped" -eq 0 ] || status=1
 echo "tests: $passed passed, $failed failed, $skipped skipped"
