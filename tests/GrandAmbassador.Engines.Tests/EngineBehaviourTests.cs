@@ -205,6 +205,7 @@ public sealed class EngineBehaviourTests
         await agent.RoutedAsync(name, port);
 
         var stopped = DateTime.UtcNow;
+        var starting = stopped;
         try
         {
             await engine.StopEngineAsync();
@@ -214,11 +215,12 @@ public sealed class EngineBehaviourTests
         }
         finally
         {
+            // Marked before the start: the agent may be back before the start command returns.
+            starting = DateTime.UtcNow;
             await engine.StartEngineAsync();
         }
 
-        var back = DateTime.UtcNow;
-        await agent.LineSinceAsync(back, 2001, "Watching Docker engine");
+        await agent.LineSinceAsync(starting, 2001, "Watching Docker engine");
         Assert.Equal(Clients.HttpOk, await Clients.HttpGetStatusAsync(agent.Endpoint(port)));
 
         // Events resume: a restart and a second replica after the reconnect are both followed.

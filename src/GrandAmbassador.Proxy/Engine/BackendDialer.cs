@@ -214,7 +214,8 @@ internal sealed class BackendDialer(PortContext context)
                 return null;
             }
 
-            if (context.Loops is { } loops)
+            // A datagram socket's connect only sets its peer: nothing to wait for on a loop.
+            if (context.Loops is { } loops && socket.SocketType == SocketType.Stream)
             {
                 await LoopConnector.ConnectAsync(loops.Next(), socket, address, linked.Token).ConfigureAwait(false);
             }

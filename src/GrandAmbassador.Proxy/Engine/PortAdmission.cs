@@ -9,8 +9,9 @@ namespace GrandAmbassador.Proxy.Engine;
 /// </summary>
 internal static class PortAdmission
 {
+    /// <param name="attempts">What a refusal counts as: the datagrams of a run a loop received in one batch, checked once.</param>
     /// <returns>Whether <paramref name="client"/> may go on; if so, <paramref name="entry"/> (when not null) is released when it closes.</returns>
-    public static bool Admit(PortContext context, IPAddress? client, out ClientEntry? entry)
+    public static bool Admit(PortContext context, IPAddress? client, out ClientEntry? entry, int attempts = 1)
     {
         entry = null;
         if (client is null)
@@ -25,7 +26,7 @@ internal static class PortAdmission
             return true;
         }
 
-        context.Counts.Refused(refusal).Add(1);
+        context.Counts.Refused(refusal).Add(attempts);
         context.Access.RefusalLog.Refused(context.Port, client, refusal);
         return false;
     }

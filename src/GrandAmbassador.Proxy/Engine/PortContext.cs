@@ -31,7 +31,7 @@ internal sealed class PortContext
         Router = new PortRouter(snapshot);
         RetryBeforeFirstByte = port.Protocol == TransportProtocol.Tcp && options.RetryBeforeFirstByteNames.Contains(serviceName);
         var tcp = port.Protocol == TransportProtocol.Tcp;
-        Loops = tcp && options.DataPath == TcpDataPath.EventLoop ? EventLoopGroup.Shared(options.EventLoops, options.BufferSize, logger) : null;
+        Loops = options.DataPath == DataPath.EventLoop ? EventLoopGroup.Shared(options.EventLoops, options.BufferSize, logger) : null;
         Dialer = new BackendDialer(this);
 
         // v1 has no form for a datagram: a UDP port of a v1 name sends none (docs/client-addresses.md).
@@ -65,8 +65,9 @@ internal sealed class PortContext
     public BackendDialer Dialer { get; }
 
     /// <summary>
-    /// The event loops that connect and relay this port's TCP connections (<see cref="ProxyOptions.DataPath"/>);
-    /// <see langword="null"/> for the sockets path (chosen, or where the loops are not available) and for UDP ports.
+    /// The event loops that connect and relay this port's TCP connections, or receive and send its datagrams
+    /// (<see cref="ProxyOptions.DataPath"/>); <see langword="null"/> for the sockets path (chosen, or where the loops are
+    /// not available).
     /// </summary>
     public EventLoopGroup? Loops { get; }
 

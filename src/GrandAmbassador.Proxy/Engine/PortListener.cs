@@ -89,13 +89,16 @@ internal abstract class PortListener : IAsyncDisposable
     {
     }
 
+    /// <summary>Closes the socket, so that nothing new arrives; a listener whose socket an event loop uses closes it there.</summary>
+    protected virtual void StopReceiving() => Socket.Dispose();
+
     /// <summary>Closes the socket, so that nothing new arrives, and waits for the loop that took traffic to end.</summary>
     private async Task StopTakingAsync()
     {
         if (Interlocked.Exchange(ref _notTaking, 1) == 0)
         {
             _stopping.Cancel();
-            Socket.Dispose();
+            StopReceiving();
         }
 
         await _loop.ConfigureAwait(false);

@@ -73,14 +73,14 @@ internal sealed class ProxyOptions
     public bool Splice { get; set; } = true;
 
     /// <summary>
-    /// What relays TCP connections once connected: <see cref="TcpDataPath.EventLoop"/> (Linux on x86-64; elsewhere it
-    /// falls back, with a warning, to the sockets path) or <see cref="TcpDataPath.Sockets"/>. Default: the event loop (the
+    /// What relays TCP connections once connected and UDP datagrams: <see cref="DataPath.EventLoop"/> (Linux on x86-64; elsewhere it
+    /// falls back, with a warning, to the sockets path) or <see cref="DataPath.Sockets"/>. Default: the event loop (the
     /// executable reads <c>GRAND_AMBASSADOR_DATA_PATH=sockets</c> to choose the sockets path, for an A/B of one build).
     /// </summary>
-    public TcpDataPath DataPath { get; set; } = TcpDataPath.EventLoop;
+    public DataPath DataPath { get; set; } = DataPath.EventLoop;
 
     /// <summary>
-    /// How many event loops (threads) relay TCP connections on the event-loop path, made once per process by whichever
+    /// How many event loops (threads) relay TCP connections and datagrams on the event-loop path, made once per process by whichever
     /// proxy needs them first. Default: one per core (the executable reads <c>GRAND_AMBASSADOR_EVENT_LOOPS</c>).
     /// </summary>
     public int EventLoops { get; set; } = Environment.ProcessorCount;

@@ -19,6 +19,7 @@ internal sealed unsafe class EventLoop
     private readonly ConcurrentQueue<Action> _posted = new();
     private readonly List<GCHandle> _freeAfterBatch = [];
     private readonly ILogger _logger;
+    private DatagramBatch? _datagrams;
     private int _wakePending;
     private bool _waitFailureLogged;
 
@@ -34,6 +35,9 @@ internal sealed unsafe class EventLoop
 
     /// <summary>The loop's one buffer (pinned): a handler reads into it and sends out of it within one event.</summary>
     public byte[] Buffer { get; }
+
+    /// <summary>The loop's datagrams in flight, for the UDP handlers on it; on the loop's thread only, made on first use.</summary>
+    public DatagramBatch Datagrams => _datagrams ??= new DatagramBatch();
 
     [ThreadStatic]
     private static EventLoop? s_current;

@@ -14,6 +14,8 @@ internal static class LoopErrors
         111 => SocketError.ConnectionRefused, // ECONNREFUSED
         9 => SocketError.OperationAborted, // EBADF: the socket was closed under us, i.e. the connection was torn down
         32 => SocketError.Shutdown, // EPIPE, as .NET reports a send after the peer's reset or our shutdown
+        90 => SocketError.MessageSize, // EMSGSIZE: a datagram larger than the path allows
+        105 => SocketError.NoBufferSpaceAvailable, // ENOBUFS
         103 => SocketError.ConnectionAborted, // ECONNABORTED
         104 => SocketError.ConnectionReset, // ECONNRESET
         107 => SocketError.NotConnected, // ENOTCONN

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace GrandAmbassador.Proxy.EventLoops;
 
 /// <summary>
-/// The Linux system calls the data path makes on raw descriptors: the event loops' and splice's (Tcp/Splice, on both
+/// The Linux system calls the data path makes on raw descriptors: the event loops' (TCP and UDP) and splice's (Tcp/Splice, on both
 /// data paths). Values are those of Linux's generic ABI (x86-64 and arm64 share them); <see cref="EpollEvent"/>'s
 /// layout is x86-64's, so <see cref="EventLoopSupport"/> offers the loops only there. glibc's soname: a bare "libc"
 /// resolves only where the development files put a libc.so beside it, which a runtime image lacks; elsewhere (musl)
@@ -14,6 +14,7 @@ internal static unsafe partial class LoopNative
     public const int EINTR = 4;
     public const int EAGAIN = 11;
     public const int EINPROGRESS = 115;
+    public const int ECONNREFUSED = 111;
 
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
@@ -36,6 +37,7 @@ internal static unsafe partial class LoopNative
     public const int FGetPipeSize = 1032;
     public const uint SpliceMoveNonBlock = 1 | 2; // SPLICE_F_MOVE | SPLICE_F_NONBLOCK
 
+    public const int MsgDontWait = 0x40;
     public const int MsgNoSignal = 0x4000;
     public const int ShutWrite = 1;
 
@@ -50,6 +52,34 @@ internal static unsafe partial class LoopNative
     {
         public uint Events;
         public ulong Data;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary>struct msghdr (x86-64 and arm64: 56 bytes, the compiler's padding after <see cref="NameLength"/> and <see cref="Flags"/>).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MessageHeader
+    {
+        public byte* Name;
+        public uint NameLength;
+        public IoVec* Vectors;
+        public nuint VectorCount;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    /// <summary>struct mmsghdr: a message of recvmmsg/sendmmsg and the bytes it moved.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MultiMessageHeader
+    {
+        public MessageHeader Header;
+        public uint Length;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -82,6 +112,12 @@ internal static unsafe partial class LoopNative
 
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int RecvMmsg(int fd, MultiMessageHeader* messages, uint count, int flags, void* timeout);
+
+    [LibraryImport(Library, EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMmsg(int fd, MultiMessageHeader* messages, uint count, int flags);
 
     [LibraryImport(Library, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int fd, int how);

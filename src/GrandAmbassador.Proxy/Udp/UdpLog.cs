@@ -40,6 +40,10 @@ internal static partial class UdpLog
         Message = "Port {Port}: the relay of host {HostId} ended a session ({Ending}); the client's next datagram starts a new one.")]
     public static partial void RelayedSessionEnded(ILogger logger, ListenPort port, string hostId, string ending);
 
+    [LoggerMessage(EventId = 312, EventName = "LoopRefused", Level = LogLevel.Warning,
+        Message = "Port {Port}: the event loop refused the socket ({Error}); receiving with .NET's sockets instead.")]
+    public static partial void LoopRefused(ILogger logger, ListenPort port, SocketError error);
+
     [LoggerMessage(EventId = 310, EventName = "SessionLimitReached", Level = LogLevel.Warning,
         Message = "Port {Port}: {MaxSessions} sessions open; each new client now closes the session used least recently.")]
     public static partial void SessionLimitReached(ILogger logger, ListenPort port, int maxSessions);

@@ -3,12 +3,16 @@ using System.Net;
 using System.Net.Sockets;
 using GrandAmbassador.Proxy.Access;
 using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Proxy.EventLoops;
+using GrandAmbassador.Proxy.Udp.Loop;
 
 namespace GrandAmbassador.Proxy.Udp;
 
 /// <summary>
 /// One bound UDP port: receives every client's datagrams on one socket, keys them to a <see cref="UdpSession"/>
-/// by the client's address, sends replies back from the same socket, and sweeps idle sessions away.
+/// by the client's address, sends replies back from the same socket, and sweeps idle sessions away. On the event
+/// loops (<see cref="PortContext.Loops"/>) the socket and all its sessions' sockets live on one loop
+/// (<see cref="LoopDatagramPort"/>); otherwise a receive loop of .NET's sockets takes the datagrams.
 /// </summary>
 internal sealed class UdpPortListener : PortListener
 {
@@ -23,11 +27,20 @@ internal sealed class UdpPortListener : PortListener
     private int _sessionCount;
     private int _saturationLogged;
 
+    // On the loop path: the port's socket on its loop, and the address each received datagram is looked up by
+    // (the loop's thread only, so one will do).
+    private LoopDatagramPort? _loopPort;
+    private readonly SocketAddress _sender;
+
     private UdpPortListener(PortContext context, Socket socket)
         : base(context, socket)
     {
         _onSessionClosed = OnSessionClosed;
+        _sender = new SocketAddress(socket.AddressFamily);
     }
+
+    /// <summary>Whether the port's datagrams are received on an event loop (else by .NET's sockets); for tests.</summary>
+    internal bool OnEventLoop => _loopPort is not null;
 
     /// <summary>The number of open sessions; for tests and diagnostics.</summary>
     internal int SessionCount => Volatile.Read(ref _sessionCount);
@@ -39,11 +52,68 @@ internal sealed class UdpPortListener : PortListener
     {
         var socket = ListenSockets.Bind(context.Options, context.Port.Port, SocketType.Dgram, ProtocolType.Udp);
         var listener = new UdpPortListener(context, socket);
-        listener.Run(listener.ReceiveLoopAsync);
+        if (context.Loops is { } loops && listener.TryJoin(loops.Next()) is { } port)
+        {
+            listener.Run(_ => port.Stopped);
+        }
+        else
+        {
+            listener.Run(listener.ReceiveLoopAsync);
+        }
 
         // A quarter of the timeout: a session lives at most 25% past its idle limit, and the sweep stays rare.
         listener.StartSweeps(context.Options.UdpSessionIdleTimeout / 4);
         return listener;
+    }
+
+    /// <summary>The port's socket on <paramref name="loop"/>; null (said) when epoll will not take it, and .NET's sockets receive instead.</summary>
+    private LoopDatagramPort? TryJoin(EventLoop loop)
+    {
+        // Set before the socket is in the loop's set: a datagram there at once opens a session on the loop.
+        _loopPort = new LoopDatagramPort(this, loop, Socket);
+        if (_loopPort.Start() is var errno and not 0)
+        {
+            _loopPort = null;
+            UdpLog.LoopRefused(Context.Logger, Port, LoopErrors.ToSocketError(errno));
+        }
+
+        return _loopPort;
+    }
+
+    /// <summary>On a loop, the socket is closed there, once no handler can be using it.</summary>
+    protected override void StopReceiving()
+    {
+        if (_loopPort is { } port)
+        {
+            port.Stop();
+        }
+        else
+        {
+            base.StopReceiving();
+        }
+    }
+
+    /// <summary>
+    /// A run of datagrams from one client, received on the loop (<see cref="LoopDatagramPort"/>): to its session, opened
+    /// for a new client if the name's access lets it in.
+    /// </summary>
+    internal void Deliver(DatagramBatch batch, int start, int count)
+    {
+        var sender = batch.Sender(start);
+        sender.CopyTo(_sender.Buffer.Span);
+        _sender.Size = sender.Length;
+        if (!_sessions.TryGetValue(_sender, out var session))
+        {
+            ClientEntry? entry = null;
+            if (!Context.Access.IsOpen && !PortAdmission.Admit(Context, ClientAddressOf(_sender), out entry, attempts: count))
+            {
+                return;
+            }
+
+            session = OpenSession(_sender, entry);
+        }
+
+        session.ForwardOnLoop(batch, start, count);
     }
 
     protected override void Sweep(long now)
@@ -164,7 +234,7 @@ internal sealed class UdpPortListener : PortListener
         // The receive address is reused for the next datagram, so the session keeps its own copy.
         var key = new SocketAddress(address.Family, address.Size);
         address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
-        var session = new UdpSession(Context, Socket, key, _onSessionClosed);
+        var session = new UdpSession(Context, Socket, key, _onSessionClosed, _loopPort);
         if (entry is not null)
         {
             _clientEntries[session] = entry;

@@ -3,9 +3,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using GrandAmbassador.Proxy.Engine;
+using GrandAmbassador.Proxy.EventLoops;
 using GrandAmbassador.Proxy.Limits;
 using GrandAmbassador.Proxy.ProxyProtocol;
 using GrandAmbassador.Proxy.Routing;
+using GrandAmbassador.Proxy.Udp.Loop;
 
 namespace GrandAmbassador.Proxy.Udp;
 
@@ -13,13 +15,16 @@ namespace GrandAmbassador.Proxy.Udp;
 /// The datagrams of one client endpoint on one UDP port, relayed through a socket connected to one backend,
 /// so that the backend sees a stable peer per client and replies find their way back. Like traefik's
 /// <c>udp.Conn</c>: a session per remote address, ended by idleness. A backend on another host behind its host's
-/// relay is reached through a <see cref="RelayedDatagramLink"/> of the session's own instead of the socket.
+/// relay is reached through a <see cref="RelayedDatagramLink"/> of the session's own instead of the socket. On the
+/// event loops the backend socket lives on its port's loop (<see cref="LoopDatagramBackend"/>), and the client's
+/// datagrams arrive in batches (<see cref="ForwardOnLoop"/>); otherwise one at a time (<see cref="ForwardAsync"/>).
 /// </summary>
 internal sealed class UdpSession : IProxyFlow
 {
     private readonly PortContext _context;
     private readonly Socket _listenSocket;
     private readonly Action<UdpSession> _onClosed;
+    private readonly LoopDatagramPort? _loopPort;
     private readonly object _gate = new();
     private Queue<byte[]>? _held = new();
     private HeldFlow? _heldBytes;
@@ -27,6 +32,9 @@ internal sealed class UdpSession : IProxyFlow
 
     // Set instead of _socket for a backend behind a host's relay; published the same way.
     private RelayedDatagramLink? _link;
+
+    // On the loop path, the backend socket's handler; set before _socket is published, read by Abort under the gate.
+    private LoopDatagramBackend? _loopBackend;
     private Destination? _destination;
 
     // The PROXY v2 header each datagram to the backend starts with, when the name or the container asks for one;
@@ -39,8 +47,10 @@ internal sealed class UdpSession : IProxyFlow
     /// <param name="listenSocket">The port's socket, which replies are sent from.</param>
     /// <param name="clientAddress">The client's address, owned by the session from now on.</param>
     /// <param name="onClosed">Told once when the session closes.</param>
-    public UdpSession(PortContext context, Socket listenSocket, SocketAddress clientAddress, Action<UdpSession> onClosed)
+    /// <param name="loopPort">The port's socket on its event loop; null on the sockets path.</param>
+    public UdpSession(PortContext context, Socket listenSocket, SocketAddress clientAddress, Action<UdpSession> onClosed, LoopDatagramPort? loopPort = null)
     {
+        _loopPort = loopPort;
         _context = context;
         _listenSocket = listenSocket;
         _onClosed = onClosed;
@@ -69,29 +79,12 @@ internal sealed class UdpSession : IProxyFlow
         var socket = Volatile.Read(ref _socket);
         if (socket is null)
         {
-            if (Volatile.Read(ref _link) is { } link)
+            if (ForwardWithoutSocket(datagram.Span))
             {
-                ForwardRelayed(link, datagram.Span);
                 return;
             }
 
-            lock (_gate)
-            {
-                socket = _socket;
-                if (socket is null)
-                {
-                    if (_link is { } published)
-                    {
-                        ForwardRelayed(published, datagram.Span);
-                    }
-                    else
-                    {
-                        Hold(datagram.Span);
-                    }
-
-                    return;
-                }
-            }
+            socket = Volatile.Read(ref _socket)!;
         }
 
         try
@@ -113,6 +106,104 @@ internal sealed class UdpSession : IProxyFlow
             // Closing lets the client's next datagram start a session towards the current destinations.
             UdpLog.SessionSendFailed(_context.Logger, _context.Port, ex is SocketException se ? se.SocketErrorCode : SocketError.OperationAborted);
             Abort();
+        }
+    }
+
+    /// <summary>
+    /// Relays a run of datagrams from the client received on the port's loop (<see cref="LoopDatagramPort"/>): on the
+    /// loop's thread, with one sendmmsg to the backend; held or into a relay's link like <see cref="ForwardAsync"/>'s
+    /// while there is no backend socket. A datagram the socket has no room for is dropped, as a full buffer drops it.
+    /// </summary>
+    public void ForwardOnLoop(DatagramBatch batch, int start, int count)
+    {
+        Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
+        if (Volatile.Read(ref _socket) is null)
+        {
+            while (count > 0 && ForwardWithoutSocket(batch.Datagram(start)))
+            {
+                start++;
+                count--;
+            }
+
+            if (count == 0)
+            {
+                return;
+            }
+        }
+
+        // The backend's socket is closed only on this thread (LoopDatagramBackend.Close), after this session left the
+        // port's table: its descriptor is still this session's here.
+        var sent = batch.Send(_loopBackend!.Fd, start, count, _proxyHeader);
+        if (sent >= 0)
+        {
+            _context.Counts.UdpDatagramsUpstream.Add(sent);
+            _context.Counts.UdpDatagramsDropped.Add(count - sent);
+        }
+        else if (-sent is LoopNative.EAGAIN or LoopNative.EINTR)
+        {
+            _context.Counts.UdpDatagramsDropped.Add(count);
+        }
+        else
+        {
+            // An ICMP "port unreachable" from an earlier datagram surfaces here, as on the sockets path.
+            _context.Counts.UdpDatagramsDropped.Add(count);
+            UdpLog.SessionSendFailed(_context.Logger, _context.Port, LoopErrors.ToSocketError(-sent));
+            Abort();
+        }
+    }
+
+    /// <summary>Replies received from the backend on the loop; they go to the client next.</summary>
+    internal void Replied(int count)
+    {
+        Volatile.Write(ref _lastActivity, _context.TimeProvider.GetTimestamp());
+        _context.Counts.UdpDatagramsDownstream.Add(count);
+    }
+
+    /// <summary>Replies the port's socket had no room for.</summary>
+    internal void RepliesDropped(int count)
+    {
+        if (count > 0)
+        {
+            _context.Counts.UdpDatagramsDropped.Add(count);
+        }
+    }
+
+    /// <summary>The backend's socket failed on the loop (typically an ICMP "port unreachable"): the session ends.</summary>
+    internal void ReceiveFailed(SocketError error)
+    {
+        UdpLog.SessionReceiveFailed(_context.Logger, _context.Port, error);
+        Abort();
+    }
+
+    /// <summary>
+    /// A datagram while the session has no backend socket: into the relay's link, or held until a backend is found.
+    /// False when a socket was published meanwhile: the caller sends on it.
+    /// </summary>
+    private bool ForwardWithoutSocket(ReadOnlySpan<byte> datagram)
+    {
+        if (Volatile.Read(ref _link) is { } link)
+        {
+            ForwardRelayed(link, datagram);
+            return true;
+        }
+
+        lock (_gate)
+        {
+            if (_socket is not null)
+            {
+                return false;
+            }
+
+            if (_link is { } published)
+            {
+                ForwardRelayed(published, datagram);
+            }
+            else
+            {
+                Hold(datagram);
+            }
+
+            return true;
         }
     }
 
@@ -176,11 +267,13 @@ internal sealed class UdpSession : IProxyFlow
         _onClosed(this);
         Socket? socket;
         RelayedDatagramLink? link;
+        LoopDatagramBackend? loopBackend;
         int dropped;
         lock (_gate)
         {
             socket = _socket;
             link = _link;
+            loopBackend = _loopBackend;
             dropped = _held?.Count ?? 0;
             _held = null;
             ReleaseHeldBytes();
@@ -191,7 +284,15 @@ internal sealed class UdpSession : IProxyFlow
             _context.Counts.UdpDatagramsDropped.Add(dropped);
         }
 
-        socket?.Dispose();
+        if (loopBackend is not null)
+        {
+            // On the loop, after the handler that may be sending on it now.
+            loopBackend.Close();
+        }
+        else
+        {
+            socket?.Dispose();
+        }
 
         // Closed, not disposed: its receive loop may be reading the link's stream, and disposes the link once it ends.
         link?.Close();
@@ -247,6 +348,12 @@ internal sealed class UdpSession : IProxyFlow
             }
 
             var socket = result.Socket!;
+            if (_loopPort is { } loopPort)
+            {
+                await RunOnLoopAsync(new LoopDatagramBackend(this, loopPort, socket), result).ConfigureAwait(false);
+                return;
+            }
+
             if (!_context.Router.Current.Retains(result.Destination.BackendId) || !TryPublish(socket, CreateProxyHeader(result.Destination)))
             {
                 socket.Dispose();
@@ -268,6 +375,22 @@ internal sealed class UdpSession : IProxyFlow
         {
             Abort();
         }
+    }
+
+    /// <summary>The session with its backend socket on the port's loop, until it closes.</summary>
+    private async Task RunOnLoopAsync(LoopDatagramBackend backend, DialResult result)
+    {
+        // Before the socket is published: Abort, which reads both under the gate, then closes it on the loop.
+        Volatile.Write(ref _loopBackend, backend);
+        if (!_context.Router.Current.Retains(result.Destination!.BackendId) || !TryPublish(result.Socket!, CreateProxyHeader(result.Destination)))
+        {
+            backend.Close();
+            return;
+        }
+
+        UdpLog.SessionStarted(_context.Logger, _context.Port, result.Destination.BackendId, result.Address);
+        backend.Start();
+        await backend.Completion.ConfigureAwait(false);
     }
 
     /// <summary>The session through a host's relay: its link in place of the socket, until either end closes it.</summary>

@@ -8,6 +8,6 @@ namespace GrandAmbassador.Proxy.Tests.Support;
 /// </summary>
 internal static class TestDataPath
 {
-    public static TcpDataPath Current { get; } =
-        Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_DATA_PATH") == "sockets" ? TcpDataPath.Sockets : TcpDataPath.EventLoop;
+    public static DataPath Current { get; } =
+        Environment.GetEnvironmentVariable("GRAND_AMBASSADOR_DATA_PATH") == "sockets" ? DataPath.Sockets : DataPath.EventLoop;
 }

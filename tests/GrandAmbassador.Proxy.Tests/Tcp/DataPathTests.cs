@@ -18,7 +18,7 @@ public sealed class DataPathTests
     public async Task TheChosenDataPath_RelaysTheConnection(bool eventLoop)
     {
         await using var backend = TcpBackend.Echo("a");
-        await using var proxy = Create(options => options.DataPath = eventLoop ? TcpDataPath.EventLoop : TcpDataPath.Sockets);
+        await using var proxy = Create(options => options.DataPath = eventLoop ? DataPath.EventLoop : DataPath.Sockets);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
         await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));
 
@@ -33,7 +33,7 @@ public sealed class DataPathTests
     public async Task TwoHundredConnectionsAtOnce_OnTheLoops_EachGetsItsOwnBytes_AndAllClose()
     {
         await using var backend = TcpBackend.Echo("a");
-        await using var proxy = Create(options => options.DataPath = TcpDataPath.EventLoop);
+        await using var proxy = Create(options => options.DataPath = DataPath.EventLoop);
         var port = new ListenPort(FreePort.Tcp(), TransportProtocol.Tcp);
         await proxy.ApplyAsync(Routes(Route(port, Destination("a", backend.EndPoint))));
 
