@@ -22,7 +22,20 @@ internal sealed class CountingCallFilter(CallCounts counts, Serializer serialize
         }
         finally
         {
-            counts.Add(method, oneWay, request, oneWay ? 0 : Size(context.Result));
+            counts.Add(method, oneWay, request, oneWay ? 0 : Size(ResultOf(context)));
+        }
+    }
+
+    // A failed or cancelled call has no response to read: the getter throws, and the call's own failure must go on.
+    private static object? ResultOf(IOutgoingGrainCallContext context)
+    {
+        try
+        {
+            return context.Result;
+        }
+        catch (Exception)
+        {
+            return null;
         }
     }
 

@@ -29,6 +29,8 @@ internal static class AtRestPhase
         var runtime = window.Where(pair => !MethodTotals.IsProduct(pair.Key)).Select(pair => pair.Value).ToList();
         figures.Add("messages/s at rest", product.Sum(method => method.Messages) / seconds, "msg/s",
             "the product's grain calls + their responses (counting call filter on every silo)");
+        // At true rest nothing is published: a notification here means the window was not at rest (a lease lapsed, a silo died).
+        figures.Add("publishes to subscribers during the window", Sum(window, ".OnEndpointsChanged"), "notifications", "0 when the cluster was at rest");
         figures.Add("grain calls/s at rest", product.Sum(method => method.Calls) / seconds, "calls/s", "same filter: calls only");
         figures.Add("bytes/s at rest", product.Sum(method => method.Bytes) / seconds / 1024, "KiB/s",
             "their requests and responses as Orleans serializes them (message headers aside)");
@@ -60,4 +62,7 @@ internal static class AtRestPhase
         Console.WriteLine(MethodTable.Markdown(window, seconds));
         return window;
     }
+
+    private static long Sum(IReadOnlyDictionary<string, MethodTotals> window, string method) =>
+        window.Where(pair => pair.Key.EndsWith(method, StringComparison.Ordinal)).Sum(pair => pair.Value.Calls);
 }
