@@ -12,5 +12,5 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 project=bench/scale/GrandAmbassador.Bench.Scale
 dotnet build "$project" -c Release --nologo -v quiet >&2
 # Many sockets: each follower's proxy listens on its own port.
-ulimit -n 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec dotnet "$project/bin/Release/net10.0/GrandAmbassador.Bench.Scale.dll" "$@"
