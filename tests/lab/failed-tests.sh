@@ -12,7 +12,7 @@ for trx in "$@"; do
       gsub(/&quot;/, "\"", text); gsub(/&apos;/, "\047", text); gsub(/&lt;/, "<", text)
       gsub(/&gt;/, ">", text); gsub(/&amp;/, "\\&", text); return text
     }
-    /outcome="Failed"/ {
+    /<UnitTestResult [^>]*outcome="Failed"/ {
       name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
       message = ""
       if (match($0, /<Message>[^<]*/)) { message = substr($0, RSTART + 9, RLENGTH - 9); sub(/\n.*/, "", message) }
