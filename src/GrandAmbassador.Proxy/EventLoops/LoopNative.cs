@@ -15,6 +15,8 @@ internal static unsafe partial class LoopNative
     public const int EAGAIN = 11;
     public const int EINPROGRESS = 115;
     public const int ECONNREFUSED = 111;
+    public const int EMSGSIZE = 90;
+    public const int ENOBUFS = 105;
 
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;

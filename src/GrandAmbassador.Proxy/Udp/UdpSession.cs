@@ -133,22 +133,40 @@ internal sealed class UdpSession : IProxyFlow
 
         // The backend's socket is closed only on this thread (LoopDatagramBackend.Close), after this session left the
         // port's table: its descriptor is still this session's here.
-        var sent = batch.Send(_loopBackend!.Fd, start, count, _proxyHeader);
-        if (sent >= 0)
+        var fd = _loopBackend!.Fd;
+        while (count > 0)
         {
-            _context.Counts.UdpDatagramsUpstream.Add(sent);
-            _context.Counts.UdpDatagramsDropped.Add(count - sent);
-        }
-        else if (-sent is LoopNative.EAGAIN or LoopNative.EINTR)
-        {
-            _context.Counts.UdpDatagramsDropped.Add(count);
-        }
-        else
-        {
-            // An ICMP "port unreachable" from an earlier datagram surfaces here, as on the sockets path.
-            _context.Counts.UdpDatagramsDropped.Add(count);
-            UdpLog.SessionSendFailed(_context.Logger, _context.Port, LoopErrors.ToSocketError(-sent));
-            Abort();
+            var sent = batch.Send(fd, start, count, _proxyHeader);
+            if (sent > 0)
+            {
+                // A short count hides the errno that stopped it: the next call (from there) says what it was.
+                _context.Counts.UdpDatagramsUpstream.Add(sent);
+                start += sent;
+                count -= sent;
+                continue;
+            }
+
+            switch (-sent)
+            {
+                case LoopNative.EINTR:
+                    continue;
+                case LoopNative.EAGAIN or LoopNative.ENOBUFS:
+                    // No room in the socket's buffer: dropped, as nginx does (the sockets path waits for room).
+                    _context.Counts.UdpDatagramsDropped.Add(count);
+                    return;
+                case LoopNative.EMSGSIZE:
+                    // Too large for the path: that one datagram, not the session.
+                    _context.Counts.UdpDatagramsDropped.Add(1);
+                    start++;
+                    count--;
+                    continue;
+                default:
+                    // An ICMP "port unreachable" from an earlier datagram surfaces here, as on the sockets path.
+                    _context.Counts.UdpDatagramsDropped.Add(count);
+                    UdpLog.SessionSendFailed(_context.Logger, _context.Port, LoopErrors.ToSocketError(-sent));
+                    Abort();
+                    return;
+            }
         }
     }
 
@@ -326,6 +344,13 @@ internal sealed class UdpSession : IProxyFlow
     {
         try
         {
+            if (_loopPort is not null && ReachesARelay(_context.Router.Current))
+            {
+                // Started on the port's loop: a relayed dial may make a link's TLS handshake, which the port's other
+                // clients must not wait for. A direct dial (a datagram socket's connect) is done at once, there.
+                await Task.Yield();
+            }
+
             var result = await _context.Dialer.DialAsync(cancellationToken, this).ConfigureAwait(false);
             if (!result.Connected)
             {
@@ -375,6 +400,19 @@ internal sealed class UdpSession : IProxyFlow
         {
             Abort();
         }
+    }
+
+    private static bool ReachesARelay(RouteSnapshot snapshot)
+    {
+        foreach (var destination in snapshot.Destinations)
+        {
+            if (destination.Relay is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The session with its backend socket on the port's loop, until it closes.</summary>

@@ -91,8 +91,7 @@ internal sealed class LoopDatagramBackend : ILoopHandler
             }
 
             _session.Replied(received);
-            var sent = _port.SendToClient(batch, 0, received, _session.ClientAddress);
-            _session.RepliesDropped(received - Math.Max(sent, 0));
+            _session.RepliesDropped(received - _port.SendToClient(batch, 0, received, _session.ClientAddress));
             if (received < DatagramBatch.Capacity)
             {
                 return;

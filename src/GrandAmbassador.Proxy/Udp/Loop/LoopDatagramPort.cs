@@ -58,9 +58,37 @@ internal sealed class LoopDatagramPort : ILoopHandler
         _stopped.TrySetResult();
     });
 
-    /// <summary>Sends received datagrams to one client from the port's socket: how many went (none once the port stopped).</summary>
-    public int SendToClient(DatagramBatch batch, int start, int count, SocketAddress client) =>
-        IsOpen ? batch.SendTo(Fd, start, count, client.Buffer.Span[..client.Size]) : 0;
+    /// <summary>
+    /// Sends received datagrams to one client from the port's socket: how many went. The rest is dropped: no room in
+    /// the socket's buffer (as nginx drops them; the sockets path waits for room), a datagram too large for the path,
+    /// or the port stopped.
+    /// </summary>
+    public int SendToClient(DatagramBatch batch, int start, int count, SocketAddress client)
+    {
+        var address = client.Buffer.Span[..client.Size];
+        var end = start + count;
+        var delivered = 0;
+        while (IsOpen && start < end)
+        {
+            var sent = batch.SendTo(Fd, start, end - start, address);
+            if (sent > 0)
+            {
+                // A short count hides the errno that stopped it: the next call (from there) says what it was.
+                delivered += sent;
+                start += sent;
+            }
+            else if (sent == -LoopNative.EMSGSIZE)
+            {
+                start++;
+            }
+            else if (sent != -LoopNative.EINTR)
+            {
+                break;
+            }
+        }
+
+        return delivered;
+    }
 
     public void OnEvents(uint events)
     {
@@ -115,7 +143,17 @@ internal sealed class LoopDatagramPort : ILoopHandler
                 end++;
             }
 
-            _listener.Deliver(batch, start, end - start);
+            try
+            {
+                _listener.Deliver(batch, start, end - start);
+            }
+            catch (Exception ex)
+            {
+                // One client's failure is not the port's: the datagrams behind it are delivered still (an escape would
+                // leave them unread, with no new edge to come for them).
+                UdpLog.ReceiveLoopFailed(_listener.Context.Logger, _listener.Port, ex);
+            }
+
             start = end;
         }
     }
