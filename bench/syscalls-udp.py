@@ -8,13 +8,11 @@ HAProxy has no UDP.
   (as root, after bench/run.sh has set up once; GA_BENCH_SID_ROOT for nginx 1.30)"""
 import json
 import os
-import re
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gabench import paths as pathlib, targets  # noqa: E402
+from gabench import paths as pathlib, strace, targets  # noqa: E402
 from gabench.util import log  # noqa: E402
 
 rate = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
@@ -43,21 +41,7 @@ def send(path, duration):
 
 def count(path):
     """strace -c -f over every process of the relay during one iperf3 run: calls and the datagrams relayed."""
-    pids = [path.process.pid] + pathlib.children(path.process.pid)
-    out = os.path.join(pathlib.OUT, f"strace-udp-{path.key}.txt")
-    tracer = subprocess.Popen(["strace", "-c", "-f", "-o", out, *[a for p in pids for a in ("-p", str(p))]],
-                              stderr=subprocess.DEVNULL)
-    time.sleep(1)  # strace attaches
-    received = send(path, seconds)
-    tracer.terminate()
-    tracer.wait()
-    calls = {}
-    with open(out) as f:
-        for line in f:
-            m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:(\d+)\s+)?(\w+)\s*$", line)
-            if m and m.group(3) != "total":
-                calls[m.group(3)] = (int(m.group(1)), int(m.group(2) or 0))
-    return calls, received
+    return strace.counted(path, os.path.join(pathlib.OUT, f"strace-udp-{path.key}.txt"), lambda: send(path, seconds))
 
 
 results = {}

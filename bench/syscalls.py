@@ -6,13 +6,11 @@ cannot move a count): strace -c -f on the relay while redis-benchmark sends 2N P
   bench/syscalls.py [N] [BINARY]      default N 20000, BINARY bench/out/publish/grand-ambassador
   (as root, after bench/run.sh has set up once; GA_BENCH_SID_ROOT for HAProxy 3.2 and nginx 1.30)"""
 import os
-import re
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gabench import paths as pathlib, targets  # noqa: E402
+from gabench import paths as pathlib, strace, targets  # noqa: E402
 from gabench.util import cpu_seconds, log  # noqa: E402
 
 requests = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
@@ -27,22 +25,10 @@ paths = pathlib.relays(services, binary, offset=500)
 
 def count(path):
     """strace -c -f over every process of the relay during the benchmark; per relayed message."""
-    pids = [path.process.pid] + pathlib.children(path.process.pid)
-    out = os.path.join(pathlib.OUT, f"strace-{path.key}.txt")
-    tracer = subprocess.Popen(["strace", "-c", "-f", "-o", out, *[a for p in pids for a in ("-p", str(p))]],
-                              stderr=subprocess.DEVNULL)
-    time.sleep(1)  # strace attaches
     host, port = path.endpoint("redis")
-    subprocess.run(["redis-benchmark", "-h", host, "-p", str(port), "-t", "ping", "-n", str(requests), "-c", "1", "-q"],
-                   check=True, capture_output=True)
-    tracer.terminate()
-    tracer.wait()
-    calls = {}
-    with open(out) as f:
-        for line in f:
-            m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:(\d+)\s+)?(\w+)\s*$", line)
-            if m and m.group(3) != "total":
-                calls[m.group(3)] = (int(m.group(1)), int(m.group(2) or 0))
+    calls, _ = strace.counted(path, os.path.join(pathlib.OUT, f"strace-{path.key}.txt"), lambda: subprocess.run(
+        ["redis-benchmark", "-h", host, "-p", str(port), "-t", "ping", "-n", str(requests), "-c", "1", "-q"],
+        check=True, capture_output=True))
     return calls
 
 
