@@ -81,7 +81,8 @@ public sealed class RelayCaptureTests(ITestOutputHelper output) : LabTest(output
         else
         {
             // A plaintext relay carries the bytes as they are: the capture sees what the TLS case must not.
-            Assert.True(withSecret >= 2 * Sets, $"a plaintext relay's capture holds {withSecret} of the {2 * Sets} keys and values: the capture does not see the relayed bytes");
+            // Most, not all: tcpdump drops a few packets of a busy machine (1990 of 2000 once in CI).
+            Assert.True(withSecret >= 2 * Sets * 9 / 10, $"a plaintext relay's capture holds {withSecret} of the {2 * Sets} keys and values: the capture does not see the relayed bytes");
         }
     }
 
