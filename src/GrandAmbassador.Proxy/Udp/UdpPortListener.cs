@@ -102,18 +102,7 @@ internal sealed class UdpPortListener : PortListener
         var sender = batch.Sender(start);
         sender.CopyTo(_sender.Buffer.Span);
         _sender.Size = sender.Length;
-        if (!_sessions.TryGetValue(_sender, out var session))
-        {
-            ClientEntry? entry = null;
-            if (!Context.Access.IsOpen && !PortAdmission.Admit(Context, ClientAddressOf(_sender), out entry, attempts: count))
-            {
-                return;
-            }
-
-            session = OpenSession(_sender, entry);
-        }
-
-        session.ForwardOnLoop(batch, start, count);
+        SessionFor(_sender, attempts: count)?.ForwardOnLoop(batch, start, count);
     }
 
     protected override void Sweep(long now)
@@ -181,25 +170,15 @@ internal sealed class UdpPortListener : PortListener
         // One buffer and one address for the port's lifetime: receiving allocates nothing per datagram.
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize);
         var address = new SocketAddress(Socket.AddressFamily);
-        var access = Context.Access;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 var read = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, cancellationToken).ConfigureAwait(false);
-                if (!_sessions.TryGetValue(address, out var session))
+                if (SessionFor(address, attempts: 1) is { } session)
                 {
-                    // Only a new client is checked: a session is admitted once, and its later datagrams pay nothing.
-                    ClientEntry? entry = null;
-                    if (!access.IsOpen && !PortAdmission.Admit(Context, ClientAddressOf(address), out entry))
-                    {
-                        continue;
-                    }
-
-                    session = OpenSession(address, entry);
+                    await session.ForwardAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
                 }
-
-                await session.ForwardAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
             {
@@ -215,6 +194,24 @@ internal sealed class UdpPortListener : PortListener
                 UdpLog.ReceiveLoopFailed(Context.Logger, Port, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// The session of the client at <paramref name="address"/>, opened if it is new and the name's access lets it in (only a
+    /// new client is checked: its later datagrams pay nothing); null when refused, which counts <paramref name="attempts"/>
+    /// refusals (the datagrams of a run a loop received in one batch).
+    /// </summary>
+    private UdpSession? SessionFor(SocketAddress address, int attempts)
+    {
+        if (_sessions.TryGetValue(address, out var session))
+        {
+            return session;
+        }
+
+        ClientEntry? entry = null;
+        return Context.Access.IsOpen || PortAdmission.Admit(Context, ClientAddressOf(address), out entry, attempts)
+            ? OpenSession(address, entry)
+            : null;
     }
 
     /// <summary>The client address of a datagram, as <see cref="ClientAddress"/> normalizes it; allocates, so only for new clients of a name with access settings.</summary>
