@@ -12,6 +12,12 @@ namespace GrandAmbassador.Docker;
 /// reported it before (or reported it removed since).</param>
 public sealed record ContainerReport(ContainerEndpoint Endpoint, ContainerEndpoint? Previous)
 {
+    /// <summary>
+    /// Whether it is news: not reported before, or different from its last report in anything but its sequence
+    /// number (a sequence alone changing is the same state seen again).
+    /// </summary>
+    public bool Changed => Previous is null || Previous with { Sequence = Endpoint.Sequence } != Endpoint;
+
     /// <summary>The names the container answered to when last reported and no longer does (rename, label change).</summary>
     public IEnumerable<string> LeftNames =>
         Previous is null ? [] : Previous.ServiceNames.Except(Endpoint.ServiceNames, StringComparer.Ordinal);

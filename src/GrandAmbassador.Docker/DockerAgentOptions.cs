@@ -40,8 +40,8 @@ public sealed class DockerAgentOptions
     public int RelayPort { get; set; }
 
     /// <summary>
-    /// How often to re-list every container and report the full set, which also renews the
-    /// endpoints' leases and heals anything an event missed. Default: 10 seconds.
+    /// How often to re-list every container, report what changed (heals anything an event missed) and
+    /// renew this host's lease (three intervals long: docs/architecture.md#one-lease-per-host). Default: 10 seconds.
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -33,7 +33,10 @@ public interface IContainerEndpointSink
     /// <summary>
     /// The complete current set of this host's containers, after every list (at start, after a
     /// reconnect, and every <see cref="DockerAgentOptions.ReconcileInterval"/>), and the last known
-    /// set, flagged <see cref="ContainerEndpoint.Stale"/>, while the engine is away.
+    /// set, flagged <see cref="ContainerEndpoint.Stale"/>, while the engine is away. Each call is also the agent
+    /// vouching for the whole set until the next one: an implementation may send only what changed
+    /// (<see cref="ContainerReport.Changed"/>) and renew one lease for the rest; the agent stops calling when it
+    /// stops vouching (its engine away past <see cref="DockerAgentOptions.StaleEndpointLifetime"/>).
     /// </summary>
     /// <param name="all">Every container of the set, each with what was last reported for it; each counts as reported.</param>
     /// <param name="gone">What was last reported of each container this host reported before and that the set no

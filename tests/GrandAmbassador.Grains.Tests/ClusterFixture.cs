@@ -1,4 +1,3 @@
-using GrandAmbassador.Grains.Endpoints;
 using GrandAmbassador.Grains.Hosting;
 using Orleans.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +47,6 @@ public sealed class ClusterFixture : IAsyncLifetime, IAsyncDisposable
         builder.ConfigureSiloHost((silo, host) =>
         {
             host.Services.AddSingleton(_clockOf?.Invoke(silo.SiloName) ?? Time);
-            host.Services.Configure<ContainerEndpointGrainOptions>(options => options.LeaseSweepInterval = TimeSpan.FromMilliseconds(200));
             host.Services.Configure<ClusterMembershipOptions>(FastFailureDetection.Apply);
         });
         Cluster = builder.Build();

@@ -11,7 +11,8 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Adds or replaces one container's endpoint; it expires unless reported again within
-    /// <paramref name="lease"/>, and leaves the snapshot when the <paramref name="reporter"/> silo is
+    /// <paramref name="lease"/> (<see cref="Timeout.InfiniteTimeSpan"/>: held by its host's lease instead, see
+    /// <see cref="HostLeaseAsync"/>), and leaves the snapshot when the <paramref name="reporter"/> silo is
     /// declared dead (its host died or was cut off). A report whose
     /// <see cref="ContainerEndpoint.Sequence"/> is below the last one seen for that container
     /// (reported or removed) is ignored: it is older news.
@@ -27,6 +28,14 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Remove"), SilosOnly]
     Task RemoveAsync(string hostId, string containerId, long sequence = 0);
+
+    /// <summary>
+    /// The lease of <paramref name="hostId"/> lapsed (<paramref name="fresh"/> false: its endpoints get no new
+    /// connections, and nothing is tombstoned, so open connections stay) or was renewed after a lapse (true). Sent
+    /// by the host's <see cref="IHostAgentGrain"/>.
+    /// </summary>
+    [Alias("HostLease"), SilosOnly]
+    Task HostLeaseAsync(string hostId, bool fresh);
 
     /// <summary>
     /// One ambassador's proxy applied a snapshot of this name: what its routes now dial. Replaces what

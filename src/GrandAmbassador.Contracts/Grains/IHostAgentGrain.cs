@@ -4,7 +4,8 @@ namespace GrandAmbassador.Contracts.Grains;
 
 /// <summary>
 /// Reaches one host's Docker agent from anywhere in the cluster (keyed by the host id): the host's
-/// silo registers its agent here, and <c>drain</c> (command line or HTTP) asks it through here.
+/// silo registers its agent here, and <c>drain</c> (command line or HTTP) asks it through here. It also holds the
+/// host's lease (<see cref="RenewLeaseAsync"/>).
 /// </summary>
 [Alias("ga.IHostAgentGrain")]
 public interface IHostAgentGrain : IGrainWithStringKey
@@ -15,6 +16,14 @@ public interface IHostAgentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("RegisterAgent"), SilosOnly, Orleans.Concurrency.AlwaysInterleave]
     Task RegisterAgentAsync(IAgentControl agent);
+
+    /// <summary>
+    /// The host's agent vouches for its endpoints for <see cref="HostLease.Duration"/>: the lease's one heartbeat.
+    /// When it lapses, every grain of the lease's names is told to give the host's endpoints no new connections
+    /// (never to close open ones), and told again when a later heartbeat renews it.
+    /// </summary>
+    [Alias("RenewLease"), SilosOnly]
+    Task RenewLeaseAsync(HostLease lease);
 
     /// <summary>
     /// Has the host's agent mark <paramref name="container"/> drained (or no longer). Open to clients on

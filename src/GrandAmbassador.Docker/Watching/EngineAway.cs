@@ -5,10 +5,11 @@ namespace GrandAmbassador.Docker.Watching;
 
 /// <summary>
 /// What the agent does while it cannot reach its engine: the engine restarting (live-restore keeps
-/// the containers running) is no evidence that a container stopped, so it keeps renewing what it
-/// last saw, flagged <see cref="ContainerEndpoint.Stale"/>, once a reconcile interval, for up to
-/// <see cref="DockerAgentOptions.StaleEndpointLifetime"/>. Then it stops renewing: the endpoints get
-/// no new connections once their lease ends, and nothing tells anyone to close open connections.
+/// the containers running) is no evidence that a container stopped, so it keeps vouching for what it
+/// last saw, flagged <see cref="ContainerEndpoint.Stale"/>, once a reconcile interval (the sink sends the
+/// stale flag once, then only the host's heartbeat), for up to
+/// <see cref="DockerAgentOptions.StaleEndpointLifetime"/>. Then it stops: the endpoints get no new
+/// connections once the host's lease lapses, and nothing tells anyone to close open connections.
 /// </summary>
 internal sealed class EngineAway(
     IContainerEndpointSink sink,

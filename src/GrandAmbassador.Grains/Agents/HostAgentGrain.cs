@@ -1,19 +1,24 @@
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
+using Microsoft.Extensions.Logging;
 
 namespace GrandAmbassador.Grains.Agents;
 
 /// <summary>
 /// Where one host's agent can be reached: its silo registers the agent as an observer (renewed on a
 /// timer and at membership changes, since observers are not durable), and a drain is passed on to it.
-/// Holds nothing else: the drain marks live in the agent, which reports them in its own sequence.
+/// It also holds the host's lease (docs/architecture.md#one-lease-per-host): the agent's heartbeat, and the one place
+/// that notices when it stops. The drain marks live in the agent, which reports them in its own sequence.
 /// Placed on the silo that first calls it, which is the host's own (its agent registers at start): a grain that
 /// only reaches one host's agent should fail with that host, not with whichever silo the cluster picked. Placed
 /// on another host, a drain of host a was refused while an unrelated host b was cut off, until b was declared dead.
 /// </summary>
 [Orleans.Placement.PreferLocalPlacement]
-internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
+internal sealed class HostAgentGrain(TimeProvider time, ILogger<HostAgentGrain> logger) : Grain, IHostAgentGrain
 {
+    /// <summary>A name's grain answers in milliseconds; one on a silo that just died would hold the lapse for Orleans' 30 s.</summary>
+    private static readonly TimeSpan NameTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>A healthy agent answers in milliseconds; one on a silo that just died would hold the caller for Orleans' 30 s.</summary>
     private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(5);
 
@@ -25,7 +30,9 @@ internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
     private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(10);
 
     private readonly TaskCompletionSource<IAgentControl> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HostLeaseClock _lease = new(time);
     private IAgentControl? _agent;
+    private HostLease? _lastLease;
 
     private string HostId => this.GetPrimaryKeyString();
 
@@ -35,6 +42,44 @@ internal sealed class HostAgentGrain(TimeProvider time) : Grain, IHostAgentGrain
         _registered.TrySetResult(agent);
         return Task.CompletedTask;
     }
+
+    public async Task RenewLeaseAsync(HostLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        _lastLease = lease;
+        if (_lease.Renew(lease.Duration, LapsedAsync))
+        {
+            HostAgentGrainLog.LeaseRenewed(logger, HostId);
+            await TellNamesAsync(lease.Names, fresh: true).ConfigureAwait(true);
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _lease.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private Task LapsedAsync()
+    {
+        var lease = _lastLease!;
+        HostAgentGrainLog.LeaseLapsed(logger, HostId, lease.Duration.TotalSeconds, lease.Names.Length);
+        return TellNamesAsync(lease.Names, fresh: false);
+    }
+
+    /// <summary>Tells every name's grain at once; one that cannot be reached is logged (a moved grain hears from the agent's next report).</summary>
+    private Task TellNamesAsync(EquatableArray<string> names, bool fresh) =>
+        Task.WhenAll(names.Select(async name =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IContainerEndpointGrain>(name).HostLeaseAsync(HostId, fresh).WaitAsync(NameTimeout, time).ConfigureAwait(true);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                HostAgentGrainLog.LeaseNotDelivered(logger, name, HostId, fresh ? "renewed" : "lapsed", exception.Message.Split('\n')[0]);
+            }
+        }));
 
     public async Task<DrainMark> SetDrainedAsync(string container, bool drained)
     {

@@ -12,6 +12,9 @@ internal sealed class ActivationCompleteness(DateTimeOffset deadline)
 
     public bool IsComplete => _complete;
 
+    /// <summary>The deadline while still incomplete; null once complete.</summary>
+    public DateTimeOffset? PendingDeadline => _complete ? null : deadline;
+
     /// <summary>The hosts to wait for (from the host directory); <c>null</c> when unknown: wait for the deadline.</summary>
     public void Await(IEnumerable<string>? hosts, IEnumerable<string> alreadyHeard)
     {

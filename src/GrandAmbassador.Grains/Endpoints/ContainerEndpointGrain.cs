@@ -8,11 +8,13 @@ using Orleans.Utilities;
 namespace GrandAmbassador.Grains.Endpoints;
 
 /// <summary>
-/// The endpoints of one name across every host. Holds no persistent state on purpose: agents
-/// re-report on a lease, so a grain reactivated after its silo died is refilled within one lease
-/// period, and nothing in storage can go stale. Until it has heard from every host that has a
+/// The endpoints of one name across every host. Holds no persistent state on purpose: every agent reports
+/// everything again when membership changes (which is what moves a grain), so a grain reactivated after its silo
+/// died is refilled at once, and nothing in storage can go stale. Until it has heard from every host that has a
 /// container with its name, its snapshots say they are incomplete, so that no subscriber drops a
-/// route because of what it has not heard yet.
+/// route because of what it has not heard yet. At rest it hears nothing: an agent reports only changes, and vouches
+/// for the rest with one lease per host, held by that host's <see cref="IHostAgentGrain"/>, which tells this grain
+/// only when the lease lapses or comes back (docs/architecture.md#one-lease-per-host).
 /// </summary>
 internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
 {
@@ -25,6 +27,10 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     private readonly IClusterMembershipService _membership;
     private readonly ActivationCompleteness _completeness;
     private readonly DrainLedger _drains = new();
+
+    // Hosts whose lease lapsed: their endpoints are kept, unpublished, until the lease comes back or they report.
+    private readonly HashSet<string> _lapsedHosts = new(StringComparer.Ordinal);
+    private readonly SweepWhenDue _sweeps;
 
     // Ordering never depends on a clock: a new random epoch per activation, a counter within it.
     private readonly Guid _epoch = Guid.NewGuid();
@@ -43,6 +49,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         _observers = new ObserverManager<IEndpointObserver>(_options.ObserverExpiry, logger);
         _completeness = new ActivationCompleteness(_time.GetUtcNow() + _options.CompletenessTimeout);
         _current = new EndpointSet(string.Empty, 0, [], _epoch, [], Complete: false);
+        _sweeps = new SweepWhenDue(_time, membership, NextDeadline, SweepLapsedNow);
     }
 
     private string Name => this.GetPrimaryKeyString();
@@ -50,9 +57,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _current = _current with { Name = Name };
-        this.RegisterGrainTimer(
-            SweepLapsed,
-            new GrainTimerCreationOptions(_options.LeaseSweepInterval, _options.LeaseSweepInterval) { KeepAlive = false });
+        _sweeps.Start();
         try
         {
             // Bounded: the directory may itself be on a silo that just died, and every call to this
@@ -73,6 +78,12 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         }
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _sweeps.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     public Task ReportAsync(ContainerEndpoint endpoint, TimeSpan lease, SiloAddress? reporter = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -87,9 +98,17 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         // The sequence alone changing is a renewal, not news.
         var changed = !known || previous.Endpoint with { Sequence = endpoint.Sequence } != endpoint;
         var revived = _tombstones.Remove(key);
-        _endpoints[key] = new LeasedEndpoint(endpoint, _time.GetUtcNow() + lease, reporter);
+        // A report is its agent vouching again: a lapsed lease of its host no longer hides the host's endpoints.
+        var relieved = _lapsedHosts.Remove(endpoint.HostId);
+        var expiresAt = lease == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : _time.GetUtcNow() + lease;
+        _endpoints[key] = new LeasedEndpoint(endpoint, expiresAt, reporter);
         var completed = _completeness.Heard(endpoint.HostId, _time.GetUtcNow());
-        if (changed || revived || completed)
+        if (expiresAt != DateTimeOffset.MaxValue)
+        {
+            _sweeps.Reschedule();
+        }
+
+        if (changed || revived || relieved || completed)
         {
             ContainerEndpointGrainLog.Reported(_logger, Name, endpoint.HostId, endpoint.ShortId, endpoint.Running, endpoint.Health.ToString());
             Publish();
@@ -112,10 +131,25 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         // Remembered even when this activation never saw it: a subscriber may still hold its connections.
         var isNew = !_tombstones.ContainsKey(key);
         _tombstones[key] = new Tombstone(sequence, _time.GetUtcNow() + _options.TombstoneLifetime);
+        _sweeps.Reschedule();
         var completed = _completeness.Heard(hostId, _time.GetUtcNow());
         if (known || isNew || completed)
         {
             ContainerEndpointGrainLog.Removed(_logger, Name, hostId, containerId);
+            Publish();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task HostLeaseAsync(string hostId, bool fresh)
+    {
+        // A lapse matters only for endpoints held here; a report clears it, and a sweep forgets it once none is left.
+        var holds = _endpoints.Keys.Any(key => key.HostId == hostId);
+        var changed = fresh ? _lapsedHosts.Remove(hostId) : holds && _lapsedHosts.Add(hostId);
+        if (changed && holds)
+        {
+            ContainerEndpointGrainLog.HostLease(_logger, Name, hostId, fresh ? "renewed: its endpoints get new connections again" : "lapsed: its endpoints get no new connections (open ones stay)");
             Publish();
         }
 
@@ -162,11 +196,25 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return sequence < Math.Max(reported, removed);
     }
 
-    private Task SweepLapsed(CancellationToken cancellationToken)
+    /// <summary>The earliest time something held here lapses: a lease, a tombstone or the completeness deadline.</summary>
+    private DateTimeOffset? NextDeadline()
     {
-        SweepLapsedNow();
-        return Task.CompletedTask;
+        var next = _completeness.PendingDeadline;
+        foreach (var leased in _endpoints.Values)
+        {
+            next = Earlier(next, leased.ExpiresAt == DateTimeOffset.MaxValue ? null : leased.ExpiresAt);
+        }
+
+        foreach (var tombstone in _tombstones.Values)
+        {
+            next = Earlier(next, tombstone.ExpiresAt);
+        }
+
+        return next;
     }
+
+    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>
     /// Sweeps what lapsed: endpoints whose lease ran out and those whose reporting silo the cluster
@@ -199,6 +247,11 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             _endpoints.Remove(key);
         }
 
+        foreach (var host in _lapsedHosts.Where(host => !_endpoints.Keys.Any(key => key.HostId == host)).ToList())
+        {
+            _lapsedHosts.Remove(host);
+        }
+
         foreach (var key in _tombstones.Where(tombstone => tombstone.Value.ExpiresAt <= now).Select(tombstone => tombstone.Key).ToList())
         {
             _tombstones.Remove(key);
@@ -215,6 +268,10 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         {
             Publish();
         }
+        else
+        {
+            KeepWhileHolding();
+        }
     }
 
     /// <summary>
@@ -228,9 +285,17 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return silos.Count > 0 && silos.All(member => member.Status == SiloStatus.Dead);
     }
 
+    /// <summary>
+    /// Nothing renews what this activation holds at rest, so it must not be collected as idle while it holds endpoints
+    /// or tombstones: its subscribers would get an empty new activation. One that holds nothing goes the usual way.
+    /// </summary>
+    private void KeepWhileHolding() =>
+        DelayDeactivation(_endpoints.Count > 0 || _tombstones.Count > 0 ? TimeSpan.FromDays(3650) : TimeSpan.FromSeconds(-1));
+
     private void Publish()
     {
         var endpoints = _endpoints.Values
+            .Where(leased => !_lapsedHosts.Contains(leased.Endpoint.HostId))
             .Select(leased => leased.Endpoint)
             .OrderBy(endpoint => endpoint.HostId, StringComparer.Ordinal)
             .ThenBy(endpoint => endpoint.ContainerId, StringComparer.Ordinal)
@@ -242,6 +307,7 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             .ToImmutableArray();
         _current = new EndpointSet(Name, _current.Version + 1, endpoints, _epoch, gone, _completeness.IsComplete);
         var snapshot = _current;
+        KeepWhileHolding();
         _drains.Published(snapshot);
         _observers.Notify(observer => observer.OnEndpointsChanged(snapshot));
         ContainerEndpointGrainLog.Notified(_logger, Name, snapshot.Version, _observers.Count);

@@ -25,6 +25,9 @@ internal static partial class ContainerEndpointGrainLog
     [LoggerMessage(EventId = 5007, Level = LogLevel.Debug, Message = "{Name}: not every host reported to this activation in time; its snapshots are complete from now on")]
     public static partial void CompletenessDeadline(ILogger logger, string name);
 
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "{Name}: the lease of host {HostId} {State}")]
+    public static partial void HostLease(ILogger logger, string name, string hostId, string state);
+
     [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "{Name}: the host directory could not say which hosts to wait for ({Reason}); snapshots stay incomplete until the deadline")]
     public static partial void DirectoryUnavailable(ILogger logger, string name, string reason);
 }

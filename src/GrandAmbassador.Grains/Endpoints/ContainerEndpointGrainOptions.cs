@@ -9,9 +9,6 @@ public sealed class ContainerEndpointGrainOptions
     /// </summary>
     public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often expired leases are swept so that observers hear of them. Default 1 second.</summary>
-    public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// How long a removed container stays in <c>EndpointSet.Gone</c>, so that a subscriber that
     /// missed the notification still learns to close its connections at its next renewal.

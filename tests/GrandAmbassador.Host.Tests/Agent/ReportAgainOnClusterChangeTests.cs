@@ -19,8 +19,9 @@ public sealed class ReportAgainOnClusterChangeTests
     {
         var grains = new FakeGrainFactory();
         var known = new KnownContainers();
-        var sink = new GrainEndpointSink(grains, new FakeLocalSiloDetails(), known, Options.Create(new DockerAgentOptions { HostId = HostId }), NullLogger<GrainEndpointSink>.Instance);
-        await sink.ReportAsync(known.Reported(Running("c1", 1, "web")), CancellationToken.None);
+        var sink = new GrainEndpointSink(grains, new FakeLocalSiloDetails(), known, Options.Create(new DockerAgentOptions { HostId = HostId }), TimeProvider.System, NullLogger<GrainEndpointSink>.Instance);
+        var (all, gone) = known.Reconciled([Running("c1", 1, "web")]);
+        await sink.ReconcileAsync(all, gone, 2, CancellationToken.None); // the first list: reports and the host's heartbeat
 
         // From now on every report is held open until the test lets it finish: a refresh in progress.
         var reports = Channel.CreateUnbounded<TaskCompletionSource>();

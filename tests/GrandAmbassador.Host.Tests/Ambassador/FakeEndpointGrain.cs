@@ -35,6 +35,8 @@ internal sealed class FakeEndpointGrain : IContainerEndpointGrain
 
     public Task<EndpointSet> GetAsync() => throw new NotSupportedException();
 
+    public Task HostLeaseAsync(string hostId, bool fresh) => throw new NotSupportedException();
+
     public Task AppliedAsync(RoutesApplied applied) => Task.CompletedTask;
 
     public Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container) => throw new NotSupportedException();

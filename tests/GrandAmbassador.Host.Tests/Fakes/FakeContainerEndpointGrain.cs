@@ -14,6 +14,8 @@ internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory f
 
     public Task<EndpointSet> GetAsync() => Task.FromResult(factory.Snapshots.GetValueOrDefault(name) ?? new EndpointSet(name, 1, []));
 
+    public Task HostLeaseAsync(string hostId, bool fresh) => factory.Record(new FakeGrainCall(name, fresh ? "LeaseRenewed" : "LeaseLapsed"));
+
     public Task AppliedAsync(RoutesApplied applied) => Task.CompletedTask;
 
     public Task<DrainConfirmations> GetDrainConfirmationsAsync(ContainerKey container) => throw new NotSupportedException();

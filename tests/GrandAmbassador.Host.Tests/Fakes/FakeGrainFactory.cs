@@ -6,8 +6,8 @@ using GrandAmbassador.Contracts.Grains;
 namespace GrandAmbassador.Host.Tests.Fakes;
 
 /// <summary>
-/// A unit-test stand-in for Orleans' grain factory: hands out <see cref="FakeContainerEndpointGrain"/>s and
-/// a <see cref="FakeHostDirectoryGrain"/> that record every call, in order; <see cref="OnCall"/> lets a test
+/// A unit-test stand-in for Orleans' grain factory: hands out <see cref="FakeContainerEndpointGrain"/>s,
+/// a <see cref="FakeHostDirectoryGrain"/> and <see cref="FakeHostAgentGrain"/>s that record every call, in order; <see cref="OnCall"/> lets a test
 /// fail a call or hold it open, <see cref="OnSubscribe"/> answer a follower's subscribe. Nothing else of the
 /// factory is used by the code under test.
 /// </summary>
@@ -23,6 +23,7 @@ internal sealed class FakeGrainFactory : IGrainFactory
     {
         object grain = typeof(TGrainInterface) == typeof(IContainerEndpointGrain) ? new FakeContainerEndpointGrain(primaryKey, this)
             : typeof(TGrainInterface) == typeof(IHostDirectoryGrain) ? new FakeHostDirectoryGrain(primaryKey, this)
+            : typeof(TGrainInterface) == typeof(IHostAgentGrain) ? new FakeHostAgentGrain(primaryKey, this)
             : throw new NotSupportedException(typeof(TGrainInterface).Name);
         return (TGrainInterface)grain;
     }

@@ -42,7 +42,7 @@ internal sealed class SimulatedAgent : IAsyncDisposable
         _runs = new int[layout.Options.Containers];
         _options = new DockerAgentOptions { HostId = Layout.HostId(host), AdvertiseAddress = Layout.Advertise(host) };
         var identity = new HostIdentity(_options.HostId, _options.AdvertiseAddress!);
-        _sink = new GrainEndpointSink(silo.Grains, silo.Details, _known, Options.Create(_options), loggers.CreateLogger<GrainEndpointSink>());
+        _sink = new GrainEndpointSink(silo.Grains, silo.Details, _known, Options.Create(_options), TimeProvider.System, loggers.CreateLogger<GrainEndpointSink>());
         _reportAgain = new ReportAgainOnClusterChange(silo.Changes, _sink);
         _registration = new AgentControlRegistration(silo.Grains, _drains, identity, silo.Changes, TimeProvider.System, loggers.CreateLogger<AgentControlRegistration>());
         _drains.Attach(identity.HostId, _known);
