@@ -12,19 +12,21 @@ namespace GrandAmbassador.Grains.Directory;
 /// </summary>
 internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirectoryGrain
 {
-    /// <summary>How long a new directory waits before it claims to know every host, until a lease tells it.</summary>
-    private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a new directory waits before it claims to know every host. Not a lease: agents renew theirs only every
+    /// minute now, but every agent registers at its start and at once when membership changes, and a membership change
+    /// (its silo died) or the cluster's start is what brings a new directory. 30 s leaves a slow agent room.
+    /// </summary>
+    private static readonly TimeSpan RegistrationWindow = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, (HostRegistration Registration, DateTimeOffset ExpiresAt)> _hosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (FrontingRegistration Registration, DateTimeOffset ExpiresAt)> _fronting = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _activatedAt = time.GetUtcNow();
-    private TimeSpan _longestLease = DefaultLease;
 
     public Task RegisterAsync(HostRegistration registration, TimeSpan lease)
     {
         ArgumentNullException.ThrowIfNull(registration);
         _hosts[registration.HostId] = (registration, time.GetUtcNow() + lease);
-        _longestLease = lease > _longestLease ? lease : _longestLease;
         return Task.CompletedTask;
     }
 
@@ -43,8 +45,8 @@ internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirect
 
     public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name)
     {
-        // Every host registers at least once a lease: before one lease has passed, one may be missing.
-        ImmutableArray<string>? hosts = time.GetUtcNow() - _activatedAt < _longestLease
+        // Before every live agent has had time to register with this activation, one may be missing.
+        ImmutableArray<string>? hosts = time.GetUtcNow() - _activatedAt < RegistrationWindow
             ? null
             : Live().Where(host => host.Names.Items.Contains(name, StringComparer.Ordinal)).Select(host => host.HostId).ToImmutableArray();
         return Task.FromResult(hosts);
