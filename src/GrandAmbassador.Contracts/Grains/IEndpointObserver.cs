@@ -7,6 +7,10 @@ namespace GrandAmbassador.Contracts.Grains;
 [Alias("ga.IEndpointObserver")]
 public interface IEndpointObserver : IGrainObserver
 {
-    [OneWay, Alias("EndpointsChanged")]
-    Task OnEndpointsChanged(EndpointSet endpoints);
+    /// <summary>
+    /// What changed since the grain's previous snapshot: applied to the snapshot held when that is the one it goes
+    /// from; otherwise the subscriber has missed something and asks the grain for the whole snapshot.
+    /// </summary>
+    [OneWay, Alias("EndpointsDelta")]
+    Task OnEndpointsDelta(EndpointDelta delta);
 }

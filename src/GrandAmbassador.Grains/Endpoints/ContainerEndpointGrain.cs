@@ -305,11 +305,14 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
             .ThenBy(key => key.ContainerId, StringComparer.Ordinal)
             .Select(key => new GoneContainer(key.HostId, key.ContainerId))
             .ToImmutableArray();
+        var previous = _current;
         _current = new EndpointSet(Name, _current.Version + 1, endpoints, _epoch, gone, _completeness.IsComplete);
         var snapshot = _current;
         KeepWhileHolding();
         _drains.Published(snapshot);
-        _observers.Notify(observer => observer.OnEndpointsChanged(snapshot));
+        // Only what changed goes out: a publish costs O(change) per subscriber, not O(endpoints).
+        var delta = EndpointDelta.Between(previous, snapshot);
+        _observers.Notify(observer => observer.OnEndpointsDelta(delta));
         ContainerEndpointGrainLog.Notified(_logger, Name, snapshot.Version, _observers.Count);
     }
 }

@@ -26,6 +26,8 @@ internal sealed class GrainSubscription(
     TimeProvider time,
     ILogger logger)
 {
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     private readonly ReconnectBackoff _backoff = new(options.SubscribeRetryMinDelay, options.SubscribeRetryMaxDelay, jitter: 0.5);
 
     private enum Outcome
@@ -44,13 +46,17 @@ internal sealed class GrainSubscription(
             {
                 // Read before the call: a change during the call must not go unnoticed.
                 var membershipChanged = clusterChanges.Next;
-                var delay = await SubscribeOnceAsync(membershipChanged, cancellationToken).ConfigureAwait(false) switch
+                var outcome = await SubscribeOnceAsync(membershipChanged, cancellationToken).ConfigureAwait(false);
+                var delay = outcome switch
                 {
                     Outcome.Subscribed => options.SubscriptionRenewal,
                     Outcome.ClusterChanged => TimeSpan.Zero,
                     _ => _backoff.Next(),
                 };
-                await WaitAsync(delay, membershipChanged, cancellationToken).ConfigureAwait(false);
+
+                // Subscribed, a missed delta also brings the whole snapshot at once; after a failure the backoff rules.
+                var resync = outcome == Outcome.Subscribed ? observer.ResyncNeeded : Never;
+                await WaitAsync(delay, Task.WhenAny(membershipChanged, resync), cancellationToken).ConfigureAwait(false);
                 if (membershipChanged.IsCompleted)
                 {
                     await Task.Delay(SettleAfterChange(), time, cancellationToken).ConfigureAwait(false);
@@ -69,13 +75,13 @@ internal sealed class GrainSubscription(
     /// </summary>
     private static TimeSpan SettleAfterChange() => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 500));
 
-    /// <summary>Until <paramref name="delay"/> has passed or membership changed, whichever is first.</summary>
-    private async Task WaitAsync(TimeSpan delay, Task membershipChanged, CancellationToken cancellationToken)
+    /// <summary>Until <paramref name="delay"/> has passed or <paramref name="wake"/> came (membership changed, a delta was missed), whichever is first.</summary>
+    private async Task WaitAsync(TimeSpan delay, Task wake, CancellationToken cancellationToken)
     {
         if (delay > TimeSpan.Zero)
         {
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(Task.Delay(delay, time, timer.Token), membershipChanged).ConfigureAwait(false);
+            await Task.WhenAny(Task.Delay(delay, time, timer.Token), wake).ConfigureAwait(false);
             await timer.CancelAsync().ConfigureAwait(false);
         }
 

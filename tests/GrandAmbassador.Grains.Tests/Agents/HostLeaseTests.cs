@@ -24,7 +24,7 @@ public sealed class HostLeaseTests(ClusterFixture cluster)
         var reference = cluster.Client.CreateObjectReference<IEndpointObserver>(observer);
         try
         {
-            await Grain(name).SubscribeAsync(reference);
+            observer.Hold(await Grain(name).SubscribeAsync(reference));
             await Grain(name).ReportAsync(Endpoints.Endpoints.Running(name, lapsing, "c1"), Timeout.InfiniteTimeSpan);
             await Grain(name).ReportAsync(Endpoints.Endpoints.Running(name, other, "c2"), Timeout.InfiniteTimeSpan);
             await Lease(lapsing).RenewLeaseAsync(new HostLease([name], LeaseDuration));
@@ -56,7 +56,7 @@ public sealed class HostLeaseTests(ClusterFixture cluster)
         var endpoint = Endpoints.Endpoints.Running(name, host, "c1") with { Sequence = 1 };
         var observer = new RecordingObserver();
         var reference = cluster.Client.CreateObjectReference<IEndpointObserver>(observer);
-        await Grain(name).SubscribeAsync(reference);
+        observer.Hold(await Grain(name).SubscribeAsync(reference));
         await Grain(name).ReportAsync(endpoint, Timeout.InfiniteTimeSpan);
         await Lease(host).RenewLeaseAsync(new HostLease([name], LeaseDuration));
 

@@ -95,7 +95,7 @@ public sealed class ContainerEndpointGrainFaultTests
         var (name, _) = await GrainLocator.ActivateAwayFromAsync(cluster.Client, dying.SiloAddress, "survivor");
         var observer = new RecordingObserver();
         var reference = cluster.Client.CreateObjectReference<IEndpointObserver>(observer);
-        await Grain(cluster, name).SubscribeAsync(reference);
+        observer.Hold(await Grain(cluster, name).SubscribeAsync(reference));
         await Grain(cluster, name).ReportAsync(Endpoints.Running(name, "host-dying", "c1"), TimeSpan.FromHours(1), dying.SiloAddress);
         await Grain(cluster, name).ReportAsync(Endpoints.Running(name, "host-staying", "c2"), TimeSpan.FromHours(1), cluster.Cluster.Silos[0].SiloAddress);
 
@@ -126,7 +126,7 @@ public sealed class ContainerEndpointGrainFaultTests
         await GrainLocator.ReportUntilAcceptedAsync(cluster.Client, name, Endpoints.Running(name, "host-a", "c1", "172.17.0.4"), Lease);
         var observer = new RecordingObserver();
         var reference = cluster.Client.CreateObjectReference<IEndpointObserver>(observer);
-        var baseline = await Grain(cluster, name).SubscribeAsync(reference);
+        var baseline = observer.Hold(await Grain(cluster, name).SubscribeAsync(reference));
         await Grain(cluster, name).ReportAsync(Endpoints.Running(name, "host-a", "c1", "172.17.0.5"), Lease);
         var update = await observer.WaitForAsync(set => set.Endpoints.Any(e => e.Addresses[0].Address == "172.17.0.5"));
 

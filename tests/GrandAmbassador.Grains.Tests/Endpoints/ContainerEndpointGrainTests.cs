@@ -43,7 +43,7 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
         var name = Endpoints.UniqueName("redis");
         var observer = new RecordingObserver();
         var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(observer);
-        var initial = await Grain(name).SubscribeAsync(reference);
+        var initial = observer.Hold(await Grain(name).SubscribeAsync(reference));
         Assert.Empty(initial.Endpoints);
 
         await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1", "172.17.0.2"), Lease);
@@ -76,7 +76,7 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
         var name = Endpoints.UniqueName("redis");
         var observer = new RecordingObserver();
         var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(observer);
-        await Grain(name).SubscribeAsync(reference);
+        observer.Hold(await Grain(name).SubscribeAsync(reference));
         await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "kept"), TimeSpan.FromMinutes(10));
         await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "lapsing"), TimeSpan.FromSeconds(5));
 

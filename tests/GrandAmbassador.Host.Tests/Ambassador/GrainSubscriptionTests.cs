@@ -49,7 +49,7 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _observer.NextAsync(quiet.Token));
         }
 
-        _observer.Offer(new EndpointSet("web", 2, [], newActivation));
+        _observer.Offer(EndpointDelta.Between(new EndpointSet("web", 1, [], newActivation), new EndpointSet("web", 2, [], newActivation)));
         var next = await NextAsync();
         Assert.Equal((newActivation, 2L), (next.Epoch, next.Version));
     }
@@ -80,6 +80,23 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
 
         // The first wait is at least half the minimum (jittered: ReconnectBackoffTests), and no long one.
         Assert.InRange(_time.GetUtcNow() - started, _options.SubscribeRetryMinDelay / 2, _options.SubscribeRetryMaxDelay);
+    }
+
+    [Fact]
+    public async Task AMissedDelta_SubscribesAgainAtOnce_NotAtTheNextRenewal()
+    {
+        var epoch = Guid.NewGuid();
+        (await _grain.NextSubscribeAsync(Guard)).SetResult(new EndpointSet("web", 1, [], epoch));
+        Assert.Equal(1, (await NextAsync()).Version);
+        var subscribedAt = _time.GetUtcNow();
+
+        // Version 2's delta never came; 3's does.
+        _observer.Offer(EndpointDelta.Between(new EndpointSet("web", 2, [], epoch), new EndpointSet("web", 3, [], epoch)));
+
+        var again = await _grain.NextSubscribeAsync(Guard);
+        Assert.True(_time.GetUtcNow() - subscribedAt < _options.SubscriptionRenewal, "subscribed again only at the renewal");
+        again.SetResult(new EndpointSet("web", 3, [], epoch));
+        Assert.Equal(3, (await NextAsync()).Version);
     }
 
     public async ValueTask DisposeAsync()

@@ -139,8 +139,9 @@ public sealed class NameFollowerTests : IAsyncLifetime
 
     private void Publish(EndpointSet snapshot)
     {
+        var previous = _current;
         _current = snapshot;
-        _observer!.OnEndpointsChanged(snapshot);
+        _observer!.OnEndpointsDelta(EndpointDelta.Between(previous, snapshot));
     }
 
     /// <summary>A container of host-a exposing the test's port, published on loopback at <paramref name="backend"/>.</summary>

@@ -47,7 +47,7 @@ internal static class RestartPhase
             // The followers' AppliedAsync calls trail their applies: let them land in this restart's count.
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             var window = MethodTotals.Window(before, sim.Calls.Snapshot());
-            notifications.Add(Sum(window.Where(pair => pair.Key.EndsWith(".OnEndpointsChanged", StringComparison.Ordinal)).Select(pair => pair.Value)));
+            notifications.Add(Sum(window.Where(pair => pair.Key.EndsWith(".OnEndpointsDelta", StringComparison.Ordinal)).Select(pair => pair.Value)));
             everything.Add(Sum(window.Values));
             Simulation.Progress($"restart {i + 1} on {Layout.HostId(host)}: last of {followers.Count} followers routed it after {(lastFollower.Count > i ? lastFollower[i] : double.NaN):0} ms");
         }
@@ -57,8 +57,8 @@ internal static class RestartPhase
         figures.Add("restart on a shared name: follower routes the new run, p99", Percentiles.Of(perFollower, 99), "ms", "same sample");
         figures.Add($"restart on a shared name: last of {followersCount} followers routes it, median of {Restarts}", Percentiles.Of(lastFollower, 50), "ms", "per restart, the slowest follower");
         figures.Add($"bytes per publish on a shared name (E = {sim.Options.Hosts}, {followersCount} subscribers)",
-            notifications.Average(total => total.Bytes) / 1024, "KiB", "OnEndpointsChanged requests in a restart's window, serialized (one publish per restart)");
-        figures.Add("notifications per restart", notifications.Average(total => total.Calls), "calls", "OnEndpointsChanged calls in a restart's window");
+            notifications.Average(total => total.Bytes) / 1024, "KiB", "OnEndpointsDelta requests in a restart's window, serialized (one publish per restart)");
+        figures.Add("notifications per restart", notifications.Average(total => total.Calls), "calls", "OnEndpointsDelta calls in a restart's window");
         figures.Add("all grain messages per restart", everything.Average(total => total.Messages), "msg", "every method, in a 2 s+ window (at-rest traffic of that window included)");
         figures.Add("all grain bytes per restart", everything.Average(total => total.Bytes) / 1024, "KiB", "same window");
     }
