@@ -4,10 +4,11 @@ namespace GrandAmbassador.Grains.Endpoints;
 public sealed class ContainerEndpointGrainOptions
 {
     /// <summary>
-    /// How long an observer stays subscribed without renewing. Default 2 minutes: subscribers renew
-    /// every 30 seconds, so three renewals can be lost before one is dropped.
+    /// How long an observer stays subscribed without renewing. Default 10 minutes: subscribers renew
+    /// every 3 minutes (<c>FollowerOptions.SubscriptionRenewal</c>), so three renewals can be lost before
+    /// one is dropped. Renewals are rare because every change is pushed to observers already.
     /// </summary>
-    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often expired leases are swept so that observers hear of them. Default 1 second.</summary>
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -59,6 +59,18 @@ internal sealed class EndpointObserver : IEndpointObserver
         }
     }
 
+    /// <summary>The newest snapshot taken (from a reply or a notification): what a renewal says the follower holds.</summary>
+    public EndpointSet? Latest
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latest;
+            }
+        }
+    }
+
     /// <summary>Waits until a snapshot newer than the one last returned is there, and returns it.</summary>
     public async Task<EndpointSet> NextAsync(CancellationToken cancellationToken)
     {

@@ -10,11 +10,13 @@ namespace GrandAmbassador.Ambassador;
 /// <summary>
 /// Keeps a follower subscribed to its name's grain for one control-plane generation, and hands each
 /// reply to the follower's <see cref="EndpointObserver"/>. Observers are not durable, so the
-/// subscription is renewed on a timer, and at every membership change (the grain may have moved and
-/// come back empty). Every call is bounded: one sent to an activation whose silo has just died can
-/// wait for Orleans' 30 s response timeout, while the name's routes still point at that silo's host.
-/// A membership change while a call is in flight abandons the call and subscribes again, after a
-/// short random pause.
+/// subscription is renewed on a timer (rarely: the grain pushes every change, so a renewal only covers
+/// a lost notification or an observer the grain dropped), and subscribed again in full at every
+/// membership change (the grain may have moved and come back empty). A renewal says which snapshot
+/// the follower holds and carries none back when that is still the grain's current one. Every call is
+/// bounded: one sent to an activation whose silo has just died can wait for Orleans' 30 s response
+/// timeout, while the name's routes still point at that silo's host. A membership change while a call
+/// is in flight abandons the call and subscribes again, after a short random pause.
 /// </summary>
 internal sealed class GrainSubscription(
     string name,
@@ -40,17 +42,25 @@ internal sealed class GrainSubscription(
     {
         try
         {
+            var renew = false;
             while (true)
             {
                 // Read before the call: a change during the call must not go unnoticed.
                 var membershipChanged = clusterChanges.Next;
-                var delay = await SubscribeOnceAsync(membershipChanged, cancellationToken).ConfigureAwait(false) switch
+                var outcome = await SubscribeOnceAsync(renew, membershipChanged, cancellationToken).ConfigureAwait(false);
+                var delay = outcome switch
                 {
                     Outcome.Subscribed => options.SubscriptionRenewal,
                     Outcome.ClusterChanged => TimeSpan.Zero,
                     _ => _backoff.Next(),
                 };
                 await WaitAsync(delay, membershipChanged, cancellationToken).ConfigureAwait(false);
+
+                // Only the timer's call is a renewal. The first subscribe of a generation, a retry after a
+                // failure and every call after a membership change subscribe in full: the grain may have
+                // moved and come back as a new activation, whose new epoch would get a renewal the whole
+                // snapshot anyway; a full subscribe takes its reply as the new base without depending on that.
+                renew = outcome == Outcome.Subscribed && !membershipChanged.IsCompleted;
                 if (membershipChanged.IsCompleted)
                 {
                     await Task.Delay(SettleAfterChange(), time, cancellationToken).ConfigureAwait(false);
@@ -82,12 +92,18 @@ internal sealed class GrainSubscription(
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<Outcome> SubscribeOnceAsync(Task membershipChanged, CancellationToken cancellationToken)
+    /// <summary>
+    /// One subscribe, or with <paramref name="renew"/> one renewal from the snapshot the observer holds: its
+    /// reply is null ("not modified") when the grain's current snapshot is that one, and then nothing changes.
+    /// </summary>
+    private async Task<Outcome> SubscribeOnceAsync(bool renew, Task membershipChanged, CancellationToken cancellationToken)
     {
-        Task<EndpointSet> call;
+        Task<EndpointSet?> call;
         try
         {
-            call = grain.SubscribeAsync(reference);
+            call = renew && observer.Latest is { } held
+                ? grain.RenewAsync(reference, held.Epoch, held.Version)
+                : Full(grain.SubscribeAsync(reference));
         }
         catch (Exception exception)
         {
@@ -103,7 +119,11 @@ internal sealed class GrainSubscription(
         {
             try
             {
-                observer.OfferReply(await call.ConfigureAwait(false));
+                if (await call.ConfigureAwait(false) is { } snapshot)
+                {
+                    observer.OfferReply(snapshot);
+                }
+
                 _backoff.Reset();
                 return Outcome.Subscribed;
             }
@@ -125,4 +145,6 @@ internal sealed class GrainSubscription(
         AmbassadorLog.SubscribeTimedOut(logger, name, options.SubscribeTimeout.TotalSeconds);
         return Outcome.Failed;
     }
+
+    private static async Task<EndpointSet?> Full(Task<EndpointSet> subscribe) => await subscribe.ConfigureAwait(false);
 }
