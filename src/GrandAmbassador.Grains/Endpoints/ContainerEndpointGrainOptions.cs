@@ -16,9 +16,10 @@ public sealed class ContainerEndpointGrainOptions
     /// <summary>
     /// How long a removed container stays in <c>EndpointSet.Gone</c>, so that a subscriber that
     /// missed the notification still learns to close its connections at its next renewal.
-    /// Default 5 minutes: more than two observer expiries.
+    /// Default 10 minutes, as <see cref="ObserverExpiry"/>: subscribers renew every 3 minutes, so one
+    /// that missed the removal learns it even if two more renewals are lost.
     /// </summary>
-    public TimeSpan TombstoneLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan TombstoneLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The longest a new activation's snapshots stay incomplete while it waits for hosts the
