@@ -55,6 +55,16 @@ public interface IContainerEndpointGrain : IGrainWithStringKey
     [Alias("Subscribe")]
     Task<EndpointSet> SubscribeAsync(IEndpointObserver observer);
 
+    /// <summary>
+    /// Renews an observer as <see cref="SubscribeAsync"/> does, and returns the current snapshot only if
+    /// it is not the one the subscriber holds (<paramref name="epoch"/>, <paramref name="version"/>):
+    /// <c>null</c> means "not modified". Every change is pushed to observers already, so at rest a
+    /// renewal carries no snapshot. Another activation (the grain moved) has another epoch, so its
+    /// reply is always the whole snapshot.
+    /// </summary>
+    [Alias("Renew")]
+    Task<EndpointSet?> RenewAsync(IEndpointObserver observer, Guid epoch, long version);
+
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IEndpointObserver observer);
 }

@@ -6,11 +6,13 @@ namespace GrandAmbassador.Grains.Directory;
 
 /// <summary>
 /// The cluster's list of agent hosts and their names, and of ambassadors and the names they front. In
-/// memory on purpose, like the endpoint grains: agents and ambassadors re-register well within their
-/// lease, so a reactivated directory is whole again within one lease, and a host that stopped
-/// registering drops out when its lease ends.
+/// memory on purpose, like the endpoint grains: agents re-register well within their lease and
+/// ambassadors at every membership change (which is what moves this grain), so a reactivated directory
+/// is whole again soon, and a host that stopped registering drops out when its lease ends. An
+/// ambassador's lease is long (it renews rarely), so one whose silo the cluster declared dead is left
+/// out of the fronting list at once rather than a lease later.
 /// </summary>
-internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirectoryGrain
+internal sealed class HostDirectoryGrain(TimeProvider time, IClusterMembershipService membership) : Grain, IHostDirectoryGrain
 {
     /// <summary>
     /// How long a new directory waits before it claims to know every host. Not a lease: agents renew theirs only every
@@ -41,7 +43,10 @@ internal sealed class HostDirectoryGrain(TimeProvider time) : Grain, IHostDirect
     }
 
     public Task<ImmutableArray<FrontingRegistration>> GetFrontingAsync() =>
-        Task.FromResult(Live(_fronting).Where(host => host.Names.Length > 0).OrderBy(host => host.HostId, StringComparer.Ordinal).ToImmutableArray());
+        Task.FromResult(Live(_fronting)
+            .Where(host => host.Names.Length > 0 && !DeadHosts.IsDead(membership.CurrentSnapshot, host.HostId))
+            .OrderBy(host => host.HostId, StringComparer.Ordinal)
+            .ToImmutableArray());
 
     public Task<ImmutableArray<string>?> GetHostsWithNameAsync(string name)
     {

@@ -183,6 +183,15 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         return Task.FromResult(_current);
     }
 
+    public Task<EndpointSet?> RenewAsync(IEndpointObserver observer, Guid epoch, long version)
+    {
+        _observers.Subscribe(observer, observer);
+        SweepLapsedNow();
+        // Not modified: the subscriber holds this activation's current snapshot, so it has missed nothing.
+        var notModified = _current.Epoch == epoch && _current.Version == version;
+        return Task.FromResult<EndpointSet?>(notModified ? null : _current);
+    }
+
     public Task UnsubscribeAsync(IEndpointObserver observer)
     {
         _observers.Unsubscribe(observer);

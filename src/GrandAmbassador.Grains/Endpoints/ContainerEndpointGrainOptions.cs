@@ -4,17 +4,19 @@ namespace GrandAmbassador.Grains.Endpoints;
 public sealed class ContainerEndpointGrainOptions
 {
     /// <summary>
-    /// How long an observer stays subscribed without renewing. Default 2 minutes: subscribers renew
-    /// every 30 seconds, so three renewals can be lost before one is dropped.
+    /// How long an observer stays subscribed without renewing. Default 10 minutes: subscribers renew
+    /// every 3 minutes (<c>FollowerOptions.SubscriptionRenewal</c>), so three renewals can be lost before
+    /// one is dropped. Renewals are rare because every change is pushed to observers already.
     /// </summary>
-    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// How long a removed container stays in <c>EndpointSet.Gone</c>, so that a subscriber that
     /// missed the notification still learns to close its connections at its next renewal.
-    /// Default 5 minutes: more than two observer expiries.
+    /// Default 10 minutes, as <see cref="ObserverExpiry"/>: subscribers renew every 3 minutes, so one
+    /// that missed the removal learns it even if two more renewals are lost.
     /// </summary>
-    public TimeSpan TombstoneLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan TombstoneLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The longest a new activation's snapshots stay incomplete while it waits for hosts the

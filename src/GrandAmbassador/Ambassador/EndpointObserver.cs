@@ -36,7 +36,7 @@ internal sealed class EndpointObserver : IEndpointObserver
         }
     }
 
-    /// <summary>The snapshot held now (null before the first reply): what a renewal tells the grain it has.</summary>
+    /// <summary>The newest snapshot taken (from a reply or a delta; null before the first reply): what a renewal says the follower holds.</summary>
     public EndpointSet? Latest
     {
         get

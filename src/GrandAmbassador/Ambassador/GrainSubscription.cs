@@ -10,11 +10,13 @@ namespace GrandAmbassador.Ambassador;
 /// <summary>
 /// Keeps a follower subscribed to its name's grain for one control-plane generation, and hands each
 /// reply to the follower's <see cref="EndpointObserver"/>. Observers are not durable, so the
-/// subscription is renewed on a timer, and at every membership change (the grain may have moved and
-/// come back empty). Every call is bounded: one sent to an activation whose silo has just died can
-/// wait for Orleans' 30 s response timeout, while the name's routes still point at that silo's host.
-/// A membership change while a call is in flight abandons the call and subscribes again, after a
-/// short random pause.
+/// subscription is renewed on a timer (rarely: the grain pushes every change, so a renewal only covers
+/// a lost notification or an observer the grain dropped), and subscribed again in full at every
+/// membership change (the grain may have moved and come back empty). A renewal says which snapshot
+/// the follower holds and carries none back when that is still the grain's current one. Every call is
+/// bounded: one sent to an activation whose silo has just died can wait for Orleans' 30 s response
+/// timeout, while the name's routes still point at that silo's host. A membership change while a call
+/// is in flight abandons the call and subscribes again, after a short random pause.
 /// </summary>
 internal sealed class GrainSubscription(
     string name,
@@ -42,11 +44,12 @@ internal sealed class GrainSubscription(
     {
         try
         {
+            var renew = false;
             while (true)
             {
                 // Read before the call: a change during the call must not go unnoticed.
                 var membershipChanged = clusterChanges.Next;
-                var outcome = await SubscribeOnceAsync(membershipChanged, cancellationToken).ConfigureAwait(false);
+                var outcome = await SubscribeOnceAsync(renew, membershipChanged, cancellationToken).ConfigureAwait(false);
                 var delay = outcome switch
                 {
                     Outcome.Subscribed => options.SubscriptionRenewal,
@@ -57,6 +60,12 @@ internal sealed class GrainSubscription(
                 // Subscribed, a missed delta also brings the whole snapshot at once; after a failure the backoff rules.
                 var resync = outcome == Outcome.Subscribed ? observer.ResyncNeeded : Never;
                 await WaitAsync(delay, Task.WhenAny(membershipChanged, resync), cancellationToken).ConfigureAwait(false);
+
+                // Only the timer's call is a renewal. The first subscribe of a generation, a retry after a
+                // failure, every call after a membership change and one after a missed delta subscribe in full:
+                // the grain may have moved and come back as a new activation, whose new epoch would get a renewal
+                // the whole snapshot anyway; a full subscribe takes its reply as the new base without depending on that.
+                renew = outcome == Outcome.Subscribed && !membershipChanged.IsCompleted && !resync.IsCompleted;
                 if (membershipChanged.IsCompleted)
                 {
                     await Task.Delay(SettleAfterChange(), time, cancellationToken).ConfigureAwait(false);
@@ -88,12 +97,18 @@ internal sealed class GrainSubscription(
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private async Task<Outcome> SubscribeOnceAsync(Task membershipChanged, CancellationToken cancellationToken)
+    /// <summary>
+    /// One subscribe, or with <paramref name="renew"/> one renewal from the snapshot the observer holds: its
+    /// reply is null ("not modified") when the grain's current snapshot is that one, and then nothing changes.
+    /// </summary>
+    private async Task<Outcome> SubscribeOnceAsync(bool renew, Task membershipChanged, CancellationToken cancellationToken)
     {
-        Task<EndpointSet> call;
+        Task<EndpointSet?> call;
         try
         {
-            call = grain.SubscribeAsync(reference);
+            call = renew && observer.Latest is { } held
+                ? grain.RenewAsync(reference, held.Epoch, held.Version)
+                : Full(grain.SubscribeAsync(reference));
         }
         catch (Exception exception)
         {
@@ -109,7 +124,11 @@ internal sealed class GrainSubscription(
         {
             try
             {
-                observer.OfferReply(await call.ConfigureAwait(false));
+                if (await call.ConfigureAwait(false) is { } snapshot)
+                {
+                    observer.OfferReply(snapshot);
+                }
+
                 _backoff.Reset();
                 return Outcome.Subscribed;
             }
@@ -131,4 +150,6 @@ internal sealed class GrainSubscription(
         AmbassadorLog.SubscribeTimedOut(logger, name, options.SubscribeTimeout.TotalSeconds);
         return Outcome.Failed;
     }
+
+    private static async Task<EndpointSet?> Full(Task<EndpointSet> subscribe) => await subscribe.ConfigureAwait(false);
 }

@@ -2,8 +2,8 @@ namespace GrandAmbassador.Cluster;
 
 /// <summary>
 /// Tells this process's parts that cluster membership changed (a silo died or joined): grains may
-/// have moved and come back empty, so agents re-report at once and followers re-subscribe at once,
-/// instead of waiting for their next lease or renewal.
+/// have moved and come back empty, so agents re-report at once, followers re-subscribe at once and the fronting
+/// registrar registers again, instead of waiting for their next lease or renewal.
 /// </summary>
 internal sealed class ClusterChanges
 {

@@ -8,10 +8,14 @@ internal sealed class FollowerOptions
     public const int DefaultMaxExposedPorts = 100;
 
     /// <summary>
-    /// How often a subscription to a name's grain is renewed (and its snapshot re-read).
-    /// Default 30 seconds; the grain forgets an observer after 2 minutes without renewal.
+    /// How often a subscription to a name's grain is renewed. Default 3 minutes: the grain pushes every
+    /// change to its observers, and a follower subscribes again in full at every membership change, so a
+    /// renewal only covers a lost notification or an observer the grain dropped; it says which snapshot
+    /// the follower holds and gets one back only if the grain has another, so at rest it costs one small
+    /// call per name and follower. The grain forgets an observer after 10 minutes without renewal
+    /// (<c>ContainerEndpointGrainOptions.ObserverExpiry</c>): three renewals can be lost.
     /// </summary>
-    public TimeSpan SubscriptionRenewal { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SubscriptionRenewal { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
     /// How long one subscribe call may take before it is abandoned and made again. Default 5 seconds:

@@ -18,9 +18,11 @@ namespace GrandAmbassador.Fronting;
 /// process: what this registration says is all it can know of this ambassador's routes and relay failures.
 /// Registers at once when a name is added or removed, a listener opens or closes or routes are applied (each
 /// proxy and name publishes what it serves with a change token), soon after a relay starts failing or is reached
-/// again, and every <see cref="Renewal"/> to keep its lease; when the control plane stops (unless its silo was
-/// declared dead) it registers nothing, so that a stopped ambassador leaves the list at once rather than a
-/// lease later.
+/// again, and soon after every membership change: the directory is in memory, so it comes back empty when its
+/// silo dies, and a drain reads its fronting list to know whose confirmation to wait for. Otherwise nothing
+/// changes, and it only renews its lease, rarely (<see cref="Renewal"/>). When the control plane stops (unless
+/// its silo was declared dead) it registers nothing, so that a stopped ambassador leaves the list at once
+/// rather than a lease later.
 /// </summary>
 internal sealed class FrontingRegistrar(
     FrontedNameRegistry names,
@@ -28,13 +30,27 @@ internal sealed class FrontingRegistrar(
     HostIdentity host,
     ControlPlaneGeneration generation,
     RelayHealth relays,
+    ClusterChanges clusterChanges,
     TimeProvider time,
     ILogger<FrontingRegistrar> logger) : BackgroundService
 {
-    /// <summary>Three renewals: two can be lost before the registration expires (as the agent's).</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    /// <summary>Three renewals: two can be lost before the registration expires.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(6);
 
-    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Rare: every change is registered at once, and a directory that lost its state (its silo died) is
+    /// registered with again at the membership change; the renewal only keeps the lease.
+    /// </summary>
+    public static readonly TimeSpan Renewal = TimeSpan.FromMinutes(2);
+
+    /// <summary>After a failed registration: sooner than a renewal, since the directory may not list this ambassador at all.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// One call's bound: a directory on a silo that just died would hold it for Orleans' 30 s response timeout,
+    /// and the registration that the membership change calls for would wait behind it.
+    /// </summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     // Relays can fail and recover at the pace of held connections' retries (many a second): registered at most this often for them.
     private static readonly TimeSpan RelayPace = TimeSpan.FromSeconds(1);
@@ -50,6 +66,8 @@ internal sealed class FrontingRegistrar(
         var renewAt = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Read before registering: a change during the call registers again.
+            var membershipChanged = clusterChanges.Next;
             var current = names.Current;
             // Taken before the names are described: a change in between completes one of them, and is described next time round.
             var changes = current.Names
@@ -61,19 +79,25 @@ internal sealed class FrontingRegistrar(
             var now = time.GetUtcNow();
             if (registered != fronted || now >= renewAt)
             {
-                // A failed registration is retried at the next renewal, or sooner if what is fronted changes.
-                await RegisterAsync(fronted, stoppingToken).ConfigureAwait(false);
+                // A failed registration is retried after a short while, or sooner if what is fronted changes.
+                var done = await RegisterAsync(fronted, stoppingToken).ConfigureAwait(false);
                 registered = fronted;
-                renewAt = now + Renewal;
+                renewAt = now + (done ? Renewal : RetryAfterFailure);
             }
 
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var renewal = Task.Delay(renewAt - now, time, wake.Token);
-            var woke = await Task.WhenAny(changes.Append(renewal).Append(relaysChanged)).ConfigureAwait(false);
+            var woke = await Task.WhenAny(changes.Append(renewal).Append(relaysChanged).Append(membershipChanged)).ConfigureAwait(false);
             await wake.CancelAsync().ConfigureAwait(false); // the renewal's timer goes with it when a change came first
             if (woke == relaysChanged)
             {
-                await PaceAsync(stoppingToken).ConfigureAwait(false);
+                await PaceAsync(RelayPace, stoppingToken).ConfigureAwait(false);
+            }
+            else if (woke == membershipChanged)
+            {
+                // The directory may have come back empty on another silo: registered again, whatever changed here.
+                renewAt = DateTimeOffset.MinValue;
+                await PaceAsync(SettleAfterChange(), stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -113,12 +137,22 @@ internal sealed class FrontingRegistrar(
                 AppliedReach.Of(name.Applied.Plan, hostId, relays))),
     ];
 
-    /// <summary>Waits out <see cref="RelayPace"/> after a relay's change, so that a relay that flaps costs one registration a second at most.</summary>
-    private async Task PaceAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// A short random pause after a membership change: every ambassador hears of it at once, and Orleans on
+    /// this silo drops its cached locations on the dead silo in the same instant; registering a moment later
+    /// spreads the calls and finds the directory's new activation (as the followers do).
+    /// </summary>
+    private static TimeSpan SettleAfterChange() => TimeSpan.FromMilliseconds(Random.Shared.Next(100, 500));
+
+    /// <summary>
+    /// Waits out <paramref name="pause"/>: <see cref="RelayPace"/> after a relay's change, so that a relay that
+    /// flaps costs one registration a second at most, or the settling pause after a membership change.
+    /// </summary>
+    private async Task PaceAsync(TimeSpan pause, CancellationToken stoppingToken)
     {
         try
         {
-            await Task.Delay(RelayPace, time, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(pause, time, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -129,21 +163,25 @@ internal sealed class FrontingRegistrar(
     private static FrontedListener Listener(ListenPort port, int bound) =>
         new(bound, port.Protocol.ToContract());
 
-    private async Task RegisterAsync(EquatableArray<FrontedNameListeners> fronted, CancellationToken cancellationToken)
+    /// <returns>Whether the directory has it.</returns>
+    private async Task<bool> RegisterAsync(EquatableArray<FrontedNameListeners> fronted, CancellationToken cancellationToken)
     {
         try
         {
             var registration = new FrontingRegistration(host.HostId, fronted, time.GetUtcNow());
-            await Directory.RegisterFrontingAsync(registration, Lease).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Directory.RegisterFrontingAsync(registration, Lease).WaitAsync(CallTimeout, time, cancellationToken).ConfigureAwait(false);
             _registered = true;
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            FrontingLog.RegisterFailed(logger, exception.Message);
+            FrontingLog.RegisterFailed(logger, exception.Message, RetryAfterFailure.TotalSeconds);
         }
         catch (OperationCanceledException)
         {
             // Stopping: the lease ends the registration instead.
         }
+
+        return false;
     }
 }

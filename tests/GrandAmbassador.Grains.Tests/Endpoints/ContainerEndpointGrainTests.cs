@@ -170,4 +170,58 @@ public sealed class ContainerEndpointGrainTests(ClusterFixture fixture)
         Assert.Empty(set.Endpoints);
         Assert.Empty(set.Gone);
     }
+
+    [Fact]
+    public async Task Renewal_OfTheCurrentSnapshot_GetsNothing_AndAfterAReport_GetsTheNewOne()
+    {
+        var name = Endpoints.UniqueName("renewed");
+        var observer = new RecordingObserver();
+        var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(observer);
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
+        var held = await Grain(name).SubscribeAsync(reference);
+
+        // At rest: "not modified", no snapshot on the wire.
+        Assert.Null(await Grain(name).RenewAsync(reference, held.Epoch, held.Version));
+
+        // A change the subscriber has not taken (its notification lost): the renewal brings the whole snapshot.
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-b", "c2"), Lease);
+        var renewed = await Grain(name).RenewAsync(reference, held.Epoch, held.Version);
+        Assert.NotNull(renewed);
+        Assert.True(renewed.Follows(held));
+        Assert.Equal(["host-a", "host-b"], renewed.Endpoints.Select(endpoint => endpoint.HostId));
+        Assert.Null(await Grain(name).RenewAsync(reference, renewed.Epoch, renewed.Version));
+        await Grain(name).UnsubscribeAsync(reference);
+    }
+
+    [Fact]
+    public async Task Renewal_FromAnotherActivationsSnapshot_GetsTheWholeSnapshot()
+    {
+        var name = Endpoints.UniqueName("moved");
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
+        var current = await Grain(name).GetAsync();
+        var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(new RecordingObserver());
+
+        // The subscriber holds a snapshot of an activation that is gone (the grain moved): same version, other epoch.
+        var renewed = await Grain(name).RenewAsync(reference, Guid.NewGuid(), current.Version);
+
+        Assert.Equal(current, renewed);
+        await Grain(name).UnsubscribeAsync(reference);
+    }
+
+    [Fact]
+    public async Task Renewal_SubscribesAnObserverTheGrainDoesNotKnow_AsASubscribeDoes()
+    {
+        var name = Endpoints.UniqueName("dropped");
+        var held = await Grain(name).GetAsync();
+        var observer = new RecordingObserver();
+        var reference = fixture.Client.CreateObjectReference<IEndpointObserver>(observer);
+
+        // An observer the grain dropped (or never had) renews: from then on it is told of every change.
+        Assert.Null(await Grain(name).RenewAsync(reference, held.Epoch, held.Version));
+        await Grain(name).ReportAsync(Endpoints.Running(name, "host-a", "c1"), Lease);
+
+        var told = await observer.WaitForAsync(set => set.Endpoints.Length == 1);
+        Assert.True(told.Follows(held));
+        await Grain(name).UnsubscribeAsync(reference);
+    }
 }

@@ -83,6 +83,57 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ARenewal_SaysWhichSnapshotTheFollowerHolds_AndNotModifiedChangesNothing()
+    {
+        var epoch = Guid.NewGuid();
+        (await _grain.NextSubscribeAsync(Guard)).SetResult(new EndpointSet("web", 1, [], epoch));
+        Assert.Equal(1, (await NextAsync()).Version);
+        _observer.Offer(EndpointDelta.Between(new EndpointSet("web", 1, [], epoch), new EndpointSet("web", 2, [], epoch))); // a notification since
+        Assert.Equal(2, (await NextAsync()).Version);
+
+        var renewal = await AdvanceUntilRenewedAsync();
+        Assert.Equal((epoch, 2L), (renewal.Epoch, renewal.Version));
+        renewal.Reply.SetResult(null);
+
+        // Still version 2 held at the next renewal, and no full subscribe at rest.
+        var next = await AdvanceUntilRenewedAsync();
+        Assert.Equal((epoch, 2L), (next.Epoch, next.Version));
+        Assert.False(_grain.TryTakeSubscribe(out _));
+    }
+
+    [Fact]
+    public async Task ARenewalAnsweredWithANewerSnapshot_RepairsALostNotification()
+    {
+        var epoch = Guid.NewGuid();
+        (await _grain.NextSubscribeAsync(Guard)).SetResult(new EndpointSet("web", 1, [], epoch));
+        Assert.Equal(1, (await NextAsync()).Version);
+
+        // Version 2's notification was lost; the renewal brings version 3.
+        var renewal = await AdvanceUntilRenewedAsync();
+        renewal.Reply.SetResult(new EndpointSet("web", 3, [], epoch));
+
+        Assert.Equal(3, (await NextAsync()).Version);
+        var next = await AdvanceUntilRenewedAsync();
+        Assert.Equal((epoch, 3L), (next.Epoch, next.Version));
+    }
+
+    [Fact]
+    public async Task AfterAMembershipChange_ItSubscribesInFull_NotWithARenewal()
+    {
+        (await _grain.NextSubscribeAsync(Guard)).SetResult(new EndpointSet("web", 1, [], Guid.NewGuid()));
+        await NextAsync();
+        _ = await _time.NextTimerAsync(due => due == _options.SubscriptionRenewal, Guard);
+
+        _changes.Signal();
+
+        // After the settle pause: a subscribe, whose reply is the new base whatever activation sends it.
+        var resubscribe = await AdvanceUntilSubscribedAgainAsync(due => due < TimeSpan.FromSeconds(1));
+        var moved = Guid.NewGuid();
+        resubscribe.SetResult(new EndpointSet("web", 1, [], moved));
+        Assert.Equal(moved, (await NextAsync()).Epoch);
+    }
+
+    [Fact]
     public async Task AMissedDelta_SubscribesAgainAtOnce_NotAtTheNextRenewal()
     {
         var epoch = Guid.NewGuid();
@@ -110,6 +161,13 @@ public sealed class GrainSubscriptionTests : IAsyncDisposable
     {
         using var guard = new CancellationTokenSource(Guard);
         return await _observer.NextAsync(guard.Token);
+    }
+
+    /// <summary>Moves the clock to the next renewal and returns the renewal call that follows.</summary>
+    private async Task<Renewal> AdvanceUntilRenewedAsync()
+    {
+        _time.Advance(await _time.NextTimerAsync(due => due == _options.SubscriptionRenewal, Guard));
+        return await _grain.NextRenewalAsync(Guard);
     }
 
     /// <summary>

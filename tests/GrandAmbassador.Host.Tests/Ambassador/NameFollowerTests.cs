@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using GrandAmbassador.Ambassador;
 using GrandAmbassador.Cluster;
 using GrandAmbassador.CommandLine;
@@ -124,13 +125,53 @@ public sealed class NameFollowerTests : IAsyncLifetime
         Assert.Single(_logger.Entries, entry => entry.Id.Id == 3004);
     }
 
+    [Fact]
+    public async Task ARenewalNotModified_KeepsTheRoutes_AndOneWithANewerSnapshot_IsApplied()
+    {
+        var clock = new TimerWatchingClock();
+        var renewals = Channel.CreateUnbounded<(Guid Epoch, long Version, EndpointSet? Reply)>();
+        _grains.OnRenew = (_, _, epoch, version) =>
+        {
+            // As the grain does: nothing back when the follower holds the current snapshot.
+            var reply = _current.Epoch == epoch && _current.Version == version ? null : _current;
+            renewals.Writer.TryWrite((epoch, version, reply));
+            return Task.FromResult(reply);
+        };
+        var activation = Guid.NewGuid();
+        _current = new EndpointSet("web", 1, [Container("a", _a)], activation);
+        Follow(await FrontAsync(), clock);
+        using var toA = await ConnectAsync("a");
+
+        // At rest: the renewal says what the follower holds and gets nothing back; its routes stay.
+        var quiet = await RenewAsync(clock, renewals);
+        Assert.Equal((activation, 1L, (EndpointSet?)null), quiet);
+        Assert.Equal("ping", await EchoAsync(toA, "ping"));
+
+        // The grain moved on (a on its way out, b started) and its notification was lost: the next renewal brings it.
+        _current = new EndpointSet("web", 2, [Container("a", _a) with { Running = false }, Container("b", _b)], activation);
+        var repaired = await RenewAsync(clock, renewals);
+        Assert.Equal((activation, 1L), (repaired.Epoch, repaired.Version)); // the not-modified reply changed nothing
+        Assert.Equal(2, repaired.Reply?.Version);
+        using var toB = await ConnectAsync("b");
+        Assert.True(await IsClosedAsync(toA));
+    }
+
+    /// <summary>Moves the follower's clock to its next renewal and returns what that renewal said and got.</summary>
+    private static async Task<(Guid Epoch, long Version, EndpointSet? Reply)> RenewAsync(
+        TimerWatchingClock clock, Channel<(Guid Epoch, long Version, EndpointSet? Reply)> renewals)
+    {
+        clock.Advance(await clock.NextTimerAsync(due => due == new FollowerOptions().SubscriptionRenewal, Guard));
+        using var guard = new CancellationTokenSource(Guard);
+        return await renewals.Reader.ReadAsync(guard.Token);
+    }
+
     private async Task<FrontedName> FrontAsync() =>
         await _dataPlane.Names.AddAsync(new FrontedService("web", []), CancellationToken.None);
 
-    private (CancellationTokenSource Stop, Task Running) Follow(FrontedName name)
+    private (CancellationTokenSource Stop, Task Running) Follow(FrontedName name, TimeProvider? time = null)
     {
         var follower = new NameFollower(
-            name, _grains, Containers.HostId, new FollowerOptions(), TimeSpan.FromSeconds(5), new ClusterChanges(), TimeProvider.System, _logger);
+            name, _grains, Containers.HostId, new FollowerOptions(), TimeSpan.FromSeconds(5), new ClusterChanges(), time ?? TimeProvider.System, _logger);
         var stop = new CancellationTokenSource();
         var running = (stop, Task.Run(() => follower.RunAsync(stop.Token)));
         _followers.Add(running);

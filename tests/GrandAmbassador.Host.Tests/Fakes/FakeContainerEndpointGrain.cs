@@ -22,5 +22,7 @@ internal sealed class FakeContainerEndpointGrain(string name, FakeGrainFactory f
 
     public Task<EndpointSet> SubscribeAsync(IEndpointObserver observer) => factory.OnSubscribe(name, observer);
 
+    public Task<EndpointSet?> RenewAsync(IEndpointObserver observer, Guid epoch, long version) => factory.OnRenew(name, observer, epoch, version);
+
     public Task UnsubscribeAsync(IEndpointObserver observer) => Task.CompletedTask;
 }

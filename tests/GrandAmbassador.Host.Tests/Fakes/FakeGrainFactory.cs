@@ -13,6 +13,8 @@ namespace GrandAmbassador.Host.Tests.Fakes;
 /// </summary>
 internal sealed class FakeGrainFactory : IGrainFactory
 {
+    public FakeGrainFactory() => OnRenew = RenewAsTheGrainDoes;
+
     public ConcurrentQueue<FakeGrainCall> Calls { get; } = new();
 
     /// <summary>Runs for every call after it is recorded; its task is the call's.</summary>
@@ -64,6 +66,12 @@ internal sealed class FakeGrainFactory : IGrainFactory
     /// <summary>Answers every subscribe to a <see cref="FakeContainerEndpointGrain"/>: the grain's key and the observer.</summary>
     public Func<string, IEndpointObserver, Task<EndpointSet>> OnSubscribe { get; set; } = (_, _) => throw Unused();
 
+    /// <summary>
+    /// Answers every renewal: by default as the grain does, with the snapshot <see cref="OnSubscribe"/> gives,
+    /// or null ("not modified") when that is the one the follower holds.
+    /// </summary>
+    public Func<string, IEndpointObserver, Guid, long, Task<EndpointSet?>> OnRenew { get; set; }
+
     /// <summary>In-process, an observer's reference is the observer itself: the fake grain calls it directly.</summary>
     public TGrainObserverInterface CreateObjectReference<TGrainObserverInterface>(IGrainObserver obj)
         where TGrainObserverInterface : IGrainObserver => (TGrainObserverInterface)obj;
@@ -89,6 +97,12 @@ internal sealed class FakeGrainFactory : IGrainFactory
     }
 
     public IReadOnlyList<FakeGrainCall> Where(string method) => [.. Calls.Where(call => call.Method == method)];
+
+    private async Task<EndpointSet?> RenewAsTheGrainDoes(string name, IEndpointObserver observer, Guid epoch, long version)
+    {
+        var current = await OnSubscribe(name, observer);
+        return current.Epoch == epoch && current.Version == version ? null : current;
+    }
 
     private static NotSupportedException Unused() => new("not used by the code under test");
 }

@@ -53,7 +53,7 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
     {
         var web = await _dataPlane.Names.AddAsync(new FrontedService("web", []), CancellationToken.None);
         var registrar = new FrontingRegistrar(
-            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, new FakeTimeProvider(), NullLogger<FrontingRegistrar>.Instance);
+            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, new ClusterChanges(), new FakeTimeProvider(), NullLogger<FrontingRegistrar>.Instance);
         await registrar.StartAsync(CancellationToken.None);
         try
         {
@@ -83,7 +83,7 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
         var clock = new TimerWatchingClock();
         clock.SetUtcNow(new DateTimeOffset(2026, 12, 7, 14, 2, 11, TimeSpan.Zero));
         var registrar = new FrontingRegistrar(
-            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, clock, NullLogger<FrontingRegistrar>.Instance);
+            _dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, new ClusterChanges(), clock, NullLogger<FrontingRegistrar>.Instance);
         await registrar.StartAsync(CancellationToken.None);
         try
         {
@@ -107,6 +107,66 @@ public sealed class FrontingRegistrarTests : IAsyncLifetime
             await registrar.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task AtRest_ItRegistersAgainOnlyAtItsRareRenewal()
+    {
+        await _dataPlane.Names.AddAsync(new FrontedService("web", []), CancellationToken.None);
+        var clock = new TimerWatchingClock();
+        var start = clock.GetUtcNow();
+        var registrar = Registrar(clock, new ClusterChanges());
+        await registrar.StartAsync(CancellationToken.None);
+        try
+        {
+            var first = await NextRegistrationAsync();
+            Assert.Equal(start, first.RegisteredAt);
+
+            // Nothing changes: the one timer it sets is its renewal, and nothing is registered before it.
+            Assert.Equal(TimeSpan.FromMinutes(2), FrontingRegistrar.Renewal);
+            Assert.Equal(FrontingRegistrar.Renewal, await clock.NextTimerAsync(_ => true, Hang));
+            clock.Advance(FrontingRegistrar.Renewal - TimeSpan.FromSeconds(1));
+            clock.Advance(TimeSpan.FromSeconds(1));
+
+            var renewed = await NextRegistrationAsync();
+            Assert.Equal(start + FrontingRegistrar.Renewal, renewed.RegisteredAt);
+            Assert.Equal(first.Names, renewed.Names);
+            Assert.Equal(TimeSpan.FromMinutes(6), FrontingRegistrar.Lease); // three renewals
+        }
+        finally
+        {
+            await registrar.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task AMembershipChange_RegistersAgainAtOnce_TheDirectoryMayHaveComeBackEmpty()
+    {
+        await _dataPlane.Names.AddAsync(new FrontedService("web", []), CancellationToken.None);
+        var clock = new TimerWatchingClock();
+        var changes = new ClusterChanges();
+        var registrar = Registrar(clock, changes);
+        await registrar.StartAsync(CancellationToken.None);
+        try
+        {
+            var first = await NextRegistrationAsync();
+            _ = await clock.NextTimerAsync(due => due == FrontingRegistrar.Renewal, Hang); // at rest, waiting to renew
+
+            changes.Signal();
+
+            // After a short settling pause, not at the renewal.
+            clock.Advance(await clock.NextTimerAsync(due => due < TimeSpan.FromSeconds(1), Hang));
+            var again = await NextRegistrationAsync();
+            Assert.Equal(first.Names, again.Names);
+            Assert.True(again.RegisteredAt - first.RegisteredAt < TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            await registrar.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private FrontingRegistrar Registrar(TimeProvider clock, ClusterChanges changes) =>
+        new(_dataPlane.Names, _grains, new HostIdentity("host-c", "127.0.0.1", AdvertiseGiven: true), new ControlPlaneGeneration(1), _dataPlane.RelayHealth, changes, clock, NullLogger<FrontingRegistrar>.Instance);
 
     /// <summary>The first registration that <paramref name="wanted"/> holds for; moves <paramref name="clock"/> on meanwhile, if given.</summary>
     private async Task<FrontingRegistration> RegistrationAsync(Func<FrontingRegistration, bool> wanted, TimerWatchingClock? clock = null)

@@ -43,7 +43,7 @@ internal sealed class SimulatedAmbassador : IAsyncDisposable
         _names = new FrontedNameRegistry(_proxies.Create, loggers.CreateLogger<FrontedNameRegistry>());
         var identity = new HostIdentity(Layout.HostId(host), Layout.Advertise(host));
         _registrar = new FrontingRegistrar(
-            _names, silo.Grains, identity, new ControlPlaneGeneration(1), new RelayHealth(TimeProvider.System), TimeProvider.System, loggers.CreateLogger<FrontingRegistrar>());
+            _names, silo.Grains, identity, new ControlPlaneGeneration(1), new RelayHealth(TimeProvider.System), silo.Changes, TimeProvider.System, loggers.CreateLogger<FrontingRegistrar>());
     }
 
     /// <summary>This host's fronted names, each with what its proxy last applied.</summary>
