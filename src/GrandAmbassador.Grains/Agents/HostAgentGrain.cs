@@ -24,7 +24,7 @@ internal sealed class HostAgentGrain(TimeProvider time, ILogger<HostAgentGrain> 
 
     /// <summary>
     /// How long a drain waits for a new activation to learn its agent: the agent registers at every membership
-    /// change and every 10 s, and a membership change is what moves this grain (its silo died, or the
+    /// change and every minute (its heartbeat keeps this grain active meanwhile), and a membership change is what moves this grain (its silo died, or the
     /// directory entry did). Without the wait a drain issued then is refused for a host that is fine.
     /// </summary>
     private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(10);

@@ -8,7 +8,7 @@ namespace GrandAmbassador.Agent;
 
 /// <summary>
 /// Registers this host's agent with its <see cref="IHostAgentGrain"/>, so that a drain sent from any host
-/// reaches it: at start, every <see cref="Renewal"/> and at every membership change (the grain may have
+/// reaches it: at start, every <see cref="Renewal"/> (10 s after a failure) and at every membership change (the grain may have
 /// moved and come back empty; observers are not durable).
 /// </summary>
 internal sealed class AgentControlRegistration(
@@ -19,7 +19,10 @@ internal sealed class AgentControlRegistration(
     TimeProvider time,
     ILogger<AgentControlRegistration> logger) : BackgroundService
 {
-    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(10);
+    // The lease's heartbeat (every reconcile) keeps the grain active, and a membership change, which is what moves it,
+    // registers again at once: the renewal is only a safety net. A failed registration is retried sooner.
+    private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,6 +37,7 @@ internal sealed class AgentControlRegistration(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var changed = changes.Next;
+                var next = Renewal;
                 try
                 {
                     await grain.RegisterAgentAsync(reference).WaitAsync(CallTimeout, time, stoppingToken).ConfigureAwait(false);
@@ -41,10 +45,11 @@ internal sealed class AgentControlRegistration(
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     AgentLog.AgentRegistrationFailed(logger, host.HostId, exception.Message.Split('\n')[0]);
+                    next = RetryAfterFailure;
                 }
 
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                await Task.WhenAny(Task.Delay(Renewal, time, wait.Token), changed).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(next, time, wait.Token), changed).ConfigureAwait(false);
                 await wait.CancelAsync().ConfigureAwait(false);
             }
         }
