@@ -46,6 +46,17 @@ public sealed class DockerAgentOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How often a re-list inspects every container (a full sweep) rather than only those whose list entry
+    /// is new or changed since the last list. Events inspect the containers they name; the re-list every
+    /// <see cref="ReconcileInterval"/> is one engine call that inspects only what the list shows changed
+    /// (state, names, labels, ports, network addresses, health), so that the agent costs the engine almost
+    /// nothing at rest. The sweep is for what no list entry shows (a restart between two lists that kept
+    /// its address; Podman's list has no health). The first list after every (re)connect is a full sweep
+    /// too. Default: 5 minutes.
+    /// </summary>
+    public TimeSpan FullSweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How long one report to the cluster may take before it is given up and left to the next
     /// reconcile. Default: 5 seconds; a healthy grain answers in milliseconds, and a call to a silo
     /// that just died would otherwise hold the agent's events for Orleans' 30 s response timeout.
