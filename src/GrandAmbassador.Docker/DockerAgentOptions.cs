@@ -41,7 +41,9 @@ public sealed class DockerAgentOptions
 
     /// <summary>
     /// How often to re-list every container and report the full set, which also renews the
-    /// endpoints' leases and heals anything an event missed. Default: 10 seconds.
+    /// endpoints' leases and heals anything an event missed. The list is one engine call; only the
+    /// containers whose list entry is new or changed since the last list are inspected (see
+    /// <see cref="FullSweepInterval"/>). Default: 10 seconds.
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 
