@@ -41,9 +41,22 @@ public sealed class DockerAgentOptions
 
     /// <summary>
     /// How often to re-list every container, report what changed (heals anything an event missed) and
-    /// renew this host's lease (three intervals long: docs/architecture.md#one-lease-per-host). Default: 10 seconds.
+    /// renew this host's lease (three intervals long: docs/architecture.md#one-lease-per-host). The list is one
+    /// engine call; only the containers whose list entry is new or changed since the last list are inspected (see
+    /// <see cref="FullSweepInterval"/>). Default: 10 seconds.
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often a re-list inspects every container (a full sweep) rather than only those whose list entry
+    /// is new or changed since the last list. Events inspect the containers they name; the re-list every
+    /// <see cref="ReconcileInterval"/> is one engine call that inspects only what the list shows changed
+    /// (state, names, labels, ports, network addresses, health), so that the agent costs the engine almost
+    /// nothing at rest. The sweep is for what no list entry shows (a restart between two lists that kept
+    /// its address; Podman's list has no health). The first list after every (re)connect is a full sweep
+    /// too. Default: 5 minutes.
+    /// </summary>
+    public TimeSpan FullSweepInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long one report to the cluster may take before it is given up and left to the next

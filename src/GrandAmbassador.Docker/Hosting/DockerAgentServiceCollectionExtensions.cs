@@ -21,6 +21,7 @@ public static class DockerAgentServiceCollectionExtensions
         services.AddOptions<DockerAgentOptions>()
             .Validate(o => !string.IsNullOrWhiteSpace(o.HostId), "DockerAgent:HostId must not be empty.")
             .Validate(o => o.ReconcileInterval > TimeSpan.Zero, "DockerAgent:ReconcileInterval must be positive.")
+            .Validate(o => o.FullSweepInterval > TimeSpan.Zero, "DockerAgent:FullSweepInterval must be positive.")
             .Validate(o => o.ReconnectMinDelay > TimeSpan.Zero && o.ReconnectMinDelay <= o.ReconnectMaxDelay,
                 "DockerAgent:ReconnectMinDelay must be positive and not above ReconnectMaxDelay.")
             .Validate(o => o.RequestTimeout > TimeSpan.Zero, "DockerAgent:RequestTimeout must be positive.")

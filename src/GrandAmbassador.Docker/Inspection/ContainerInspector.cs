@@ -34,22 +34,16 @@ internal sealed class ContainerInspector(HostIdentity host, Func<string, bool>? 
         exception.StatusCode == System.Net.HttpStatusCode.InternalServerError
         && exception.ResponseBody?.Contains("\"cause\":\"no such container\"", StringComparison.Ordinal) == true;
 
-    /// <summary>Every container on the engine, running or not; those removed between list and inspect are left out.</summary>
-    public async Task<IReadOnlyList<InspectedContainer>> ListAsync(IDockerClient client, CancellationToken ct)
+    /// <summary>
+    /// Every container on the engine, running or not, as its list entry: one engine call, whatever the
+    /// number of containers. The caller inspects those it needs (<see cref="InspectAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<ListedContainer>> ListAsync(IDockerClient client, CancellationToken ct)
     {
         var containers = await client.Containers
             .ListContainersAsync(new() { All = true }, ct)
             .ConfigureAwait(false);
-        var inspected = new List<InspectedContainer>(containers.Count);
-        foreach (var container in containers.Where(Wanted))
-        {
-            if (await InspectAsync(client, container.ID, ct).ConfigureAwait(false) is { } one)
-            {
-                inspected.Add(one);
-            }
-        }
-
-        return inspected;
+        return [.. containers.Where(Wanted).Select(ListedContainer.From)];
     }
 
     private bool Wanted(global::Docker.DotNet.Models.ContainerListResponse container) =>

@@ -46,7 +46,7 @@ internal sealed class DockerAgent(
                 // may have been upgraded while away), and read only what every version has.
                 var engine = await clientFactory.NegotiateAsync(stoppingToken).ConfigureAwait(false);
                 using var client = clientFactory.Create(engine.ApiVersion);
-                var session = new DockerAgentSession(client, inspector, sink, _sequence, known, drains.Drained, timeProvider, value.ReconcileInterval, logger);
+                var session = new DockerAgentSession(client, inspector, sink, _sequence, known, drains.Drained, timeProvider, value.ReconcileInterval, value.FullSweepInterval, logger);
                 drains.SessionStarted(session);
                 await session.RunAsync(
                     info =>

@@ -13,8 +13,8 @@ internal static partial class DockerAgentLog
         Message = "Docker engine at {Endpoint} unavailable: {Reason}; retrying in {DelaySeconds} s")]
     public static partial void EngineUnavailable(ILogger logger, Uri endpoint, string reason, double delaySeconds);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Listed {Count} containers")]
-    public static partial void Reconciled(ILogger logger, int count);
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Listed {Count} containers, inspected {Inspected} (new, changed or named by events; all in a full sweep)")]
+    public static partial void Reconciled(ILogger logger, int count, int inspected);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug,
         Message = "Container {Name} ({ContainerId}): running {Running}, health {Health}, stopping {Stopping}")]
@@ -49,4 +49,7 @@ internal static partial class DockerAgentLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning,
         Message = "{Engine}: the engine sends no event when a stop begins, so a container being stopped is marked stopping at the next re-list (within {IntervalSeconds} s), not at once; its kill events carry no signal and mark nothing")]
     public static partial void PodmanStopNotAnnounced(ILogger logger, string engine, double intervalSeconds);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Full sweep ({Reason}): inspecting all {Count} listed containers")]
+    public static partial void FullSweep(ILogger logger, int count, string reason);
 }

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace GrandAmbassador.Docker.Watching;
 
 /// <summary>
-/// One connection's worth of watching: subscribe to events, list everything, then follow events
-/// and re-list periodically. Ends only by failing (engine gone, stream ended) or by cancellation;
-/// the agent then reconnects with a new session.
+/// One connection's worth of watching: subscribe to events, list and inspect everything, then follow
+/// events (each inspects its container) and re-list periodically, inspecting only what the list shows
+/// new or changed, and everything every <c>fullSweepInterval</c> (<see cref="ReListPlan"/>). Ends only
+/// by failing (engine gone, stream ended) or by cancellation; the agent then reconnects with a new session.
 /// </summary>
 internal sealed class DockerAgentSession(
     IDockerClient client,
@@ -21,6 +22,7 @@ internal sealed class DockerAgentSession(
     DrainedContainers drained,
     TimeProvider timeProvider,
     TimeSpan reconcileInterval,
+    TimeSpan fullSweepInterval,
     ILogger logger)
 {
     private const int MaxBatch = 256;
@@ -29,8 +31,14 @@ internal sealed class DockerAgentSession(
     private readonly CancellationTokenSource _stopped = new();
     private readonly List<Task> _rechecks = [];
 
-    // This session's last inspect of each container: what a restate judges again.
+    // This session's last inspect of each container: what a restate judges again, and a re-list
+    // reports again for a container whose list entry has not changed.
     private readonly Dictionary<string, InspectedContainer> _inspected = new(StringComparer.Ordinal);
+
+    private readonly ReListPlan _relist = new(timeProvider, fullSweepInterval);
+
+    /// <summary>The work queued and not yet taken by the session's loop: lets a test know a tick has been queued.</summary>
+    internal int QueuedWork => _queue.Reader.Count;
 
     /// <summary>Asks this session to report <paramref name="containerId"/> again as it now judges it, without an inspect.</summary>
     public void RequestRestate(string containerId) => _queue.RequestRestate(containerId);
@@ -48,7 +56,7 @@ internal sealed class DockerAgentSession(
         var ticker = TickAsync(cts.Token);
         try
         {
-            await ReconcileAsync(cts.Token).ConfigureAwait(false);
+            await ReconcileAsync(eventsLost: false, refresh: new HashSet<string>(), cts.Token).ConfigureAwait(false);
             onListed(info);
             await ProcessAsync(cts.Token).ConfigureAwait(false);
         }
@@ -134,10 +142,12 @@ internal sealed class DockerAgentSession(
                 await RestateAsync(containerId, ct).ConfigureAwait(false);
             }
 
-            if (_queue.TakeReconcileRequest() || reconcile)
+            var eventsLost = _queue.TakeReconcileRequest();
+            if (eventsLost || reconcile)
             {
-                // A list made now is newer than every event read so far.
-                await ReconcileAsync(ct).ConfigureAwait(false);
+                // A list made now is newer than every event read so far; the containers this batch's
+                // events name are inspected by it whether or not their list entry changed.
+                await ReconcileAsync(eventsLost, seen, ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -150,19 +160,52 @@ internal sealed class DockerAgentSession(
         throw new EventStreamEndedException();
     }
 
-    private async Task ReconcileAsync(CancellationToken ct)
+    /// <summary>
+    /// Lists every container, inspects those whose list entry is new or changed since the last list (or
+    /// <paramref name="refresh"/> names, or all of them in a full sweep), judges every listed one (the
+    /// others from their last inspect) and hands the sink the full set: what it no longer has is gone.
+    /// </summary>
+    private async Task ReconcileAsync(bool eventsLost, IReadOnlySet<string> refresh, CancellationToken ct)
     {
-        var inspected = await inspector.ListAsync(client, ct).ConfigureAwait(false);
+        var sweep = _relist.SweepReason(eventsLost);
+        var listed = await inspector.ListAsync(client, ct).ConfigureAwait(false);
+        var inspected = new List<InspectedContainer>(listed.Count);
+        var kept = new List<ListedContainer>(listed.Count);
+        var inspects = 0;
+        foreach (var entry in listed)
+        {
+            if (sweep is null && !refresh.Contains(entry.Id) && _relist.Unchanged(entry) && _inspected.TryGetValue(entry.Id, out var last))
+            {
+                inspected.Add(last);
+                kept.Add(entry);
+                continue;
+            }
+
+            inspects++;
+            if (await inspector.InspectAsync(client, entry.Id, ct).ConfigureAwait(false) is { } one)
+            {
+                inspected.Add(one);
+                kept.Add(entry);
+            }
+        }
+
+        // Removed between list and inspect: not remembered, so that a later list showing it inspects it again.
+        _relist.Listed(kept);
         _inspected.Clear();
         foreach (var one in inspected)
         {
             _inspected[one.Endpoint.ContainerId] = one;
         }
 
+        if (sweep is not null)
+        {
+            DockerAgentLog.FullSweep(logger, listed.Count, sweep);
+        }
+
         var (all, gone) = known.Reconciled(inspected.Select(Judge).ToList());
-        DockerAgentLog.Reconciled(logger, all.Count);
-        var listed = sequence.Next();
-        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, gone, listed, ct), ct).ConfigureAwait(false);
+        DockerAgentLog.Reconciled(logger, listed.Count, inspects);
+        var number = sequence.Next();
+        await SinkAsync(nameof(IContainerEndpointSink.ReconcileAsync), () => sink.ReconcileAsync(all, gone, number, ct), ct).ConfigureAwait(false);
     }
 
     private async Task RefreshAsync(string containerId, CancellationToken ct)

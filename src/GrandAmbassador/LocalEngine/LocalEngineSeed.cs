@@ -83,7 +83,7 @@ internal sealed class LocalEngineSeed : IAsyncDisposable
             var inspector = _settings.RunsRelay ? new ContainerInspector(_settings.Host) : new ContainerInspector(_settings.Host, name => _names.Find(name) is not null);
             var known = new KnownContainers();
             var session = new DockerAgentSession(
-                client, inspector, _sink, new AgentSequence(_time), known, new DrainedContainers(), _time, options.Value.ReconcileInterval, _logger);
+                client, inspector, _sink, new AgentSequence(_time), known, new DrainedContainers(), _time, options.Value.ReconcileInterval, options.Value.FullSweepInterval, _logger);
             await session.RunAsync(
                 _ =>
                 {

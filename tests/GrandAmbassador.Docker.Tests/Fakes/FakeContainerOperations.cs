@@ -5,16 +5,27 @@ using Docker.DotNet.Models;
 
 namespace GrandAmbassador.Docker.Tests.Fakes;
 
-/// <summary>The engine's containers, faked: list and inspect what the test put in; inspect can be held.</summary>
+/// <summary>
+/// The engine's containers, faked: list and inspect what the test put in; inspect can be held. A list entry
+/// says what the engine's would of the same container (names, labels, state, health, networks), with a
+/// <c>Status</c> whose time part changes at every list, as the engine's does.
+/// </summary>
 internal sealed class FakeContainerOperations : IContainerOperations
 {
     private readonly ConcurrentDictionary<string, ContainerInspectResponse> _containers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _inspectionsOf = new(StringComparer.Ordinal);
     private volatile TaskCompletionSource? _held;
     private int _inspections;
+    private int _lists;
 
     private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Inspections => Volatile.Read(ref _inspections);
+
+    /// <summary>Whether a list entry's <c>Status</c> ends with the health, as Docker's does; Podman's never does.</summary>
+    public bool ListShowsHealth { get; set; } = true;
+
+    public int InspectionsOf(string id) => _inspectionsOf.GetValueOrDefault(id);
 
     /// <summary>Completes once an inspect is waiting for <see cref="Release"/>.</summary>
     public Task Waiting => _waiting.Task;
@@ -23,13 +34,35 @@ internal sealed class FakeContainerOperations : IContainerOperations
     public Action? OnList { get; set; }
 
     /// <summary>Adds or changes a container.</summary>
-    public void Put(string id, bool running = true, string? stopSignal = null, TimeSpan? stopTimeout = null, DateTimeOffset? startedAt = null, IDictionary<string, string>? labels = null) =>
+    /// <param name="address">Its address on the network "bridge"; none when null.</param>
+    /// <param name="health">Its health check's status ("starting", "healthy", "unhealthy"); no check when null.</param>
+    public void Put(
+        string id,
+        bool running = true,
+        string? stopSignal = null,
+        TimeSpan? stopTimeout = null,
+        DateTimeOffset? startedAt = null,
+        IDictionary<string, string>? labels = null,
+        string? address = null,
+        string? health = null) =>
         _containers[id] = new ContainerInspectResponse
         {
             ID = id,
             Name = "/" + id,
-            State = new State { Running = running, StartedAt = (startedAt ?? DateTimeOffset.UnixEpoch.AddYears(56)).ToString("O") },
+            State = new State
+            {
+                Running = running,
+                Status = running ? "running" : "exited",
+                StartedAt = (startedAt ?? DateTimeOffset.UnixEpoch.AddYears(56)).ToString("O"),
+                Health = health is null ? null : new Health { Status = health },
+            },
             Config = new ContainerConfig { StopSignal = stopSignal, StopTimeout = stopTimeout, Labels = labels ?? new Dictionary<string, string>() },
+            NetworkSettings = new NetworkSettings
+            {
+                Networks = address is null
+                    ? new Dictionary<string, EndpointSettings>()
+                    : new Dictionary<string, EndpointSettings> { ["bridge"] = new() { IPAddress = address, IPPrefixLen = 16, EndpointID = "ep-" + address } },
+            },
         };
 
     public void Delete(string id) => _containers.TryRemove(id, out _);
@@ -42,12 +75,29 @@ internal sealed class FakeContainerOperations : IContainerOperations
     public Task<IList<ContainerListResponse>> ListContainersAsync(ContainersListParameters parameters, CancellationToken cancellationToken)
     {
         OnList?.Invoke();
-        return Task.FromResult<IList<ContainerListResponse>>([.. _containers.Keys.Order(StringComparer.Ordinal).Select(id => new ContainerListResponse { ID = id })]);
+        var minutes = Interlocked.Increment(ref _lists);
+        return Task.FromResult<IList<ContainerListResponse>>([.. _containers.Values.OrderBy(c => c.ID, StringComparer.Ordinal).Select(c => Entry(c, minutes))]);
+    }
+
+    private ContainerListResponse Entry(ContainerInspectResponse container, int minutes)
+    {
+        var state = container.State ?? new State();
+        var health = ListShowsHealth && state.Health is { } check ? $" ({(check.Status == "starting" ? "health: starting" : check.Status)})" : "";
+        return new()
+        {
+            ID = container.ID,
+            Names = [container.Name],
+            Labels = container.Config?.Labels ?? new Dictionary<string, string>(),
+            State = state.Status,
+            Status = (state.Running ? $"Up {minutes} minutes" : $"Exited (0) {minutes} minutes ago") + health,
+            NetworkSettings = new NetworkSettingsSummary { Networks = container.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>() },
+        };
     }
 
     public async Task<ContainerInspectResponse> InspectContainerAsync(string id, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _inspections);
+        _inspectionsOf.AddOrUpdate(id, 1, (_, count) => count + 1);
         if (_held is { } held)
         {
             _waiting.TrySetResult();

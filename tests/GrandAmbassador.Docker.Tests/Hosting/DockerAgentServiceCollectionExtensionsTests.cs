@@ -69,6 +69,15 @@ public sealed class DockerAgentServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void AddDockerAgent_ANonPositiveFullSweepInterval_FailsValidationInOneLine()
+    {
+        using var provider = Services().AddDockerAgent(o => o.FullSweepInterval = TimeSpan.FromSeconds(-1)).BuildServiceProvider();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DockerAgentOptions>>().Value);
+        Assert.Equal("DockerAgent:FullSweepInterval must be positive.", failure.Message);
+    }
+
+    [Fact]
     public void DockerAgentOptions_Defaults_AreDocumented()
     {
         var options = new DockerAgentOptions();
@@ -77,6 +86,7 @@ public sealed class DockerAgentServiceCollectionExtensionsTests
         Assert.Equal(Environment.MachineName, options.HostId);
         Assert.Null(options.AdvertiseAddress);
         Assert.Equal(TimeSpan.FromSeconds(10), options.ReconcileInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.FullSweepInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.ReconnectMinDelay);
         Assert.Equal(TimeSpan.FromSeconds(15), options.ReconnectMaxDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), options.StaleEndpointLifetime);

@@ -169,7 +169,7 @@ public sealed class ContainerInspectorTests : IAsyncLifetime
 
         var all = await _engine.Inspector.ListAsync(_engine.Client, CancellationToken.None);
 
-        Assert.False(Assert.Single(all, e => e.Endpoint.ContainerId == id).Endpoint.Running);
+        Assert.Equal("exited", Assert.Single(all, e => e.Id == id).State);
     }
 
     private async Task<ContainerEndpoint> InspectAsync(string id) =>

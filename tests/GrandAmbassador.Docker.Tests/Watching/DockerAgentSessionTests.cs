@@ -263,6 +263,7 @@ public sealed class DockerAgentSessionTests : IAsyncLifetime
             _drains.Drained,
             _time,
             TimeSpan.FromHours(1),
+            TimeSpan.FromDays(1),
             _logger);
         _drains.Attach("host-a", _known);
         _drains.SessionStarted(session);

@@ -61,7 +61,7 @@ internal sealed class SimulatedAgent : IAsyncDisposable
         var identity = new HostIdentity(_options.HostId, _options.AdvertiseAddress!);
         var session = new DockerAgentSession(
             _engine, new ContainerInspector(identity), _sink, new AgentSequence(TimeProvider.System), _known, _drains.Drained,
-            TimeProvider.System, _options.ReconcileInterval, _loggers.CreateLogger<DockerAgentSession>());
+            TimeProvider.System, _options.ReconcileInterval, _options.FullSweepInterval, _loggers.CreateLogger<DockerAgentSession>());
         _drains.SessionStarted(session);
         _session = RunSessionAsync(session, _stop.Token);
         await _reportAgain.StartAsync(cancellationToken).ConfigureAwait(false);
