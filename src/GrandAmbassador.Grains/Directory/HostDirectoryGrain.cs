@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.Grains.Membership;
 
 namespace GrandAmbassador.Grains.Directory;
 

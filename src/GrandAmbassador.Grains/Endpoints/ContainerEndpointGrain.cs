@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using GrandAmbassador.Contracts.Endpoints;
 using GrandAmbassador.Contracts.Grains;
+using GrandAmbassador.Grains.Membership;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
@@ -283,16 +284,8 @@ internal sealed class ContainerEndpointGrain : Grain, IContainerEndpointGrain
         }
     }
 
-    /// <summary>
-    /// Whether the cluster declared dead every silo of <paramref name="hostId"/>, so that its agent will
-    /// not report to this activation: a host's silo is named after its host id (SiloConfiguration).
-    /// A host with no silo of that name (one that has not joined yet) is not dead: it is waited for.
-    /// </summary>
-    private bool HostIsDead(string hostId)
-    {
-        var silos = _membership.CurrentSnapshot.Members.Values.Where(member => member.Name == hostId).ToList();
-        return silos.Count > 0 && silos.All(member => member.Status == SiloStatus.Dead);
-    }
+    /// <summary>Whether the cluster declared dead every silo of <paramref name="hostId"/>, so that its agent will not report to this activation.</summary>
+    private bool HostIsDead(string hostId) => DeadHosts.IsDead(_membership.CurrentSnapshot, hostId);
 
     /// <summary>
     /// Nothing renews what this activation holds at rest, so it must not be collected as idle while it holds endpoints

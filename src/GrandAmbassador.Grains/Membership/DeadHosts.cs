@@ -1,4 +1,4 @@
-namespace GrandAmbassador.Grains.Directory;
+namespace GrandAmbassador.Grains.Membership;
 
 /// <summary>Which hosts the cluster has given up on, from its membership: a host's silo is named after its host id (SiloConfiguration).</summary>
 internal static class DeadHosts
