@@ -35,7 +35,7 @@ internal sealed class GrainEndpointSink(
     /// How often every container is sent again although nothing changed: a safety net for news a grain lost without a
     /// failed call (its activation was lost without a membership change), until digests replace it.
     /// </summary>
-    public static readonly TimeSpan ResendInterval = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan ResendInterval = TimeSpan.FromHours(1);
 
     /// <summary>How often the directory hears this host's names although they did not change; its lease is three of these.</summary>
     public static readonly TimeSpan DirectoryRenewal = TimeSpan.FromMinutes(1);
