@@ -30,6 +30,7 @@ internal sealed class RelayHealth(TimeProvider time)
     {
         var now = time.GetUtcNow();
         var started = false;
+        var newReason = false;
         _failures.AddOrUpdate(
             relay,
             _ =>
@@ -37,10 +38,20 @@ internal sealed class RelayHealth(TimeProvider time)
                 started = true;
                 return new RelayFailure(reason, now, now);
             },
-            (_, previous) => previous with { Reason = reason, At = now });
+            (_, previous) =>
+            {
+                newReason = previous.Reason != reason;
+                return previous with { Reason = reason, At = now };
+            });
         if (started)
         {
             Forget(now);
+        }
+
+        // A failure that starts, or one that now fails for another reason (the link ended, then the port was closed):
+        // what status says changes, and the fronting registration is renewed only rarely otherwise (paced at one a second).
+        if (started || newReason)
+        {
             Signal();
         }
     }

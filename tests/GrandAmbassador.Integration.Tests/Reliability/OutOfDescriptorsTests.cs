@@ -79,7 +79,17 @@ public sealed class OutOfDescriptorsTests(ITestOutputHelper output) : IAsyncLife
         }
 
         // Descriptors freed: the next client is relayed again.
-        var answer = await Eventually.GetAsync(() => EchoAsync(target, "again"), Guard, "an echo through the proxy after the clients left");
+        string answer;
+        try
+        {
+            answer = await Eventually.GetAsync(() => EchoAsync(target, "again"), Guard, "an echo through the proxy after the clients left");
+        }
+        catch (TimeoutException exception)
+        {
+            // Seen once in CI as "connection refused": the listener had gone. Say what the ambassador did.
+            throw new TimeoutException($"{exception.Message}; the ambassador:{Environment.NewLine}{ambassador.Dump()}", exception);
+        }
+
         var seconds = episode.Elapsed.TotalSeconds;
 
         var lines = ambassador.Lines.Select(line => line.Line).ToList();

@@ -19,6 +19,24 @@ namespace GrandAmbassador.Proxy.Tests.Tcp;
 public sealed class RelayHealthTests
 {
     [Fact]
+    public void AFailureThatStarts_OrChangesItsReason_IsSignalled_ButTheSameFailureAgainIsNot()
+    {
+        var health = new RelayHealth(TimeProvider.System);
+        var relay = new IPEndPoint(IPAddress.Parse("10.231.0.11"), 11112);
+
+        var started = health.Changed;
+        health.Failed(relay, "the link to the relay ended before its reply");
+        Assert.True(started.IsCompleted);
+
+        var again = health.Changed;
+        health.Failed(relay, "the link to the relay ended before its reply");
+        Assert.False(again.IsCompleted); // held connections retry every second: no signal for each
+
+        health.Failed(relay, "connection refused"); // status must say the new reason soon, not at the next renewal
+        Assert.True(again.IsCompleted);
+    }
+
+    [Fact]
     public async Task ARelayNothingAnswers_IsRecordedWithTheReason_AndForgottenOnceItSaysGo()
     {
         var relay = DeadEndPoint();
