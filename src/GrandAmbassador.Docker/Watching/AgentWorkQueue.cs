@@ -17,8 +17,12 @@ internal sealed class AgentWorkQueue(ILogger logger, TimeProvider time) : IProgr
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private int _reconcilePending;
+    private TaskCompletionSource _queued = NewSignal();
 
     public ChannelReader<AgentWork> Reader => _channel.Reader;
+
+    /// <summary>Completes when the next work is queued: what a test awaits instead of polling the count.</summary>
+    internal Task NextQueued => Volatile.Read(ref _queued).Task;
 
     /// <summary>Containers signalled to stop, read off the same stream in the same order.</summary>
     public StoppingContainers Stopping { get; } = new(time);
@@ -56,9 +60,15 @@ internal sealed class AgentWorkQueue(ILogger logger, TimeProvider time) : IProgr
     private void Enqueue(AgentWork work)
     {
         // A full queue means the reader is busy and will come back for more, so it sees the flag.
-        if (!_channel.Writer.TryWrite(work) && Interlocked.Exchange(ref _reconcilePending, 1) == 0)
+        if (_channel.Writer.TryWrite(work))
+        {
+            Interlocked.Exchange(ref _queued, NewSignal()).TrySetResult();
+        }
+        else if (Interlocked.Exchange(ref _reconcilePending, 1) == 0)
         {
             DockerAgentLog.EventQueueFull(logger);
         }
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

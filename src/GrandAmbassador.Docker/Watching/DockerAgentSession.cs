@@ -40,6 +40,9 @@ internal sealed class DockerAgentSession(
     /// <summary>The work queued and not yet taken by the session's loop: lets a test know a tick has been queued.</summary>
     internal int QueuedWork => _queue.Reader.Count;
 
+    /// <summary>Completes when the next work is queued (<see cref="AgentWorkQueue.NextQueued"/>).</summary>
+    internal Task NextQueued => _queue.NextQueued;
+
     /// <summary>Asks this session to report <paramref name="containerId"/> again as it now judges it, without an inspect.</summary>
     public void RequestRestate(string containerId) => _queue.RequestRestate(containerId);
 

@@ -223,13 +223,19 @@ public sealed class DockerAgentSessionReListTests : IAsyncLifetime
         return await _sink.WaitForReconcileAsync(reconciles + 1);
     }
 
-    // The timer's tick reaches the queue from the thread pool: wait until it is there.
+    // The timer's tick reaches the queue from the thread pool: wait until it is there (taken before the count is
+    // read, so that work queued in between is not missed).
     private async Task WaitForQueuedAsync(int count)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_session!.QueuedWork < count)
+        while (true)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), timeout.Token);
+            var next = _session!.NextQueued;
+            if (_session!.QueuedWork >= count)
+            {
+                return;
+            }
+
+            await next.WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
 }
