@@ -154,11 +154,11 @@ internal sealed class GrainEndpointSink(
 
     /// <summary>Starts the report to the grain of each of its names: held by the host's lease, not a lease of its own.</summary>
     private IEnumerable<Task<bool>> ReportToGrains(ContainerEndpoint endpoint, CancellationToken ct) =>
-        [.. endpoint.ServiceNames.Select(name => CallAsync(name, grain => grain.ReportAsync(endpoint, Timeout.InfiniteTimeSpan, silo.SiloAddress), ct))];
+        [.. endpoint.ServiceNames.Select(name => CallAsync(name, () => Name(name).ReportAsync(endpoint, Timeout.InfiniteTimeSpan, silo.SiloAddress), ct))];
 
     private async Task RemoveFromAsync(string name, string containerId, long sequence, CancellationToken ct)
     {
-        if (await CallAsync(name, grain => grain.RemoveAsync(HostId, containerId, sequence), ct).ConfigureAwait(false))
+        if (await CallAsync(name, () => Name(name).RemoveAsync(HostId, containerId, sequence), ct).ConfigureAwait(false))
         {
             _undelivered.RemovalDelivered(name, containerId, sequence);
         }
@@ -172,7 +172,7 @@ internal sealed class GrainEndpointSink(
     private async Task RenewLeaseAsync(CancellationToken ct)
     {
         var lease = new HostLease(Names(), Lease);
-        if (await CallAsync(HostId, _ => grains.GetGrain<IHostAgentGrain>(HostId).RenewLeaseAsync(lease), ct).ConfigureAwait(false))
+        if (await CallAsync(HostId, () => grains.GetGrain<IHostAgentGrain>(HostId).RenewLeaseAsync(lease), ct).ConfigureAwait(false))
         {
             Interlocked.Exchange(ref _lastHeartbeatTicks, time.GetUtcNow().UtcTicks);
         }
@@ -196,7 +196,7 @@ internal sealed class GrainEndpointSink(
         var registration = new HostRegistration(HostId, options.Value.AdvertiseAddress, names, time.GetUtcNow());
         var registered = await CallAsync(
             IHostDirectoryGrain.Key,
-            _ => grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key).RegisterAsync(registration, DirectoryRenewal * 3),
+            () => grains.GetGrain<IHostDirectoryGrain>(IHostDirectoryGrain.Key).RegisterAsync(registration, DirectoryRenewal * 3),
             ct).ConfigureAwait(false);
         lock (_gate)
         {
@@ -204,6 +204,8 @@ internal sealed class GrainEndpointSink(
             _registeredNames = registered ? names : default;
         }
     }
+
+    private IContainerEndpointGrain Name(string name) => grains.GetGrain<IContainerEndpointGrain>(name);
 
     private EquatableArray<string> Names() =>
         known.All.SelectMany(endpoint => endpoint.ServiceNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToImmutableArray();
@@ -226,16 +228,19 @@ internal sealed class GrainEndpointSink(
     /// wait for Orleans' 30 s response timeout, and the agent's events queue up behind it.
     /// </summary>
     /// <returns>Whether the grain took it.</returns>
-    private async Task<bool> CallAsync(string name, Func<IContainerEndpointGrain, Task> call, CancellationToken ct)
+    /// <param name="target">The grain's key, for the log.</param>
+    /// <param name="call">The call.</param>
+    /// <param name="ct">Cancelled when the agent stops.</param>
+    private async Task<bool> CallAsync(string target, Func<Task> call, CancellationToken ct)
     {
         try
         {
-            await call(grains.GetGrain<IContainerEndpointGrain>(name)).WaitAsync(options.Value.ReportTimeout, ct).ConfigureAwait(false);
+            await call().WaitAsync(options.Value.ReportTimeout, ct).ConfigureAwait(false);
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            AgentLog.ReportFailed(logger, exception, name);
+            AgentLog.ReportFailed(logger, exception, target);
             return false;
         }
     }
